@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The modules follow the data: datasets -> engine -> checks -> harness -> baselines -> command line.
+// Each depends only on the ones before it. `NNBenchIO` (gzip, atomic files, SHA-256) sits under all
+// of them; `CZlib` is the system zlib (Debian's libz-dev).
+let package = Package(
+    name: "nnbench",
+    products: [
+        .library(name: "NNBench", targets: ["NNBench"]),
+        .executable(name: "nnbench", targets: ["NNBenchCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["libz-dev"])]
+        ),
+        .target(name: "NNBenchIO", dependencies: ["CZlib"]),
+        .target(name: "NNBenchDatasets", dependencies: ["NNBenchIO"]),
+        .target(name: "NNBench", dependencies: ["NNBenchIO", "NNBenchDatasets"]),
+        .executableTarget(
+            name: "NNBenchCLI",
+            dependencies: [
+                "NNBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NNBenchIOTests", dependencies: ["NNBenchIO"]),
+        .testTarget(name: "NNBenchDatasetsTests", dependencies: ["NNBenchDatasets"]),
+        .testTarget(name: "NNBenchCLITests", dependencies: ["NNBenchCLI"]),
+    ]
+)

@@ -1,0 +1,2 @@
+import NNBench
+print(TaskCatalogue.all.map(\.name))
