@@ -21,7 +21,11 @@ let package = Package(
         ),
         .target(name: "NNBenchIO", dependencies: ["CZlib"]),
         .target(name: "NNBenchDatasets", dependencies: ["NNBenchIO"]),
-        .target(name: "NNBench", dependencies: ["NNBenchIO", "NNBenchDatasets"]),
+        // Matrix-product kernels in C: per-function AVX2/FMA targets with runtime dispatch, so that
+        // no unsafeFlags are needed and nnbench stays usable as a dependency.
+        .target(name: "CKernels"),
+        .target(name: "NNBenchEngine", dependencies: ["NNBenchDatasets", "CKernels"]),
+        .target(name: "NNBench", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine"]),
         .executableTarget(
             name: "NNBenchCLI",
             dependencies: [
@@ -31,6 +35,7 @@ let package = Package(
         ),
         .testTarget(name: "NNBenchIOTests", dependencies: ["NNBenchIO"]),
         .testTarget(name: "NNBenchDatasetsTests", dependencies: ["NNBenchDatasets"]),
+        .testTarget(name: "NNBenchEngineTests", dependencies: ["NNBenchEngine"]),
         .testTarget(name: "NNBenchCLITests", dependencies: ["NNBenchCLI"]),
     ]
 )
