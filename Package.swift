@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -24,7 +25,13 @@ let package = Package(
         // Matrix-product kernels in C: per-function AVX2/FMA targets with runtime dispatch, so that
         // no unsafeFlags are needed and nnbench stays usable as a dependency.
         .target(name: "CKernels"),
-        .target(name: "NNBenchEngine", dependencies: ["NNBenchDatasets", "CKernels"]),
+        .target(
+            name: "NNBenchEngine",
+            dependencies: [
+                "NNBenchDatasets", "CKernels",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
         .target(name: "NNBench", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine"]),
         .executableTarget(
             name: "NNBenchCLI",
