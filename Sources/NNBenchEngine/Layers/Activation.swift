@@ -1,0 +1,109 @@
+/// An elementwise activation function.
+public enum ActivationFunction: Sendable, Hashable {
+    /// `max(x, 0)`; its derivative at 0 is taken as 0, as PyTorch does.
+    case relu
+    /// `x > 0 ? x : slope·x`.
+    case leakyReLU(slope: Double)
+    /// The hyperbolic tangent.
+    case tanh
+    /// `1 / (1 + e^-x)`.
+    case sigmoid
+    /// `x`.
+    case identity
+    /// `ln(1 + e^x)`, computed as `max(x, 0) + ln(1 + e^-|x|)` so that it never overflows.
+    case softplus
+    /// `x·Φ(x) = x/2 · (1 + erf(x/√2))`, the exact GELU (PyTorch's default, not the tanh approximation).
+    case gelu
+}
+
+/// A layer that applies an activation function to every value.
+final class ActivationLayer<Scalar: EngineScalar>: Layer {
+    let function: ActivationFunction
+    var computesInputGradient = true
+    private var input: Batch<Scalar>?
+    private let output = Buffer<Scalar>()
+    private let inputGradient = Buffer<Scalar>()
+
+    init(_ function: ActivationFunction) {
+        self.function = function
+    }
+
+    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+        self.input = input
+        output.resize(input.size)
+        Scalar.activate(function, input: input.pointer, output: output.pointer, count: input.size)
+        return Batch(count: input.count, shape: input.shape, pointer: output.pointer)
+    }
+
+    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+        guard let input else { preconditionFailure("backward before forward") }
+        inputGradient.resize(input.size)
+        if computesInputGradient {
+            Scalar.activationGradient(
+                function, input: input.pointer, output: output.pointer, outputGradient: outputGradient.pointer,
+                inputGradient: inputGradient.pointer, count: input.size)
+        }
+        return Batch(count: input.count, shape: input.shape, pointer: inputGradient.pointer)
+    }
+}
+
+extension EngineScalar {
+    public static func activate(
+        _ function: ActivationFunction, input x: UnsafePointer<Self>, output y: UnsafeMutablePointer<Self>, count: Int
+    ) {
+        switch function {
+        case .relu:
+            for i in 0..<count { y[i] = x[i] > 0 ? x[i] : 0 }
+        case .leakyReLU(let slope):
+            let a = Self(slope)
+            for i in 0..<count { y[i] = x[i] > 0 ? x[i] : a * x[i] }
+        case .tanh:
+            for i in 0..<count { y[i] = Self.tanh(x[i]) }
+        case .sigmoid:
+            for i in 0..<count { y[i] = logistic(x[i]) }
+        case .identity:
+            y.update(from: x, count: count)
+        case .softplus:
+            for i in 0..<count { y[i] = Swift.max(x[i], 0) + Self.log(onePlus: Self.exp(-Swift.abs(x[i]))) }
+        case .gelu:
+            let rootHalf = 1 / Self.sqrt(2)
+            for i in 0..<count { y[i] = x[i] / 2 * (1 + Self.erf(x[i] * rootHalf)) }
+        }
+    }
+
+    public static func activationGradient(
+        _ function: ActivationFunction, input x: UnsafePointer<Self>, output y: UnsafePointer<Self>,
+        outputGradient dy: UnsafePointer<Self>, inputGradient dx: UnsafeMutablePointer<Self>, count: Int
+    ) {
+        switch function {
+        case .relu:
+            for i in 0..<count { dx[i] = x[i] > 0 ? dy[i] : 0 }
+        case .leakyReLU(let slope):
+            let a = Self(slope)
+            for i in 0..<count { dx[i] = x[i] > 0 ? dy[i] : a * dy[i] }
+        case .tanh:
+            for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
+        case .sigmoid:
+            for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
+        case .identity:
+            dx.update(from: dy, count: count)
+        case .softplus:
+            // d/dx ln(1 + e^x) = sigmoid(x).
+            for i in 0..<count { dx[i] = dy[i] * logistic(x[i]) }
+        case .gelu:
+            // d/dx x·Φ(x) = Φ(x) + x·φ(x).
+            let rootHalf = 1 / Self.sqrt(2), inverseRootTwoPi = 1 / Self.sqrt(2 * Self.pi)
+            for i in 0..<count {
+                let cdf = (1 + Self.erf(x[i] * rootHalf)) / 2
+                let pdf = Self.exp(-x[i] * x[i] / 2) * inverseRootTwoPi
+                dx[i] = dy[i] * (cdf + x[i] * pdf)
+            }
+        }
+    }
+
+    /// `1 / (1 + e^-x)` without overflow for large |x|.
+    @inline(__always)
+    static func logistic(_ x: Self) -> Self {
+        x >= 0 ? 1 / (1 + Self.exp(-x)) : Self.exp(x) / (1 + Self.exp(x))
+    }
+}

@@ -1,0 +1,38 @@
+/// One layer of a network: its forward pass, its hand-written backward pass, and its parameters.
+///
+/// A layer keeps what its backward pass needs (its input, its output) from the last forward pass,
+/// and owns the buffers its output and input gradient live in, reused from batch to batch.
+protocol Layer<Scalar>: AnyObject {
+    associatedtype Scalar: EngineScalar
+
+    /// The trainable tensors, in `PROTOCOL.md`'s order (`L.weight`, then `L.bias`).
+    var parameters: [Parameter<Scalar>] { get }
+
+    /// Tensors that are learnt but not trained by gradient, such as batchnorm's running statistics.
+    var state: [Parameter<Scalar>] { get }
+
+    /// Whether ``backward(_:)`` must compute the gradient with respect to the input. The network
+    /// turns it off for its first layer unless input gradients are asked for.
+    var computesInputGradient: Bool { get set }
+
+    /// Computes the layer's output for a batch.
+    ///
+    /// - Parameters:
+    ///   - input: The batch; it must stay valid until ``backward(_:)``.
+    ///   - training: Training mode (dropout drops, batchnorm uses batch statistics) or evaluation.
+    /// - Returns: The output, in a buffer the layer owns.
+    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar>
+
+    /// Writes the gradients of the loss with respect to the parameters (overwriting them) and
+    /// returns the gradient with respect to the input of the last forward pass.
+    ///
+    /// - Parameter outputGradient: d loss / d output, shaped as the last output.
+    /// - Returns: d loss / d input, in a buffer the layer owns; unspecified when
+    ///   ``computesInputGradient`` is off.
+    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar>
+}
+
+extension Layer {
+    var parameters: [Parameter<Scalar>] { [] }
+    var state: [Parameter<Scalar>] { [] }
+}

@@ -1,0 +1,211 @@
+/// A network built from an architecture: nnbench's reference implementation, layer by layer,
+/// with parameters named and shaped as `PROTOCOL.md` says.
+///
+/// The same architecture and seed give the same initial weights, bit for bit, and the same
+/// inputs give the same outputs whatever the number of threads.
+public final class Network<Scalar: EngineScalar> {
+    /// The architecture with every layer's shapes.
+    public let architecture: ResolvedArchitecture
+    /// The loss the network is trained with.
+    public let loss: Loss
+    let layers: [any Layer<Scalar>]
+    private let input = Buffer<Scalar>()
+    private let targets = Buffer<Scalar>()
+    private let lossGradient = Buffer<Scalar>()
+    private var lastOutput: Batch<Scalar>?
+
+    /// Builds a network and initialises its parameters.
+    ///
+    /// Each parameter's values are drawn from its own Philox stream, keyed by the seed and the
+    /// parameter's name, so a layer's initial weights do not depend on the layers before it.
+    ///
+    /// - Parameters:
+    ///   - architecture: A resolved architecture (``ArchitectureSpec/resolve(inputShape:outputWidth:)``).
+    ///   - loss: The loss.
+    ///   - seed: The seed of the initial weights and of dropout's masks.
+    ///   - threads: The most threads a matrix product may use; results do not depend on it.
+    public init(_ architecture: ResolvedArchitecture, loss: Loss, seed: UInt64, threads: Int = 1) {
+        self.architecture = architecture
+        self.loss = loss
+        layers = architecture.layers.map { Self.makeLayer($0, seed: seed, threads: threads) }
+        for (layer, resolved) in zip(layers, architecture.layers) {
+            for (tensor, spec) in zip(layer.parameters + layer.state, resolved.parameters + resolved.state) {
+                Self.initialise(tensor.value, spec: spec, seed: seed)
+            }
+        }
+        layers.first?.computesInputGradient = false
+    }
+
+    private static func makeLayer(_ layer: ResolvedLayer, seed: UInt64, threads: Int) -> any Layer<Scalar> {
+        switch layer.spec {
+        case .dense(let units, let bias, _):
+            return DenseLayer(index: layer.index, inputs: layer.inputShape[0], units: units, bias: bias, threads: threads)
+        case .relu: return ActivationLayer(.relu)
+        case .leakyReLU(let slope): return ActivationLayer(.leakyReLU(slope: slope))
+        case .tanh: return ActivationLayer(.tanh)
+        case .sigmoid: return ActivationLayer(.sigmoid)
+        case .identity: return ActivationLayer(.identity)
+        case .softplus: return ActivationLayer(.softplus)
+        case .gelu: return ActivationLayer(.gelu)
+        case .flatten: return FlattenLayer()
+        case .dropout, .batchNorm, .conv2d, .maxPool2d, .avgPool2d:
+            fatalError("layer \(layer.spec.name) is not implemented yet")
+        }
+    }
+
+    private static func initialise(_ buffer: Buffer<Scalar>, spec: TensorSpec, seed: UInt64) {
+        let fans = Initializer.fans(ofWeightShape: spec.shape)
+        let key = StreamKey.make(seed: seed, purpose: "init/\(spec.name)")
+        let values = buffer.pointer
+        switch spec.initializer.distribution(fanIn: fans.fanIn, fanOut: fans.fanOut) {
+        case .constant(let value):
+            values.update(repeating: Scalar(value), count: spec.count)
+        case .uniform(let bound):
+            for i in 0..<spec.count {
+                var stream = RandomStream(key: key, index: UInt64(i))
+                values[i] = Scalar(stream.uniform(-bound, bound))
+            }
+        case .normal(let deviation):
+            for i in 0..<spec.count {
+                var stream = RandomStream(key: key, index: UInt64(i))
+                values[i] = Scalar(deviation * stream.normal())
+            }
+        }
+    }
+
+    // MARK: Parameters
+
+    /// The trainable tensors in protocol order (`0.weight`, `0.bias`, `2.weight`, ...).
+    var trainable: [Parameter<Scalar>] { layers.flatMap { $0.parameters } }
+
+    /// The parameters' current values, in protocol order.
+    public var parameters: [(name: String, value: Tensor<Scalar>)] {
+        trainable.map { ($0.name, Tensor(shape: $0.shape, scalars: $0.value.array)) }
+    }
+
+    /// The gradients of the last ``gradients(inputs:targets:training:)`` or training step, in
+    /// protocol order.
+    public var gradients: [(name: String, value: Tensor<Scalar>)] {
+        trainable.map { ($0.name, Tensor(shape: $0.shape, scalars: $0.gradient.array)) }
+    }
+
+    /// Running statistics (batchnorm's `running_mean` and `running_var`), in layer order.
+    public var state: [(name: String, value: Tensor<Scalar>)] {
+        layers.flatMap { $0.state }.map { ($0.name, Tensor(shape: $0.shape, scalars: $0.value.array)) }
+    }
+
+    /// Replaces parameter values (and running statistics) by name.
+    ///
+    /// - Parameter values: Tensors by name; each must have the parameter's exact shape.
+    /// - Throws: ``NetworkError`` for an unknown name or a wrong shape; nothing is changed then.
+    public func setParameters(_ values: [String: Tensor<Scalar>]) throws(NetworkError) {
+        let tensors = layers.flatMap { $0.parameters + $0.state }
+        for name in values.keys.sorted() {
+            guard let tensor = tensors.first(where: { $0.name == name }) else {
+                throw .unknownParameter(name, known: tensors.map(\.name))
+            }
+            guard values[name]!.shape == tensor.shape else {
+                throw .shapeMismatch(name, expected: tensor.shape, got: values[name]!.shape)
+            }
+        }
+        for tensor in tensors { if let value = values[tensor.name] { tensor.value.assign(value.scalars) } }
+    }
+
+    // MARK: Forward and backward
+
+    /// Runs a batch through every layer.
+    ///
+    /// - Parameters:
+    ///   - inputs: `[n] + inputShape`.
+    ///   - training: Training mode (dropout drops, batchnorm uses and updates batch statistics).
+    /// - Returns: The raw outputs (logits for classification), `[n, outputs]`.
+    public func forward(_ inputs: Tensor<Scalar>, training: Bool = false) -> Tensor<Scalar> {
+        forward(load(inputs), training: training).tensor
+    }
+
+    /// Runs a batch through every layer and returns every layer's output, in order.
+    public func trace(_ inputs: Tensor<Scalar>, training: Bool = false) -> [Tensor<Scalar>] {
+        var batch = load(inputs)
+        return layers.map { layer in
+            batch = layer.forward(batch, training: training)
+            return batch.tensor
+        }
+    }
+
+    /// The mean loss of a batch, in evaluation mode.
+    public func loss(inputs: Tensor<Scalar>, targets: Tensor<Scalar>) -> Scalar {
+        let output = forward(load(inputs), training: false)
+        self.targets.assign(targets.scalars)
+        return Scalar.loss(
+            loss, predictions: output.pointer, targets: self.targets.pointer, samples: output.count,
+            width: output.width, gradient: nil)
+    }
+
+    /// Computes the loss of a batch and the gradients of every parameter (read them from
+    /// ``gradients``) and returns the loss and d loss / d input.
+    ///
+    /// - Parameters:
+    ///   - inputs: `[n] + inputShape`.
+    ///   - targets: As `PROTOCOL.md` shapes them for the loss.
+    ///   - training: The mode of the forward pass.
+    /// - Returns: The loss before any update, and the gradient with respect to the inputs.
+    @discardableResult
+    public func gradients(
+        inputs: Tensor<Scalar>, targets: Tensor<Scalar>, training: Bool = false
+    ) -> (loss: Scalar, inputGradient: Tensor<Scalar>) {
+        layers.first?.computesInputGradient = true
+        defer { layers.first?.computesInputGradient = false }
+        let batch = load(inputs)
+        self.targets.assign(targets.scalars)
+        let loss = step(batch, targets: self.targets.pointer, training: training)
+        return (loss, lastInputGradient!.tensor)
+    }
+
+    private var lastInputGradient: Batch<Scalar>?
+
+    /// Forward, loss and backward on a batch already in memory: the training loop's hot path.
+    ///
+    /// - Returns: The loss; the gradients are in the parameters' gradient buffers.
+    func step(_ batch: Batch<Scalar>, targets: UnsafePointer<Scalar>, training: Bool) -> Scalar {
+        let output = forward(batch, training: training)
+        lossGradient.resize(output.size)
+        let value = Scalar.loss(
+            loss, predictions: output.pointer, targets: targets, samples: output.count, width: output.width,
+            gradient: lossGradient.pointer)
+        var gradient = Batch(count: output.count, shape: output.shape, pointer: lossGradient.pointer)
+        for layer in layers.reversed() { gradient = layer.backward(gradient) }
+        lastInputGradient = gradient
+        return value
+    }
+
+    /// Runs a batch already in memory through every layer.
+    func forward(_ batch: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+        var batch = batch
+        for layer in layers { batch = layer.forward(batch, training: training) }
+        return batch
+    }
+
+    private func load(_ inputs: Tensor<Scalar>) -> Batch<Scalar> {
+        precondition(Array(inputs.shape.dropFirst()) == architecture.inputShape,
+                     "inputs of shape \(inputs.shape) do not match the network's input \(architecture.inputShape)")
+        input.assign(inputs.scalars)
+        return Batch(count: inputs.shape.first ?? 0, shape: architecture.inputShape, pointer: input.pointer)
+    }
+}
+
+/// An error in values given to a ``Network``.
+public enum NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// No parameter has that name.
+    case unknownParameter(String, known: [String])
+    /// A tensor's shape is not the parameter's.
+    case shapeMismatch(String, expected: [Int], got: [Int])
+
+    public var description: String {
+        switch self {
+        case .unknownParameter(let name, let known):
+            return "unknown parameter '\(name)'; the network has: \(known.joined(separator: ", "))"
+        case .shapeMismatch(let name, let expected, let got):
+            return "parameter '\(name)' has shape \(expected) but the value given has shape \(got)"
+        }
+    }
+}

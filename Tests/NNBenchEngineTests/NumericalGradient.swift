@@ -1,0 +1,69 @@
+import NNBenchEngine
+
+/// Central-difference gradients of a network's loss, in Double, to check the hand-written
+/// backward passes against.
+enum NumericalGradient {
+    /// Inputs and targets drawn deterministically for a network's input shape and loss.
+    static func batch(for network: Network<Double>, samples: Int, seed: UInt64 = 1) -> (inputs: Tensor<Double>, targets: Tensor<Double>) {
+        let width = network.architecture.inputShape.reduce(1, *)
+        let outputs = network.architecture.outputShape.reduce(1, *)
+        var stream = RandomStream(key: StreamKey.make(seed: seed, purpose: "test/batch"), index: 0)
+        let inputs = (0..<samples * width).map { _ in stream.normal() }
+        let targets: Tensor<Double>
+        switch network.loss {
+        case .mse: targets = Tensor(shape: [samples, outputs], scalars: (0..<samples * outputs).map { _ in stream.normal() })
+        case .bceLogits: targets = Tensor(shape: [samples, 1], scalars: (0..<samples).map { _ in Double(stream.integer(below: 2)) })
+        case .softmaxCrossEntropy: targets = Tensor(shape: [samples], scalars: (0..<samples).map { _ in Double(stream.integer(below: outputs)) })
+        }
+        return (Tensor(shape: [samples] + network.architecture.inputShape, scalars: inputs), targets)
+    }
+
+    /// The largest relative error `|a − n| / max(|a|, |n|, floor)` between the analytic gradient of
+    /// every parameter and of the inputs and central differences with step `h`.
+    ///
+    /// With h = 1e-6 in Double the truncation error is O(h²) ≈ 1e-12 and the rounding error of a
+    /// central difference about ε·|loss|/h ≈ 1e-10 for a loss near 1. A correct backward pass is
+    /// then far below 1e-6 relative error wherever the gradient is larger than 1e-4; below that,
+    /// the floor compares at 1e-6 · 1e-4 = 1e-10 absolute, the rounding error itself.
+    static func worstRelativeError(
+        _ network: Network<Double>, inputs: Tensor<Double>, targets: Tensor<Double>, h: Double = 1e-6, floor: Double = 1e-4,
+        corrupt: (inout [(name: String, value: Tensor<Double>)]) -> Void = { _ in }
+    ) -> (error: Double, at: String) {
+        let (_, inputGradient) = network.gradients(inputs: inputs, targets: targets)
+        var analytic = network.gradients
+        corrupt(&analytic)
+        var worst = (error: 0.0, at: "")
+        func record(_ a: Double, _ n: Double, _ place: String) {
+            let error = abs(a - n) / max(abs(a), abs(n), floor)
+            if error > worst.error { worst = (error, place + "") }
+        }
+        for (name, gradient) in analytic {
+            let original = network.parameters.first { $0.name == name }!.value
+            for i in 0..<original.count {
+                var plus = original, minus = original
+                plus.scalars[i] += h
+                minus.scalars[i] -= h
+                try! network.setParameters([name: plus])
+                let up = network.loss(inputs: inputs, targets: targets)
+                try! network.setParameters([name: minus])
+                let down = network.loss(inputs: inputs, targets: targets)
+                try! network.setParameters([name: original])
+                record(gradient.scalars[i], (up - down) / (2 * h), "\(name)[\(i)]")
+            }
+        }
+        for i in 0..<inputs.count {
+            var plus = inputs, minus = inputs
+            plus.scalars[i] += h
+            minus.scalars[i] -= h
+            let n = (network.loss(inputs: plus, targets: targets) - network.loss(inputs: minus, targets: targets)) / (2 * h)
+            record(inputGradient.scalars[i], n, "input[\(i)]")
+        }
+        return worst
+    }
+
+    /// Builds a Double network from a one-line spec.
+    static func network(_ spec: String, input: [Int], outputs: Int, loss: Loss, seed: UInt64 = 3) throws -> Network<Double> {
+        let resolved = try ArchitectureSpec(parsing: spec).resolve(inputShape: input, outputWidth: outputs)
+        return Network<Double>(resolved, loss: loss, seed: seed)
+    }
+}
