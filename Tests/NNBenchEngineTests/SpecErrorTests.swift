@@ -1,0 +1,129 @@
+import Testing
+@testable import NNBenchEngine
+
+@Suite("Spec errors")
+struct SpecErrorTests {
+    /// The error of parsing `text` and resolving it on `inputShape` for `outputWidth` outputs.
+    private func failure(_ text: String, inputShape: [Int] = [4], outputWidth: Int? = nil) -> SpecError? {
+        do {
+            _ = try ArchitectureSpec(parsing: text).resolve(inputShape: inputShape, outputWidth: outputWidth)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func unknownLayerSuggestsTheNearest() throws {
+        let error = try #require(failure("dense(4) relu dnse(1)"))
+        #expect(error.description == "layer 2 'dnse(1)': unknown layer 'dnse'; did you mean 'dense'?")
+        #expect(error.layerIndex == 2)
+        #expect(error.rendered == """
+            layer 2 'dnse(1)': unknown layer 'dnse'; did you mean 'dense'?
+            dense(4) relu dnse(1)
+                          ^~~~~~~
+            """)
+    }
+
+    @Test func unknownLayerWithoutNearNameListsAll() throws {
+        let error = try #require(failure("transformer"))
+        #expect(error.message == "unknown layer 'transformer'; known layers: dense, relu, leaky_relu, tanh, sigmoid, identity, softplus, gelu, dropout, batchnorm, conv2d, maxpool2d, avgpool2d, flatten")
+    }
+
+    @Test func upperCaseNamesAreRefused() throws {
+        #expect(failure("Dense(2)")?.message == "unknown layer 'Dense'; did you mean 'dense'?")
+    }
+
+    @Test func unknownOptionNamesTheAllowedOnes() throws {
+        let error = try #require(failure("conv2d(8, kernal: 3)", inputShape: [1, 8, 8]))
+        #expect(error.description == "layer 0 'conv2d(8, kernal: 3)': unknown option 'kernal' (did you mean 'kernel'?); conv2d's options are: filters, kernel, stride, padding, bias, init")
+        #expect(error.range == 10..<19)
+        #expect(error.rendered.hasSuffix("\nconv2d(8, kernal: 3)\n          ^~~~~~~~~"))
+    }
+
+    @Test("bad values point at the argument", arguments: [
+        ("dense(0)", "layer 0 'dense(0)': units: expected a positive integer, got 0", 6..<7),
+        ("dense(2.5)", "layer 0 'dense(2.5)': units: expected a positive integer, got 2.5", 6..<9),
+        ("relu dropout(1)", "layer 1 'dropout(1)': rate: expected a number in [0, 1), got 1", 13..<14),
+        ("dense(2, bias: 1)", "layer 0 'dense(2, bias: 1)': bias: expected true or false, got 1", 9..<16),
+        ("conv2d(2, kernel: 3, padding: -1)", "layer 0 'conv2d(2, kernel: 3, padding: -1)': padding: expected a non-negative integer, got -1", 21..<32),
+        ("batchnorm(eps: 0)", "layer 0 'batchnorm(eps: 0)': eps: expected a positive number, got 0", 10..<16),
+        ("dense(2, init: he_norml)", "layer 0 'dense(2, init: he_norml)': init: unknown initializer 'he_norml'; did you mean 'he_normal'? known: glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, constant", 9..<23),
+        ("dense(2, 3)", "layer 0 'dense(2, 3)': unexpected positional argument '3'; 'dense' takes only 'units' without a name, the others as 'name: value'", 9..<10),
+        ("relu(2)", "layer 0 'relu(2)': 'relu' takes no options", 5..<6),
+        ("dense(units: 2, units: 3)", "layer 0 'dense(units: 2, units: 3)': units: given twice", 16..<24),
+        ("conv2d(2)", "layer 0 'conv2d(2)': missing required option 'kernel'", 0..<9),
+        ("dropout", "layer 0 'dropout': missing required option 'rate'", 0..<7),
+    ])
+    func badValue(text: String, description: String, range: Range<Int>) throws {
+        let error = try #require(failure(text, inputShape: [1, 8, 8]))
+        #expect(error.description == description)
+        #expect(error.range == range)
+    }
+
+    @Test func missingParenthesis() throws {
+        let atEnd = try #require(failure("dense(16"))
+        #expect(atEnd.description == "column 9: expected ')' to close 'dense(', found end of input")
+        #expect(atEnd.rendered == "column 9: expected ')' to close 'dense(', found end of input\ndense(16\n        ^")
+        let beforeNext = try #require(failure("dense(16 relu"))
+        #expect(beforeNext.description == "column 10: expected ',' or ')' after an argument of 'dense', found 'relu'")
+        #expect(beforeNext.range == 9..<13)
+    }
+
+    @Test("syntax errors", arguments: [
+        ("dense(4) % relu", "column 10: unexpected character '%'", 9..<10),
+        ("dense(4) (relu)", "column 10: expected a layer name, found '('", 9..<10),
+        ("dense(units: )", "column 14: expected a value for 'units', found ')'", 13..<14),
+        ("dense(3x)", "column 7: malformed number '3x'", 6..<8),
+        ("-> dense(1)", "column 1: expected a layer name, found '->'", 0..<2),
+    ])
+    func syntax(text: String, description: String, range: Range<Int>) throws {
+        let error = try #require(failure(text))
+        #expect(error.description == description)
+        #expect(error.range == range)
+    }
+
+    @Test func denseAfterConvNeedsFlatten() throws {
+        let error = try #require(failure("conv2d(8, kernel: 3) maxpool2d(2) dense(16)", inputShape: [1, 10, 10]))
+        #expect(error.description == "layer 2 'dense(16)': expects a flat input but gets [8, 4, 4]; add 'flatten' before it")
+        #expect(error.rendered.hasSuffix("\n                                  ^~~~~~~~~"))
+    }
+
+    @Test func convOnFlatInput() throws {
+        let error = try #require(failure("dense(4) conv2d(2, kernel: 3)"))
+        #expect(error.description == "layer 1 'conv2d(2, kernel: 3)': expects an image input [channels, height, width] but gets [4]")
+        #expect(error.range == 9..<29)
+    }
+
+    @Test func windowsLargerThanTheirInput() throws {
+        #expect(failure("conv2d(2, kernel: 5)", inputShape: [1, 4, 4])?.description
+            == "layer 0 'conv2d(2, kernel: 5)': kernel 5 is larger than its padded input 4×4 (input [1, 4, 4], padding 0)")
+        #expect(failure("conv2d(2, kernel: 5, padding: 1)", inputShape: [1, 3, 3]) == nil)
+        #expect(failure("maxpool2d(2) maxpool2d(2) avgpool2d(2)", inputShape: [1, 6, 6])?.description
+            == "layer 2 'avgpool2d(2)': pool size 2 is larger than its input 1×1 (input [1, 1, 1])")
+    }
+
+    @Test func wrongLastWidth() throws {
+        let error = try #require(failure("dense(4) relu dense(2)", outputWidth: 3))
+        #expect(error.description == "the task needs 3 outputs but the last layer 'dense(2)' gives 2")
+        #expect(error.layerIndex == 2)
+        #expect(error.rendered.hasSuffix("\ndense(4) relu dense(2)\n              ^~~~~~~~"))
+        #expect(failure("conv2d(2, kernel: 3)", inputShape: [1, 4, 4], outputWidth: 1)?.message
+            == "the task needs 1 output but the last layer 'conv2d(2, kernel: 3)' gives [2, 2, 2]; end with 'flatten' and 'dense(1)'")
+    }
+
+    @Test func emptySpec() throws {
+        for text in ["", "   "] {
+            let error = try #require(failure(text))
+            #expect(error.description == "the architecture has no layers")
+            #expect(error.range == 0..<0)
+        }
+        #expect(throws: SpecError("the architecture has no layers", source: "", range: 0..<0)) {
+            try ArchitectureSpec([]).resolve(inputShape: [2], outputWidth: nil)
+        }
+    }
+
+    @Test func renderingWithoutARangeIsTheDescription() {
+        let error = SpecError("expected a positive integer, got \"x\"", subject: "layers[2].units")
+        #expect(error.rendered == "layers[2].units: expected a positive integer, got \"x\"")
+    }
+}
