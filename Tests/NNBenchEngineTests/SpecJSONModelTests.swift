@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import NNBenchEngine
+
+@Suite("Spec JSON model")
+struct SpecJSONModelTests {
+    private func model(_ json: String) throws -> ModelSpec {
+        try ModelSpec(jsonData: Data(json.utf8))
+    }
+
+    private func text(_ object: [String: Any]) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    private func failure(_ json: String) -> String? {
+        do {
+            _ = try ModelSpec(jsonData: Data(json.utf8))
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func protocolExample() throws {
+        let model = try model(#"{"inputs":3,"layers":[{"type":"dense","units":2}]}"#)
+        #expect(model.inputShape == [3])
+        #expect(model.architecture.layers == [.dense(units: 2)])
+        #expect(try text(model.jsonModel) == #"{"inputs":3,"layers":[{"bias":true,"type":"dense","units":2}]}"#)
+        #expect(try ModelSpec(jsonModel: model.jsonModel) == model)
+        let resolved = try model.resolve(outputWidth: 2)
+        #expect(resolved.parameters.map(\.description) == ["0.weight [3, 2]", "0.bias [2]"])
+    }
+
+    @Test func everyLayerTypeRoundTrips() throws {
+        let architecture = try ArchitectureSpec(parsing: """
+            conv2d(4, kernel: 3, stride: 2, padding: 1, bias: false, init: he_normal) batchnorm(momentum: 0.2, eps: 0.001) \
+            leaky_relu(0.2) maxpool2d(2) avgpool2d(2, stride: 1) flatten dropout(0.25) \
+            dense(8, bias: false, init: constant(0.5)) relu tanh sigmoid identity softplus gelu dense(1)
+            """)
+        let json = try text(architecture.jsonModel(inputShape: [1, 8, 8]))
+        #expect(json.hasPrefix(#"{"inputs":[1,8,8],"layers":[{"bias":false,"filters":4,"init":"he_normal","kernel":3,"padding":1,"stride":2,"type":"conv2d"},{"eps":0.001,"momentum":0.2,"type":"batchnorm"},{"slope":0.2,"type":"leaky_relu"},{"size":2,"stride":2,"type":"maxpool2d"}"#))
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8))
+        let model = try ModelSpec(jsonModel: decoded)
+        #expect(model.inputShape == [1, 8, 8])
+        #expect(model.architecture == architecture)
+        #expect(model.architecture.description == architecture.description)
+    }
+
+    @Test func swiftLiteralsAreReadToo() throws {
+        let model = try ModelSpec(jsonModel: ["inputs": [1, 4, 4], "layers": [["type": "flatten"], ["type": "dense", "units": 2, "bias": false]]] as [String: Any])
+        #expect(model.architecture.layers == [.flatten, .dense(units: 2, bias: false)])
+    }
+
+    @Test("errors name the field's path", arguments: [
+        (#"{"inputs":3,"layers":[{"type":"relu"},{"type":"relu"},{"type":"dense","units":"x"}]}"#, #"layers[2].units: expected a positive integer, got "x""#),
+        (#"{"inputs":3,"layers":[{"type":"dense","units":true}]}"#, "layers[0].units: expected a positive integer, got true"),
+        (#"{"inputs":3,"layers":[{"type":"dense","units":2,"bias":1}]}"#, "layers[0].bias: expected true or false, got 1"),
+        (#"{"inputs":3,"layers":[{"type":"dense"}]}"#, "layers[0]: missing required field 'units'"),
+        (#"{"inputs":3,"layers":[{"type":"dense","unit":2}]}"#, "layers[0].unit: unknown field (did you mean 'units'?); dense's fields are: units, bias, init"),
+        (#"{"inputs":3,"layers":[{"type":"dnse","units":2}]}"#, "layers[0].type: unknown layer 'dnse'; did you mean 'dense'?"),
+        (#"{"inputs":3,"layers":[{"units":2}]}"#, #"layers[0]: missing field "type""#),
+        (#"{"inputs":3,"layers":[{"type":"dense","units":2,"init":"he_norml"}]}"#, "layers[0].init: unknown initializer 'he_norml'; did you mean 'he_normal'? known: glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, constant"),
+        (#"{"inputs":[1,8],"layers":[]}"#, "inputs: expected a positive integer or [channels, height, width], got [1, 8]"),
+        (#"{"inputs":3,"layers":{}}"#, "layers: expected an array of layer objects, got an object"),
+        (#"{"inputs":3}"#, #"model: missing field "layers""#),
+        (#"{"inputs":3,"layers":[],"loss":"mse"}"#, "loss: unknown field; a model's fields are: inputs, layers"),
+    ])
+    func errors(json: String, description: String) {
+        #expect(failure(json) == description)
+    }
+
+    @Test func shapeErrorsNameTheLayerInsteadOfPointing() throws {
+        let model = try model(#"{"inputs":[1,4,4],"layers":[{"type":"relu"},{"type":"dense","units":2}]}"#)
+        let error = try #require(throws: SpecError.self) { try model.resolve(outputWidth: 2) }
+        #expect(error.description == "layers[1] 'dense(2)': expects a flat input but gets [1, 4, 4]; add 'flatten' before it")
+        #expect(error.rendered == error.description)
+        #expect(error.layerIndex == 1)
+    }
+}
