@@ -1,5 +1,55 @@
 #ifndef NNBENCH_CKERNELS_H
 #define NNBENCH_CKERNELS_H
-/// C = A · B for row-major float matrices (placeholder until the packed kernel lands).
-void nnb_sgemm_reference(int m, int n, int k, const float *a, const float *b, float *c);
+
+/// Matrix-product kernels for nnbench's reference engine.
+///
+/// All matrices are row-major with explicit leading dimensions (the distance, in elements, between
+/// the starts of consecutive rows as stored). `op(X)` is `X` when the matching `trans_*` flag is 0
+/// and `Xᵀ` otherwise, so `op(A)` is m×k and `op(B)` is k×n; `A` is stored m×k (lda ≥ k) or, when
+/// transposed, k×m (lda ≥ m), and likewise for `B`.
+///
+/// Determinism: every element of C is computed by the same sequence of floating-point operations
+/// whatever m, n and the position of the element, so computing a block of rows of C in a separate
+/// call (for example on another thread) gives bit-identical results. The sequence depends only on k
+/// and on the kernel that runs (AVX2 or portable), not on the other dimensions.
+///
+/// Thread safety: the functions may be called concurrently from any number of threads; each
+/// thread packs its operands into its own buffer, allocated on its first call and reused.
+
+/// Which implementation a call uses.
+typedef enum nnb_kernel {
+    /// The AVX2 + FMA kernel when the CPU has both, otherwise the portable one (checked once).
+    NNB_KERNEL_AUTOMATIC = 0,
+    /// The portable kernel, whatever the CPU. Meant for testing it on machines that have AVX2.
+    NNB_KERNEL_PORTABLE = 1,
+} nnb_kernel;
+
+/// Whether `kernel` resolves to the AVX2 + FMA implementation on this CPU (1) or to the portable
+/// one (0).
+int nnb_kernel_uses_avx2(nnb_kernel kernel);
+
+/// C[m×n] = op(A)[m×k] · op(B)[k×n] + beta · C in single precision.
+///
+/// When beta is 0, C is only written, never read, so it may hold NaN or uninitialised values.
+/// With k = 0 the product is empty and C becomes beta · C (zero when beta is 0).
+void nnb_sgemm(int trans_a, int trans_b, int m, int n, int k,
+               const float *a, int lda, const float *b, int ldb,
+               float beta, float *c, int ldc);
+
+/// `nnb_sgemm` with an explicit choice of implementation. The choice is per call, not global, so
+/// tests may force the portable kernel while other threads keep the automatic one.
+void nnb_sgemm_using(nnb_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
+                     const float *a, int lda, const float *b, int ldb,
+                     float beta, float *c, int ldc);
+
+/// C[m×n] = op(A)[m×k] · op(B)[k×n] + beta · C in double precision; same contract as `nnb_sgemm`.
+void nnb_dgemm(int trans_a, int trans_b, int m, int n, int k,
+               const double *a, int lda, const double *b, int ldb,
+               double beta, double *c, int ldc);
+
+/// `nnb_dgemm` with an explicit choice of implementation, as for `nnb_sgemm_using`.
+void nnb_dgemm_using(nnb_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
+                     const double *a, int lda, const double *b, int ldb,
+                     double beta, double *c, int ldc);
+
 #endif

@@ -1,0 +1,22 @@
+#ifndef NNBENCH_GEMM_SUPPORT_H
+#define NNBENCH_GEMM_SUPPORT_H
+
+#include <stddef.h>
+
+/// How a micro-kernel folds its k-block sum S into C. Only the first k block of a product uses
+/// the beta modes; every later block accumulates, so each element sees the same operation order.
+typedef enum nnb_update {
+    NNB_UPDATE_OVERWRITE = 0,  // C = S (beta 0: C is never read)
+    NNB_UPDATE_ACCUMULATE = 1, // C = C + S (beta 1, and every block after the first)
+    NNB_UPDATE_SCALE = 2,      // C = (beta · C) + S, rounded after the product
+} nnb_update;
+
+/// Whether the CPU has AVX2 and FMA; probed once, then cached.
+int nnb_cpu_has_avx2_fma(void);
+
+/// A 64-byte-aligned buffer of at least `bytes` bytes owned by the calling thread, kept for the
+/// thread's lifetime and freed when it exits. Later calls return the same buffer unless it must
+/// grow, so packing never allocates on the hot path. Returns NULL if allocation fails.
+void *nnb_thread_workspace(size_t bytes);
+
+#endif

@@ -1,0 +1,129 @@
+// Single-precision product: a 6×16 AVX2 + FMA micro-kernel and a portable one of the same shape,
+// both plugged into the shared blocked driver.
+//
+// Cache blocking for Zen 3 (32 KiB L1d, 512 KiB L2 per core, 32 MiB L3), following BLIS's zen3
+// choices: KC = 256 makes a B micro-panel 256×16 floats = 16 KiB, which stays in L1 while the 6 KiB
+// A micro-panels stream past it; MC = 144 makes the packed A block 144×256 floats = 144 KiB, a
+// comfortable fraction of L2 alongside the B panel and C tiles; NC = 4080 makes the packed B slab
+// 256×4080 floats ≈ 4 MiB, which lives in L3 (and is only as large as n needs).
+
+#include "CKernels.h"
+#include "gemm_support.h"
+
+#define GEMM_T float
+#define GEMM_MR 6
+#define GEMM_NR 16
+#define GEMM_MC 144
+#define GEMM_KC 256
+#define GEMM_NC 4080
+#include "gemm_driver.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/// Folds the two 8-wide halves of one tile row into C. Masked loads and stores serve the edge
+/// columns with the same arithmetic as full rows, so edge elements round exactly like the others.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void sgemm_update_row_avx2(float *row, __m256 s0, __m256 s1, int nr,
+                                         nnb_update mode, __m256 beta) {
+    if (nr == 16) {
+        if (mode == NNB_UPDATE_ACCUMULATE) {
+            s0 = _mm256_add_ps(_mm256_loadu_ps(row), s0);
+            s1 = _mm256_add_ps(_mm256_loadu_ps(row + 8), s1);
+        } else if (mode == NNB_UPDATE_SCALE) {
+            s0 = _mm256_add_ps(_mm256_mul_ps(beta, _mm256_loadu_ps(row)), s0);
+            s1 = _mm256_add_ps(_mm256_mul_ps(beta, _mm256_loadu_ps(row + 8)), s1);
+        }
+        _mm256_storeu_ps(row, s0);
+        _mm256_storeu_ps(row + 8, s1);
+        return;
+    }
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(nr), lanes);
+    __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(nr - 8), lanes);
+    if (mode == NNB_UPDATE_ACCUMULATE) {
+        s0 = _mm256_add_ps(_mm256_maskload_ps(row, m0), s0);
+        s1 = _mm256_add_ps(_mm256_maskload_ps(row + 8, m1), s1);
+    } else if (mode == NNB_UPDATE_SCALE) {
+        s0 = _mm256_add_ps(_mm256_mul_ps(beta, _mm256_maskload_ps(row, m0)), s0);
+        s1 = _mm256_add_ps(_mm256_mul_ps(beta, _mm256_maskload_ps(row + 8, m1)), s1);
+    }
+    _mm256_maskstore_ps(row, m0, s0);
+    _mm256_maskstore_ps(row + 8, m1, s1);
+}
+
+/// The 6×16 tile lives in 12 ymm accumulators; each k step loads one 16-float row of the B panel
+/// (two aligned vectors), broadcasts six A values and issues 12 FMAs.
+__attribute__((target("avx2,fma")))
+static void sgemm_kernel_avx2(int kc, const float *restrict a, const float *restrict b,
+                              float *restrict c, ptrdiff_t ldc, int mr, int nr,
+                              nnb_update mode, float beta) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+    for (int p = 0; p < kc; p++, a += 6, b += 16) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8), x;
+        x = _mm256_broadcast_ss(a + 0);
+        c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(a + 1);
+        c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(a + 2);
+        c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(a + 3);
+        c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+        x = _mm256_broadcast_ss(a + 4);
+        c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
+        x = _mm256_broadcast_ss(a + 5);
+        c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
+    }
+    __m256 vbeta = _mm256_set1_ps(beta);
+    sgemm_update_row_avx2(c, c00, c01, nr, mode, vbeta);
+    if (mr > 1) sgemm_update_row_avx2(c + ldc, c10, c11, nr, mode, vbeta);
+    if (mr > 2) sgemm_update_row_avx2(c + 2 * ldc, c20, c21, nr, mode, vbeta);
+    if (mr > 3) sgemm_update_row_avx2(c + 3 * ldc, c30, c31, nr, mode, vbeta);
+    if (mr > 4) sgemm_update_row_avx2(c + 4 * ldc, c40, c41, nr, mode, vbeta);
+    if (mr > 5) sgemm_update_row_avx2(c + 5 * ldc, c50, c51, nr, mode, vbeta);
+}
+#endif
+
+/// Plain C with the same tile shape; the compiler vectorises it for whatever the baseline is.
+static void sgemm_kernel_portable(int kc, const float *restrict a, const float *restrict b,
+                                  float *restrict c, ptrdiff_t ldc, int mr, int nr,
+                                  nnb_update mode, float beta) {
+    float acc[GEMM_MR][GEMM_NR] = {{0}};
+    for (int p = 0; p < kc; p++, a += GEMM_MR, b += GEMM_NR)
+        for (int i = 0; i < GEMM_MR; i++)
+            for (int j = 0; j < GEMM_NR; j++) acc[i][j] += a[i] * b[j];
+    for (int i = 0; i < mr; i++) {
+        float *row = c + (ptrdiff_t)i * ldc;
+        for (int j = 0; j < nr; j++) {
+            float s = acc[i][j];
+            if (mode == NNB_UPDATE_ACCUMULATE) {
+                s = row[j] + s;
+            } else if (mode == NNB_UPDATE_SCALE) {
+                float scaled = beta * row[j];
+                s = scaled + s;
+            }
+            row[j] = s;
+        }
+    }
+}
+
+void nnb_sgemm_using(nnb_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
+                     const float *a, int lda, const float *b, int ldb,
+                     float beta, float *c, int ldc) {
+    gemm_micro_kernel micro = sgemm_kernel_portable;
+#if defined(__x86_64__) || defined(__i386__)
+    if (nnb_kernel_uses_avx2(kernel)) micro = sgemm_kernel_avx2;
+#endif
+    gemm_driver(micro, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+}
+
+void nnb_sgemm(int trans_a, int trans_b, int m, int n, int k,
+               const float *a, int lda, const float *b, int ldb,
+               float beta, float *c, int ldc) {
+    nnb_sgemm_using(NNB_KERNEL_AUTOMATIC, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+}

@@ -1,0 +1,48 @@
+#include "gemm_support.h"
+#include "CKernels.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+int nnb_cpu_has_avx2_fma(void) {
+    // -1 unknown; racing first calls compute the same answer, so a relaxed store is enough.
+    static _Atomic int cached = -1;
+    int value = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (value < 0) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_cpu_init();
+        value = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+        value = 0;
+#endif
+        atomic_store_explicit(&cached, value, memory_order_relaxed);
+    }
+    return value;
+}
+
+int nnb_kernel_uses_avx2(nnb_kernel kernel) {
+    return kernel == NNB_KERNEL_AUTOMATIC && nnb_cpu_has_avx2_fma();
+}
+
+// The thread-local pointer gives fast access; the pthread key exists only for its destructor, so
+// buffers of threads that exit (pool threads come and go) are freed rather than leaked.
+static pthread_key_t workspace_key;
+static pthread_once_t workspace_key_once = PTHREAD_ONCE_INIT;
+static _Thread_local void *workspace;
+static _Thread_local size_t workspace_bytes;
+
+static void make_workspace_key(void) {
+    pthread_key_create(&workspace_key, free);
+}
+
+void *nnb_thread_workspace(size_t bytes) {
+    if (workspace_bytes >= bytes) return workspace;
+    pthread_once(&workspace_key_once, make_workspace_key);
+    free(workspace);
+    size_t rounded = (bytes + 63) / 64 * 64;
+    workspace = aligned_alloc(64, rounded);
+    workspace_bytes = workspace ? rounded : 0;
+    pthread_setspecific(workspace_key, workspace);
+    return workspace;
+}
