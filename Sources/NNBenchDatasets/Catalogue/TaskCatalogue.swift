@@ -2,7 +2,12 @@
 public enum TaskCatalogue {
     /// The catalogue entries, in the order `nnbench list` shows them.
     public static let all: [TaskDefinition] = [
-        .xor,
+        // Regression with known weights and functions.
+        .sum, .linear, .sine, .friedman1, .adding,
+        // Classification with known boundaries or Bayes accuracy.
+        .logistic, .xor, .parity, .twoSpirals, .spirals, .circles, .moons, .blobs, .checkerboard,
+        // Tasks that test the implementation rather than the model.
+        .encoder, .memorize, .imbalanced, .randomLabels, .barsStripes,
     ]
 
     /// Returns the entry named `name`.
