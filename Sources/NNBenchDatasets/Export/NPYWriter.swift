@@ -1,0 +1,64 @@
+/// Writes a task's data as a NumPy `.npy` file, format version 1.0.
+///
+/// Layout, exactly as `numpy.save` writes a C-ordered float64 matrix:
+///
+/// - the magic `\x93NUMPY`, the version bytes `01 00`, and the header's length as a
+///   little-endian `UInt16`;
+/// - the header, ASCII: `{'descr': '<f8', 'fortran_order': False, 'shape': (rows, columns), }`,
+///   padded with spaces and ended by `\n` so that the data starts at a multiple of 64 bytes,
+///   which for any 2-D shape is byte 128;
+/// - `rows × columns` little-endian float64 values, row after row.
+///
+/// The columns are those of ``DatasetExport`` and the CSV: with all splits, a first column with
+/// the split coded 0 = train, 1 = valid, 2 = test; then the inputs `x0` ...; then the targets
+/// (class labels as whole numbers).
+enum NPYWriter {
+    /// The data of a `.npy` file starts at a multiple of this, as numpy writes it.
+    static let alignment = 64
+
+    /// Renders the selected splits of a task as a `.npy` file.
+    ///
+    /// - Complexity: O(number of values written).
+    static func render(_ task: LearningTask, splits selection: SplitSelection) -> [UInt8] {
+        let columns = ExportColumns(task, splits: selection)
+        let rows = columns.rowCount
+        var bytes = header(rows: rows, columns: columns.count)
+        bytes.reserveCapacity(bytes.count + rows * columns.count * 8)
+        for split in columns.splits {
+            let code = ExportColumns.code(of: split.name)
+            split.inputs.withUnsafeBufferPointer { inputs in
+                split.targets.withUnsafeBufferPointer { targets in
+                    for row in 0..<split.count {
+                        if columns.hasSplitColumn { append(code, to: &bytes) }
+                        for value in inputs[row * columns.inputWidth..<(row + 1) * columns.inputWidth] {
+                            append(value, to: &bytes)
+                        }
+                        for value in targets[row * columns.targetWidth..<(row + 1) * columns.targetWidth] {
+                            append(value, to: &bytes)
+                        }
+                    }
+                }
+            }
+        }
+        return bytes
+    }
+
+    /// The magic, version, header length and padded header of a `rows × columns` float64 matrix.
+    static func header(rows: Int, columns: Int) -> [UInt8] {
+        // numpy also adds 21 - digits(rows) spaces of room for the row count to grow; for a 2-D
+        // shape they never push the header past the same 64-byte boundary, so the padding below
+        // gives numpy's bytes without them.
+        var dictionary = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        let prefixLength = 10  // magic 6, version 2, header length 2
+        let padding = alignment - (prefixLength + dictionary.utf8.count + 1) % alignment
+        dictionary += String(repeating: " ", count: padding) + "\n"
+        let length = UInt16(dictionary.utf8.count)
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xff), UInt8(length >> 8)] + Array(dictionary.utf8)
+    }
+
+    /// Appends a double as 8 little-endian bytes.
+    @inline(__always)
+    static func append(_ value: Double, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}
