@@ -38,6 +38,11 @@ static void gemm_pack_a(int trans, const GEMM_T *a, ptrdiff_t lda, int i0, int m
         } else {
             const GEMM_T *row[GEMM_MR];
             for (int r = 0; r < rows; r++) row[r] = a + (ptrdiff_t)(i0 + ir + r) * lda + p0;
+            if (rows == GEMM_MR) {
+                for (int p = 0; p < kc; p++, dst += GEMM_MR)
+                    for (int r = 0; r < GEMM_MR; r++) dst[r] = row[r][p];
+                continue;
+            }
             for (int p = 0; p < kc; p++, dst += GEMM_MR) {
                 for (int r = 0; r < rows; r++) dst[r] = row[r][p];
                 for (int r = rows; r < GEMM_MR; r++) dst[r] = 0;
@@ -50,26 +55,29 @@ static void gemm_pack_a(int trans, const GEMM_T *a, ptrdiff_t lda, int i0, int m
 /// row by row (NR values per p), zero-padding the last panel's missing columns.
 static void gemm_pack_b(int trans, const GEMM_T *b, ptrdiff_t ldb, int p0, int kc, int j0, int nc,
                         GEMM_T *restrict dst) {
+    if (!trans) {
+        // Row by row, so that B is read sequentially; each row scatters one full NR-wide line
+        // into every micro-panel.
+        int full = nc / GEMM_NR * GEMM_NR;
+        for (int p = 0; p < kc; p++) {
+            const GEMM_T *src = b + (ptrdiff_t)(p0 + p) * ldb + j0;
+            GEMM_T *out = dst + (ptrdiff_t)p * GEMM_NR;
+            for (int jr = 0; jr < full; jr += GEMM_NR, out += (ptrdiff_t)kc * GEMM_NR)
+                for (int j = 0; j < GEMM_NR; j++) out[j] = src[jr + j];
+            if (full < nc) {
+                for (int j = 0; j < nc - full; j++) out[j] = src[full + j];
+                for (int j = nc - full; j < GEMM_NR; j++) out[j] = 0;
+            }
+        }
+        return;
+    }
     for (int jr = 0; jr < nc; jr += GEMM_NR) {
         int cols = gemm_min(GEMM_NR, nc - jr);
-        if (trans) {
-            // op(B)(p, j) = b[j·ldb + p]: gather one value from each of `cols` rows per p.
-            const GEMM_T *src = b + (ptrdiff_t)(j0 + jr) * ldb + p0;
-            for (int p = 0; p < kc; p++, dst += GEMM_NR) {
-                for (int j = 0; j < cols; j++) dst[j] = src[(ptrdiff_t)j * ldb + p];
-                for (int j = cols; j < GEMM_NR; j++) dst[j] = 0;
-            }
-        } else {
-            const GEMM_T *src = b + (ptrdiff_t)p0 * ldb + j0 + jr;
-            if (cols == GEMM_NR) {
-                for (int p = 0; p < kc; p++, src += ldb, dst += GEMM_NR)
-                    for (int j = 0; j < GEMM_NR; j++) dst[j] = src[j];
-            } else {
-                for (int p = 0; p < kc; p++, src += ldb, dst += GEMM_NR) {
-                    for (int j = 0; j < cols; j++) dst[j] = src[j];
-                    for (int j = cols; j < GEMM_NR; j++) dst[j] = 0;
-                }
-            }
+        // op(B)(p, j) = b[j·ldb + p]: gather one value from each of `cols` rows per p.
+        const GEMM_T *src = b + (ptrdiff_t)(j0 + jr) * ldb + p0;
+        for (int p = 0; p < kc; p++, dst += GEMM_NR) {
+            for (int j = 0; j < cols; j++) dst[j] = src[(ptrdiff_t)j * ldb + p];
+            for (int j = cols; j < GEMM_NR; j++) dst[j] = 0;
         }
     }
 }

@@ -58,6 +58,11 @@ __attribute__((target("avx2,fma")))
 static void sgemm_kernel_avx2(int kc, const float *restrict a, const float *restrict b,
                               float *restrict c, ptrdiff_t ldc, int mr, int nr,
                               nnb_update mode, float beta) {
+    // Start fetching the C tile now so that the update at the end does not wait on memory.
+    for (int i = 0; i < mr; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 15), _MM_HINT_T0);
+    }
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
