@@ -53,6 +53,7 @@ struct SpecErrorTests {
         ("dense(units: 2, units: 3)", "layer 0 'dense(units: 2, units: 3)': units: given twice", 16..<24),
         ("conv2d(2)", "layer 0 'conv2d(2)': missing required option 'kernel'", 0..<9),
         ("dropout", "layer 0 'dropout': missing required option 'rate'", 0..<7),
+        ("dense(bias: false, 2)", "layer 0 'dense(bias: false, 2)': positional argument '2' must come before the named options", 19..<20),
     ])
     func badValue(text: String, description: String, range: Range<Int>) throws {
         let error = try #require(failure(text, inputShape: [1, 8, 8]))

@@ -1,3 +1,5 @@
+import NNBenchDatasets
+
 extension ArchitectureSpec {
     /// Infers every layer's shapes from the input shape and checks that the architecture can work.
     ///
@@ -81,5 +83,16 @@ extension ArchitectureSpec {
             throw error("expects an image input [channels, height, width] but gets \(input)", atLayer: index)
         }
         return (input[1], input[2])
+    }
+}
+
+extension ArchitectureSpec {
+    /// Infers every layer's shapes for a task: its input shape and the width its loss needs.
+    ///
+    /// - Parameter task: The task the architecture is to be trained on.
+    /// - Returns: The resolved architecture.
+    /// - Throws: ``SpecError`` when the architecture cannot work on the task.
+    public func resolve(for task: LearningTask) throws(SpecError) -> ResolvedArchitecture {
+        try resolve(inputShape: task.inputShape, outputWidth: task.outputWidth)
     }
 }

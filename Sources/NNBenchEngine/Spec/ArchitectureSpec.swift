@@ -85,10 +85,12 @@ public struct ArchitectureSpec: Sendable, Hashable, CustomStringConvertible {
         String(Array(source)[layerRanges[index]])
     }
 
+    /// Whether two architectures have the same layers, however they were written.
     public static func == (lhs: ArchitectureSpec, rhs: ArchitectureSpec) -> Bool {
         lhs.layers == rhs.layers
     }
 
+    /// Hashes the layers, as ``==`` compares them.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(layers)
     }

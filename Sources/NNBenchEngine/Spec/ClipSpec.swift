@@ -35,8 +35,8 @@ public enum ClipSpec: Sendable, Hashable, CustomStringConvertible {
     /// The canonical spec: `norm(1)`, `value(0.5)`.
     public var description: String {
         switch self {
-        case .norm(let maxNorm): "norm(\(formatNumber(maxNorm)))"
-        case .value(let clipValue): "value(\(formatNumber(clipValue)))"
+        case .norm(let maxNorm): "norm(\(canonicalNumberText(maxNorm)))"
+        case .value(let clipValue): "value(\(canonicalNumberText(clipValue)))"
         }
     }
 }

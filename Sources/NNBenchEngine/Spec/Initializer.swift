@@ -89,7 +89,7 @@ public enum Initializer: Sendable, Hashable, CustomStringConvertible {
 
     /// The spec name: `he_normal`, `constant(0.5)`.
     public var description: String {
-        if case .constant(let value) = self { return "constant(\(formatNumber(value)))" }
+        if case .constant(let value) = self { return "constant(\(canonicalNumberText(value)))" }
         return Self.spellings.first { $0.initializer == self }!.name
     }
 

@@ -41,7 +41,7 @@ enum JSONObjectReading {
     static func text(of value: Any) -> String {
         switch Self.value(of: value) {
         case .bool(let bool): return String(bool)
-        case .number(let number): return formatNumber(number)
+        case .number(let number): return canonicalNumberText(number)
         case .string(let string): return "\"\(string)\""
         case .call, .unsupported:
             if value is NSNull { return "null" }

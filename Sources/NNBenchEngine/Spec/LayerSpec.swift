@@ -69,12 +69,12 @@ public enum LayerSpec: Sendable, Hashable, CustomStringConvertible {
         case .dense(let units, let bias, let initializer):
             return [(nil, "\(units)")] + biasAndInitializer(bias, initializer)
         case .leakyReLU(let slope):
-            return slope == 0.01 ? [] : [(nil, formatNumber(slope))]
+            return slope == 0.01 ? [] : [(nil, canonicalNumberText(slope))]
         case .dropout(let rate):
-            return [(nil, formatNumber(rate))]
+            return [(nil, canonicalNumberText(rate))]
         case .batchNorm(let momentum, let epsilon):
-            return (momentum == 0.1 ? [] : [("momentum", formatNumber(momentum))])
-                + (epsilon == 1e-5 ? [] : [("eps", formatNumber(epsilon))])
+            return (momentum == 0.1 ? [] : [("momentum", canonicalNumberText(momentum))])
+                + (epsilon == 1e-5 ? [] : [("eps", canonicalNumberText(epsilon))])
         case .conv2d(let filters, let kernel, let stride, let padding, let bias, let initializer):
             return [(nil, "\(filters)"), ("kernel", "\(kernel)")]
                 + (stride == 1 ? [] : [("stride", "\(stride)")])

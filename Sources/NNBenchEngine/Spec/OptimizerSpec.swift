@@ -122,7 +122,7 @@ public enum OptimizerSpec: Sendable, Hashable, CustomStringConvertible {
 
         var text: String {
             switch self {
-            case .number(let value): formatNumber(value)
+            case .number(let value): canonicalNumberText(value)
             case .flag(let value): String(value)
             }
         }

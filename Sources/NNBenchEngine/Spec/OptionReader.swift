@@ -26,7 +26,7 @@ struct OptionReader {
                     throw site.error("'\(call.name)' takes no options", range: argument.range)
                 }
                 if sawNamed {
-                    throw site.error("positional argument '\(argument.text)' after named ones; write '\(options[min(index, options.count - 1)]): \(argument.text)'", range: argument.range)
+                    throw site.error("positional argument '\(argument.text)' must come before the named options", range: argument.range)
                 }
                 guard index < positional else {
                     let first = positional == 0 ? "none of its options" : "only '\(options[0])'"

@@ -100,8 +100,8 @@ public struct ScheduleSpec: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let decayText: String? = switch decay {
         case .constant: warmupSteps > 0 ? nil : "constant"
-        case .step(let size, let gamma): gamma == 0.1 ? "step(size: \(size))" : "step(size: \(size), gamma: \(formatNumber(gamma)))"
-        case .cosine(let minimum): minimum == 0 ? "cosine" : "cosine(min_lr: \(formatNumber(minimum)))"
+        case .step(let size, let gamma): gamma == 0.1 ? "step(size: \(size))" : "step(size: \(size), gamma: \(canonicalNumberText(gamma)))"
+        case .cosine(let minimum): minimum == 0 ? "cosine" : "cosine(min_lr: \(canonicalNumberText(minimum)))"
         }
         let warmup = warmupSteps > 0 ? "warmup(steps: \(warmupSteps))" : nil
         return [warmup, decayText].compactMap { $0 }.joined(separator: " ")

@@ -97,5 +97,5 @@ enum SpecLexer {
 
 extension Character {
     /// Whether the character is one of `0`...`9`.
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -36,6 +36,6 @@ indirect enum SpecValue: Sendable, Hashable {
 }
 
 /// The shortest text that reads back as the same double: `3`, `0.1`, `1e-05`.
-func formatNumber(_ value: Double) -> String {
+func canonicalNumberText(_ value: Double) -> String {
     value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
 }
