@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Compare nnbench's Float32 matrix product with numpy's (OpenBLAS), side by side.
+
+Times C = A @ B for square n x n float32 matrices at 1 and 2 threads (by default) in both
+libraries and prints GFLOPS and the ratio nnbench / numpy, with the CPU model and the date.
+
+Build nnbench first:   swift build -c release
+then run:              python3 scripts/bench_matmul.py [--sizes 64,256,512,1024] [--threads 1,2]
+
+nnbench is measured with `.build/release/nnbench bench matmul --sizes ... --threads T --json`.
+numpy is measured in a fresh subprocess per thread count, because OpenBLAS reads
+OPENBLAS_NUM_THREADS only when it is loaded. Both report the best of repeated runs after a
+warm-up; on a shared machine, run it while the machine is otherwise idle.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+
+# Runs in a subprocess with OPENBLAS_NUM_THREADS already set; prints a JSON array like nnbench's.
+NUMPY_TIMER = r"""
+import json, sys, time
+import numpy as np
+sizes, threads, budget = json.loads(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+results = []
+for n in sizes:
+    a = ((np.arange(n * n) % 97 - 48) / 64).astype(np.float32).reshape(n, n)
+    b = ((np.arange(n * n) % 89 - 44) / 64).astype(np.float32).reshape(n, n)
+    c = np.empty((n, n), np.float32)
+    np.matmul(a, b, out=c)
+    best, runs, start = float("inf"), 0, time.perf_counter()
+    while runs < 3 or time.perf_counter() - start < budget:
+        t = time.perf_counter()
+        np.matmul(a, b, out=c)
+        best = min(best, time.perf_counter() - t)
+        runs += 1
+    results.append({"n": n, "threads": threads, "gflops": 2 * n**3 / best / 1e9})
+print(json.dumps(results))
+"""
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def numpy_gflops(sizes, threads, budget):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+    out = subprocess.run(
+        [sys.executable, "-c", NUMPY_TIMER, json.dumps(sizes), str(threads), str(budget)],
+        env=env, check=True, capture_output=True, text=True).stdout
+    return {r["n"]: r["gflops"] for r in json.loads(out)}
+
+
+def nnbench_gflops(binary, sizes, threads):
+    out = subprocess.run(
+        [binary, "bench", "matmul", "--sizes", ",".join(map(str, sizes)),
+         "--threads", str(threads), "--json"],
+        check=True, capture_output=True, text=True).stdout
+    return {r["n"]: r["gflops"] for r in json.loads(out)}
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="64,256,512,1024", help="comma-separated matrix sides")
+    parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
+    parser.add_argument("--budget", type=float, default=1.0,
+                        help="seconds numpy repeats each size (nnbench uses its own default)")
+    parser.add_argument("--binary", default=".build/release/nnbench",
+                        help="the nnbench executable (default: %(default)s, from `swift build -c release`)")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    thread_counts = [int(t) for t in args.threads.split(",")]
+    if not os.access(args.binary, os.X_OK):
+        sys.exit(f"{args.binary} not found: run `swift build -c release` first")
+
+    print(f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs")
+    print(f"date:    {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}")
+    print(f"{'n':>6} {'threads':>7} {'numpy GFLOPS':>13} {'nnbench GFLOPS':>15} {'ratio':>6}")
+    for threads in thread_counts:
+        reference = numpy_gflops(sizes, threads, args.budget)
+        ours = nnbench_gflops(args.binary, sizes, threads)
+        for n in sizes:
+            print(f"{n:>6} {threads:>7} {reference[n]:>13.1f} {ours[n]:>15.1f} "
+                  f"{ours[n] / reference[n]:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
