@@ -51,6 +51,34 @@ public protocol EngineScalar: GEMMScalar, Real, Hashable, Codable, LosslessStrin
         _ loss: Loss, predictions: UnsafePointer<Self>, targets: UnsafePointer<Self>, samples: Int, width: Int,
         gradient: UnsafeMutablePointer<Self>?) -> Self
 
+    // MARK: Optimizers (Optimizers/SGD.swift, Adam.swift, RMSprop.swift)
+
+    /// One `torch.optim.SGD` step (dampening 0) on `count` values: `g = gradient + weightDecay·p`;
+    /// with a momentum buffer `b = (firstStep ? g : momentum·b + g)` and
+    /// `g = nesterov ? g + momentum·b : b`; then `p −= learningRate·g`. The gradient is not changed.
+    static func sgdStep(
+        parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, momentumBuffer: UnsafeMutablePointer<Self>?,
+        count: Int, learningRate: Double, momentum: Double, nesterov: Bool, weightDecay: Double, firstStep: Bool)
+
+    /// One `torch.optim.Adam`/`AdamW` step on `count` values: `g = gradient + weightDecay·p`,
+    /// `m = β1·m + (1−β1)·g`, `v = β2·v + (1−β2)·g²`,
+    /// `p = shrink·p − stepSize · m / (√v / secondMomentCorrection + eps)`, where the caller folds
+    /// the bias corrections into `stepSize = lr/(1−β1^t)` and `secondMomentCorrection = √(1−β2^t)`,
+    /// and passes `shrink = 1 − lr·wd` for AdamW's decoupled decay (then `weightDecay` 0), 1 for Adam.
+    static func adamStep(
+        parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, firstMoment: UnsafeMutablePointer<Self>,
+        secondMoment: UnsafeMutablePointer<Self>, count: Int, stepSize: Double, secondMomentCorrection: Double,
+        beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, shrink: Double)
+
+    /// One `torch.optim.RMSprop` step on `count` values: `g = gradient + weightDecay·p`,
+    /// `sq = α·sq + (1−α)·g²`; centered when `gradientAverage` is given: `ga = α·ga + (1−α)·g` and
+    /// `avg = √(sq − ga²) + eps`, else `avg = √sq + eps`; with a momentum buffer
+    /// `buf = momentum·buf + g/avg` and `p −= lr·buf`, else `p −= lr·g/avg`.
+    static func rmspropStep(
+        parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, squareAverage: UnsafeMutablePointer<Self>,
+        gradientAverage: UnsafeMutablePointer<Self>?, momentumBuffer: UnsafeMutablePointer<Self>?, count: Int,
+        learningRate: Double, alpha: Double, epsilon: Double, momentum: Double, weightDecay: Double)
+
     // MARK: Vectors (Core/VectorKernels.swift)
 
     /// The sum of the squares of `count` values, accumulated in order.
