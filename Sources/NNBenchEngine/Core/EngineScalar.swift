@@ -101,6 +101,79 @@ public protocol EngineScalar: GEMMScalar, Real, Hashable, Codable, LosslessStrin
     /// against a 0/1 target; for several, the arg-max against a class index.
     static func correctPredictions(
         _ outputs: UnsafePointer<Self>, targets: UnsafePointer<Self>, samples: Int, width: Int) -> Int
+
+    // MARK: Convolution (Layers/Conv2D.swift)
+
+    /// Writes the windows of a `channels`-plane image as the columns of a `[channels·k·k, windows]`
+    /// matrix: row `(c·k + i)·k + j` holds, for each window, its value at `(i, j)` in plane `c`,
+    /// or 0 where the window lies on the padding.
+    static func im2col(
+        _ image: UnsafePointer<Self>, channels: Int, window: SlidingWindow, columns: UnsafeMutablePointer<Self>)
+
+    /// The adjoint of ``im2col(_:channels:window:columns:)``: overwrites `image` with the sum, at
+    /// each position, of the column entries read from it, adding in a fixed order.
+    static func col2im(
+        _ columns: UnsafePointer<Self>, channels: Int, window: SlidingWindow, image: UnsafeMutablePointer<Self>)
+
+    /// Adds `vector[c]` to each of the `spatial` values of channel `c` of every sample.
+    static func addPerChannel(
+        _ vector: UnsafePointer<Self>, to values: UnsafeMutablePointer<Self>, samples: Int, channels: Int, spatial: Int)
+
+    /// Writes the sum of each channel's values over samples and space to `sums`, sample after sample.
+    static func sumPerChannel(
+        _ values: UnsafePointer<Self>, samples: Int, channels: Int, spatial: Int, into sums: UnsafeMutablePointer<Self>)
+
+    // MARK: Pooling (Layers/Pooling.swift)
+
+    /// Writes the maximum of each window of `planes` planes, and its position within its plane to
+    /// `argmax`; the first of equal maxima wins, and NaN wins, as in PyTorch's CPU kernel.
+    static func maxPool(
+        _ input: UnsafePointer<Self>, planes: Int, window: SlidingWindow, output: UnsafeMutablePointer<Self>,
+        argmax: UnsafeMutablePointer<Int32>)
+
+    /// Overwrites `inputGradient` with each output's gradient added at its window's `argmax`.
+    static func maxPoolGradient(
+        _ outputGradient: UnsafePointer<Self>, argmax: UnsafePointer<Int32>, planes: Int, window: SlidingWindow,
+        inputGradient: UnsafeMutablePointer<Self>)
+
+    /// Writes the mean of each window of `planes` planes: its sum divided by `size²`.
+    static func averagePool(
+        _ input: UnsafePointer<Self>, planes: Int, window: SlidingWindow, output: UnsafeMutablePointer<Self>)
+
+    /// Overwrites `inputGradient` with each output's gradient divided by `size²` added over its window.
+    static func averagePoolGradient(
+        _ outputGradient: UnsafePointer<Self>, planes: Int, window: SlidingWindow,
+        inputGradient: UnsafeMutablePointer<Self>)
+
+    // MARK: Batch normalisation (Layers/BatchNorm.swift)
+
+    /// Writes each channel's mean over samples and space, and the sum of the squared deviations
+    /// from it, Σ(x − μ)².
+    static func channelStatistics(
+        _ input: UnsafePointer<Self>, samples: Int, channels: Int, spatial: Int, mean: UnsafeMutablePointer<Self>,
+        squaredDeviations: UnsafeMutablePointer<Self>)
+
+    /// Writes `x̂ = (x − mean[c])·inverseDeviation[c]` to `normalized` and `weight[c]·x̂ + bias[c]`
+    /// to `output`.
+    static func batchNormalize(
+        _ input: UnsafePointer<Self>, samples: Int, channels: Int, spatial: Int, mean: UnsafePointer<Self>,
+        inverseDeviation: UnsafePointer<Self>, weight: UnsafePointer<Self>, bias: UnsafePointer<Self>,
+        normalized: UnsafeMutablePointer<Self>, output: UnsafeMutablePointer<Self>)
+
+    /// Writes `Σ dy·x̂` and `Σ dy` per channel to the weight and bias gradients and, when
+    /// `inputGradient` is given, dx: through the batch's mean and variance when
+    /// `throughStatistics`, else for fixed (running) statistics.
+    static func batchNormGradient(
+        _ outputGradient: UnsafePointer<Self>, normalized: UnsafePointer<Self>, samples: Int, channels: Int,
+        spatial: Int, weight: UnsafePointer<Self>, inverseDeviation: UnsafePointer<Self>, throughStatistics: Bool,
+        weightGradient: UnsafeMutablePointer<Self>, biasGradient: UnsafeMutablePointer<Self>,
+        inputGradient: UnsafeMutablePointer<Self>?)
+
+    // MARK: Dropout (Layers/Dropout.swift)
+
+    /// Writes `count` mask values from `RandomStream(key: key, index: index)`, one uniform `u` per
+    /// value in order: `1 / (1 − rate)` where `u ≥ rate`, else 0.
+    static func dropoutMask(_ mask: UnsafeMutablePointer<Self>, count: Int, rate: Double, key: UInt64, index: UInt64)
 }
 
 extension Float: EngineScalar {}

@@ -48,8 +48,19 @@ public final class Network<Scalar: EngineScalar> {
         case .softplus: return ActivationLayer(.softplus)
         case .gelu: return ActivationLayer(.gelu)
         case .flatten: return FlattenLayer()
-        case .dropout, .batchNorm, .conv2d, .maxPool2d, .avgPool2d:
-            fatalError("layer \(layer.spec.name) is not implemented yet")
+        case .dropout(let rate):
+            return DropoutLayer(rate: rate, key: StreamKey.make(seed: seed, purpose: "dropout/\(layer.index)"))
+        case .batchNorm(let momentum, let epsilon):
+            return BatchNormLayer(index: layer.index, shape: layer.inputShape, momentum: momentum, epsilon: epsilon)
+        case .conv2d(let filters, let kernel, let stride, let padding, let bias, _):
+            return Conv2DLayer(
+                index: layer.index, inputShape: layer.inputShape, outputShape: layer.outputShape, filters: filters,
+                kernel: kernel, stride: stride, padding: padding, bias: bias, threads: threads)
+        case .maxPool2d(let size, let stride):
+            return PoolingLayer(.max, inputShape: layer.inputShape, outputShape: layer.outputShape, size: size, stride: stride ?? size)
+        case .avgPool2d(let size, let stride):
+            return PoolingLayer(
+                .average, inputShape: layer.inputShape, outputShape: layer.outputShape, size: size, stride: stride ?? size)
         }
     }
 

@@ -1,0 +1,62 @@
+/// Inverted dropout: in training each value is kept with probability `1 − rate` and scaled by
+/// `1 / (1 − rate)`, so that its expectation is unchanged; in evaluation the layer is the identity.
+///
+/// Training forward number `t` (from 0) draws its mask from `RandomStream(key: key, index: t)`,
+/// one uniform `u` per value in order, keeping the value iff `u ≥ rate`: the masks depend only on
+/// the seed, the layer and the step, never on threads or timing.
+final class DropoutLayer<Scalar: EngineScalar>: Layer {
+    let rate: Double
+    let key: UInt64
+    var computesInputGradient = true
+    /// For gradient checks only: training forwards reuse the last mask (or draw the first one)
+    /// instead of drawing the next, so that perturbed losses see one fixed function.
+    var repeatsMask = false
+    private var masksDrawn: UInt64 = 0
+    private var trainedLast = false
+    private var input: Batch<Scalar>?
+    /// `1 / (1 − rate)` for a kept value and 0 for a dropped one.
+    private let mask = Buffer<Scalar>()
+    private let output = Buffer<Scalar>()
+    private let inputGradient = Buffer<Scalar>()
+
+    init(rate: Double, key: UInt64) {
+        self.rate = rate
+        self.key = key
+    }
+
+    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+        self.input = input
+        trainedLast = training
+        guard training else { return input }
+        if repeatsMask && masksDrawn > 0 {
+            precondition(mask.count == input.size, "dropout: a repeated mask needs a batch of the same size")
+        } else {
+            mask.resize(input.size)
+            Scalar.dropoutMask(mask.pointer, count: input.size, rate: rate, key: key, index: masksDrawn)
+            masksDrawn += 1
+        }
+        output.resize(input.size)
+        Scalar.multiply(input.pointer, mask.pointer, into: output.pointer, count: input.size)
+        return Batch(count: input.count, shape: input.shape, pointer: output.pointer)
+    }
+
+    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+        guard trainedLast else { return outputGradient }
+        guard let input else { preconditionFailure("backward before forward") }
+        inputGradient.resize(input.size)
+        if computesInputGradient {
+            Scalar.multiply(outputGradient.pointer, mask.pointer, into: inputGradient.pointer, count: input.size)
+        }
+        return Batch(count: input.count, shape: input.shape, pointer: inputGradient.pointer)
+    }
+}
+
+extension EngineScalar {
+    public static func dropoutMask(
+        _ mask: UnsafeMutablePointer<Self>, count: Int, rate: Double, key: UInt64, index: UInt64
+    ) {
+        let kept = Self(1 / (1 - rate))
+        var stream = RandomStream(key: key, index: index)
+        for i in 0..<count { mask[i] = stream.uniform() >= rate ? kept : 0 }
+    }
+}

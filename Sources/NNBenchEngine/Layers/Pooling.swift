@@ -1,0 +1,146 @@
+/// Max or average pooling over `size × size` windows of every plane of an NCHW image, without
+/// padding, as PyTorch's MaxPool2d and AvgPool2d.
+final class PoolingLayer<Scalar: EngineScalar>: Layer {
+    /// What a window is reduced to.
+    enum Kind {
+        /// The largest value; its gradient goes to that value alone (the first of equal maxima).
+        case max
+        /// The mean; its gradient is shared equally by the window.
+        case average
+    }
+
+    let kind: Kind
+    let window: SlidingWindow
+    var computesInputGradient = true
+    private var input: Batch<Scalar>?
+    private let output = Buffer<Scalar>()
+    private let inputGradient = Buffer<Scalar>()
+    /// For max pooling, the position within its plane of each output's maximum.
+    private var argmax: [Int32] = []
+
+    init(_ kind: Kind, inputShape: [Int], outputShape: [Int], size: Int, stride: Int) {
+        self.kind = kind
+        window = SlidingWindow(height: inputShape[1], width: inputShape[2], size: size, stride: stride)
+        precondition(outputShape == [inputShape[0], window.outputHeight, window.outputWidth], "pooling: inconsistent shapes")
+    }
+
+    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+        self.input = input
+        let planes = input.count * input.shape[0]
+        output.resize(planes * window.outputPlane)
+        switch kind {
+        case .max:
+            if argmax.count < output.count { argmax = Array(repeating: 0, count: output.count) }
+            argmax.withUnsafeMutableBufferPointer {
+                Scalar.maxPool(input.pointer, planes: planes, window: window, output: output.pointer, argmax: $0.baseAddress!)
+            }
+        case .average:
+            Scalar.averagePool(input.pointer, planes: planes, window: window, output: output.pointer)
+        }
+        return Batch(count: input.count, shape: [input.shape[0], window.outputHeight, window.outputWidth], pointer: output.pointer)
+    }
+
+    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+        guard let input else { preconditionFailure("backward before forward") }
+        inputGradient.resize(input.size)
+        if computesInputGradient {
+            let planes = input.count * input.shape[0]
+            switch kind {
+            case .max:
+                argmax.withUnsafeBufferPointer {
+                    Scalar.maxPoolGradient(
+                        outputGradient.pointer, argmax: $0.baseAddress!, planes: planes, window: window,
+                        inputGradient: inputGradient.pointer)
+                }
+            case .average:
+                Scalar.averagePoolGradient(
+                    outputGradient.pointer, planes: planes, window: window, inputGradient: inputGradient.pointer)
+            }
+        }
+        return Batch(count: input.count, shape: input.shape, pointer: inputGradient.pointer)
+    }
+}
+
+extension EngineScalar {
+    public static func maxPool(
+        _ input: UnsafePointer<Self>, planes: Int, window: SlidingWindow, output: UnsafeMutablePointer<Self>,
+        argmax: UnsafeMutablePointer<Int32>
+    ) {
+        for p in 0..<planes {
+            let plane = input + p * window.inputPlane
+            var index = p * window.outputPlane
+            for oy in 0..<window.outputHeight {
+                for ox in 0..<window.outputWidth {
+                    let top = oy * window.stride, left = ox * window.stride
+                    // As PyTorch's CPU kernel: a later value wins only if strictly larger, and NaN wins.
+                    var best = top * window.width + left, largest = -Self.infinity
+                    for y in top..<top + window.size {
+                        for x in left..<left + window.size {
+                            let value = plane[y * window.width + x]
+                            if value > largest || value.isNaN { (best, largest) = (y * window.width + x, value) }
+                        }
+                    }
+                    output[index] = largest
+                    argmax[index] = Int32(best)
+                    index += 1
+                }
+            }
+        }
+    }
+
+    public static func maxPoolGradient(
+        _ outputGradient: UnsafePointer<Self>, argmax: UnsafePointer<Int32>, planes: Int, window: SlidingWindow,
+        inputGradient: UnsafeMutablePointer<Self>
+    ) {
+        inputGradient.update(repeating: 0, count: planes * window.inputPlane)
+        for p in 0..<planes {
+            let plane = inputGradient + p * window.inputPlane
+            for i in p * window.outputPlane..<(p + 1) * window.outputPlane {
+                plane[Int(argmax[i])] += outputGradient[i]
+            }
+        }
+    }
+
+    public static func averagePool(
+        _ input: UnsafePointer<Self>, planes: Int, window: SlidingWindow, output: UnsafeMutablePointer<Self>
+    ) {
+        let area = Self(window.size * window.size)
+        var index = 0
+        for p in 0..<planes {
+            let plane = input + p * window.inputPlane
+            for oy in 0..<window.outputHeight {
+                for ox in 0..<window.outputWidth {
+                    let top = oy * window.stride, left = ox * window.stride
+                    var sum: Self = 0
+                    for y in top..<top + window.size {
+                        for x in left..<left + window.size { sum += plane[y * window.width + x] }
+                    }
+                    output[index] = sum / area
+                    index += 1
+                }
+            }
+        }
+    }
+
+    public static func averagePoolGradient(
+        _ outputGradient: UnsafePointer<Self>, planes: Int, window: SlidingWindow,
+        inputGradient: UnsafeMutablePointer<Self>
+    ) {
+        let area = Self(window.size * window.size)
+        inputGradient.update(repeating: 0, count: planes * window.inputPlane)
+        var index = 0
+        for p in 0..<planes {
+            let plane = inputGradient + p * window.inputPlane
+            for oy in 0..<window.outputHeight {
+                for ox in 0..<window.outputWidth {
+                    let top = oy * window.stride, left = ox * window.stride
+                    let share = outputGradient[index] / area
+                    for y in top..<top + window.size {
+                        for x in left..<left + window.size { plane[y * window.width + x] += share }
+                    }
+                    index += 1
+                }
+            }
+        }
+    }
+}
