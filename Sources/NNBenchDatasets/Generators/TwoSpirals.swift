@@ -60,8 +60,11 @@ extension Generators {
                 ]),
             chanceLevel: 0.5,
             expectedInitialLoss: 0.6931471805599453,
+            // Checked with a float64 NumPy re-implementation (PyTorch-style uniform init, Adam):
+            // three of three initialisations fit all 194 points; at lr 0.01, or with half the
+            // epochs, some runs stop at 85–99 %.
             reference: ReferenceSolution(
-                architecture: "dense(64) tanh dense(64) tanh dense(1)", optimizer: "adam(lr: 0.01)", epochs: 3000,
+                architecture: "dense(64) tanh dense(64) tanh dense(1)", optimizer: "adam(lr: 0.003)", epochs: 6000,
                 batchSize: 32,
                 target: Target(metric: .accuracy, split: .train, value: 1)))
     }
