@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import NNBench
+
+/// `nnbench generate TASK`: write a task's data as CSV, JSON or NPY.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate a task's data as CSV, JSON or NPY, to standard output or a file.",
+        discussion: """
+            The same task, parameters and seed give the same bytes on every run. A name ending in \
+            .gz is gzip-compressed. Files are written atomically: an interrupted run leaves no \
+            partial file under the requested name.
+            """)
+
+    @OptionGroup var options: TaskOptions
+
+    @Option(parsing: .unconditional, help: "The seed of the data (an integer in 0...2^64-1).")
+    var seed: String = "0"
+
+    @Option(help: "Which split to write: train, valid, test or all (all adds a first 'split' column).")
+    var split: String = "train"
+
+    @Option(help: "csv, json or npy (default: from the output file's extension, else csv).")
+    var format: String?
+
+    @Option(name: .shortAndLong, help: "The file to write ('-' or none: standard output).")
+    var output: String?
+
+    func run() throws {
+        let selection = try parseSplit()
+        let format = try resolveFormat()
+        let task = try options.makeTask(seed: seed)
+        var bytes = DatasetExport.render(task, splits: selection, format: format)
+        let path = output ?? "-"
+        if path.hasSuffix(".gz") { bytes = Gzip.compress(bytes) }
+        if path == "-" {
+            FileHandle.standardOutput.write(Data(bytes))
+            return
+        }
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw failure(error.description, status: ExitStatus.error)
+        }
+    }
+
+    private func parseSplit() throws -> SplitSelection {
+        guard let selection = SplitSelection(split) else {
+            throw failure("invalid split '\(split)'; expected one of: train, valid, test, all", status: ExitStatus.usage)
+        }
+        return selection
+    }
+
+    private func resolveFormat() throws -> DatasetFormat {
+        let names = DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        if let format {
+            guard let value = DatasetFormat(rawValue: format) else {
+                throw failure("invalid format '\(format)'; expected one of: \(names)", status: ExitStatus.usage)
+            }
+            return value
+        }
+        var name = output ?? ""
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        let suffix = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last!) : ""
+        return DatasetFormat(rawValue: suffix) ?? .csv
+    }
+}

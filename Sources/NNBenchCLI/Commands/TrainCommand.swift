@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import NNBench
+
+/// `nnbench train TASK`: train an architecture on a task with the reference engine.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train an architecture on a task with nnbench's reference engine.",
+        discussion: """
+            Without --arch, --optimizer, --epochs and --batch, trains the task's reference solution \
+            (see 'nnbench show TASK'). Prints one line per epoch (a progress bar on a terminal) and \
+            a summary; --json prints the whole record instead. The same arguments give the same \
+            numbers, bit for bit. Exit status 1 when the loss stops being finite.
+            """)
+
+    @OptionGroup var task: TaskOptions
+
+    @Option(help: ArgumentHelp("The architecture, e.g. \"dense(16) relu dense(1)\", or a JSON model file (PROTOCOL.md).", valueName: "spec"))
+    var arch: String?
+
+    @Option(help: ArgumentHelp("The optimizer, e.g. \"adam(lr: 0.01)\" or \"sgd(lr: 0.1, momentum: 0.9)\".", valueName: "spec"))
+    var optimizer: String?
+
+    @Option(help: ArgumentHelp("The learning-rate schedule: constant, \"step(size: 30, gamma: 0.1)\", cosine, \"warmup(steps: 100) cosine\".", valueName: "spec"))
+    var schedule: String = "constant"
+
+    @Option(help: ArgumentHelp("Gradient clipping: \"norm(1.0)\" or \"value(0.5)\".", valueName: "spec"))
+    var clip: String?
+
+    @Option(parsing: .unconditional, help: "Passes over the training split.")
+    var epochs: Int?
+
+    @Option(parsing: .unconditional, help: "Samples per step.")
+    var batch: Int?
+
+    @Option(parsing: .unconditional, help: "The seed of the initial weights, the shuffling and dropout.")
+    var seed: String = "0"
+
+    @Option(name: .customLong("data-seed"), parsing: .unconditional, help: "The seed of the task's data.")
+    var dataSeed: String = "0"
+
+    @Option(parsing: .unconditional, help: "The most threads a matrix product may use (results do not depend on it).")
+    var threads: Int = 1
+
+    @Flag(help: "Stop after the first epoch that meets the task's target.")
+    var stopAtTarget = false
+
+    @Flag(help: "Print the whole record (per-epoch curves, final metrics, epochs to target, wall time) as JSON.")
+    var json = false
+
+    func run() throws {
+        let task = try self.task.makeTask(seed: dataSeed, option: "--data-seed")
+        let architecture = try readArchitecture(for: task)
+        let configuration = try makeConfiguration(for: task)
+        let run: TrainingRun<Float>
+        do {
+            run = try TrainingRun(task: task, architecture: architecture, configuration: configuration)
+        } catch {
+            throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+        }
+        let printer = EpochPrinter(totalEpochs: configuration.epochs, kind: task.kind, quiet: json)
+        let record = run.run(onEpoch: printer.print)
+        printer.finish()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(record), as: UTF8.self))
+        } else {
+            print(TrainingSummary(record: record, task: task).text, terminator: "")
+        }
+        if case .diverged = record.outcome { throw ExitStatus.failed }
+    }
+
+    private func readArchitecture(for task: LearningTask) throws -> ArchitectureSpec {
+        let text = arch ?? task.reference.architecture
+        if text.hasSuffix(".json") {
+            do {
+                let bytes = try AtomicFile.read(text, limit: 1 << 20)
+                return try ModelSpec(jsonData: Data(bytes)).architecture
+            } catch let error as FileError {
+                throw failure(error.description, status: ExitStatus.error)
+            } catch let error as SpecError {
+                throw failure("\(text): \(error.description)", status: ExitStatus.usage)
+            }
+        }
+        do {
+            return try ArchitectureSpec(parsing: text)
+        } catch {
+            throw failure("invalid --arch:\n\(error.rendered)", status: ExitStatus.usage)
+        }
+    }
+
+    private func makeConfiguration(for task: LearningTask) throws -> TrainingConfiguration {
+        let optimizerSpec: OptimizerSpec, scheduleSpec: ScheduleSpec, clipSpec: ClipSpec?
+        do { optimizerSpec = try OptimizerSpec(parsing: optimizer ?? task.reference.optimizer) } catch {
+            throw failure("invalid --optimizer: \(error.description)", status: ExitStatus.usage)
+        }
+        do { scheduleSpec = try ScheduleSpec(parsing: schedule) } catch {
+            throw failure("invalid --schedule: \(error.description)", status: ExitStatus.usage)
+        }
+        do { clipSpec = try clip.map { text throws(SpecError) in try ClipSpec(parsing: text) } } catch {
+            throw failure("invalid --clip: \(error.description)", status: ExitStatus.usage)
+        }
+        let epochs = self.epochs ?? task.reference.epochs
+        let batch = self.batch ?? task.reference.batchSize
+        guard epochs >= 1 && epochs <= 1_000_000 else {
+            throw failure("invalid --epochs '\(epochs)'; expected an integer in 1...1000000", status: ExitStatus.usage)
+        }
+        guard batch >= 1 else {
+            throw failure("invalid --batch '\(batch)'; expected a positive integer", status: ExitStatus.usage)
+        }
+        guard threads >= 1 && threads <= 256 else {
+            throw failure("invalid --threads '\(threads)'; expected an integer in 1...256", status: ExitStatus.usage)
+        }
+        return TrainingConfiguration(
+            optimizer: optimizerSpec, schedule: scheduleSpec, clipping: clipSpec, epochs: epochs, batchSize: batch,
+            seed: try parseSeed(seed, option: "--seed"), stopAtTarget: stopAtTarget, threads: threads)
+    }
+}

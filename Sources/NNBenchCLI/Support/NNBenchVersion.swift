@@ -1,0 +1,4 @@
+/// The version of the nnbench command-line tool.
+enum NNBenchVersion {
+    static let string = "0.1.0"
+}

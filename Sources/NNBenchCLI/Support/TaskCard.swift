@@ -1,0 +1,80 @@
+import Foundation
+import NNBench
+
+/// The text of a task's card (`nnbench show`) and its one-line summary (`nnbench list`).
+struct TaskCard {
+    let task: LearningTask
+    let definition: TaskDefinition
+
+    /// What is known, in a few words, for the list's last column.
+    var knownSummary: String {
+        let answer = task.answer
+        var parts: [String] = []
+        if !answer.weights.isEmpty { parts.append("weights " + answer.weights.keys.sorted().joined(separator: ", ")) }
+        if let bayes = answer.bayesAccuracy { parts.append("Bayes accuracy \(percent(bayes))") }
+        if let floor = answer.noiseFloor { parts.append("noise floor \(number(floor))") }
+        if let bound = answer.linearBound { parts.append("linear model ≤ \(percent(bound))") }
+        if let entropy = answer.priorEntropy { parts.append("prior entropy \(number(entropy))") }
+        if parts.isEmpty, let fact = answer.facts.first { parts.append(fact) }
+        return parts.joined(separator: "; ")
+    }
+
+    /// The whole card.
+    func render() -> String {
+        var lines: [String] = []
+        lines.append("\(task.name): \(definition.summary)")
+        lines.append("")
+        lines.append("kind        \(task.kind.name), loss \(task.loss.rawValue)")
+        lines.append("input       \(shapeText(task.inputShape)) per sample")
+        lines.append("output      \(task.outputWidth) value\(task.outputWidth == 1 ? "" : "s") per sample (the last layer's width)")
+        lines.append("samples     train \(task.train.count), valid \(task.validation.count), test \(task.test.count); seed \(task.seed)")
+        lines.append("formula     \(definition.formula)")
+        lines.append("")
+        lines.append("parameters")
+        var table = TextTable(header: ["name", "value", "default", "accepted", "meaning"])
+        for (parameter, value) in zip(definition.parameters, task.parameters) {
+            table.rows.append([parameter.name, value.value.description, parameter.defaultValue.description, parameter.expected, parameter.summary])
+        }
+        lines.append(contentsOf: table.render().split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "  " + $0 })
+        lines.append("")
+        lines.append("known answer")
+        let answer = task.answer
+        for name in answer.weights.keys.sorted() {
+            let weights = answer.weights[name]!
+            let values = weights.values.count <= 12
+                ? " = [" + weights.values.map(number).joined(separator: ", ") + "]" : ""
+            lines.append("  \(name) \(shapeText(weights.shape))\(values)")
+        }
+        if let bayes = answer.bayesAccuracy { lines.append("  Bayes-optimal accuracy  \(number(bayes))") }
+        if let floor = answer.noiseFloor { lines.append("  noise floor (irreducible MSE)  \(number(floor))") }
+        if let bound = answer.linearBound { lines.append("  best accuracy without hidden layers  \(number(bound))") }
+        if let entropy = answer.priorEntropy { lines.append("  entropy of the class priors  \(number(entropy)) nats") }
+        for fact in answer.facts { lines.append("  - \(fact)") }
+        lines.append("  chance level (\(task.kind.primaryMetric.rawValue) of a constant prediction)  \(number(task.chanceLevel))")
+        lines.append("  expected loss at initialisation  \(number(task.expectedInitialLoss))")
+        lines.append("")
+        let reference = task.reference
+        lines.append("reference solution")
+        lines.append("  architecture  \(reference.architecture)")
+        lines.append("  optimizer     \(reference.optimizer), \(reference.epochs) epochs, batch \(reference.batchSize)")
+        lines.append("  target        \(reference.target.description)")
+        lines.append("")
+        lines.append("reference   \(definition.citation)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// `[1, 8, 8]` as `1×8×8`.
+func shapeText(_ shape: [Int]) -> String {
+    shape.isEmpty ? "scalar" : shape.map(String.init).joined(separator: "×")
+}
+
+/// A number with at most six significant digits.
+func number(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%.6g", value)
+}
+
+/// A fraction as a percentage with one decimal.
+func percent(_ value: Double) -> String {
+    String(format: "%.1f %%", value * 100)
+}

@@ -1,2 +1,0 @@
-import NNBench
-print(TaskCatalogue.all.map(\.name))

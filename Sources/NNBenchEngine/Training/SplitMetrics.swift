@@ -1,0 +1,60 @@
+/// A model's loss and metrics on one split.
+public struct SplitMetrics: Sendable, Hashable, Codable {
+    /// The mean loss over the split.
+    public var loss: Double
+    /// The fraction of samples classified right (classification tasks).
+    public var accuracy: Double?
+    /// The mean squared error (regression tasks; equal to the loss).
+    public var mse: Double?
+    /// The coefficient of determination, `1 − MSE / variance of the targets` (regression tasks).
+    public var r2: Double?
+
+    /// Creates metrics.
+    public init(loss: Double, accuracy: Double? = nil, mse: Double? = nil, r2: Double? = nil) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.mse = mse
+        self.r2 = r2
+    }
+
+    /// The value of `metric`, or `nil` when it does not apply to the task.
+    public func value(of metric: Metric) -> Double? {
+        switch metric {
+        case .accuracy: return accuracy
+        case .mse: return mse
+        case .r2: return r2
+        }
+    }
+}
+
+/// The metrics of one epoch, after its last step (epoch 0: before training).
+public struct EpochRecord: Sendable, Hashable, Codable {
+    /// The epoch, from 1; 0 is the untrained network.
+    public var epoch: Int
+    /// The learning rate of the epoch's last step.
+    public var learningRate: Double
+    /// Metrics on the training split, in evaluation mode.
+    public var train: SplitMetrics
+    /// Metrics on the validation split.
+    public var validation: SplitMetrics
+    /// Metrics on the test split.
+    public var test: SplitMetrics
+
+    /// Creates an epoch record.
+    public init(epoch: Int, learningRate: Double, train: SplitMetrics, validation: SplitMetrics, test: SplitMetrics) {
+        self.epoch = epoch
+        self.learningRate = learningRate
+        self.train = train
+        self.validation = validation
+        self.test = test
+    }
+
+    /// The metrics of the named split.
+    public subscript(split: SplitName) -> SplitMetrics {
+        switch split {
+        case .train: return train
+        case .validation: return validation
+        case .test: return test
+        }
+    }
+}

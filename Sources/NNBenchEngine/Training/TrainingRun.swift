@@ -1,0 +1,124 @@
+/// Trains a network on a task's training split, evaluating every split after every epoch.
+///
+/// Each epoch visits the training samples in a new order: a Fisher–Yates shuffle drawn from the
+/// Philox stream `(seed, "shuffle")` at index `epoch`. Every step is forward, loss, backward,
+/// optional clipping, and one optimizer update at the schedule's learning rate. The same task,
+/// architecture and configuration give the same record, bit for bit, apart from the wall time.
+public final class TrainingRun<Scalar: EngineScalar> {
+    /// The task.
+    public let task: LearningTask
+    /// The network being trained.
+    public let network: Network<Scalar>
+    /// How it is trained.
+    public let configuration: TrainingConfiguration
+    private let optimizer: Optimizer<Scalar>
+    private let train: EvaluationData<Scalar>
+    private let validation: EvaluationData<Scalar>
+    private let test: EvaluationData<Scalar>
+    private let batchInputs = Buffer<Scalar>()
+    private let batchTargets = Buffer<Scalar>()
+
+    /// Builds the network for the task and prepares the run.
+    ///
+    /// - Parameters:
+    ///   - task: The task; the network is trained on its training split.
+    ///   - architecture: The architecture; its shapes are inferred from the task.
+    ///   - configuration: The optimizer, schedule, epochs, batch size and seed.
+    /// - Throws: ``SpecError`` when the architecture does not fit the task.
+    public init(task: LearningTask, architecture: ArchitectureSpec, configuration: TrainingConfiguration) throws(SpecError) {
+        self.task = task
+        self.configuration = configuration
+        let resolved = try architecture.resolve(inputShape: task.inputShape, outputWidth: task.outputWidth)
+        network = Network(resolved, loss: task.loss, seed: configuration.seed, threads: configuration.threads)
+        optimizer = Optimizer(configuration.optimizer, parameters: network.trainable)
+        train = EvaluationData(task.train)
+        validation = EvaluationData(task.validation)
+        test = EvaluationData(task.test)
+    }
+
+    /// Runs every epoch, or until the target is met when the configuration asks to stop there,
+    /// or until the loss is not finite.
+    ///
+    /// - Parameter onEpoch: Called with epoch 0 (before training) and after every epoch.
+    /// - Returns: The run's record.
+    public func run(onEpoch: (EpochRecord) -> Void = { _ in }) -> TrainingRecord {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let stepsPerEpoch = (train.count + configuration.batchSize - 1) / configuration.batchSize
+        let totalSteps = stepsPerEpoch * configuration.epochs
+        var epochs = [evaluate(epoch: 0, learningRate: configuration.schedule.learningRate(base: configuration.optimizer.learningRate, step: 0, totalSteps: totalSteps))]
+        onEpoch(epochs[0])
+        var epochsToTarget: Int? = meetsTarget(epochs[0]) ? 0 : nil
+        var outcome = TrainingOutcome.completed
+        var order = Array(0..<train.count)
+        var step = 0
+        var learningRate = 0.0
+        epochLoop: for epoch in stride(from: 1, through: configuration.epochs, by: 1) {
+            shuffle(&order, epoch: epoch)
+            for batchStart in stride(from: 0, to: train.count, by: configuration.batchSize) {
+                let indices = order[batchStart..<Swift.min(batchStart + configuration.batchSize, train.count)]
+                let loss = network.step(gather(indices), targets: batchTargets.pointer, training: true)
+                guard loss.isFinite else {
+                    outcome = .diverged(epoch: epoch, step: batchStart / configuration.batchSize + 1, loss: "\(loss)")
+                    break epochLoop
+                }
+                if let clipping = configuration.clipping { GradientClipping.apply(clipping, to: network.trainable) }
+                learningRate = configuration.schedule.learningRate(
+                    base: configuration.optimizer.learningRate, step: step, totalSteps: totalSteps)
+                optimizer.step(learningRate: learningRate)
+                step += 1
+            }
+            let record = evaluate(epoch: epoch, learningRate: learningRate)
+            epochs.append(record)
+            onEpoch(record)
+            if epochsToTarget == nil, meetsTarget(record) {
+                epochsToTarget = epoch
+                if configuration.stopAtTarget {
+                    outcome = .reachedTarget
+                    break
+                }
+            }
+        }
+        let elapsed = clock.now - start
+        return TrainingRecord(
+            task: task.name, parameters: Dictionary(uniqueKeysWithValues: task.parameters.map { ($0.name, $0.value.description) }),
+            dataSeed: task.seed, seed: configuration.seed, architecture: network.architecture.architecture.description,
+            optimizer: configuration.optimizer.description, schedule: configuration.schedule.description,
+            batchSize: configuration.batchSize, target: task.reference.target.description, epochs: epochs,
+            epochsToTarget: epochsToTarget, outcome: outcome,
+            wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    private func evaluate(epoch: Int, learningRate: Double) -> EpochRecord {
+        EpochRecord(
+            epoch: epoch, learningRate: learningRate, train: train.evaluate(network, kind: task.kind),
+            validation: validation.evaluate(network, kind: task.kind), test: test.evaluate(network, kind: task.kind))
+    }
+
+    private func meetsTarget(_ record: EpochRecord) -> Bool {
+        let target = task.reference.target
+        guard let value = record[target.split].value(of: target.metric) else { return false }
+        return target.isMet(by: value)
+    }
+
+    /// A Fisher–Yates shuffle from the stream `(seed, "shuffle")`, index `epoch`.
+    private func shuffle(_ order: inout [Int], epoch: Int) {
+        var stream = RandomStream(key: StreamKey.make(seed: configuration.seed, purpose: "shuffle"), index: UInt64(epoch))
+        for i in stride(from: order.count - 1, to: 0, by: -1) {
+            order.swapAt(i, stream.integer(below: i + 1))
+        }
+    }
+
+    /// Copies the samples at `indices` into the batch buffers.
+    private func gather(_ indices: ArraySlice<Int>) -> Batch<Scalar> {
+        batchInputs.resize(indices.count * train.inputWidth)
+        batchTargets.resize(indices.count * train.targetWidth)
+        for (row, index) in indices.enumerated() {
+            (batchInputs.pointer + row * train.inputWidth)
+                .update(from: train.inputs.pointer + index * train.inputWidth, count: train.inputWidth)
+            (batchTargets.pointer + row * train.targetWidth)
+                .update(from: train.targets.pointer + index * train.targetWidth, count: train.targetWidth)
+        }
+        return Batch(count: indices.count, shape: network.architecture.inputShape, pointer: batchInputs.pointer)
+    }
+}
