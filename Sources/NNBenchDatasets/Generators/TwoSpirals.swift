@@ -60,12 +60,12 @@ extension Generators {
                 ]),
             chanceLevel: 0.5,
             expectedInitialLoss: 0.6931471805599453,
-            // Checked with a float64 NumPy re-implementation (PyTorch-style uniform init, Adam):
-            // three of three initialisations fit all 194 points; at lr 0.01, or with half the
-            // epochs, some runs stop at 85–99 %.
+            // Full-batch Adam, measured with nnbench's engine: seeds 0 to 9 fit all 194 points in
+            // 536 to 816 epochs. With batches of 32 the same network stalls at 94–99 % after
+            // 4000 epochs (the gradient noise keeps a few points on the wrong side).
             reference: ReferenceSolution(
-                architecture: "dense(64) tanh dense(64) tanh dense(1)", optimizer: "adam(lr: 0.003)", epochs: 6000,
-                batchSize: 32,
+                architecture: "dense(64) tanh dense(64) tanh dense(1)", optimizer: "adam(lr: 0.01)", epochs: 2000,
+                batchSize: 194,
                 target: Target(metric: .accuracy, split: .train, value: 1)))
     }
 }

@@ -92,3 +92,10 @@ public struct SplitSizes: Sendable, Hashable {
         }
     }
 }
+
+extension Split {
+    /// The same samples under another split's name.
+    public func renamed(_ name: SplitName) -> Split {
+        Split(name: name, inputShape: inputShape, targetShape: targetShape, inputs: inputs, targets: targets)
+    }
+}

@@ -15,6 +15,8 @@ public final class TrainingRun<Scalar: EngineScalar> {
     private let train: EvaluationData<Scalar>
     private let validation: EvaluationData<Scalar>
     private let test: EvaluationData<Scalar>
+    /// Fixed-set tasks (two-spirals, parity) repeat the training set in every split: evaluate it once.
+    private let splitsRepeatTraining: Bool
     private let batchInputs = Buffer<Scalar>()
     private let batchTargets = Buffer<Scalar>()
 
@@ -34,6 +36,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
         train = EvaluationData(task.train)
         validation = EvaluationData(task.validation)
         test = EvaluationData(task.test)
+        splitsRepeatTraining = task.validation == task.train.renamed(.validation) && task.test == task.train.renamed(.test)
     }
 
     /// Runs every epoch, or until the target is met when the configuration asks to stop there,
@@ -90,8 +93,12 @@ public final class TrainingRun<Scalar: EngineScalar> {
     }
 
     private func evaluate(epoch: Int, learningRate: Double) -> EpochRecord {
-        EpochRecord(
-            epoch: epoch, learningRate: learningRate, train: train.evaluate(network, kind: task.kind),
+        let trainMetrics = train.evaluate(network, kind: task.kind)
+        if splitsRepeatTraining {
+            return EpochRecord(epoch: epoch, learningRate: learningRate, train: trainMetrics, validation: trainMetrics, test: trainMetrics)
+        }
+        return EpochRecord(
+            epoch: epoch, learningRate: learningRate, train: trainMetrics,
             validation: validation.evaluate(network, kind: task.kind), test: test.evaluate(network, kind: task.kind))
     }
 
