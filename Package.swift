@@ -32,7 +32,13 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
-        .target(name: "NNBench", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine"]),
+        .target(name: "NNBenchChecks", dependencies: ["NNBenchEngine"]),
+        .target(name: "NNBenchHarness", dependencies: ["NNBenchEngine"]),
+        .target(name: "NNBenchBaselines", dependencies: ["NNBenchHarness"]),
+        .target(
+            name: "NNBench",
+            dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchChecks", "NNBenchHarness", "NNBenchBaselines"]
+        ),
         .executableTarget(
             name: "NNBenchCLI",
             dependencies: [
@@ -43,6 +49,9 @@ let package = Package(
         .testTarget(name: "NNBenchIOTests", dependencies: ["NNBenchIO"]),
         .testTarget(name: "NNBenchDatasetsTests", dependencies: ["NNBenchDatasets"]),
         .testTarget(name: "NNBenchEngineTests", dependencies: ["NNBenchEngine"]),
+        .testTarget(name: "NNBenchChecksTests", dependencies: ["NNBenchChecks"]),
+        .testTarget(name: "NNBenchHarnessTests", dependencies: ["NNBenchHarness"]),
+        .testTarget(name: "NNBenchBaselinesTests", dependencies: ["NNBenchBaselines"]),
         .testTarget(name: "NNBenchCLITests", dependencies: ["NNBenchCLI"]),
     ]
 )
