@@ -39,14 +39,20 @@ public struct EpochRecord: Sendable, Hashable, Codable {
     public var validation: SplitMetrics
     /// Metrics on the test split.
     public var test: SplitMetrics
+    /// Each parameter tensor's weight and gradient norms and update ratio, in protocol order.
+    public var parameters: [ParameterStatistics]
 
     /// Creates an epoch record.
-    public init(epoch: Int, learningRate: Double, train: SplitMetrics, validation: SplitMetrics, test: SplitMetrics) {
+    public init(
+        epoch: Int, learningRate: Double, train: SplitMetrics, validation: SplitMetrics, test: SplitMetrics,
+        parameters: [ParameterStatistics] = []
+    ) {
         self.epoch = epoch
         self.learningRate = learningRate
         self.train = train
         self.validation = validation
         self.test = test
+        self.parameters = parameters
     }
 
     /// The metrics of the named split.

@@ -19,6 +19,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
     private let splitsRepeatTraining: Bool
     private let batchInputs = Buffer<Scalar>()
     private let batchTargets = Buffer<Scalar>()
+    private let statisticsProbe: ParameterStatisticsProbe<Scalar>
 
     /// Builds the network for the task and prepares the run.
     ///
@@ -33,6 +34,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
         let resolved = try architecture.resolve(inputShape: task.inputShape, outputWidth: task.outputWidth)
         network = Network(resolved, loss: task.loss, seed: configuration.seed, threads: configuration.threads)
         optimizer = Optimizer(configuration.optimizer, parameters: network.trainable)
+        statisticsProbe = ParameterStatisticsProbe(network.trainable)
         train = EvaluationData(task.train)
         validation = EvaluationData(task.validation)
         test = EvaluationData(task.test)
@@ -68,6 +70,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
                 if let clipping = configuration.clipping { GradientClipping.apply(clipping, to: network.trainable) }
                 learningRate = configuration.schedule.learningRate(
                     base: configuration.optimizer.learningRate, step: step, totalSteps: totalSteps)
+                if batchStart + configuration.batchSize >= train.count { statisticsProbe.beforeStep() }
                 optimizer.step(learningRate: learningRate)
                 step += 1
             }
@@ -94,12 +97,16 @@ public final class TrainingRun<Scalar: EngineScalar> {
 
     private func evaluate(epoch: Int, learningRate: Double) -> EpochRecord {
         let trainMetrics = train.evaluate(network, kind: task.kind)
+        let parameters = statisticsProbe.statistics()
         if splitsRepeatTraining {
-            return EpochRecord(epoch: epoch, learningRate: learningRate, train: trainMetrics, validation: trainMetrics, test: trainMetrics)
+            return EpochRecord(
+                epoch: epoch, learningRate: learningRate, train: trainMetrics, validation: trainMetrics, test: trainMetrics,
+                parameters: parameters)
         }
         return EpochRecord(
             epoch: epoch, learningRate: learningRate, train: trainMetrics,
-            validation: validation.evaluate(network, kind: task.kind), test: test.evaluate(network, kind: task.kind))
+            validation: validation.evaluate(network, kind: task.kind), test: test.evaluate(network, kind: task.kind),
+            parameters: parameters)
     }
 
     private func meetsTarget(_ record: EpochRecord) -> Bool {

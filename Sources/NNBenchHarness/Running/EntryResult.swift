@@ -1,0 +1,35 @@
+/// The runs of one suite entry, one per seed, in the entry's seed order.
+public struct EntryResult: Sendable {
+    /// The entry, in canonical form.
+    public let entry: SuiteEntry
+    /// The SHA-256 of the task's data.
+    public let datasetFingerprint: String
+    /// The number of samples of each split, by split name (`train`, `valid`, `test`).
+    public let splitSizes: [String: Int]
+    /// One record per seed, in the order of ``SuiteEntry/seeds``.
+    public let runs: [TrainingRecord]
+
+    /// Creates a result.
+    ///
+    /// - Parameters:
+    ///   - entry: The entry.
+    ///   - datasetFingerprint: The SHA-256 of the task's data.
+    ///   - splitSizes: The samples of each split, by split name.
+    ///   - runs: One record per seed.
+    public init(entry: SuiteEntry, datasetFingerprint: String, splitSizes: [String: Int], runs: [TrainingRecord]) {
+        self.entry = entry
+        self.datasetFingerprint = datasetFingerprint
+        self.splitSizes = splitSizes
+        self.runs = runs
+    }
+}
+
+/// Something that happened during a suite run, for progress reports.
+public enum RunEvent: Sendable {
+    /// A run started: the entry's index in the suite and the seed.
+    case started(entry: Int, seed: UInt64)
+    /// A run finished an epoch.
+    case epoch(entry: Int, seed: UInt64, epoch: Int)
+    /// A run finished, with its record.
+    case finished(entry: Int, seed: UInt64, record: TrainingRecord)
+}

@@ -1,0 +1,77 @@
+/// A suite entry checked and made ready to train: its task generated (with the entry's target),
+/// its specs parsed, and its architecture checked against the task.
+public struct PreparedEntry: Sendable {
+    /// The entry, with its specs in canonical form.
+    public let entry: SuiteEntry
+    /// The task, whose reference target is the entry's.
+    public let task: LearningTask
+    /// The architecture.
+    public let architecture: ArchitectureSpec
+    /// The optimizer.
+    public let optimizer: OptimizerSpec
+    /// The schedule.
+    public let schedule: ScheduleSpec
+    /// The SHA-256 of the task's data (``LearningTask/fingerprint``).
+    public let datasetFingerprint: String
+    /// A rough cost of one run, to start the longest runs first: epochs × samples × parameters.
+    let costEstimate: Double
+
+    /// Checks an entry and generates its task.
+    ///
+    /// - Parameter entry: The entry.
+    /// - Throws: ``SuiteError`` naming the entry and the field: an unknown task or parameter, a
+    ///   spec that does not parse, an architecture that does not fit the task, or a target whose
+    ///   metric the task does not measure.
+    public init(_ entry: SuiteEntry) throws(SuiteError) {
+        let subject = "entry '\(entry.name)'"
+        let generated: LearningTask
+        do {
+            generated = try TaskCatalogue.definition(named: entry.task).makeTask(entry.parameters, seed: entry.dataSeed)
+        } catch {
+            throw SuiteError("\(subject): \(error.description)")
+        }
+        do { architecture = try ArchitectureSpec(parsing: entry.architecture) } catch {
+            throw SuiteError("\(subject): invalid architecture: \(error.description)")
+        }
+        do { optimizer = try OptimizerSpec(parsing: entry.optimizer) } catch {
+            throw SuiteError("\(subject): invalid optimizer: \(error.description)")
+        }
+        do { schedule = try ScheduleSpec(parsing: entry.schedule) } catch {
+            throw SuiteError("\(subject): invalid schedule: \(error.description)")
+        }
+        let resolved: ResolvedArchitecture
+        do { resolved = try architecture.resolve(for: generated) } catch {
+            throw SuiteError("\(subject): the architecture does not fit task '\(entry.task)': \(error.description)")
+        }
+        let metrics: [Metric] = generated.kind.primaryMetric == .accuracy ? [.accuracy] : [.mse, .r2]
+        guard metrics.contains(entry.target.metric) else {
+            let names = metrics.map(\.rawValue).joined(separator: " or ")
+            throw SuiteError("\(subject): target metric '\(entry.target.metric.rawValue)' is not measured on \(generated.kind.name) task '\(entry.task)'; expected \(names)")
+        }
+        var canonical = entry
+        canonical.architecture = architecture.description
+        canonical.optimizer = optimizer.description
+        canonical.schedule = schedule.description
+        self.entry = canonical
+        task = LearningTask(
+            name: generated.name, parameters: generated.parameters, seed: generated.seed, kind: generated.kind,
+            inputShape: generated.inputShape, train: generated.train, validation: generated.validation, test: generated.test,
+            answer: generated.answer, chanceLevel: generated.chanceLevel, expectedInitialLoss: generated.expectedInitialLoss,
+            reference: ReferenceSolution(
+                architecture: canonical.architecture, optimizer: canonical.optimizer, epochs: entry.epochs,
+                batchSize: entry.batchSize, target: entry.target.engineTarget))
+        datasetFingerprint = task.fingerprint
+        let parameterCount = resolved.layers.reduce(0) { $0 + $1.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+        costEstimate = Double(entry.epochs) * Double(task.train.count) * Double(max(parameterCount, 1))
+    }
+
+    /// The training configuration of one seed: single-threaded, stopping at the target.
+    ///
+    /// - Parameter seed: The run's seed.
+    /// - Returns: The configuration.
+    public func configuration(seed: UInt64) -> TrainingConfiguration {
+        TrainingConfiguration(
+            optimizer: optimizer, schedule: schedule, epochs: entry.epochs, batchSize: entry.batchSize, seed: seed,
+            stopAtTarget: true, threads: 1)
+    }
+}

@@ -1,0 +1,93 @@
+import Dispatch
+import Foundation
+
+/// Trains every (entry, seed) run of a suite on a pool of threads.
+///
+/// Each run is independent and single-threaded inside (its matrix products use one thread), and
+/// its result goes to a slot fixed by the entry and seed, so the results are the same, bit for
+/// bit, whatever the number of jobs and whichever run finishes first. Runs start longest first
+/// (by ``PreparedEntry``'s cost estimate) so that one long run does not end up alone at the end.
+public enum SuiteRunner {
+    /// Runs every seed of every entry.
+    ///
+    /// - Parameters:
+    ///   - entries: The prepared entries.
+    ///   - jobs: The number of runs at a time, at least 1.
+    ///   - onEvent: Called for every start, epoch and end of a run, one call at a time (from the
+    ///     worker threads, under a lock); keep it short.
+    /// - Returns: One result per entry, in the order of `entries`.
+    public static func run(
+        _ entries: [PreparedEntry], jobs: Int, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
+    ) -> [EntryResult] {
+        precondition(jobs >= 1, "jobs must be at least 1")
+        let work = entries.indices.flatMap { entry in entries[entry].entry.seeds.indices.map { (entry: entry, seed: $0) } }
+            .sorted { entries[$0.entry].costEstimate > entries[$1.entry].costEstimate }
+        let state = SharedState(work: work, entries: entries.map { $0.entry.seeds.map { _ in nil } }, onEvent: onEvent)
+        let group = DispatchGroup()
+        for _ in 0..<min(jobs, max(work.count, 1)) {
+            group.enter()
+            let thread = Thread {
+                while let job = state.next() {
+                    let prepared = entries[job.entry]
+                    let seed = prepared.entry.seeds[job.seed]
+                    state.report(.started(entry: job.entry, seed: seed))
+                    // The architecture was resolved against this task when the entry was prepared.
+                    let run = try! TrainingRun<Float>(
+                        task: prepared.task, architecture: prepared.architecture, configuration: prepared.configuration(seed: seed))
+                    let record = run.run { state.report(.epoch(entry: job.entry, seed: seed, epoch: $0.epoch)) }
+                    state.finish(job, record: record)
+                }
+                group.leave()
+            }
+            // Training allocates on the heap; the default stack of a secondary thread is enough,
+            // but a larger one costs nothing and leaves room for deep architectures.
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        group.wait()
+        return entries.indices.map { index in
+            EntryResult(
+                entry: entries[index].entry, datasetFingerprint: entries[index].datasetFingerprint,
+                splitSizes: Dictionary(uniqueKeysWithValues: SplitName.allCases.map { ($0.rawValue, entries[index].task[$0].count) }),
+                runs: state.records(of: index))
+        }
+    }
+
+    /// The queue of runs and the results, shared by the workers under one lock.
+    private final class SharedState: @unchecked Sendable {
+        private let lock = NSLock()
+        private let work: [(entry: Int, seed: Int)]
+        private var nextIndex = 0
+        private var results: [[TrainingRecord?]]
+        private let onEvent: @Sendable (RunEvent) -> Void
+
+        init(work: [(entry: Int, seed: Int)], entries: [[TrainingRecord?]], onEvent: @escaping @Sendable (RunEvent) -> Void) {
+            self.work = work
+            self.results = entries
+            self.onEvent = onEvent
+        }
+
+        func next() -> (entry: Int, seed: Int)? {
+            lock.withLock {
+                guard nextIndex < work.count else { return nil }
+                defer { nextIndex += 1 }
+                return work[nextIndex]
+            }
+        }
+
+        func report(_ event: RunEvent) {
+            lock.withLock { onEvent(event) }
+        }
+
+        func finish(_ job: (entry: Int, seed: Int), record: TrainingRecord) {
+            lock.withLock {
+                results[job.entry][job.seed] = record
+                onEvent(.finished(entry: job.entry, seed: record.seed, record: record))
+            }
+        }
+
+        func records(of entry: Int) -> [TrainingRecord] {
+            lock.withLock { results[entry].map { $0! } }
+        }
+    }
+}
