@@ -14,11 +14,12 @@ warm-up; on a shared machine, run it while the machine is otherwise idle.
 """
 
 import argparse
-import datetime
 import json
 import os
 import subprocess
 import sys
+
+from machine import describe
 
 # Runs in a subprocess with OPENBLAS_NUM_THREADS already set; prints a JSON array like nnbench's.
 NUMPY_TIMER = r"""
@@ -40,17 +41,6 @@ for n in sizes:
     results.append({"n": n, "threads": threads, "gflops": 2 * n**3 / best / 1e9})
 print(json.dumps(results))
 """
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 def numpy_gflops(sizes, threads, budget):
@@ -84,8 +74,7 @@ def main():
     if not os.access(args.binary, os.X_OK):
         sys.exit(f"{args.binary} not found: run `swift build -c release` first")
 
-    print(f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs")
-    print(f"date:    {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}")
+    print(describe())
     print(f"{'n':>6} {'threads':>7} {'numpy GFLOPS':>13} {'nnbench GFLOPS':>15} {'ratio':>6}")
     for threads in thread_counts:
         reference = numpy_gflops(sizes, threads, args.budget)

@@ -12,7 +12,7 @@ import RealModule
 /// plain generic code called across a module boundary than behind a protocol requirement.)
 ///
 /// The kernels work on raw pointers and are meant for the engine's layers, not for direct use.
-public protocol EngineScalar: GEMMScalar, Real, Hashable, Codable, LosslessStringConvertible {
+public protocol EngineScalar: GEMMScalar, Real, SIMDScalar, Hashable, Codable, LosslessStringConvertible {
     // MARK: Activations (Layers/Activation.swift)
 
     /// Writes `f(input[i])` to `output[i]` for `count` values.

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import NNBench
+
+/// `nnbench bench`: the speed of the engine's matrix product and training steps.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the engine's matrix product and training steps (see scripts/ for side-by-side comparisons).",
+        subcommands: [Matmul.self, Train.self])
+
+    struct Matmul: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "GFLOPS of a square Float32 matrix product.")
+
+        @Option(help: "Comma-separated sizes n of the n×n matrices.")
+        var sizes: String = "64,256,512,1024"
+
+        @Option(help: "The threads the product may use.")
+        var threads: Int = 1
+
+        @Flag(help: "Print a JSON array of {n, threads, gflops}.")
+        var json = false
+
+        func run() throws {
+            let parsed = sizes.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parsed.isEmpty, parsed.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 8192 }) else {
+                throw failure("invalid --sizes '\(sizes)'; expected comma-separated integers in 1...8192", status: ExitStatus.usage)
+            }
+            guard (1...256).contains(threads) else {
+                throw failure("invalid --threads '\(threads)'; expected an integer in 1...256", status: ExitStatus.usage)
+            }
+            let results = parsed.map { KernelBenchmark.matmul(n: $0!, threads: threads) }
+            if json {
+                print(String(decoding: try JSONEncoder().encode(results), as: UTF8.self))
+            } else {
+                for result in results {
+                    print(String(format: "n %5d  threads %d  %7.1f GFLOPS", result.n, result.threads, result.gflops))
+                }
+            }
+        }
+    }
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Training samples per second of an architecture on a task (forward, backward, update).")
+
+        @OptionGroup var task: TaskOptions
+
+        @Option(help: ArgumentHelp("The architecture.", valueName: "spec"))
+        var arch: String
+
+        @Option(help: ArgumentHelp("The optimizer.", valueName: "spec"))
+        var optimizer: String = "sgd(lr: 0.01)"
+
+        @Option(help: "Samples per step.")
+        var batch: Int = 32
+
+        @Option(help: "Timed steps.")
+        var steps: Int = 1000
+
+        @Option(help: "The threads a matrix product may use.")
+        var threads: Int = 1
+
+        @Flag(help: "Print the result as JSON.")
+        var json = false
+
+        func run() throws {
+            let task = try self.task.makeTask(seed: "0")
+            let architecture: ArchitectureSpec, optimizerSpec: OptimizerSpec
+            do { architecture = try ArchitectureSpec(parsing: arch) } catch {
+                throw failure("invalid --arch:\n\(error.rendered)", status: ExitStatus.usage)
+            }
+            do { optimizerSpec = try OptimizerSpec(parsing: optimizer) } catch {
+                throw failure("invalid --optimizer: \(error.description)", status: ExitStatus.usage)
+            }
+            guard batch >= 1 && batch <= task.train.count else {
+                throw failure("invalid --batch '\(batch)'; expected an integer in 1...\(task.train.count) (the training split's size)", status: ExitStatus.usage)
+            }
+            guard steps >= 1, (1...256).contains(threads) else {
+                throw failure("invalid --steps or --threads; expected steps >= 1 and threads in 1...256", status: ExitStatus.usage)
+            }
+            let result: TrainingBenchmark.Result
+            do {
+                result = try TrainingBenchmark.train(
+                    task: task, architecture: architecture, optimizer: optimizerSpec, batch: batch, steps: steps, threads: threads)
+            } catch {
+                throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+            }
+            if json {
+                print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
+            } else {
+                print(String(format: "%@  batch %d  threads %d  %.0f samples/s", result.architecture, result.batch, result.threads, result.samplesPerSecond))
+            }
+        }
+    }
+}
