@@ -1,1 +1,2 @@
+@_exported import NNBenchEngine
 @_exported import NNBenchHarness
