@@ -1,0 +1,59 @@
+import Foundation
+import NNBench
+import Testing
+
+/// `nnbench train`: the record, its determinism, and each way a run is refused or stops.
+@Suite("nnbench train")
+struct TrainCommandTests {
+    /// The JSON record without its wall time, the one field that differs between runs.
+    static func recordWithoutTime(_ output: [UInt8]) throws -> TrainingRecord {
+        var record = try JSONDecoder().decode(TrainingRecord.self, from: Data(output))
+        record.wallSeconds = 0
+        return record
+    }
+
+    @Test func theSameArgumentsPrintTheSameRecord() throws {
+        let arguments = ["train", "xor", "--epochs", "40", "--seed", "3", "--json"]
+        let first = try CommandRunner.run(arguments), second = try CommandRunner.run(arguments)
+        #expect(first.status == 0 && second.status == 0)
+        let a = try Self.recordWithoutTime(first.standardOutput)
+        #expect(a == (try Self.recordWithoutTime(second.standardOutput)))
+        #expect(a.epochs.count == 41 && a.architecture == "dense(4) tanh dense(1)" && a.seed == 3)
+    }
+
+    @Test func plainOutputHasOneLinePerEpochAndASummary() throws {
+        let result = try CommandRunner.run(["train", "xor", "--epochs", "5"])
+        #expect(result.status == 0)
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("epoch ") }.count == 6)
+        #expect(result.output.contains("target train accuracy >= 1"))
+    }
+
+    @Test func aMisspelledLayerIsShownWithACaret() throws {
+        let result = try CommandRunner.run(["train", "xor", "--arch", "dense(4) tanh dnse(1)"])
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("unknown layer 'dnse'; did you mean 'dense'?"))
+        #expect(result.standardError.contains("              ^~~~~~~"))
+    }
+
+    @Test func aWrongOutputWidthIsRefusedBeforeTraining() throws {
+        let result = try CommandRunner.run(["train", "xor", "--arch", "dense(4) tanh dense(2)"])
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("the task needs 1 output but the last layer 'dense(2)' gives 2"))
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test func badNumbersAreUsageErrors() throws {
+        let epochs = try CommandRunner.run(["train", "xor", "--epochs", "0"])
+        #expect(epochs.status == 64 && epochs.standardError.hasPrefix("nnbench: error: invalid --epochs '0'"))
+        let optimizer = try CommandRunner.run(["train", "xor", "--optimizer", "adam(lr: -1)"])
+        #expect(optimizer.status == 64 && optimizer.standardError.hasPrefix("nnbench: error: invalid --optimizer"))
+    }
+
+    @Test func aDivergingRunReportsEpochAndStepAndExits1() throws {
+        let result = try CommandRunner.run(["train", "sum", "--optimizer", "sgd(lr: 1000)", "--epochs", "30"])
+        #expect(result.status == 1)
+        #expect(result.output.contains("diverged: the loss became"))
+        #expect(result.output.contains("at epoch 1, step"))
+    }
+}
