@@ -13,6 +13,8 @@ public final class Network<Scalar: EngineScalar> {
     private let targets = Buffer<Scalar>()
     private let lossGradient = Buffer<Scalar>()
     private var lastOutput: Batch<Scalar>?
+    /// The injected bug's network-level part, or `nil` for the correct engine.
+    let faultInjection: FaultInjection<Scalar>?
 
     /// Builds a network and initialises its parameters.
     ///
@@ -24,15 +26,18 @@ public final class Network<Scalar: EngineScalar> {
     ///   - loss: The loss.
     ///   - seed: The seed of the initial weights and of dropout's masks.
     ///   - threads: The most threads a matrix product may use; results do not depend on it.
-    public init(_ architecture: ResolvedArchitecture, loss: Loss, seed: UInt64, threads: Int = 1) {
+    ///   - fault: A bug to inject (``Fault``), or `nil` for the correct engine.
+    public init(_ architecture: ResolvedArchitecture, loss: Loss, seed: UInt64, threads: Int = 1, fault: Fault? = nil) {
         self.architecture = architecture
         self.loss = loss
-        layers = architecture.layers.map { Self.makeLayer($0, seed: seed, threads: threads) }
+        faultInjection = fault.map { FaultInjection($0) }
+        layers = architecture.layers.map { FaultyLayer.wrap(Self.makeLayer($0, seed: seed, threads: threads), fault: fault) }
         for (layer, resolved) in zip(layers, architecture.layers) {
             for (tensor, spec) in zip(layer.parameters + layer.state, resolved.parameters + resolved.state) {
                 Self.initialise(tensor.value, spec: spec, seed: seed)
             }
         }
+        faultInjection?.corruptInitialWeights(trainable)
         layers.first?.computesInputGradient = false
     }
 
@@ -83,6 +88,9 @@ public final class Network<Scalar: EngineScalar> {
             }
         }
     }
+
+    /// The injected bug, or `nil` for the correct engine.
+    public var fault: Fault? { faultInjection?.fault }
 
     // MARK: Parameters
 
@@ -147,9 +155,20 @@ public final class Network<Scalar: EngineScalar> {
     public func loss(inputs: Tensor<Scalar>, targets: Tensor<Scalar>) -> Scalar {
         let output = forward(load(inputs), training: false)
         self.targets.assign(targets.scalars)
+        return lossValue(output, targets: self.targets.pointer, gradient: nil)
+    }
+
+    /// The loss of an output batch and, when asked, its gradient: the engine's kernel, or the
+    /// injected fault's loss when there is one that changes it.
+    func lossValue(_ output: Batch<Scalar>, targets: UnsafePointer<Scalar>, gradient: UnsafeMutablePointer<Scalar>?) -> Scalar {
+        if let faultInjection, faultInjection.changesLoss {
+            return faultInjection.loss(
+                loss, predictions: output.pointer, targets: targets, samples: output.count, width: output.width,
+                gradient: gradient)
+        }
         return Scalar.loss(
-            loss, predictions: output.pointer, targets: self.targets.pointer, samples: output.count,
-            width: output.width, gradient: nil)
+            loss, predictions: output.pointer, targets: targets, samples: output.count, width: output.width,
+            gradient: gradient)
     }
 
     /// Computes the loss of a batch and the gradients of every parameter (read them from
@@ -180,9 +199,12 @@ public final class Network<Scalar: EngineScalar> {
     func step(_ batch: Batch<Scalar>, targets: UnsafePointer<Scalar>, training: Bool) -> Scalar {
         let output = forward(batch, training: training)
         lossGradient.resize(output.size)
-        let value = Scalar.loss(
-            loss, predictions: output.pointer, targets: targets, samples: output.count, width: output.width,
-            gradient: lossGradient.pointer)
+        var targets = targets
+        if let faultInjection, training {
+            let width = loss == .softmaxCrossEntropy ? 1 : output.width
+            targets = faultInjection.trainingTargets(targets, samples: output.count, width: width)
+        }
+        let value = lossValue(output, targets: targets, gradient: lossGradient.pointer)
         var gradient = Batch(count: output.count, shape: output.shape, pointer: lossGradient.pointer)
         for layer in layers.reversed() { gradient = layer.backward(gradient) }
         lastInputGradient = gradient

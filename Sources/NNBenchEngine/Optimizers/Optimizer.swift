@@ -4,7 +4,8 @@
 /// The state (momentum buffers, moments, step count) starts empty, as `PROTOCOL.md` requires at
 /// `build` and at `set_params`; its buffers are allocated here, once, and reused by every step.
 final class Optimizer<Scalar: EngineScalar> {
-    private let rule: any UpdateRule<Scalar>
+    /// Internal rather than private so that fault injection can call it with a step of its choice.
+    let rule: any UpdateRule<Scalar>
     /// The number of steps since the state was last empty: `t` in the formulas.
     private(set) var stepCount = 0
 

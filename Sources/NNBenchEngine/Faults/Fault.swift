@@ -1,0 +1,112 @@
+/// A classic implementation bug that the engine can be told to make, to prove that nnbench's
+/// checks catch it and to show students what each bug looks like (`nnbench check --inject BUG`).
+///
+/// A network built with a fault (``Network/init(_:loss:seed:threads:fault:)``) behaves exactly as
+/// a from-scratch implementation with that mistake would; without one, the engine's arithmetic is
+/// untouched: the faults live in wrappers and branches taken once per layer call, loss or step.
+public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    // MARK: Layers
+
+    /// ReLU's backward pass lets the gradient through where the input is negative too.
+    case reluBackwardPassesNegative = "relu-backward-passes-negative"
+    /// Sigmoid's derivative computed from the input, `x(1 − x)`, instead of the output, `y(1 − y)`.
+    case sigmoidDerivativeOfInput = "sigmoid-derivative-of-input"
+    /// Tanh's derivative computed from the input, `1 − x²`, instead of the output, `1 − y²`.
+    case tanhDerivativeOfInput = "tanh-derivative-of-input"
+    /// Dense weight gradient `xᵀ·dy` written out transposed (`dyᵀ·x` into the `[in, units]` buffer).
+    case denseWeightGradientTransposed = "dense-weight-gradient-transposed"
+    /// Dense input gradient `dy · W` with `W` read as `[units, in]` instead of `dy · Wᵀ`.
+    case denseInputGradientWrongProduct = "dense-input-gradient-wrong-product"
+    /// The dense bias gets no gradient (it stays at zero).
+    case denseMissingBiasGradient = "dense-missing-bias-gradient"
+    /// The dense bias gradient is the first sample's `dy`, not the sum over the batch.
+    case denseBiasGradientNotSummed = "dense-bias-gradient-not-summed"
+    /// Dense outputs centred on the batch's mean: each sample's output depends on the others.
+    case denseLeaksAcrossBatch = "dense-leaks-across-batch"
+    /// Conv2d computes a convolution (flipped kernel) instead of PyTorch's cross-correlation.
+    case convKernelFlipped = "conv-kernel-flipped"
+    /// Max pooling sends each output's gradient to every element of its window, not the maximum.
+    case maxpoolGradientToWindow = "maxpool-gradient-to-window"
+    /// Dropout keeps values unscaled in training (not inverted), so training and evaluation differ in scale.
+    case dropoutNotInverted = "dropout-not-inverted"
+    /// Dropout also drops in evaluation.
+    case dropoutInEvaluation = "dropout-in-evaluation"
+    /// Batchnorm normalises with the batch's statistics in evaluation too.
+    case batchnormBatchStatisticsInEvaluation = "batchnorm-batch-statistics-in-evaluation"
+
+    // MARK: Losses
+
+    /// The loss (and so its gradient) is summed over the batch instead of averaged.
+    case lossSumNotMean = "loss-sum-not-mean"
+    /// Softmax cross-entropy exponentiates the logits without subtracting their maximum.
+    case softmaxWithoutMax = "softmax-without-max"
+    /// Binary cross-entropy as `−y·ln σ(z) − (1−y)·ln(1 − σ(z))`, not the stable form on logits.
+    case bceUnstable = "bce-unstable"
+    /// The mean squared error's gradient lacks the factor 2.
+    case mseGradientMissingFactor2 = "mse-gradient-missing-factor-2"
+
+    // MARK: Optimizers
+
+    /// The optimizer computes its update but never applies it.
+    case updatesNotApplied = "updates-not-applied"
+    /// The update is added instead of subtracted: gradient ascent.
+    case updateWrongSign = "update-wrong-sign"
+    /// Gradients are accumulated from step to step instead of being zeroed.
+    case gradientsNotZeroed = "gradients-not-zeroed"
+    /// The momentum buffer (and Adam's moments) is re-created at every step instead of kept.
+    case momentumNotKept = "momentum-not-kept"
+    /// Adam without its bias corrections `1/(1−β1^t)` and `1/(1−β2^t)`.
+    case adamWithoutBiasCorrection = "adam-without-bias-correction"
+    /// Weight decay added with the wrong sign: it grows the weights.
+    case weightDecayWrongSign = "weight-decay-wrong-sign"
+
+    // MARK: Initialisation
+
+    /// Every dense and conv weight starts at zero.
+    case initZeros = "init-zeros"
+    /// Every dense and conv weight starts at the same value, 0.1: the units stay symmetric.
+    case initConstant = "init-constant"
+    /// Weights drawn with ten times the initialiser's scale.
+    case initScaleTimes10 = "init-scale-times-10"
+
+    // MARK: Data
+
+    /// In training steps the targets are shuffled separately from the inputs.
+    case labelsShuffledSeparately = "labels-shuffled-separately"
+
+    /// The bug in a few words.
+    public var summary: String {
+        switch self {
+        case .reluBackwardPassesNegative: "relu backward passes the gradient where x < 0"
+        case .sigmoidDerivativeOfInput: "sigmoid derivative x(1-x) of the input instead of the output"
+        case .tanhDerivativeOfInput: "tanh derivative 1-x² of the input instead of the output"
+        case .denseWeightGradientTransposed: "dense weight gradient stored transposed"
+        case .denseInputGradientWrongProduct: "dense input gradient dy·W (W read as [units,in]) instead of dy·Wᵀ"
+        case .denseMissingBiasGradient: "dense bias gradient missing"
+        case .denseBiasGradientNotSummed: "dense bias gradient not summed over the batch"
+        case .denseLeaksAcrossBatch: "dense output normalised by the batch's mean (samples leak)"
+        case .convKernelFlipped: "conv2d kernel flipped (convolution, not cross-correlation)"
+        case .maxpoolGradientToWindow: "maxpool gradient sent to every element of the window"
+        case .dropoutNotInverted: "dropout not inverted (kept values not scaled by 1/(1-rate))"
+        case .dropoutInEvaluation: "dropout active in evaluation"
+        case .batchnormBatchStatisticsInEvaluation: "batchnorm uses batch statistics in evaluation"
+        case .lossSumNotMean: "loss summed over the batch instead of averaged"
+        case .softmaxWithoutMax: "softmax without the maximum subtracted (overflow)"
+        case .bceUnstable: "binary cross-entropy not in the stable form on logits"
+        case .mseGradientMissingFactor2: "mse gradient missing the factor 2"
+        case .updatesNotApplied: "optimizer updates not applied"
+        case .updateWrongSign: "update with the wrong sign (gradient ascent)"
+        case .gradientsNotZeroed: "gradients accumulated across steps (not zeroed)"
+        case .momentumNotKept: "momentum buffer not kept between steps"
+        case .adamWithoutBiasCorrection: "adam without bias correction"
+        case .weightDecayWrongSign: "weight decay with the wrong sign"
+        case .initZeros: "all weights initialised to zero"
+        case .initConstant: "all weights initialised to the same value"
+        case .initScaleTimes10: "initialisation scale 10× too large"
+        case .labelsShuffledSeparately: "labels shuffled separately from the inputs"
+        }
+    }
+
+    /// The spec name, e.g. `relu-backward-passes-negative`.
+    public var description: String { rawValue }
+}

@@ -1,0 +1,104 @@
+import RealModule
+
+/// The network-level part of a ``Fault``: corrupted initial weights, a wrong loss, labels
+/// shuffled apart from their inputs. A ``Network`` holds one only when it was built with a fault.
+final class FaultInjection<Scalar: EngineScalar> {
+    let fault: Fault
+    /// Training steps taken so far, to shuffle labels differently at every step.
+    private var trainingSteps = 0
+    private let shuffledTargets = Buffer<Scalar>()
+
+    init(_ fault: Fault) {
+        self.fault = fault
+    }
+
+    /// Whether the fault changes the loss or its gradient.
+    var changesLoss: Bool {
+        [.lossSumNotMean, .softmaxWithoutMax, .bceUnstable, .mseGradientMissingFactor2].contains(fault)
+    }
+
+    /// Overwrites the initial dense and conv weights (rank ≥ 2) as the fault says.
+    func corruptInitialWeights(_ parameters: [Parameter<Scalar>]) {
+        for parameter in parameters where parameter.shape.count >= 2 {
+            let values = parameter.value
+            switch fault {
+            case .initZeros: values.pointer.update(repeating: 0, count: values.count)
+            case .initConstant: values.pointer.update(repeating: Scalar(0.1), count: values.count)
+            case .initScaleTimes10: Scalar.scale(values.pointer, count: values.count, by: 10)
+            default: return
+            }
+        }
+    }
+
+    /// The loss of a batch, and its gradient when asked, with the fault's mistake.
+    func loss(
+        _ loss: Loss, predictions z: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>, samples: Int, width: Int,
+        gradient: UnsafeMutablePointer<Scalar>?
+    ) -> Scalar {
+        switch (fault, loss) {
+        case (.softmaxWithoutMax, .softmaxCrossEntropy):
+            return Self.naiveSoftmaxCrossEntropy(z, labels: y, samples: samples, classes: width, gradient: gradient)
+        case (.bceUnstable, .bceLogits):
+            return Self.naiveBinaryCrossEntropy(z, y, count: samples * width, gradient: gradient)
+        default:
+            break
+        }
+        let value = Scalar.loss(loss, predictions: z, targets: y, samples: samples, width: width, gradient: gradient)
+        switch fault {
+        case .lossSumNotMean:
+            let terms = Scalar(loss == .softmaxCrossEntropy ? samples : samples * width)
+            if let gradient { Scalar.scale(gradient, count: samples * width, by: terms) }
+            return value * terms
+        case .mseGradientMissingFactor2 where loss == .mse:
+            if let gradient { Scalar.scale(gradient, count: samples * width, by: 1 / 2) }
+            return value
+        default:
+            return value
+        }
+    }
+
+    /// The targets of a training step: unchanged, or, for ``Fault/labelsShuffledSeparately``,
+    /// rotated within the batch by an amount that changes from step to step.
+    func trainingTargets(_ targets: UnsafePointer<Scalar>, samples: Int, width: Int) -> UnsafePointer<Scalar> {
+        guard fault == .labelsShuffledSeparately, samples > 1 else { return targets }
+        trainingSteps += 1
+        let shift = 1 + trainingSteps % (samples - 1)
+        shuffledTargets.resize(samples * width)
+        for i in 0..<samples {
+            (shuffledTargets.pointer + i * width).update(from: targets + (i + shift) % samples * width, count: width)
+        }
+        return UnsafePointer(shuffledTargets.pointer)
+    }
+
+    /// `(1/n) Σ ln Σ_j e^{z_j} − z_label` with `e^z` taken as is: it overflows for large logits.
+    private static func naiveSoftmaxCrossEntropy(
+        _ z: UnsafePointer<Scalar>, labels: UnsafePointer<Scalar>, samples: Int, classes: Int,
+        gradient: UnsafeMutablePointer<Scalar>?
+    ) -> Scalar {
+        var sum: Scalar = 0
+        for i in 0..<samples {
+            let row = z + i * classes, label = Int(labels[i])
+            var total: Scalar = 0
+            for j in 0..<classes { total += Scalar.exp(row[j]) }
+            sum -= Scalar.log(Scalar.exp(row[label]) / total)
+            if let gradient {
+                for j in 0..<classes { gradient[i * classes + j] = Scalar.exp(row[j]) / total / Scalar(samples) }
+                gradient[i * classes + label] -= 1 / Scalar(samples)
+            }
+        }
+        return sum / Scalar(samples)
+    }
+
+    /// `−y ln σ(z) − (1−y) ln(1 − σ(z))` with σ rounded to 0 or 1 for large |z|: infinite there.
+    private static func naiveBinaryCrossEntropy(
+        _ z: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>, count: Int, gradient: UnsafeMutablePointer<Scalar>?
+    ) -> Scalar {
+        var sum: Scalar = 0
+        for i in 0..<count {
+            let p = 1 / (1 + Scalar.exp(-z[i]))
+            sum -= y[i] * Scalar.log(p) + (1 - y[i]) * Scalar.log(1 - p)
+            gradient?[i] = (p - y[i]) / Scalar(count)
+        }
+        return sum / Scalar(count)
+    }
+}

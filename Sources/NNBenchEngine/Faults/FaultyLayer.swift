@@ -1,0 +1,164 @@
+/// A layer with an injected bug: it runs the correct layer and then redoes, wrongly, the part of
+/// the forward or backward pass that the fault is about.
+///
+/// Only layers a fault concerns are wrapped (``wrap(_:fault:)``), so a correct network never
+/// goes through this type. The faulty arithmetic is plain generic code rather than kernels:
+/// speed does not matter for a demonstration of a bug.
+final class FaultyLayer<Scalar: EngineScalar>: Layer {
+    let inner: any Layer<Scalar>
+    let fault: Fault
+    private var input: Batch<Scalar>?
+    private var trainedLast = false
+
+    private init(_ inner: any Layer<Scalar>, fault: Fault) {
+        self.inner = inner
+        self.fault = fault
+    }
+
+    /// The layer, wrapped when `fault` concerns its kind, else unchanged.
+    static func wrap(_ layer: any Layer<Scalar>, fault: Fault?) -> any Layer<Scalar> {
+        guard let fault, concerns(layer, fault) else { return layer }
+        return FaultyLayer(layer, fault: fault)
+    }
+
+    private static func concerns(_ layer: any Layer<Scalar>, _ fault: Fault) -> Bool {
+        switch fault {
+        case .reluBackwardPassesNegative: (layer as? ActivationLayer<Scalar>)?.function == .relu
+        case .sigmoidDerivativeOfInput: (layer as? ActivationLayer<Scalar>)?.function == .sigmoid
+        case .tanhDerivativeOfInput: (layer as? ActivationLayer<Scalar>)?.function == .tanh
+        case .denseWeightGradientTransposed, .denseInputGradientWrongProduct, .denseMissingBiasGradient,
+             .denseBiasGradientNotSummed, .denseLeaksAcrossBatch:
+            layer is DenseLayer<Scalar>
+        case .convKernelFlipped: layer is Conv2DLayer<Scalar>
+        case .maxpoolGradientToWindow: (layer as? PoolingLayer<Scalar>)?.kind == .max
+        case .dropoutNotInverted, .dropoutInEvaluation: layer is DropoutLayer<Scalar>
+        case .batchnormBatchStatisticsInEvaluation: layer is BatchNormLayer<Scalar>
+        default: false
+        }
+    }
+
+    var parameters: [Parameter<Scalar>] { inner.parameters }
+    var state: [Parameter<Scalar>] { inner.state }
+    var computesInputGradient: Bool {
+        get { inner.computesInputGradient }
+        set { inner.computesInputGradient = newValue }
+    }
+
+    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+        self.input = input
+        trainedLast = training
+        switch fault {
+        case .dropoutInEvaluation:
+            return inner.forward(input, training: true)
+        case .batchnormBatchStatisticsInEvaluation:
+            // A single value per channel has no batch variance; PyTorch refuses it, so the buggy
+            // layer falls back to its running statistics there rather than stopping the program.
+            let values = input.count * input.shape.dropFirst().reduce(1, *)
+            return inner.forward(input, training: training || values > 1)
+        case .dropoutNotInverted:
+            let output = inner.forward(input, training: training)
+            if training { Scalar.scale(output.pointer, count: output.size, by: keepProbability) }
+            return output
+        case .denseLeaksAcrossBatch:
+            let output = inner.forward(input, training: training)
+            subtractBatchMean(output)
+            return output
+        case .convKernelFlipped:
+            let conv = inner as! Conv2DLayer<Scalar>
+            flipKernels(conv.weight.value, conv)
+            defer { flipKernels(conv.weight.value, conv) }
+            return inner.forward(input, training: training)
+        default:
+            return inner.forward(input, training: training)
+        }
+    }
+
+    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+        if fault == .convKernelFlipped {
+            // The flipped kernel's own gradient, consistently: this convolution is a different
+            // function whose backward pass is right.
+            let conv = inner as! Conv2DLayer<Scalar>
+            flipKernels(conv.weight.value, conv)
+            let inputGradient = inner.backward(outputGradient)
+            flipKernels(conv.weight.value, conv)
+            flipKernels(conv.weight.gradient, conv)
+            return inputGradient
+        }
+        let inputGradient = inner.backward(outputGradient)
+        guard let input else { preconditionFailure("backward before forward") }
+        let (dy, dx) = (outputGradient.pointer, inputGradient.pointer)
+        switch fault {
+        case .reluBackwardPassesNegative:
+            if computesInputGradient { dx.update(from: dy, count: input.size) }
+        case .sigmoidDerivativeOfInput:
+            if computesInputGradient {
+                for i in 0..<input.size { dx[i] = dy[i] * input.pointer[i] * (1 - input.pointer[i]) }
+            }
+        case .tanhDerivativeOfInput:
+            if computesInputGradient {
+                for i in 0..<input.size { dx[i] = dy[i] * (1 - input.pointer[i] * input.pointer[i]) }
+            }
+        case .denseWeightGradientTransposed:
+            let dense = inner as! DenseLayer<Scalar>
+            let gradient = dense.weight.gradient, correct = gradient.array
+            // dyᵀ·x is [units, in]; stored flat where [in, units] is expected.
+            for i in 0..<dense.inputs {
+                for j in 0..<dense.units { gradient.pointer[j * dense.inputs + i] = correct[i * dense.units + j] }
+            }
+        case .denseInputGradientWrongProduct:
+            let dense = inner as! DenseLayer<Scalar>
+            if computesInputGradient {
+                Scalar.gemm(
+                    m: input.count, n: dense.inputs, k: dense.units, a: dy, lda: dense.units,
+                    b: dense.weight.value.pointer, ldb: dense.inputs, beta: 0, c: dx, ldc: dense.inputs)
+            }
+        case .denseMissingBiasGradient:
+            (inner as! DenseLayer<Scalar>).bias?.gradient.zero()
+        case .denseBiasGradientNotSummed:
+            let dense = inner as! DenseLayer<Scalar>
+            dense.bias?.gradient.pointer.update(from: dy, count: dense.units)
+        case .maxpoolGradientToWindow:
+            let pool = inner as! PoolingLayer<Scalar>
+            if computesInputGradient {
+                let planes = input.count * input.shape[0], area = pool.window.size * pool.window.size
+                Scalar.averagePoolGradient(dy, planes: planes, window: pool.window, inputGradient: dx)
+                Scalar.scale(dx, count: input.size, by: Scalar(area))
+            }
+        case .dropoutNotInverted:
+            if trainedLast && computesInputGradient { Scalar.scale(dx, count: input.size, by: keepProbability) }
+        default:
+            break
+        }
+        return inputGradient
+    }
+
+    private var keepProbability: Scalar { Scalar(1 - (inner as! DropoutLayer<Scalar>).rate) }
+
+    /// Centres every output column on its mean over the batch.
+    private func subtractBatchMean(_ output: Batch<Scalar>) {
+        let (n, width) = (output.count, output.width)
+        for j in 0..<width {
+            var sum: Scalar = 0
+            for i in 0..<n { sum += output.pointer[i * width + j] }
+            let mean = sum / Scalar(n)
+            for i in 0..<n { output.pointer[i * width + j] -= mean }
+        }
+    }
+
+    /// Reverses every `k × k` kernel of a conv weight (or its gradient) in both directions.
+    private func flipKernels(_ buffer: Buffer<Scalar>, _ conv: Conv2DLayer<Scalar>) {
+        let area = conv.window.size * conv.window.size
+        for start in stride(from: 0, to: buffer.count, by: area) {
+            let kernel = buffer.pointer + start
+            for i in 0..<area / 2 { kernel.swapAt(i, area - 1 - i) }
+        }
+    }
+}
+
+private extension UnsafeMutablePointer {
+    func swapAt(_ i: Int, _ j: Int) {
+        let value = self[i]
+        self[i] = self[j]
+        self[j] = value
+    }
+}
