@@ -1,1 +1,2 @@
+// The checks speak in the engine's types (tensors, specs, losses): one import brings both.
 @_exported import NNBenchEngine

@@ -1,0 +1,69 @@
+/// How a check ended.
+public enum CheckStatus: String, Sendable, Hashable, Codable {
+    /// The model behaved as a correct implementation must.
+    case passed
+    /// The model did something a correct implementation cannot.
+    case failed
+    /// The check needs an op or layer the model does not offer, or does not apply to the architecture.
+    case skipped
+    /// The model answered with an error, so the check could not be done.
+    case error
+}
+
+/// The outcome of one check: a status, the measured figure against its bound, and for a failure a
+/// one-line diagnosis with the likely causes.
+public struct CheckResult: Sendable, Hashable, Codable {
+    /// The check's name (`gradient`).
+    public var check: String
+    /// How it ended.
+    public var status: CheckStatus
+    /// The measured number that decided it, in words (`rel. error 3.1e-1 at 0.weight[2,0]`).
+    public var figure: String
+    /// The bound it was held to (`≤ 1e-5`).
+    public var bound: String
+    /// For a failure: what is wrong and where, in one line; for a skip or an error: why.
+    public var diagnosis: String?
+    /// For a failure: the classic bugs that produce this symptom.
+    public var likelyCauses: [String]
+    /// Remarks that do not decide the result (kinks skipped, parts not measured).
+    public var notes: [String]
+
+    /// Creates a result.
+    public init(
+        check: String, status: CheckStatus, figure: String = "", bound: String = "", diagnosis: String? = nil,
+        likelyCauses: [String] = [], notes: [String] = []
+    ) {
+        self.check = check
+        self.status = status
+        self.figure = figure
+        self.bound = bound
+        self.diagnosis = diagnosis
+        self.likelyCauses = likelyCauses
+        self.notes = notes
+    }
+}
+
+/// What a check's body returns: passed, or failed with a diagnosis; the battery adds the name.
+struct CheckOutcome: Sendable, Hashable {
+    var status: CheckStatus
+    var figure: String
+    var bound: String
+    var diagnosis: String?
+    var symptom: Symptom?
+    var notes: [String]
+
+    /// The check passed with `figure` within `bound`.
+    static func passed(_ figure: String, bound: String, notes: [String] = []) -> CheckOutcome {
+        CheckOutcome(status: .passed, figure: figure, bound: bound, diagnosis: nil, symptom: nil, notes: notes)
+    }
+
+    /// The check failed: `diagnosis` says what and where, `symptom` gives the likely causes.
+    static func failed(_ figure: String, bound: String, _ diagnosis: String, _ symptom: Symptom, notes: [String] = []) -> CheckOutcome {
+        CheckOutcome(status: .failed, figure: figure, bound: bound, diagnosis: diagnosis, symptom: symptom, notes: notes)
+    }
+
+    /// The check does not apply, for `reason`.
+    static func skipped(_ reason: String) -> CheckOutcome {
+        CheckOutcome(status: .skipped, figure: "", bound: "", diagnosis: reason, symptom: nil, notes: [])
+    }
+}

@@ -1,0 +1,38 @@
+import NNBenchEngine
+
+/// Training and measuring a model through its ops, for the checks that need a trained model.
+enum ModelTraining {
+    /// Takes `steps` optimizer steps on one batch.
+    ///
+    /// - Returns: The loss before each step.
+    @discardableResult
+    static func train(
+        _ model: any CheckableModel, on batch: (inputs: Tensor<Double>, targets: Tensor<Double>), optimizer: OptimizerSpec,
+        steps: Int
+    ) throws(ModelError) -> [Double] {
+        var losses: [Double] = []
+        for _ in 0..<steps {
+            losses.append(try model.step(inputs: batch.inputs, targets: batch.targets, optimizer: optimizer))
+        }
+        return losses
+    }
+
+    /// The fraction of samples classified right, in evaluation mode: the sign of one logit against
+    /// a 0/1 target, or the arg-max of several against a class index.
+    static func accuracy(_ model: any CheckableModel, on batch: (inputs: Tensor<Double>, targets: Tensor<Double>)) throws(ModelError) -> Double {
+        let output = try model.forward(batch.inputs, training: false, trace: false).output
+        return accuracy(output, targets: batch.targets)
+    }
+
+    /// The fraction of rows of `output` that predict their target.
+    static func accuracy(_ output: Tensor<Double>, targets: Tensor<Double>) -> Double {
+        let n = output.shape[0], width = output.count / Swift.max(n, 1)
+        var correct = 0
+        for i in 0..<n {
+            let row = output.scalars[i * width..<(i + 1) * width]
+            let predicted = width == 1 ? (row.first! > 0 ? 1 : 0) : row.indices.max { row[$0] < row[$1] }! - i * width
+            if Double(predicted) == targets.scalars[i] { correct += 1 }
+        }
+        return Double(correct) / Double(Swift.max(n, 1))
+    }
+}

@@ -1,0 +1,78 @@
+/// A way a check can fail, with the classic bugs that produce it: the table `docs/checks.md`
+/// prints from symptom to bug.
+public struct Symptom: Sendable, Hashable {
+    /// A short name.
+    public let name: String
+    /// The classic bugs that produce it, most likely first.
+    public let likelyCauses: [String]
+
+    static let gradientMismatch = Symptom(name: "analytic gradient ≠ central differences", likelyCauses: [
+        "a wrong activation derivative (of the input instead of the output)", "a transposed or wrong weight product in backward",
+        "a missing bias gradient, or one not summed over the batch", "mean versus sum, or a missing factor (mse's 2)", "a wrong sign",
+    ])
+    static let inputGradientMismatch = Symptom(name: "a layer's input gradient ≠ central differences", likelyCauses: [
+        "that layer's backward pass: a wrong activation derivative", "dy·W instead of dy·Wᵀ",
+        "maxpool's gradient sent to the whole window instead of the maximum",
+    ])
+    static let forwardMismatch = Symptom(name: "a layer's output differs from the reference", likelyCauses: [
+        "convolution (flipped kernel) instead of cross-correlation", "a transposed weight", "dropout active in evaluation",
+        "batchnorm using batch statistics in evaluation", "samples leaking across the batch", "a wrong activation",
+    ])
+    static let lossMismatch = Symptom(name: "the loss differs from the reference", likelyCauses: [
+        "sum instead of mean over the batch", "a wrong loss formula", "the link (softmax/sigmoid) applied twice or not at all",
+    ])
+    static let stepMismatch = Symptom(name: "parameters after optimizer steps differ from the reference", likelyCauses: [
+        "updates not applied, or with the wrong sign", "gradients not zeroed between steps", "the momentum buffer not kept",
+        "adam without bias correction", "weight decay with the wrong sign", "labels shuffled separately from the inputs",
+    ])
+    static let initNotDeterministic = Symptom(name: "the same seed gives different weights", likelyCauses: [
+        "an unseeded random generator", "weights drawn from a global generator shared with other code",
+    ])
+    static let initDegenerate = Symptom(name: "a weight tensor is all zeros or has identical units", likelyCauses: [
+        "all weights initialised to zero", "all weights initialised to the same value (symmetry is never broken)",
+    ])
+    static let initScale = Symptom(name: "the initial weights' scale is off", likelyCauses: [
+        "a wrong initialiser scale (e.g. 10× too large)", "fan-in and fan-out swapped", "a standard deviation used as a variance",
+    ])
+    static let initialLoss = Symptom(name: "the loss at initialisation is far from the expected value", likelyCauses: [
+        "sum instead of mean over the batch", "an initialisation scale far too large", "a wrong loss formula",
+    ])
+    static let notUpdated = Symptom(name: "a step leaves a parameter tensor unchanged", likelyCauses: [
+        "updates not applied", "a missing bias gradient", "a parameter not registered with the optimizer",
+    ])
+    static let notDescending = Symptom(name: "a small step downhill does not lower the loss", likelyCauses: [
+        "an update with the wrong sign", "a gradient with the wrong sign", "updates not applied",
+        "labels shuffled separately from the inputs",
+    ])
+    static let cannotOverfit = Symptom(name: "one tiny batch cannot be overfit", likelyCauses: [
+        "labels shuffled separately from the inputs", "a wrong gradient", "updates not applied or with the wrong sign",
+        "gradients not zeroed", "all weights initialised to the same value",
+    ])
+    static let knownAnswerMissed = Symptom(name: "a known answer is not found", likelyCauses: [
+        "a wrong gradient (scale, sign, bias)", "an optimizer bug", "weight decay with the wrong sign", "labels shuffled",
+    ])
+    static let noBetterThanAblation = Symptom(name: "the network does no better than its linear ablation", likelyCauses: [
+        "hidden layers that do not learn: zero or constant initialisation", "a wrong backward pass through the hidden layers",
+        "updates not applied",
+    ])
+    static let batchLossNotMean = Symptom(name: "the batch loss is not the mean of the per-sample losses", likelyCauses: [
+        "sum instead of mean", "a loss normalised by the wrong count",
+    ])
+    static let batchLeak = Symptom(name: "a sample's output depends on the other samples", likelyCauses: [
+        "normalisation by batch statistics outside batchnorm's training mode", "batchnorm using batch statistics in evaluation",
+        "a reshape or transpose that mixes samples",
+    ])
+    static let evaluationNondeterministic = Symptom(name: "evaluation is not deterministic", likelyCauses: [
+        "dropout active in evaluation", "state updated by a forward pass in evaluation",
+    ])
+    static let dropoutScale = Symptom(name: "dropout changes the mean in training", likelyCauses: [
+        "dropout not inverted: kept values not scaled by 1/(1 − rate)", "the mask's keep probability and scale swapped",
+    ])
+    static let nonFinite = Symptom(name: "a loss or gradient is not finite", likelyCauses: [
+        "softmax without the maximum subtracted", "cross-entropy not in the stable form on logits", "log of 0",
+    ])
+    static let unhealthyTraining = Symptom(name: "training statistics outside their healthy ranges", likelyCauses: [
+        "an initialisation scale far too large (saturated units, vanishing gradients)", "updates not applied (update ratio 0)",
+        "an update with the wrong sign (exploding weights)", "a wrong activation derivative",
+    ])
+}

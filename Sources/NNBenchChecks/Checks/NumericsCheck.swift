@@ -1,0 +1,46 @@
+import NNBenchEngine
+
+/// Numerical stability: inputs 1000× larger, and logits near 1000 (the last bias raised by 1000),
+/// must give a finite loss and finite gradients. A stable implementation computes such losses
+/// exactly; the naive ones overflow (`exp(1000)`) or take `log(0)`.
+struct NumericsCheck: Check {
+    let name = "numerics"
+    let summary = "large inputs and large logits give finite losses and gradients"
+    let requiredOps: [ModelOp] = []
+    static let inputScale = 1e3
+    static let logitShift = 1e3
+
+    func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
+        try context.build()
+        let model = context.model, batch = context.batch(8)
+        var large = batch.inputs
+        large.scalars = large.scalars.map { $0 * Self.inputScale }
+        if let problem = try nonFinite(context, inputs: large, targets: batch.targets) {
+            return .failed(problem, bound: "finite", "with inputs ×\(short(Self.inputScale)): \(problem)", .nonFinite)
+        }
+        guard let (_, name) = context.lastBias else {
+            return .passed("finite", bound: "finite", notes: ["no bias on the last dense layer: large logits not tried"])
+        }
+        var values = try model.parameters()
+        guard var bias = values[name] else { throw .failed(.getParams, "no parameter '\(name)'") }
+        bias.scalars = bias.scalars.enumerated().map { $0.offset == 0 ? $0.element + Self.logitShift : $0.element - Self.logitShift }
+        values[name] = bias
+        try model.setParameters(values)
+        if let problem = try nonFinite(context, inputs: batch.inputs, targets: batch.targets) {
+            return .failed(problem, bound: "finite", "with logits near ±\(short(Self.logitShift)): \(problem)", .nonFinite)
+        }
+        return .passed("finite", bound: "finite")
+    }
+
+    /// What is not finite in the loss or the gradients of a batch, or `nil`.
+    private func nonFinite(_ context: CheckContext, inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> String? {
+        let loss = try context.model.loss(inputs: inputs, targets: targets)
+        guard loss.isFinite else { return "loss \(loss)" }
+        guard context.info.ops.contains(.gradients) else { return nil }
+        let gradients = try context.model.gradients(inputs: inputs, targets: targets).gradients
+        if let name = gradients.keys.sorted().first(where: { !gradients[$0]!.allFinite }) {
+            return "d loss/d \(name) not finite"
+        }
+        return nil
+    }
+}
