@@ -1,0 +1,81 @@
+import Foundation
+import NNBench
+import Testing
+
+/// `nnbench run` and `nnbench baseline` as a user (or CI) runs them, on a tiny suite.
+@Suite("nnbench run and baseline")
+struct RunCommandTests {
+    static let suite = """
+        {"schema": 1, "name": "tiny", "entries": [
+         {"name": "xor", "task": "xor", "architecture": "dense(4) tanh dense(1)", "optimizer": "adam(lr: 0.05)", "batch_size": 4, "epochs": 60, "seeds": [0, 1, 2], "target": {"split": "train", "metric": "accuracy", "value": 1}},
+         {"name": "xor-linear", "task": "xor", "architecture": "dense(1)", "optimizer": "adam(lr: 0.05)", "batch_size": 4, "epochs": 3, "seeds": [0, 1], "target": {"split": "train", "metric": "accuracy", "value": 1}, "expect": "miss"}
+        ]}
+        """
+
+    /// A temporary folder with the tiny suite and its recorded baselines.
+    static func recorded() throws -> URL {
+        let folder = try CommandRunner.temporaryDirectory()
+        try AtomicFile.write(Array(suite.utf8), to: folder.appendingPathComponent("tiny.json").path)
+        let result = try CommandRunner.run(["baseline", "record", "--suite", "tiny.json", "--baselines", "base"], in: folder)
+        #expect(result.status == 0, "\(result.standardError)")
+        return folder
+    }
+
+    @Test func anUnchangedRunPassesExactlyAndWritesJUnitAndRecords() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(
+            ["run", "all", "--suite", "tiny.json", "--baselines", "base", "--junit", "junit.xml", "--output", "runs", "--jobs", "2"], in: folder)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("pass (exact)") && result.output.contains("missed 2/2 (expected)"))
+        let junit = String(decoding: try AtomicFile.read(folder.appendingPathComponent("junit.xml").path, limit: 1 << 20), as: UTF8.self)
+        #expect(junit.contains("tests=\"2\" failures=\"0\" errors=\"0\"") && junit.contains("name=\"xor-linear\""))
+        let lines = try AtomicFile.read(folder.appendingPathComponent("runs/xor.jsonl").path, limit: 1 << 24).filter { $0 == 0x0A }
+        #expect(lines.count == 3)
+        let diff = try CommandRunner.run(["baseline", "diff", "base", "runs"], in: folder)
+        #expect(diff.status == 0 && diff.output.contains("pass (exact)"))
+    }
+
+    @Test func aFarTooSmallLearningRateIsARegressionWithExit1() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(
+            ["run", "xor", "--suite", "tiny.json", "--baselines", "base", "--optimizer", "adam(lr: 1e-6)", "--junit", "junit.xml"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.output.contains("xor: missed target"))
+        #expect(result.output.contains("train accuracy: ") && result.output.contains("is worse than the baseline's"))
+        let junit = String(decoding: try AtomicFile.read(folder.appendingPathComponent("junit.xml").path, limit: 1 << 20), as: UTF8.self)
+        #expect(junit.contains("failures=\"1\"") && junit.contains("<failure message=\"missed target"))
+    }
+
+    @Test func aCorruptBaselineIsAnErrorAndTheOtherEntriesStillRun() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("base/xor.json.gz").path
+        let bytes = try AtomicFile.read(path, limit: 1 << 24)
+        try AtomicFile.write(Array(bytes.prefix(bytes.count - 9)), to: path)
+        let result = try CommandRunner.run(["run", "--suite", "tiny.json", "--baselines", "base", "--json"], in: folder)
+        #expect(result.status == 2)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
+        let entries = try #require(report["entries"] as? [[String: Any]])
+        #expect(entries.map { $0["verdict"] as? String } == ["error", "pass"])
+        #expect((entries[0]["details"] as? [String])?.first?.contains("base/xor.json.gz': gzip data ends early") == true)
+        let verify = try CommandRunner.run(["baseline", "verify", "--suite", "tiny.json", "--baselines", "base"], in: folder)
+        #expect(verify.status == 1 && verify.output.contains("problem: baseline 'base/xor.json.gz'"))
+    }
+
+    static let usageErrors: [([String], String)] = [
+        (["run", "--seeds", "0"], "nnbench: error: invalid --seeds '0'; expected an integer in 1...1000"),
+        (["run", "--jobs", "many"], "nnbench: error: invalid --jobs 'many'; expected an integer in 1...256"),
+        (["run", "nope"], "nnbench: error: unknown entry or task 'nope' in suite 'default'; expected one of: all, sum,"),
+        (["run", "xor", "--optimizer", "adam(lr: 0)"], "nnbench: error: invalid --optimizer: "),
+    ]
+
+    @Test(arguments: usageErrors)
+    func usageErrorsAreOneLineWithStatus64(arguments: [String], message: String) throws {
+        let result = try CommandRunner.run(arguments, in: CommandRunner.packageRoot)
+        #expect(result.status == 64)
+        #expect(result.standardError.hasPrefix(message), "got: \(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1)
+    }
+}
