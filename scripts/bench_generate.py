@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Compare nnbench's dataset generation with scikit-learn's, side by side.
+
+Times the generation of n samples in memory (no file writing) by scikit-learn's `make_moons` and
+`make_classification` and by nnbench's closest tasks, and prints seconds and the speed ratio
+(scikit-learn time / nnbench time, so > 1 means nnbench is faster), with the machine and the date.
+
+  make_moons(n, noise=0.1)                     vs  nnbench moons (noise 0.1)
+  make_classification(n, 2 features, 2 classes,
+                      1 cluster per class)     vs  nnbench blobs (2 classes, 2-D Gaussians)
+
+Each side reports the best of --repeats runs. nnbench is timed by `nnbench bench generate`, which
+builds the task's splits in memory; its validation and test splits are set to one sample each so
+that n samples are generated, as by scikit-learn.
+
+Build nnbench first:   swift build -c release
+then run:              python3 scripts/bench_generate.py [--n 1000000]
+scikit-learn:          pip install scikit-learn
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+from machine import describe
+
+
+def sklearn_seconds(function, n, repeats, **options):
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function(n_samples=n, random_state=0, **options)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def nnbench_seconds(binary, task, n, repeats, parameters):
+    arguments = [binary, "bench", "generate", task, "--n", str(n - 2), "--param", "n-valid=1",
+                 "--param", "n-test=1", "--repeats", str(repeats), "--json"]
+    for parameter in parameters:
+        arguments += ["--param", parameter]
+    return json.loads(subprocess.run(arguments, check=True, capture_output=True, text=True).stdout)["seconds"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1_000_000, help="samples per dataset (default %(default)s)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per side; the fastest counts")
+    parser.add_argument("--binary", default=".build/release/nnbench",
+                        help="the nnbench executable (default: %(default)s, from `swift build -c release`)")
+    args = parser.parse_args()
+    try:
+        from sklearn.datasets import make_classification, make_moons
+    except ImportError:
+        sys.exit("scikit-learn is not installed: pip install scikit-learn")
+    if not os.access(args.binary, os.X_OK):
+        sys.exit(f"{args.binary} not found: run `swift build -c release` first")
+
+    import sklearn
+    print(describe())
+    print(f"scikit-learn {sklearn.__version__}, n = {args.n:,}")
+    print(f"{'scikit-learn':<22} {'seconds':>8}   {'nnbench':<8} {'seconds':>8} {'speed ratio':>12}")
+    pairs = [
+        ("make_moons", make_moons, {"noise": 0.1}, "moons", ["noise=0.1"]),
+        ("make_classification", make_classification,
+         {"n_features": 2, "n_informative": 2, "n_redundant": 0, "n_clusters_per_class": 1}, "blobs", ["classes=2"]),
+    ]
+    for name, function, options, task, parameters in pairs:
+        reference = sklearn_seconds(function, args.n, args.repeats, **options)
+        ours = nnbench_seconds(args.binary, task, args.n, args.repeats, parameters)
+        print(f"{name:<22} {reference:>8.3f}   {task:<8} {ours:>8.3f} {reference / ours:>11.1f}x")
+
+
+if __name__ == "__main__":
+    main()
