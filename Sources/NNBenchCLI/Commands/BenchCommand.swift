@@ -7,7 +7,41 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time the engine's matrix product and training steps (see scripts/ for side-by-side comparisons).",
-        subcommands: [Matmul.self, Train.self])
+        subcommands: [Generate.self, Matmul.self, Train.self])
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seconds to generate a task's splits in memory (best of repeated runs; no writing).")
+
+        @OptionGroup var task: TaskOptions
+
+        @Option(help: "Timed repetitions; the fastest counts.")
+        var repeats: Int = 5
+
+        @Flag(help: "Print {task, samples, seconds} as JSON.")
+        var json = false
+
+        func run() throws {
+            guard (1...1000).contains(repeats) else {
+                throw failure("invalid --repeats '\(repeats)'; expected an integer in 1...1000", status: ExitStatus.usage)
+            }
+            let clock = ContinuousClock()
+            var best = Duration.seconds(Int64.max)
+            var samples = 0
+            for _ in 0..<repeats {
+                var generated: LearningTask?
+                let elapsed = try clock.measure { generated = try task.makeTask(seed: "0") }
+                best = min(best, elapsed)
+                samples = generated.map { $0.train.count + $0.validation.count + $0.test.count } ?? 0
+            }
+            let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) * 1e-18
+            if json {
+                print("{\"task\":\"\(task.task)\",\"samples\":\(samples),\"seconds\":\(seconds)}")
+            } else {
+                print(String(format: "%@: %d samples in %.3f s", task.task, samples, seconds))
+            }
+        }
+    }
 
     struct Matmul: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "GFLOPS of a square Float32 matrix product.")
