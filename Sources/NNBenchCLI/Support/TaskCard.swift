@@ -14,7 +14,10 @@ struct TaskCard {
         if let bayes = answer.bayesAccuracy { parts.append("Bayes accuracy \(percent(bayes))") }
         if let floor = answer.noiseFloor { parts.append("noise floor \(number(floor))") }
         if let bound = answer.linearBound { parts.append("linear model ≤ \(percent(bound))") }
-        if let entropy = answer.priorEntropy { parts.append("prior entropy \(number(entropy))") }
+        // Uniform priors have entropy ln C, the expected initial loss: only skewed priors say more.
+        if let entropy = answer.priorEntropy, abs(entropy - task.expectedInitialLoss) > 1e-9 {
+            parts.append("prior entropy \(number(entropy))")
+        }
         if parts.isEmpty, let fact = answer.facts.first { parts.append(fact) }
         return parts.joined(separator: "; ")
     }
