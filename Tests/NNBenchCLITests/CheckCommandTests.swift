@@ -1,0 +1,52 @@
+import Foundation
+import NNBench
+import Testing
+
+/// `nnbench check`: the table, the diagnoses, JSON, and the exit statuses 0, 1, 2 and 64.
+@Suite("nnbench check")
+struct CheckCommandTests {
+    static let arch = ["--arch", "dense(8) tanh dense(8) relu dense(3)", "--task", "memorize", "--param", "classes=3"]
+
+    @Test func aCorrectEnginePassesWithStatus0() throws {
+        let result = try CommandRunner.run(["check"] + Self.arch + ["--only", "gradient,batch"])
+        #expect(result.status == 0)
+        #expect(result.output.hasPrefix("check     status  figure"))
+        #expect(result.output.contains("\ngradient  passed") && result.output.contains("\nbatch     passed"))
+    }
+
+    @Test func anInjectedBugFailsWithStatus1AndADiagnosis() throws {
+        let result = try CommandRunner.run(["check"] + Self.arch + ["--only", "gradient", "--inject", "dense-missing-bias-gradient"])
+        #expect(result.status == 1)
+        #expect(result.output.contains("gradient: worst at layer "))
+        #expect(result.output.contains("  likely causes: ") && result.output.contains("a missing bias gradient"))
+    }
+
+    @Test func jsonCarriesEveryField() throws {
+        let result = try CommandRunner.run(["check"] + Self.arch + ["--only", "numerics", "--inject", "softmax-without-max", "--json"])
+        #expect(result.status == 1)
+        let results = try JSONDecoder().decode([CheckResult].self, from: Data(result.standardOutput))
+        #expect(results.count == 1 && results[0].check == "numerics" && results[0].status == .failed)
+        #expect(results[0].diagnosis?.contains("with logits near ±1000") == true)
+    }
+
+    @Test func everyBugIsListed() throws {
+        let result = try CommandRunner.run(["check", "--list-bugs"])
+        #expect(result.status == 0)
+        for fault in Fault.allCases { #expect(result.output.contains("\n\(fault.rawValue) "), "\(fault)") }
+    }
+
+    static let usageErrors: [([String], String)] = [
+        (["check"], "nnbench: error: missing --arch; e.g. --arch \"dense(16) relu dense(2)\""),
+        (["check", "--arch", "dense(2)", "--inject", "typo"], "nnbench: error: unknown bug 'typo'; expected one of: relu-backward-passes-negative, "),
+        (["check", "--arch", "dense(2)", "--only", "gradiant"], "nnbench: error: unknown check 'gradiant'; expected one of: init, reference, "),
+        (["check", "--arch", "dense(2)", "--precision", "half"], "nnbench: error: invalid --precision 'half'; expected one of: float32, float64"),
+        (["check", "--arch", "dense(3)"], "nnbench: error: invalid --arch for task 'memorize':"),
+    ]
+
+    @Test(arguments: usageErrors)
+    func usageErrorsHaveStatus64(arguments: [String], message: String) throws {
+        let result = try CommandRunner.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.standardError.hasPrefix(message), "\(result.standardError)")
+    }
+}
