@@ -13,6 +13,6 @@ struct NNBenchCommand: ParsableCommand {
             usage error (an unknown task, option or value).
             """,
         version: NNBenchVersion.string,
-        subcommands: [ListCommand.self, ShowCommand.self, GenerateCommand.self, TrainCommand.self, ManifestCommand.self, RunCommand.self, BaselineCommand.self]
+        subcommands: [ListCommand.self, ShowCommand.self, GenerateCommand.self, TrainCommand.self, CheckCommand.self, BenchCommand.self, ManifestCommand.self, RunCommand.self, BaselineCommand.self]
     )
 }

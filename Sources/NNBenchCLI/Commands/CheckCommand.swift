@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import NNBench
+
+/// `nnbench check`: the correctness checks, run on nnbench's own engine (optionally with an
+/// injected bug), or the bug × check matrix.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run the correctness checks on nnbench's engine, optionally with an injected bug.",
+        discussion: """
+            Prints a table (check, status, figure, bound) and, under it, a one-line diagnosis with \
+            the likely causes for every check that failed. --inject BUG makes the engine commit a \
+            classic bug (see 'nnbench check --list-bugs'); --inject-all prints the bug × check \
+            matrix as a Markdown table. Exit status: 0 when every check passes (or the matrix is \
+            complete), 1 when one fails (or a bug goes uncaught, or a check catches nothing), 2 \
+            when the model could not be checked.
+            """)
+
+    @Option(help: ArgumentHelp("The architecture, e.g. \"dense(16) relu dense(2)\".", valueName: "spec"))
+    var arch: String?
+
+    @Option(help: "The task whose data and loss the checks use (see 'nnbench list').")
+    var task = "memorize"
+
+    @Option(
+        name: .customLong("param"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp("A task parameter as NAME=VALUE; repeatable (see 'nnbench show TASK').", valueName: "name=value"))
+    var parameters: [String] = []
+
+    @Option(help: ArgumentHelp("The checks to run, comma-separated (see --list-checks).", valueName: "names"))
+    var only: String?
+
+    @Option(parsing: .unconditional, help: "The seed of the weights.")
+    var seed = "0"
+
+    @Option(help: ArgumentHelp("The engine's precision: float32 or float64.", valueName: "precision"))
+    var precision = "float32"
+
+    @Option(help: ArgumentHelp("Inject a classic bug into the engine (see --list-bugs).", valueName: "bug"))
+    var inject: String?
+
+    @Flag(help: "Run every injected bug through every check and print the bug × check matrix.")
+    var injectAll = false
+
+    @Flag(help: "List the checks.")
+    var listChecks = false
+
+    @Flag(help: "List the bugs --inject accepts.")
+    var listBugs = false
+
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
+    func run() throws {
+        if listChecks {
+            print(TextTable(header: ["check", "verifies"], rows: CheckBattery.summaries.map { [$0.name, $0.summary] }).render(), terminator: "")
+            return
+        }
+        if listBugs {
+            print(TextTable(header: ["bug", "what it does"], rows: Fault.allCases.map { [$0.rawValue, $0.summary] }).render(), terminator: "")
+            return
+        }
+        guard let precision = Precision(rawValue: precision) else {
+            throw failure("invalid --precision '\(self.precision)'; expected one of: float32, float64", status: ExitStatus.usage)
+        }
+        let seed = try parseSeed(seed, option: "--seed")
+        if injectAll {
+            let matrix = FaultMatrix(precision: precision, seed: seed)
+            print(FaultMatrixText(matrix: matrix).markdown, terminator: "")
+            if !matrix.isComplete { throw ExitStatus.failed }
+            return
+        }
+        guard let arch else {
+            throw failure("missing --arch; e.g. --arch \"dense(16) relu dense(2)\"", status: ExitStatus.usage)
+        }
+        let fault = try inject.map { name in
+            guard let fault = Fault(rawValue: name) else {
+                throw failure("unknown bug '\(name)'; expected one of: \(Fault.allCases.map(\.rawValue).joined(separator: ", "))", status: ExitStatus.usage)
+            }
+            return fault
+        }
+        let only = try self.only.map { text in
+            let names = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            if let unknown = names.sorted().first(where: { !CheckBattery.names.contains($0) }) {
+                throw failure("unknown check '\(unknown)'; expected one of: \(CheckBattery.names.joined(separator: ", "))", status: ExitStatus.usage)
+            }
+            return names
+        }
+        // The task's options are read as 'nnbench generate' reads them, so the errors are the same.
+        let taskOptions = try TaskOptions.parse([self.task] + parameters.flatMap { ["--param", $0] })
+        let task = try taskOptions.makeTask(seed: "0")
+        let architecture: ArchitectureSpec
+        do {
+            architecture = try ArchitectureSpec(parsing: arch)
+            _ = try architecture.resolve(for: task)
+        } catch {
+            throw failure("invalid --arch for task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+        }
+        let model: any CheckableModel = precision == .float32 ? EngineModel<Float>(fault: fault) : EngineModel<Double>(fault: fault)
+        let results = CheckBattery.run(model: model, architecture: architecture, task: task, seed: seed, only: only)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+        } else {
+            print(CheckReportText(results: results).text, terminator: "")
+        }
+        if results.contains(where: { $0.status == .error }) { throw ExitStatus.error }
+        if results.contains(where: { $0.status == .failed }) { throw ExitStatus.failed }
+    }
+}
