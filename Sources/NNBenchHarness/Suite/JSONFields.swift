@@ -99,6 +99,9 @@ struct JSONFields {
     private static func number(_ value: Any) -> Double? {
         guard type(of: value) != Bool.self, let number = value as? NSNumber else { return nil }
         if type(of: value) != Int.self && type(of: value) != Double.self && String(cString: number.objCType) == "c" { return nil }
+        // Foundation on Linux reads long decimals as NSDecimalNumber, whose doubleValue is not the
+        // nearest double (0.012001000000000001 gives 0.012001): read its exact text instead.
+        if let decimal = value as? NSDecimalNumber, let exact = Double(decimal.description) { return exact }
         return number.doubleValue
     }
 

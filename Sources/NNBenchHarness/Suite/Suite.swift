@@ -82,12 +82,13 @@ public struct Suite: Sendable, Hashable {
             "name", "task", "parameters", "data_seed", "architecture", "optimizer", "schedule", "batch_size", "epochs",
             "seeds", "target", "expect", "note",
         ]
-        var fields = try JSONFields(value, path: path, known: known)
+        // The entry's name, when it has one, goes into every message about it.
+        let givenName = ((value as? [String: Any])?["name"] as? String).map { "\(path) ('\($0)')" } ?? path
+        let fields = try JSONFields(value, path: givenName, known: known)
         let name = try fields.string("name")
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw fields.error("name", "expected lowercase letters, digits, '-' and '_' (it names the baseline file), got \"\(name)\"")
+            throw try JSONFields(value, path: path, known: known).error("name", "expected lowercase letters, digits, '-' and '_' (it names the baseline file), got \"\(name)\"")
         }
-        fields = try JSONFields(value, path: "\(path) ('\(name)')", known: known)
         let targetFields = try JSONFields(try fields.value("target"), path: "\(fields.path).target", known: ["split", "metric", "value"])
         let splitText = try targetFields.string("split"), metricText = try targetFields.string("metric")
         guard let split = SplitName(rawValue: splitText) else {
