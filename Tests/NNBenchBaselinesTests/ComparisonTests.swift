@@ -28,8 +28,9 @@ struct ComparisonTests {
     }
 
     @Test func aWorseOptimizerIsARegression() throws {
-        let baseline = try Self.record()
-        let comparison = BaselineComparison.compare(try Self.record(optimizer: "adam(lr: 1e-05)"), with: baseline)
+        let seeds: [UInt64] = [0, 1, 2, 3, 4]
+        let baseline = try Self.record(seeds: seeds)
+        let comparison = BaselineComparison.compare(try Self.record(optimizer: "adam(lr: 1e-05)", seeds: seeds), with: baseline)
         #expect(comparison.mode == .statistical)
         #expect(comparison.verdict == .missedTarget)
         #expect(comparison.metrics.contains { $0.name == "train accuracy" && $0.verdict == .regressed })

@@ -7,7 +7,7 @@ import Testing
 struct RunCommandTests {
     static let suite = """
         {"schema": 1, "name": "tiny", "entries": [
-         {"name": "xor", "task": "xor", "architecture": "dense(4) tanh dense(1)", "optimizer": "adam(lr: 0.05)", "batch_size": 4, "epochs": 60, "seeds": [0, 1, 2], "target": {"split": "train", "metric": "accuracy", "value": 1}},
+         {"name": "xor", "task": "xor", "architecture": "dense(4) tanh dense(1)", "optimizer": "adam(lr: 0.05)", "batch_size": 4, "epochs": 60, "seeds": [0, 1, 2, 3, 4], "target": {"split": "train", "metric": "accuracy", "value": 1}},
          {"name": "xor-linear", "task": "xor", "architecture": "dense(1)", "optimizer": "adam(lr: 0.05)", "batch_size": 4, "epochs": 3, "seeds": [0, 1], "target": {"split": "train", "metric": "accuracy", "value": 1}, "expect": "miss"}
         ]}
         """
@@ -31,7 +31,7 @@ struct RunCommandTests {
         let junit = String(decoding: try AtomicFile.read(folder.appendingPathComponent("junit.xml").path, limit: 1 << 20), as: UTF8.self)
         #expect(junit.contains("tests=\"2\" failures=\"0\" errors=\"0\"") && junit.contains("name=\"xor-linear\""))
         let lines = try AtomicFile.read(folder.appendingPathComponent("runs/xor.jsonl").path, limit: 1 << 24).filter { $0 == 0x0A }
-        #expect(lines.count == 3)
+        #expect(lines.count == 5)
         let diff = try CommandRunner.run(["baseline", "diff", "base", "runs"], in: folder)
         #expect(diff.status == 0 && diff.output.contains("pass (exact)"))
     }
