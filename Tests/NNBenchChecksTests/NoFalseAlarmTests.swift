@@ -4,8 +4,10 @@ import Testing
 /// No check fails on the correct engine, on any showcase, in Float and in Double.
 @Suite("no false alarms")
 struct NoFalseAlarmTests {
-    /// 20 seeds in optimized builds (`.ci/run` runs them); a debug build runs every check about ten
-    /// times slower, so it tries three, which keeps the suite within a minute.
+    /// 20 seeds in optimized builds; a debug build runs every check about ten times slower, so it
+    /// tries three, which keeps the suite within a minute. `.ci/run` covers the 20 seeds in both
+    /// precisions with the release binary: `nnbench check --self-test --seeds 20`, which runs
+    /// these same showcases.
     #if DEBUG
     static let seeds: [UInt64] = [0, 1, 2]
     #else

@@ -43,6 +43,12 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Run every injected bug through every check and print the bug × check matrix.")
     var injectAll = false
 
+    @Flag(help: "Run every showcase on the correct engine for --seeds seeds and report any check that fails: a false alarm.")
+    var selfTest = false
+
+    @Option(help: "With --self-test: how many seeds, from 0.")
+    var seeds = 20
+
     @Flag(help: "List the checks.")
     var listChecks = false
 
@@ -69,6 +75,23 @@ struct CheckCommand: ParsableCommand {
             let matrix = FaultMatrix(precision: precision, seed: seed)
             print(FaultMatrixText(matrix: matrix).markdown, terminator: "")
             if !matrix.isComplete { throw ExitStatus.failed }
+            return
+        }
+        if selfTest {
+            guard (1...1000).contains(seeds) else {
+                throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
+            }
+            var alarms = 0
+            for seed in 0..<UInt64(seeds) {
+                for showcase in Showcase.all {
+                    for result in showcase.run(precision: precision, seed: seed) where result.status == .failed || result.status == .error {
+                        alarms += 1
+                        print("false alarm: \(showcase.name) seed \(seed) \(result.check): \(result.figure) \(result.diagnosis ?? "")")
+                    }
+                }
+            }
+            print("\(Showcase.all.count) showcases × \(seeds) seeds in \(precision.rawValue): \(alarms == 0 ? "no false alarm" : "\(alarms) false alarms")")
+            if alarms > 0 { throw ExitStatus.failed }
             return
         }
         guard let arch else {
