@@ -1,4 +1,5 @@
 import ArgumentParser
+import NNBench
 
 /// The `nnbench` command: known-answer tasks, a reference engine, and checks for neural-network
 /// implementations.
@@ -12,7 +13,8 @@ struct NNBenchCommand: ParsableCommand {
             could not be done (a file that cannot be read or written, a corrupt input); 64 for a \
             usage error (an unknown task, option or value).
             """,
-        version: NNBenchVersion.string,
+        // One version for the tool and the engine whose numbers it reports.
+        version: EngineFingerprint.version,
         subcommands: [ListCommand.self, ShowCommand.self, GenerateCommand.self, TrainCommand.self, CheckCommand.self, BenchCommand.self, ManifestCommand.self, RunCommand.self, BaselineCommand.self]
     )
 }

@@ -14,7 +14,7 @@ final class EpochPrinter {
         self.totalEpochs = totalEpochs
         self.kind = kind
         self.quiet = quiet
-        interactive = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+        interactive = Terminal.isInteractive(STDOUT_FILENO)
     }
 
     /// Prints one epoch's line, or redraws the bar.
