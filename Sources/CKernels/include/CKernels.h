@@ -1,6 +1,8 @@
 #ifndef NNBENCH_CKERNELS_H
 #define NNBENCH_CKERNELS_H
 
+#include <stddef.h>
+
 /// Matrix-product kernels for nnbench's reference engine.
 ///
 /// All matrices are row-major with explicit leading dimensions (the distance, in elements, between
@@ -51,5 +53,25 @@ void nnb_dgemm(int trans_a, int trans_b, int m, int n, int k,
 void nnb_dgemm_using(nnb_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
                      const double *a, int lda, const double *b, int ldb,
                      double beta, double *c, int ldc);
+
+/// One Adam step on `count` values, elementwise (each operation rounded on its own, no FMA):
+///
+///     grad = g + weight_decay·p
+///     m    = beta1·m + one_minus_beta1·grad
+///     v    = beta2·v + (one_minus_beta2·grad)·grad
+///     p    = shrink·p − step_size·(m / (√v / correction + epsilon))
+///
+/// The result is bit-identical whatever the kernel, and equal to that plain scalar loop. The four
+/// arrays must not overlap.
+void nnb_sadam_step_using(nnb_kernel kernel, float *p, const float *g, float *m, float *v,
+                          ptrdiff_t count, float step_size, float correction, float beta1,
+                          float one_minus_beta1, float beta2, float one_minus_beta2,
+                          float epsilon, float weight_decay, float shrink);
+
+/// `nnb_sadam_step_using` in double precision.
+void nnb_dadam_step_using(nnb_kernel kernel, double *p, const double *g, double *m, double *v,
+                          ptrdiff_t count, double step_size, double correction, double beta1,
+                          double one_minus_beta1, double beta2, double one_minus_beta2,
+                          double epsilon, double weight_decay, double shrink);
 
 #endif

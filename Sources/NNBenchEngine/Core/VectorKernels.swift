@@ -41,22 +41,3 @@ extension EngineScalar {
         return correct
     }
 }
-
-extension EngineScalar {
-    /// Eight values from `pointer`, or the first `lanes` of them and zeros, for kernels that work
-    /// on `SIMD8` chunks and finish with a partial one.
-    @inline(__always)
-    static func load8(_ pointer: UnsafePointer<Self>, _ lanes: Int) -> SIMD8<Self> {
-        if lanes == 8 { return UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Self>.self) }
-        var vector = SIMD8<Self>()
-        for lane in 0..<lanes { vector[lane] = pointer[lane] }
-        return vector
-    }
-
-    /// Stores the first `lanes` values of `vector` at `pointer`.
-    @inline(__always)
-    static func store8(_ vector: SIMD8<Self>, _ pointer: UnsafeMutablePointer<Self>, _ lanes: Int) {
-        if lanes == 8 { return UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: SIMD8<Self>.self) }
-        for lane in 0..<lanes { pointer[lane] = vector[lane] }
-    }
-}

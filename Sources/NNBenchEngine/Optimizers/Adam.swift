@@ -1,3 +1,4 @@
+import CKernels
 import RealModule
 
 /// Adam as `torch.optim.Adam` (L2 weight decay, amsgrad off), or AdamW as `torch.optim.AdamW`
@@ -53,30 +54,58 @@ final class Adam<Scalar: EngineScalar>: UpdateRule {
     }
 }
 
-extension EngineScalar {
+// The kernel is one C function per precision (`nnb_sadam_step_using`, `nnb_dadam_step_using`)
+// rather than a generic default: the C code runs AVX2-wide when the CPU allows, which the engine's
+// baseline-x86-64 Swift code cannot. Both compute each value with the same rounded operations as a
+// scalar loop, so the bits do not depend on the kernel.
+extension Float {
     public static func adamStep(
-        parameter p: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, firstMoment m: UnsafeMutablePointer<Self>,
-        secondMoment v: UnsafeMutablePointer<Self>, count: Int, stepSize: Double, secondMomentCorrection: Double,
+        parameter p: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, firstMoment m: UnsafeMutablePointer<Float>,
+        secondMoment v: UnsafeMutablePointer<Float>, count: Int, stepSize: Double, secondMomentCorrection: Double,
         beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, shrink: Double
     ) {
-        // Eight values at a time: the arithmetic is elementwise IEEE, so the lanes give exactly the
-        // bits of a scalar loop, but √ and ÷ run vectorised (the scalar loop compiled to sqrtf calls).
-        let step = SIMD8<Self>(repeating: Self(stepSize)), correction = SIMD8<Self>(repeating: Self(secondMomentCorrection))
-        let eps = SIMD8<Self>(repeating: Self(epsilon)), wd = SIMD8<Self>(repeating: Self(weightDecay))
-        let b1 = SIMD8<Self>(repeating: Self(beta1)), c1 = SIMD8<Self>(repeating: Self(1 - beta1))
-        let b2 = SIMD8<Self>(repeating: Self(beta2)), c2 = SIMD8<Self>(repeating: Self(1 - beta2))
-        let s = SIMD8<Self>(repeating: Self(shrink))
-        @inline(__always) func update(_ start: Int, _ lanes: Int) {
-            let weights = load8(p + start, lanes)
-            let g = load8(gradient + start, lanes) + wd * weights
-            let first = b1 * load8(m + start, lanes) + c1 * g
-            let second = b2 * load8(v + start, lanes) + c2 * g * g
-            store8(first, m + start, lanes)
-            store8(second, v + start, lanes)
-            store8(s * weights - step * (first / (second.squareRoot() / correction + eps)), p + start, lanes)
-        }
-        let whole = count / 8 * 8
-        for start in stride(from: 0, to: whole, by: 8) { update(start, 8) }
-        if whole < count { update(whole, count - whole) }
+        adamStep(
+            kernel: .automatic, parameter: p, gradient: gradient, firstMoment: m, secondMoment: v, count: count,
+            stepSize: stepSize, secondMomentCorrection: secondMomentCorrection, beta1: beta1, beta2: beta2,
+            epsilon: epsilon, weightDecay: weightDecay, shrink: shrink)
+    }
+
+    /// ``adamStep(parameter:gradient:firstMoment:secondMoment:count:stepSize:secondMomentCorrection:beta1:beta2:epsilon:weightDecay:shrink:)``
+    /// with an explicit kernel, for testing the portable one.
+    static func adamStep(
+        kernel: GEMMKernel, parameter p: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
+        firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>, count: Int,
+        stepSize: Double, secondMomentCorrection: Double, beta1: Double, beta2: Double, epsilon: Double,
+        weightDecay: Double, shrink: Double
+    ) {
+        nnb_sadam_step_using(
+            kernel.cValue, p, gradient, m, v, count, Float(stepSize), Float(secondMomentCorrection), Float(beta1),
+            Float(1 - beta1), Float(beta2), Float(1 - beta2), Float(epsilon), Float(weightDecay), Float(shrink))
+    }
+}
+
+extension Double {
+    public static func adamStep(
+        parameter p: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, firstMoment m: UnsafeMutablePointer<Double>,
+        secondMoment v: UnsafeMutablePointer<Double>, count: Int, stepSize: Double, secondMomentCorrection: Double,
+        beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, shrink: Double
+    ) {
+        adamStep(
+            kernel: .automatic, parameter: p, gradient: gradient, firstMoment: m, secondMoment: v, count: count,
+            stepSize: stepSize, secondMomentCorrection: secondMomentCorrection, beta1: beta1, beta2: beta2,
+            epsilon: epsilon, weightDecay: weightDecay, shrink: shrink)
+    }
+
+    /// ``adamStep(parameter:gradient:firstMoment:secondMoment:count:stepSize:secondMomentCorrection:beta1:beta2:epsilon:weightDecay:shrink:)``
+    /// with an explicit kernel, for testing the portable one.
+    static func adamStep(
+        kernel: GEMMKernel, parameter p: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>,
+        firstMoment m: UnsafeMutablePointer<Double>, secondMoment v: UnsafeMutablePointer<Double>, count: Int,
+        stepSize: Double, secondMomentCorrection: Double, beta1: Double, beta2: Double, epsilon: Double,
+        weightDecay: Double, shrink: Double
+    ) {
+        nnb_dadam_step_using(
+            kernel.cValue, p, gradient, m, v, count, stepSize, secondMomentCorrection, beta1, 1 - beta1, beta2,
+            1 - beta2, epsilon, weightDecay, shrink)
     }
 }
