@@ -91,6 +91,17 @@ static void gemm_scale(int m, int n, GEMM_T beta, GEMM_T *c, ptrdiff_t ldc) {
     }
 }
 
+/// The calling thread's packing buffer: room for an MC×KC block of op(A) followed by a KC×NC slab
+/// of op(B). NULL when out of memory.
+static GEMM_T *gemm_workspace(void) {
+    return nnb_thread_workspace(sizeof(GEMM_T) * (GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC));
+}
+
+/// How the first (or only) k block of a product folds into C.
+static nnb_update gemm_first_update(GEMM_T beta) {
+    return beta == 0 ? NNB_UPDATE_OVERWRITE : beta == 1 ? NNB_UPDATE_ACCUMULATE : NNB_UPDATE_SCALE;
+}
+
 static void gemm_driver(gemm_micro_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
                         const GEMM_T *a, int lda, const GEMM_T *b, int ldb, GEMM_T beta,
                         GEMM_T *c, int ldc) {
@@ -99,11 +110,10 @@ static void gemm_driver(gemm_micro_kernel kernel, int trans_a, int trans_b, int 
         gemm_scale(m, n, beta, c, ldc);
         return;
     }
-    GEMM_T *packed_a = nnb_thread_workspace(sizeof(GEMM_T) * (GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC));
+    GEMM_T *packed_a = gemm_workspace();
     if (!packed_a) return; // Out of memory for a few MiB: nothing sensible left to do.
     GEMM_T *packed_b = packed_a + GEMM_MC * GEMM_KC;
-    nnb_update first = beta == 0 ? NNB_UPDATE_OVERWRITE
-                     : beta == 1 ? NNB_UPDATE_ACCUMULATE : NNB_UPDATE_SCALE;
+    nnb_update first = gemm_first_update(beta);
 
     for (int jc = 0; jc < n; jc += GEMM_NC) {
         int nc = gemm_min(GEMM_NC, n - jc);

@@ -52,36 +52,43 @@ static inline void sgemm_update_row_avx2(float *row, __m256 s0, __m256 s1, int n
     _mm256_maskstore_ps(row + 8, m1, s1);
 }
 
-/// The 6×16 tile lives in 12 ymm accumulators; each k step loads one 16-float row of the B panel
-/// (two aligned vectors), broadcasts six A values and issues 12 FMAs.
-__attribute__((target("avx2,fma")))
-static void sgemm_kernel_avx2(int kc, const float *restrict a, const float *restrict b,
-                              float *restrict c, ptrdiff_t ldc, int mr, int nr,
-                              nnb_update mode, float beta) {
+/// The 6×16 tile lives in 12 ymm accumulators; each k step loads one 16-float row of B (two
+/// vectors), broadcasts six A values and issues 12 FMAs. Row i of the tile reads its A values at
+/// a[min(i, a_rows − 1)·a_row + p·a_step] and row p of B at b[p·b_step], so one body serves packed
+/// panels and operands read in place; the rows past `a_rows` repeat the last one instead of
+/// reading outside A, and their sums are never stored.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void sgemm_tile_avx2(int kc, const float *a, ptrdiff_t a_row, ptrdiff_t a_step,
+                                   int a_rows, const float *b, ptrdiff_t b_step,
+                                   float *restrict c, ptrdiff_t ldc, int mr, int nr,
+                                   nnb_update mode, float beta) {
     // Start fetching the C tile now so that the update at the end does not wait on memory.
     for (int i = 0; i < mr; i++) {
         _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
         _mm_prefetch((const char *)(c + i * ldc + 15), _MM_HINT_T0);
     }
+    const float *a0 = a, *a1 = a + gemm_min(1, a_rows - 1) * a_row;
+    const float *a2 = a + gemm_min(2, a_rows - 1) * a_row, *a3 = a + gemm_min(3, a_rows - 1) * a_row;
+    const float *a4 = a + gemm_min(4, a_rows - 1) * a_row, *a5 = a + gemm_min(5, a_rows - 1) * a_row;
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
     __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
     __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
     __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    for (int p = 0; p < kc; p++, a += 6, b += 16) {
-        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8), x;
-        x = _mm256_broadcast_ss(a + 0);
+    for (ptrdiff_t p = 0, ap = 0; p < kc; p++, ap += a_step, b += b_step) {
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), x;
+        x = _mm256_broadcast_ss(a0 + ap);
         c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
-        x = _mm256_broadcast_ss(a + 1);
+        x = _mm256_broadcast_ss(a1 + ap);
         c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
-        x = _mm256_broadcast_ss(a + 2);
+        x = _mm256_broadcast_ss(a2 + ap);
         c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
-        x = _mm256_broadcast_ss(a + 3);
+        x = _mm256_broadcast_ss(a3 + ap);
         c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
-        x = _mm256_broadcast_ss(a + 4);
+        x = _mm256_broadcast_ss(a4 + ap);
         c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
-        x = _mm256_broadcast_ss(a + 5);
+        x = _mm256_broadcast_ss(a5 + ap);
         c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
     }
     __m256 vbeta = _mm256_set1_ps(beta);
@@ -91,6 +98,52 @@ static void sgemm_kernel_avx2(int kc, const float *restrict a, const float *rest
     if (mr > 3) sgemm_update_row_avx2(c + 3 * ldc, c30, c31, nr, mode, vbeta);
     if (mr > 4) sgemm_update_row_avx2(c + 4 * ldc, c40, c41, nr, mode, vbeta);
     if (mr > 5) sgemm_update_row_avx2(c + 5 * ldc, c50, c51, nr, mode, vbeta);
+}
+
+/// The micro-kernel on packed, zero-padded panels: A's six values per p side by side, B's rows 16
+/// floats apart.
+__attribute__((target("avx2,fma")))
+static void sgemm_kernel_avx2(int kc, const float *restrict a, const float *restrict b,
+                              float *restrict c, ptrdiff_t ldc, int mr, int nr,
+                              nnb_update mode, float beta) {
+    sgemm_tile_avx2(kc, a, 1, GEMM_MR, GEMM_MR, b, GEMM_NR, c, ldc, mr, nr, mode, beta);
+}
+
+/// Products with n ≤ SGEMM_SMALL_N and a single k block (k ≤ KC) skip the blocked driver: A is
+/// read in place, and so is B unless it is transposed (then all of it is packed, once) or ends in
+/// a partial 16-column panel (then that panel alone is packed, zero-padded). The tiles run the same
+/// body as the packed micro-kernel, with the same k order, FMAs and update of C, so every element
+/// gets the bits the driver would give it. For these sizes packing cost more than the arithmetic.
+/// The choice depends on n and k only, never on m, so row blocks on other threads agree.
+#define SGEMM_SMALL_N 64
+
+static int sgemm_is_small(int n, int k) {
+    return n > 0 && n <= SGEMM_SMALL_N && k > 0 && k <= GEMM_KC;
+}
+
+__attribute__((target("avx2,fma")))
+static void sgemm_small_avx2(int trans_a, int trans_b, int m, int n, int k,
+                             const float *a, int lda, const float *b, int ldb,
+                             float beta, float *c, int ldc) {
+    float *packed = gemm_workspace();
+    if (!packed) return;
+    int full = n / GEMM_NR * GEMM_NR;
+    if (trans_b) gemm_pack_b(1, b, ldb, 0, k, 0, n, packed);
+    else if (full < n) gemm_pack_b(0, b, ldb, 0, k, full, n - full, packed);
+    // Row i of op(A) starts at a[i·lda] and steps by 1 along k, or at a[i] stepping by lda.
+    ptrdiff_t a_row = trans_a ? 1 : lda, a_step = trans_a ? lda : 1;
+    nnb_update mode = gemm_first_update(beta);
+    // Rows outermost, so that a tile row's A values stay in L1 across the column panels.
+    for (int ir = 0; ir < m; ir += GEMM_MR) {
+        int mr = gemm_min(GEMM_MR, m - ir);
+        for (int jr = 0; jr < n; jr += GEMM_NR) {
+            const float *panel = trans_b ? packed + (ptrdiff_t)jr * k : jr < full ? b + jr : packed;
+            ptrdiff_t b_step = trans_b || jr >= full ? GEMM_NR : ldb;
+            sgemm_tile_avx2(k, a + ir * a_row, a_row, a_step, mr, panel, b_step,
+                            c + (ptrdiff_t)ir * ldc + jr, ldc, mr, gemm_min(GEMM_NR, n - jr),
+                            mode, beta);
+        }
+    }
 }
 #endif
 
@@ -122,7 +175,13 @@ void nnb_sgemm_using(nnb_kernel kernel, int trans_a, int trans_b, int m, int n, 
                      float beta, float *c, int ldc) {
     gemm_micro_kernel micro = sgemm_kernel_portable;
 #if defined(__x86_64__) || defined(__i386__)
-    if (nnb_kernel_uses_avx2(kernel)) micro = sgemm_kernel_avx2;
+    if (nnb_kernel_uses_avx2(kernel)) {
+        if (sgemm_is_small(n, k)) {
+            sgemm_small_avx2(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        micro = sgemm_kernel_avx2;
+    }
 #endif
     gemm_driver(micro, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }

@@ -101,6 +101,8 @@ struct MatrixMultiplyTests {
         GEMMCase(m: 13, n: 17, k: 600),
         GEMMCase(m: 150, n: 9, k: 40),
         GEMMCase(m: 2, n: 4100, k: 3),
+        GEMMCase(m: 32, n: 64, k: 64),
+        GEMMCase(m: 20, n: 50, k: 33),
     ]
 
     /// Every shape with each combination of transposes, beta 0, 1 and ½, and padded rows.
@@ -222,6 +224,43 @@ struct MatrixMultiplyDeterminismTests {
         Float.gemm(m: 9, n: 20, k: 300, a: a, lda: 300, b: b, ldb: 20, beta: 0, c: &poisoned, ldc: 20, kernel: kernel)
         #expect(bitIdentical(clean, poisoned))
         #expect(!clean.contains { $0.isNaN })
+    }
+
+    @Test("The small-product path gives the blocked driver's bits", arguments: [
+        GEMMCase(m: 32, n: 64, k: 64), GEMMCase(m: 33, n: 2, k: 64), GEMMCase(m: 64, n: 2, k: 32),
+        GEMMCase(m: 2, n: 64, k: 32), GEMMCase(m: 32, n: 64, k: 2), GEMMCase(m: 7, n: 50, k: 256),
+        GEMMCase(m: 13, n: 16, k: 1),
+    ])
+    func smallMatchesBlocked(shape: GEMMCase) {
+        // Columns [0, n) of a product n + 80 wide go through the blocked driver (n > 64), and each
+        // element's operations depend only on k, so they must equal the small product's bits.
+        let wide = shape.n + 80
+        let a: [Float] = filled(shape.m * shape.k, seed: 8), b: [Float] = filled(shape.k * wide, seed: 9)
+        let c0: [Float] = filled(shape.m * wide, seed: 10)
+        for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+            for beta: Float in [0, 1, 0.5] {
+                func run(_ n: Int) -> [Float] {
+                    // op(A) and the first n columns of op(B) hold the same values in every layout.
+                    let (m, k) = (shape.m, shape.k)
+                    var storedA = [Float](), storedB = [Float](), c = [Float]()
+                    for outer in 0..<(ta ? k : m) {
+                        for inner in 0..<(ta ? m : k) { storedA.append(ta ? a[inner * k + outer] : a[outer * k + inner]) }
+                    }
+                    for outer in 0..<(tb ? n : k) {
+                        for inner in 0..<(tb ? k : n) { storedB.append(tb ? b[inner * wide + outer] : b[outer * wide + inner]) }
+                    }
+                    for i in 0..<m { c += c0[(i * wide)..<(i * wide + n)] }
+                    Float.gemm(
+                        transposeA: ta, transposeB: tb, m: shape.m, n: n, k: shape.k, a: storedA,
+                        lda: ta ? shape.m : shape.k, b: storedB, ldb: tb ? shape.k : n, beta: beta,
+                        c: &c, ldc: n)
+                    var columns = [Float]()
+                    for i in 0..<m { columns += c[(i * n)..<(i * n + shape.n)] }
+                    return columns
+                }
+                #expect(bitIdentical(run(shape.n), run(wide)), "\(ta ? "Aᵀ" : "A")\(tb ? "Bᵀ" : "B") β=\(beta)")
+            }
+        }
     }
 
     @Test("An empty product scales C by beta", arguments: [GEMMKernel.automatic, .portable])
