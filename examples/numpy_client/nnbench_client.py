@@ -179,8 +179,9 @@ class Dense(Layer):
 class Conv2D(Layer):
     """Cross-correlation as PyTorch's Conv2d: y[n,f,i,j] = b[f] + sum_{c,a,b} xp[n,c,i*s+a,j*s+b] w[f,c,a,b]."""
 
-    def __init__(self, index, in_shape, filters, kernel, stride=1, padding=0):
+    def __init__(self, index, in_shape, filters, kernel, stride=1, padding=0, bias=True):
         super().__init__(index, in_shape)
+        self.has_bias = bias
         if len(in_shape) != 3:
             raise ProtocolError("layer %d (conv2d) needs [n, c, h, w] inputs" % index)
         c, h, w = in_shape
@@ -190,12 +191,14 @@ class Conv2D(Layer):
         if self.oh < 1 or self.ow < 1:
             raise ProtocolError("layer %d (conv2d): kernel %d larger than the padded input %dx%d" % (index, kernel, h, w))
         self.out_shape = (filters, self.oh, self.ow)
-        self.param_names = [self.name("weight"), self.name("bias")]
+        self.param_names = [self.name("weight")] + ([self.name("bias")] if bias else [])
 
     def init_params(self, rng, dtype):
         kk = self.k * self.k  # PyTorch's fans: fan_in = c k k, fan_out = f k k
-        w = glorot(rng, (self.f, self.c, self.k, self.k), self.c * kk, self.f * kk, dtype)
-        return {self.name("weight"): w, self.name("bias"): np.zeros(self.f, dtype)}
+        p = {self.name("weight"): glorot(rng, (self.f, self.c, self.k, self.k), self.c * kk, self.f * kk, dtype)}
+        if self.has_bias:
+            p[self.name("bias")] = np.zeros(self.f, dtype)
+        return p
 
     def window(self, a, b):
         """The slices of the padded input that kernel offset (a, b) sees at every output position."""
@@ -215,7 +218,9 @@ class Conv2D(Layer):
         for a in range(self.k):  # one kernel offset at a time: a [c] x [f] product at every position
             for b in range(self.k):
                 y += np.einsum("nchw,fc->nfhw", xp[self.window(a, b)], w[:, :, a, b])
-        return y + model.params[self.name("bias")][None, :, None, None]
+        if self.has_bias:
+            y += model.params[self.name("bias")][None, :, None, None]
+        return y
 
     def backward(self, model, dy):
         xp, w = self.xp, self.weight(model)
@@ -229,7 +234,8 @@ class Conv2D(Layer):
         if bug("conv-kernel-flipped"):
             dw = dw[:, :, ::-1, ::-1]  # back to the stored layout: the gradient stays exact
         model.add_grad(self.name("weight"), dw)
-        model.add_grad(self.name("bias"), dy.sum(axis=(0, 2, 3)))
+        if self.has_bias:
+            model.add_grad(self.name("bias"), dy.sum(axis=(0, 2, 3)))  # summed over samples and positions
         p = self.pad
         return dxp[:, :, p:dxp.shape[2] - p, p:dxp.shape[3] - p]
 
@@ -254,12 +260,14 @@ class MaxPool2D(Layer):
 
     def forward(self, model, x, train):
         self.x = x
-        best = np.full((x.shape[0], x.shape[1], self.oh, self.ow), -np.inf, x.dtype)
+        best = x[self.window(0, 0)].copy()
         self.arg = np.zeros(best.shape, np.int64)  # which offset a*size+b holds the max
         for a in range(self.size):
             for b in range(self.size):
                 v = x[self.window(a, b)]
-                better = v > best  # strictly greater: an earlier equal value keeps its place
+                # Strictly greater: an earlier equal value keeps its place. A NaN wins, so that
+                # it propagates (as in PyTorch) instead of vanishing from the output.
+                better = (v > best) | (np.isnan(v) & ~np.isnan(best))
                 best = np.where(better, v, best)
                 self.arg[better] = a * self.size + b
         return best
@@ -338,7 +346,8 @@ def make_layer(index, spec, in_shape):
     if kind == "dense":
         return Dense(index, in_shape, int(need("units")), bool(spec.get("bias", True)))
     if kind == "conv2d":
-        return Conv2D(index, in_shape, int(need("filters")), int(need("kernel")), int(spec.get("stride", 1)), int(spec.get("padding", 0)))
+        return Conv2D(index, in_shape, int(need("filters")), int(need("kernel")), int(spec.get("stride", 1)), int(spec.get("padding", 0)),
+                      bool(spec.get("bias", True)))
     if kind == "maxpool2d":
         size = int(need("size"))
         return MaxPool2D(index, in_shape, size, int(spec.get("stride", size)))
@@ -476,7 +485,7 @@ class Client:
             raise ProtocolError("unsupported loss %r (supported: %s)" % (loss, ", ".join(LOSSES)))
         if not isinstance(model, dict) or "inputs" not in model or "layers" not in model:
             raise ProtocolError("model must be {\"inputs\": ..., \"layers\": [...]}")
-        seed = int(req.get("seed", 0))
+        seed = int(req.get("seed", 0)) % 2**64  # default_rng wants a non-negative integer
         shape = model["inputs"]
         shape = (int(shape),) if isinstance(shape, (int, float)) else tuple(int(d) for d in shape)
         layers = []

@@ -117,7 +117,8 @@ MODELS = {
     "image": ({"inputs": [1, 6, 6], "layers": [{"type": "conv2d", "filters": 2, "kernel": 3, "padding": 1}, {"type": "relu"},
                                                {"type": "maxpool2d", "size": 2}, {"type": "flatten"}, {"type": "dropout", "rate": 0.25},
                                                {"type": "dense", "units": 1}]}, "bce_logits", R.normal(size=(3, 1, 6, 6)), np.array([[1], [0], [1.0]])),
-    "strided": ({"inputs": [2, 7, 7], "layers": [{"type": "conv2d", "filters": 3, "kernel": 3, "stride": 2, "padding": 1}, {"type": "tanh"},
+    "strided": ({"inputs": [2, 7, 7], "layers": [{"type": "conv2d", "filters": 3, "kernel": 3, "stride": 2, "padding": 1, "bias": False},
+                                                 {"type": "tanh"},
                                                  {"type": "maxpool2d", "size": 2, "stride": 1}, {"type": "flatten"}, {"type": "dense", "units": 2}]},
                 "mse", R.normal(size=(2, 2, 7, 7)), R.normal(size=(2, 2))),
 }
@@ -207,7 +208,7 @@ def check_layers(dtype, bug):
             if t == "dense":
                 a = a @ p["%d.weight" % i] + p.get("%d.bias" % i, 0)
             elif t == "conv2d":
-                a = naive_conv(a, p["%d.weight" % i], p["%d.bias" % i], spec.get("stride", 1), spec.get("padding", 0))
+                a = naive_conv(a, p["%d.weight" % i], p.get("%d.bias" % i, np.zeros(spec["filters"])), spec.get("stride", 1), spec.get("padding", 0))
             elif t == "maxpool2d":
                 a = naive_maxpool(a, spec["size"], spec.get("stride", spec["size"]))
             elif t == "flatten":
