@@ -8,7 +8,7 @@ import Testing
 struct BaselineFileTests {
     static let entry = SuiteEntry(
         name: "xor", task: "xor", architecture: "dense(4) tanh dense(1)", optimizer: "adam(lr: 0.05)", batchSize: 4, epochs: 3,
-        seeds: [0, 1], target: EntryTarget(split: .train, metric: .accuracy, value: 1))
+        seeds: [0, 1], target: Target(metric: .accuracy, split: .train, value: 1))
 
     static func record() throws -> BaselineRecord {
         BaselineRecord(SuiteRunner.run([try PreparedEntry(entry)], jobs: 2)[0])

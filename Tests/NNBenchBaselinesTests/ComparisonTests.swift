@@ -7,7 +7,7 @@ struct ComparisonTests {
     static func record(optimizer: String = "adam(lr: 0.05)", seeds: [UInt64] = [0, 1, 2]) throws -> BaselineRecord {
         let entry = SuiteEntry(
             name: "xor", task: "xor", architecture: "dense(4) tanh dense(1)", optimizer: optimizer, batchSize: 4, epochs: 60,
-            seeds: seeds, target: EntryTarget(split: .train, metric: .accuracy, value: 1))
+            seeds: seeds, target: Target(metric: .accuracy, split: .train, value: 1))
         return BaselineRecord(SuiteRunner.run([try PreparedEntry(entry)], jobs: 2)[0])
     }
 

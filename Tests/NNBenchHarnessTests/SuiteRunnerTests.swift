@@ -7,11 +7,11 @@ struct SuiteRunnerTests {
     static let entries = [
         SuiteEntry(
             name: "xor", task: "xor", architecture: "dense(4) tanh dense(1)", optimizer: "adam(lr: 0.05)", batchSize: 4,
-            epochs: 3, seeds: [0, 1, 2], target: EntryTarget(split: .train, metric: .accuracy, value: 1)),
+            epochs: 3, seeds: [0, 1, 2], target: Target(metric: .accuracy, split: .train, value: 1)),
         SuiteEntry(
             name: "moons", task: "moons", parameters: ["n": "64"], architecture: "dense(8) relu dense(1)",
             optimizer: "sgd(lr: 0.1, momentum: 0.9)", batchSize: 16, epochs: 2, seeds: [4, 5],
-            target: EntryTarget(split: .test, metric: .accuracy, value: 0.99)),
+            target: Target(metric: .accuracy, split: .test, value: 0.99)),
     ]
 
     /// A record without its wall time, the one field that differs between runs.

@@ -62,7 +62,7 @@ struct SuiteTests {
     @Test func preparingChecksTheArchitectureAgainstTheTask() {
         let entry = SuiteEntry(
             name: "x", task: "xor", architecture: "dense(4) tanh dense(2)", optimizer: "adam(lr: 0.05)", batchSize: 4, epochs: 3,
-            seeds: [0], target: EntryTarget(split: .train, metric: .accuracy, value: 1))
+            seeds: [0], target: Target(metric: .accuracy, split: .train, value: 1))
         #expect {
             _ = try PreparedEntry(entry)
         } throws: { error in

@@ -57,7 +57,7 @@ public struct ReferenceSolution: Sendable, Hashable {
 
 /// A metric's value on a split that counts as success: at least `value` for a metric where higher
 /// is better, at most `value` otherwise.
-public struct Target: Sendable, Hashable {
+public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The metric.
     public var metric: Metric
     /// The split it is measured on.

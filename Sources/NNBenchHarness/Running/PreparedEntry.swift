@@ -59,7 +59,7 @@ public struct PreparedEntry: Sendable {
             answer: generated.answer, chanceLevel: generated.chanceLevel, expectedInitialLoss: generated.expectedInitialLoss,
             reference: ReferenceSolution(
                 architecture: canonical.architecture, optimizer: canonical.optimizer, epochs: entry.epochs,
-                batchSize: entry.batchSize, target: entry.target.engineTarget))
+                batchSize: entry.batchSize, target: entry.target))
         datasetFingerprint = task.fingerprint
         let parameterCount = resolved.layers.reduce(0) { $0 + $1.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) } }
         costEstimate = Double(entry.epochs) * Double(task.train.count) * Double(max(parameterCount, 1))

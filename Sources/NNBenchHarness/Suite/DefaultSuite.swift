@@ -21,12 +21,12 @@ extension Suite {
             entries.append(SuiteEntry(
                 name: definition.name, task: definition.name, architecture: reference.architecture,
                 optimizer: reference.optimizer, batchSize: reference.batchSize, epochs: reference.epochs, seeds: seeds,
-                target: EntryTarget(reference.target), note: "the reference solution of '\(definition.name)' (nnbench show \(definition.name))"))
+                target: reference.target, note: "the reference solution of '\(definition.name)' (nnbench show \(definition.name))"))
             if let capacity = capacityLessons[definition.name] {
                 entries.append(SuiteEntry(
                     name: "\(definition.name)-linear", task: definition.name,
                     architecture: "dense(\(task.outputWidth))", optimizer: reference.optimizer, batchSize: reference.batchSize,
-                    epochs: capacity.epochs, seeds: seeds, target: EntryTarget(reference.target), expectation: .miss,
+                    epochs: capacity.epochs, seeds: seeds, target: reference.target, expectation: .miss,
                     note: capacity.note))
             }
         }

@@ -108,7 +108,7 @@ public struct Suite: Sendable, Hashable {
             schedule: try fields.string("schedule", default: "constant"),
             batchSize: try fields.integer("batch_size", in: 1...1_000_000), epochs: try fields.integer("epochs", in: 1...1_000_000),
             seeds: try fields.seeds("seeds"),
-            target: EntryTarget(split: split, metric: metric, value: try targetFields.number("value")),
+            target: Target(metric: metric, split: split, value: try targetFields.number("value")),
             expectation: expectation, note: try fields.string("note", default: ""))
     }
 

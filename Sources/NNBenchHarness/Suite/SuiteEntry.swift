@@ -22,7 +22,7 @@ public struct SuiteEntry: Sendable, Hashable, Codable {
     /// The seeds of the runs (initial weights, shuffling, dropout), one run each.
     public var seeds: [UInt64]
     /// The result that counts as success.
-    public var target: EntryTarget
+    public var target: Target
     /// Whether the entry is meant to meet its target or, as a lesson about capacity, to miss it.
     public var expectation: Expectation
     /// Why the entry is there, in one line.
@@ -55,7 +55,7 @@ public struct SuiteEntry: Sendable, Hashable, Codable {
     public init(
         name: String, task: String, parameters: [String: String] = [:], dataSeed: UInt64 = 0, architecture: String,
         optimizer: String, schedule: String = "constant", batchSize: Int, epochs: Int, seeds: [UInt64],
-        target: EntryTarget, expectation: Expectation = .meet, note: String = ""
+        target: Target, expectation: Expectation = .meet, note: String = ""
     ) {
         self.name = name
         self.task = task
@@ -89,40 +89,4 @@ public struct SuiteEntry: Sendable, Hashable, Codable {
         that.note = ""
         return this == that
     }
-}
-
-/// A target of a suite entry: `split metric >= value` for a metric where higher is better,
-/// `<=` otherwise.
-public struct EntryTarget: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// The split it is measured on.
-    public var split: SplitName
-    /// The metric.
-    public var metric: Metric
-    /// The bound.
-    public var value: Double
-
-    /// Creates a target.
-    ///
-    /// - Parameters:
-    ///   - split: The split it is measured on.
-    ///   - metric: The metric.
-    ///   - value: The bound.
-    public init(split: SplitName, metric: Metric, value: Double) {
-        self.split = split
-        self.metric = metric
-        self.value = value
-    }
-
-    /// The same target as the engine's ``Target``.
-    ///
-    /// - Parameter target: A task's target.
-    public init(_ target: Target) {
-        self.init(split: target.split, metric: target.metric, value: target.value)
-    }
-
-    /// The engine's ``Target``.
-    public var engineTarget: Target { Target(metric: metric, split: split, value: value) }
-
-    /// `train accuracy >= 1.0`.
-    public var description: String { engineTarget.description }
 }
