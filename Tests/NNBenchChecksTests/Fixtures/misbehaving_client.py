@@ -1,0 +1,86 @@
+"""A protocol client without numpy that answers correctly until its MODE makes it misbehave.
+
+Usage: python3 misbehaving_client.py MODE
+It builds dense-only models with zero weights; its answers have the right shapes unless the mode
+says otherwise. The modes are the failures ProtocolModel must report: see ProtocolFailureTests.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+MODE = sys.argv[1] if len(sys.argv) > 1 else "good"
+params = []
+units = 0
+
+
+def answer(request, **fields):
+    fields.update(id=request["id"], ok=True)
+    sys.stdout.write(json.dumps(fields) + "\n")
+    sys.stdout.flush()
+
+
+def tensor(shape, value=0.0):
+    count = 1
+    for d in shape:
+        count *= d
+    return {"shape": shape, "data": [value] * count}
+
+
+if MODE == "child":
+    child = subprocess.Popen(["sleep", "300"])
+    sys.stderr.write("child pid %d\n" % child.pid)
+    sys.stderr.flush()
+if MODE == "ignore_shutdown":
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+for line in sys.stdin:
+    request = json.loads(line)
+    op = request["op"]
+    if MODE == "flood":
+        sys.stderr.write(("x" * 1023 + "\n") * 4096)
+        sys.stderr.flush()
+    if op == "hello":
+        answer(request, protocol=1, name="misbehaving-" + MODE, dtype="float64", ops=["gradients"], layers=["dense"])
+    elif op == "build":
+        if MODE == "exit":
+            sys.stderr.write("fatal: cannot build this model\n")
+            sys.exit(3)
+        if MODE == "hang":
+            sys.stderr.write("thinking very hard\n")
+            sys.stderr.flush()
+            time.sleep(300)
+        inputs = request["model"]["inputs"]
+        params = []
+        for index, layer in enumerate(request["model"]["layers"]):
+            params.append({"name": "%d.weight" % index, "shape": [inputs, layer["units"]]})
+            params.append({"name": "%d.bias" % index, "shape": [layer["units"]]})
+            inputs = layer["units"]
+        units = inputs
+        if MODE == "garbage":
+            print("Building the model...", flush=True)
+        if MODE == "wrong_id":
+            request["id"] += 1
+        answer(request, params=params)
+    elif op == "get_params":
+        answer(request, params={p["name"]: tensor(p["shape"], 0.5) for p in params})
+    elif op == "set_params":
+        answer(request)
+    elif op == "forward":
+        n = request["x"]["shape"][0]
+        answer(request, y=tensor([n, units + (1 if MODE == "wrong_shape" else 0)]))
+    elif op == "loss":
+        answer(request, loss=float("nan") if MODE == "nan_loss" else 0.25)
+    elif op == "gradients":
+        answer(request, loss=0.25, grads={p["name"]: tensor(p["shape"]) for p in params})
+    elif op == "shutdown":
+        answer(request)
+        if MODE == "ignore_shutdown":
+            while True:
+                time.sleep(1)
+        sys.exit(0)
+    else:
+        sys.stdout.write(json.dumps({"id": request["id"], "ok": False, "error": "unsupported op " + op}) + "\n")
+        sys.stdout.flush()
