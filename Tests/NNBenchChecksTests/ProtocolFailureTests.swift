@@ -37,7 +37,8 @@ struct ProtocolFailureTests {
         var thrown: ModelError?
         do { try body(model) } catch { thrown = error as? ModelError }
         let report = try #require(model.failure, "mode \(mode) was not reported")
-        #expect(thrown.map { "\($0)" }?.contains(report) ?? false)
+        let summary = String(report.prefix { $0 != "\n" })
+        #expect(thrown.map { "\($0)" }?.contains(summary) ?? false, "\(String(describing: thrown)) does not say \(summary)")
         for fragment in fragments {
             #expect(report.contains(fragment), "the report of \(mode) lacks '\(fragment)':\n\(report)")
         }
@@ -57,7 +58,7 @@ struct ProtocolFailureTests {
     @Test("a program that hangs is ended at the time limit", .enabled(if: hasPython, "needs python3"))
     func hangs() throws {
         let start = Date()
-        try Self.expectFailure("hang", ["did not answer within 1 s", "\"op\":\"build\"", "| thinking very hard", "--timeout"]) {
+        try Self.expectFailure("hang", ["did not answer within 1 s (request 'build'); nnbench ended it with SIGTERM", "\"op\":\"build\"", "| thinking very hard", "--timeout"]) {
             _ = try $0.build(Self.spec, loss: .mse, seed: 1)
         }
         #expect(Date().timeIntervalSince(start) < 4)

@@ -7,12 +7,14 @@ import NNBench
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Run the correctness checks on nnbench's engine, optionally with an injected bug.",
+        abstract: "Run the correctness checks on nnbench's engine, optionally with an injected bug, or on any program (--exec).",
         discussion: """
             Prints a table (check, status, figure, bound) and, under it, a one-line diagnosis with \
             the likely causes for every check that failed. --inject BUG makes the engine commit a \
             classic bug (see 'nnbench check --list-bugs'); --inject-all prints the bug × check \
-            matrix as a Markdown table. Exit status: 0 when every check passes (or the matrix is \
+            matrix as a Markdown table. --exec \"COMMAND\" checks a program in any language that \
+            speaks the model protocol (docs/checks.md) on --arch, or on a default set of small \
+            architectures covering every layer type. Exit status: 0 when every check passes (or the matrix is \
             complete), 1 when one fails (or a bug goes uncaught, or a check catches nothing), 2 \
             when the model could not be checked.
             """)
@@ -58,6 +60,15 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print the results as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Check a program speaking the model protocol, started with /bin/sh -c.", valueName: "command"))
+    var exec: String?
+
+    @Option(help: ArgumentHelp("With --exec: the longest wait for one answer, in seconds.", valueName: "seconds"))
+    var timeout = 5.0
+
+    @Option(help: ArgumentHelp("With --exec: write the program's whole standard error to this file.", valueName: "file"))
+    var log: String?
+
     func run() throws {
         if listChecks {
             print(TextTable(header: ["check", "verifies"], rows: CheckBattery.summaries.map { [$0.name, $0.summary] }).render(), terminator: "")
@@ -65,6 +76,17 @@ struct CheckCommand: ParsableCommand {
         }
         if listBugs {
             print(TextTable(header: ["bug", "what it does"], rows: Fault.allCases.map { [$0.rawValue, $0.summary] }).render(), terminator: "")
+            return
+        }
+        let only = try parseOnly()
+        if let exec {
+            guard inject == nil, !injectAll, !selfTest else {
+                throw failure("--exec checks a program; it cannot be combined with --inject, --inject-all or --self-test", status: ExitStatus.usage)
+            }
+            guard timeout > 0, timeout <= 3600 else {
+                throw failure("invalid --timeout '\(timeout)'; expected seconds in (0, 3600]", status: ExitStatus.usage)
+            }
+            try runProgram(exec, only: only, seed: try parseSeed(seed, option: "--seed"))
             return
         }
         guard let precision = Precision(rawValue: precision) else {
@@ -103,23 +125,7 @@ struct CheckCommand: ParsableCommand {
             }
             return fault
         }
-        let only = try self.only.map { text in
-            let names = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            if let unknown = names.sorted().first(where: { !CheckBattery.names.contains($0) }) {
-                throw failure("unknown check '\(unknown)'; expected one of: \(CheckBattery.names.joined(separator: ", "))", status: ExitStatus.usage)
-            }
-            return names
-        }
-        // The task's options are read as 'nnbench generate' reads them, so the errors are the same.
-        let taskOptions = try TaskOptions.parse([self.task] + parameters.flatMap { ["--param", $0] })
-        let task = try taskOptions.makeTask(seed: "0")
-        let architecture: ArchitectureSpec
-        do {
-            architecture = try ArchitectureSpec(parsing: arch)
-            _ = try architecture.resolve(for: task)
-        } catch {
-            throw failure("invalid --arch for task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
-        }
+        let (architecture, task) = try architectureAndTask(arch)
         let model: any CheckableModel = precision == .float32 ? EngineModel<Float>(fault: fault) : EngineModel<Double>(fault: fault)
         let results = CheckBattery.run(model: model, architecture: architecture, task: task, seed: seed, only: only)
         if json {
@@ -131,5 +137,30 @@ struct CheckCommand: ParsableCommand {
         }
         if results.contains(where: { $0.status == .error }) { throw ExitStatus.error }
         if results.contains(where: { $0.status == .failed }) { throw ExitStatus.failed }
+    }
+
+    /// The checks `--only` names, or `nil` for all.
+    private func parseOnly() throws -> Set<String>? {
+        try only.map { text in
+            let names = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            if let unknown = names.sorted().first(where: { !CheckBattery.names.contains($0) }) {
+                throw failure("unknown check '\(unknown)'; expected one of: \(CheckBattery.names.joined(separator: ", "))", status: ExitStatus.usage)
+            }
+            return names
+        }
+    }
+
+    /// The `--arch` architecture and the `--task` task, checked against each other.
+    func architectureAndTask(_ arch: String) throws -> (ArchitectureSpec, LearningTask) {
+        // The task's options are read as 'nnbench generate' reads them, so the errors are the same.
+        let taskOptions = try TaskOptions.parse([self.task] + parameters.flatMap { ["--param", $0] })
+        let task = try taskOptions.makeTask(seed: "0")
+        do {
+            let architecture = try ArchitectureSpec(parsing: arch)
+            _ = try architecture.resolve(for: task)
+            return (architecture, task)
+        } catch {
+            throw failure("invalid --arch for task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+        }
     }
 }

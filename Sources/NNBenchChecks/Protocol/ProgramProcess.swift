@@ -37,7 +37,8 @@ final class ProgramProcess {
 
     /// Starts `command` with `/bin/sh -c` in the current directory.
     ///
-    /// - Parameter logPath: A file that receives the program's whole standard error, or `nil`.
+    /// - Parameter logPath: A file that receives the program's whole standard error (appended, so one
+    ///   log can follow several programs), or `nil`.
     /// - Throws: A message when the pipes, the log or the process cannot be made.
     init(command: String, logPath: String?) throws(ProgramStartError) {
         // A program that exits while a request is being written would otherwise kill nnbench with
@@ -54,7 +55,7 @@ final class ProgramProcess {
             _ = fcntl(fds[2 * i + 1], F_SETFD, FD_CLOEXEC)
         }
         if let logPath {
-            log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard log >= 0 else {
                 fds.forEach { _ = close($0) }
                 throw ProgramStartError("cannot write the log '\(logPath)': \(String(cString: strerror(errno)))")

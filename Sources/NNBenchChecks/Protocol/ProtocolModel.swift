@@ -30,6 +30,8 @@ public final class ProtocolModel: CheckableModel {
     private var architecture: ResolvedArchitecture?
     /// The last request sent, as reported with a failure found in its answer.
     private var lastRequest = ""
+    /// The op whose request the program failed on.
+    private var failedOp = ""
 
     /// Describes the program; nothing starts before the first op.
     ///
@@ -189,7 +191,7 @@ public final class ProtocolModel: CheckableModel {
     /// Sends one request and returns its `ok: true` answer.
     private func request(_ op: RequestOp, _ fields: [String: JSONValue]) throws(ModelError) -> JSONValue {
         if let failure {
-            throw .failed(op.modelOp, "not run: the program had already failed (\(failure.prefix { $0 != "\n" }))")
+            throw .failed(op.modelOp, "not run: the program failed earlier, at '\(failedOp)'")
         }
         let id = nextID
         nextID += 1
@@ -206,6 +208,7 @@ public final class ProtocolModel: CheckableModel {
         } else {
             do { process = try ProgramProcess(command: command, logPath: logPath) } catch {
                 failure = "could not start '\(command)': \(error.description)"
+                failedOp = op.name
                 throw .failed(op.modelOp, failure!)
             }
             self.process = process
@@ -251,17 +254,24 @@ public final class ProtocolModel: CheckableModel {
         }
     }
 
-    /// Ends the program, records what happened, and returns the op's error.
+    /// Ends the program, records the whole report in ``failure``, and returns the op's error,
+    /// which carries the report's first line only: the checks repeat it, the report is told once.
     private func fail(_ op: RequestOp, request: String, _ what: String, hint: String) -> ModelError {
-        process?.end(grace: grace)
-        let ended = process?.exitDescription.map { "; it \($0)" } ?? ""
-        var report = "the program \(what) (request '\(op.name)')\(ended)\n  request: \(request)"
+        var summary = "the program \(what) (request '\(op.name)')"
+        if let process, process.exitDescription == nil {
+            let killed = process.end(grace: grace)
+            summary += killed ? "; nnbench ended it with SIGTERM, then SIGKILL after \(Self.seconds(grace))" : "; nnbench ended it with SIGTERM"
+        } else {
+            process?.end(grace: grace)
+        }
+        var report = summary + "\n  request: \(request)"
         let tail = process?.stderrTail.text ?? []
         report += tail.isEmpty ? "\n  standard error: (empty)" : "\n  last lines of its standard error:" + tail.map { "\n    | \($0)" }.joined()
         report += "\n  try: \(hint)"
         failure = report
+        failedOp = op.name
         process = nil
-        return .failed(op.modelOp, report)
+        return .failed(op.modelOp, summary)
     }
 
     /// A failure found in an answer's content, after the exchange.

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+/// `nnbench check --exec`: a program over the model protocol, checked as a user runs it.
+@Suite struct CheckExecTests {
+    static let client = CommandRunner.packageRoot.appendingPathComponent("examples/numpy_client/nnbench_client.py").path
+    static let fixture = CommandRunner.packageRoot.appendingPathComponent("Tests/NNBenchChecksTests/Fixtures/misbehaving_client.py").path
+
+    /// Whether `python3 -c CODE` runs: python3 (and, for the reference client, numpy) are there.
+    static func pythonRuns(_ code: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "python3 -c '\(code)' >/dev/null 2>&1"]
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    static let hasPython = pythonRuns("pass")
+    static let hasClient = FileManager.default.fileExists(atPath: client) && pythonRuns("import numpy")
+
+    @Test("the reference client passes with status 0", .enabled(if: hasClient, "needs python3, numpy and examples/numpy_client/nnbench_client.py"))
+    func referenceClientPasses() throws {
+        let result = try CommandRunner.run(["check", "--exec", "python3 \(Self.client)", "--arch", "dense(8) tanh dense(2)", "--only", "reference,gradient,batch"])
+        #expect(result.status == 0, "\(result.output)\(result.standardError)")
+        #expect(result.output.contains("1 architectures checked, 0 unsupported, 0 could not be checked; checks: 3 passed"))
+    }
+
+    @Test("a bug in the client fails with status 1 and a diagnosis", .enabled(if: hasClient, "needs python3, numpy and examples/numpy_client/nnbench_client.py"))
+    func clientBugFails() throws {
+        let result = try CommandRunner.run([
+            "check", "--exec", "python3 \(Self.client) --bug tanh-derivative-of-input", "--arch", "dense(8) tanh dense(2)", "--only", "gradient",
+        ])
+        #expect(result.status == 1, "\(result.output)\(result.standardError)")
+        #expect(result.output.contains("gradient: worst at layer 0"))
+    }
+
+    @Test("the default architectures cover the client's layers", .enabled(if: hasClient, "needs python3, numpy and examples/numpy_client/nnbench_client.py"))
+    func defaultArchitectures() throws {
+        let result = try CommandRunner.run(["check", "--exec", "python3 \(Self.client)", "--only", "reference", "--json"])
+        #expect(result.status == 0, "\(result.output)\(result.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
+        let entries = try #require(report["entries"] as? [[String: Any]])
+        #expect(entries.map { $0["name"] as? String } == ["mlp", "sigmoid", "regression", "image"])
+        #expect(entries.allSatisfy { $0["status"] as? String == "checked" })
+    }
+
+    @Test("layers a program does not offer are unsupported, not failed", .enabled(if: hasPython, "needs python3"))
+    func unsupportedLayers() throws {
+        let result = try CommandRunner.run(["check", "--exec", "python3 \(Self.fixture) good", "--only", "reference"])
+        // The fixture builds dense layers only: every default architecture has an activation.
+        #expect(result.status == 2)
+        #expect(result.output.contains("unsupported: the program does not list the layer type 'tanh'"))
+        #expect(result.output.contains("0 architectures checked, 4 unsupported"))
+    }
+
+    @Test("a hanging program is reported with its request and standard error, status 2", .enabled(if: hasPython, "needs python3"))
+    func hangingProgram() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("stderr.log").path
+        let start = Date()
+        let result = try CommandRunner.run(["check", "--exec", "python3 \(Self.fixture) hang", "--arch", "dense(2)", "--timeout", "1", "--log", log])
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(result.status == 2)
+        #expect(result.output.contains("the program could not be checked: the program did not answer within 1 s (request 'build')"))
+        #expect(result.output.contains(#"request: {"id":2,"loss":"softmax_ce","model":{"inputs":4,"#))
+        #expect(result.output.contains("    | thinking very hard"))
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "thinking very hard\n")
+    }
+
+    @Test("--exec with an engine option is a usage error")
+    func usage() throws {
+        let result = try CommandRunner.run(["check", "--exec", "true", "--inject", "conv-kernel-flipped"])
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("--exec checks a program"))
+        let timeout = try CommandRunner.run(["check", "--exec", "true", "--timeout", "0"])
+        #expect(timeout.status == 64)
+    }
+}
