@@ -19,7 +19,7 @@ struct ProtocolFailureTests {
     static let y = Tensor<Double>(shape: [2, 2], scalars: [0, 1, 1, 0])
 
     static func model(_ mode: String, timeout: Double = 1, logPath: String? = nil) -> ProtocolModel {
-        ProtocolModel(command: "exec python3 \(fixture) \(mode)", timeout: timeout, grace: 0.3, logPath: logPath)
+        ProtocolModel(command: "exec python3 \(fixture) \(mode)", timeout: timeout, grace: 0.3, maxLineBytes: 1 << 20, logPath: logPath)
     }
 
     /// Whether a process is gone: no such process, or a zombie some other parent has yet to reap.
@@ -67,6 +67,13 @@ struct ProtocolFailureTests {
     @Test("a line that is not JSON", .enabled(if: hasPython, "needs python3"))
     func garbage() throws {
         try Self.expectFailure("garbage", ["answered a line that is not JSON", "Building the model...", "\"op\":\"build\"", "standard error"]) {
+            _ = try $0.build(Self.spec, loss: .mse, seed: 1)
+        }
+    }
+
+    @Test("a line beyond the size limit is refused before it ends", .enabled(if: hasPython, "needs python3"))
+    func hugeLine() throws {
+        try Self.expectFailure("huge_line", ["answered a line longer than 1048576 bytes (request 'build'); nnbench ended it", "\"op\":\"build\""]) {
             _ = try $0.build(Self.spec, loss: .mse, seed: 1)
         }
     }

@@ -59,6 +59,10 @@ for line in sys.stdin:
             params.append({"name": "%d.bias" % index, "shape": [layer["units"]]})
             inputs = layer["units"]
         units = inputs
+        if MODE == "huge_line":
+            sys.stdout.write("[" + "1," * (1 << 20))
+            sys.stdout.flush()
+            time.sleep(300)
         if MODE == "garbage":
             print("Building the model...", flush=True)
         if MODE == "wrong_id":
