@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "NNBenchIOTests", dependencies: ["NNBenchIO"]),
         .testTarget(name: "NNBenchDatasetsTests", dependencies: ["NNBenchDatasets"]),
         .testTarget(name: "NNBenchEngineTests", dependencies: ["NNBenchEngine"]),
-        .testTarget(name: "NNBenchChecksTests", dependencies: ["NNBenchChecks"]),
+        // Fixtures are scripts the tests run as misbehaving programs, not sources.
+        .testTarget(name: "NNBenchChecksTests", dependencies: ["NNBenchChecks"], exclude: ["Fixtures"]),
         .testTarget(name: "NNBenchHarnessTests", dependencies: ["NNBenchHarness"]),
         .testTarget(name: "NNBenchBaselinesTests", dependencies: ["NNBenchBaselines"]),
         .testTarget(name: "NNBenchCLITests", dependencies: ["NNBenchCLI"]),
