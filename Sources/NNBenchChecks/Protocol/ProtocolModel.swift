@@ -190,7 +190,7 @@ public final class ProtocolModel: CheckableModel {
 
     /// Sends one request and returns its `ok: true` answer.
     private func request(_ op: RequestOp, _ fields: [String: JSONValue]) throws(ModelError) -> JSONValue {
-        if let failure {
+        if failure != nil {
             throw .failed(op.modelOp, "not run: the program failed earlier, at '\(failedOp)'")
         }
         let id = nextID
