@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// A program started through `/bin/sh -c` in its own process group, talked to one line at a
 /// time over pipes.
@@ -34,6 +35,7 @@ final class ProgramProcess {
     private var buffer: [UInt8] = []
     private var scanned = 0
     private var exitStatus: Int32?
+    private static let spawning = NSLock()
 
     /// Starts `command` with `/bin/sh -c` in the current directory.
     ///
@@ -44,6 +46,11 @@ final class ProgramProcess {
         // A program that exits while a request is being written would otherwise kill nnbench with
         // SIGPIPE; the write then fails with EPIPE, which the exchange reports.
         signal(SIGPIPE, SIG_IGN)
+        // One spawn at a time: between pipe() and fcntl() below, a program spawned on another
+        // thread would inherit these pipe ends and hold off this program's end-of-file until it
+        // exits (Glibc's pipe2 and posix_spawn_file_actions_addclosefrom_np are not visible to Swift).
+        Self.spawning.lock()
+        defer { Self.spawning.unlock() }
         var fds: [Int32] = [-1, -1, -1, -1, -1, -1]
         for i in 0..<3 {
             // Close-on-exec, so that only the ends dup'ed to 0, 1 and 2 reach the program.
@@ -123,8 +130,26 @@ final class ProgramProcess {
             guard remaining > 0 else { throw .timedOut(seconds: timeout) }
             var polled = [pollfd(fd: output, events: Int16(POLLIN), revents: 0), pollfd(fd: errors, events: Int16(POLLIN), revents: 0)]
             if written < request.count, input >= 0 { polled.append(pollfd(fd: input, events: Int16(POLLOUT), revents: 0)) }
-            let ready = poll(&polled, nfds_t(polled.count), Int32(min(remaining * 1000, 60_000).rounded(.up)))
-            guard ready > 0 else { continue }
+            // Wake at least every 50 ms to ask waitpid whether the program exited: its standard
+            // output may never reach end-of-file when a process spawned meanwhile by another
+            // thread (a Foundation Process, say) inherited a copy of the pipe's write end.
+            let ready = poll(&polled, nfds_t(polled.count), Int32(min(remaining * 1000, 50).rounded(.up)))
+            guard ready > 0 else {
+                if exitStatus == nil, reap(blocking: false) {
+                    // What it wrote before exiting is still read: a whole line is its answer.
+                    drainErrors()
+                    var previous = -1
+                    while buffer.count != previous, output >= 0 {
+                        previous = buffer.count
+                        if !readOutput() { break }
+                    }
+                    if !buffer[scanned...].contains(UInt8(ascii: "\n")) {
+                        close(output)
+                        output = -1
+                    }
+                }
+                continue
+            }
             if polled[1].revents != 0 { drainErrors() }
             if polled[0].revents != 0, !readOutput() {
                 close(output)
