@@ -71,8 +71,9 @@ public protocol EngineScalar: GEMMScalar, Real, Hashable, Codable, LosslessStrin
     /// `p = shrink·p − stepSize · m / (√v / secondMomentCorrection + eps)`, where the caller folds
     /// the bias corrections into `stepSize = lr/(1−β1^t)` and `secondMomentCorrection = √(1−β2^t)`,
     /// and passes `shrink = 1 − lr·wd` for AdamW's decoupled decay (then `weightDecay` 0), 1 for Adam.
+    /// `kernel` picks the C implementation (`.portable` lets tests run the fallback on any CPU).
     static func adamStep(
-        parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, firstMoment: UnsafeMutablePointer<Self>,
+        kernel: GEMMKernel, parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, firstMoment: UnsafeMutablePointer<Self>,
         secondMoment: UnsafeMutablePointer<Self>, count: Int, stepSize: Double, secondMomentCorrection: Double,
         beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, shrink: Double)
 

@@ -41,6 +41,7 @@ final class Adam<Scalar: EngineScalar>: UpdateRule {
         let shrink = decoupled ? 1 - learningRate * weightDecay : 1
         for (index, parameter) in parameters.enumerated() {
             Scalar.adamStep(
+                kernel: .automatic,
                 parameter: parameter.value.pointer, gradient: parameter.gradient.pointer,
                 firstMoment: firstMoments[index].pointer, secondMoment: secondMoments[index].pointer,
                 count: parameter.count, stepSize: stepSize, secondMomentCorrection: secondMomentCorrection,
@@ -60,19 +61,6 @@ final class Adam<Scalar: EngineScalar>: UpdateRule {
 // scalar loop, so the bits do not depend on the kernel.
 extension Float {
     public static func adamStep(
-        parameter p: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, firstMoment m: UnsafeMutablePointer<Float>,
-        secondMoment v: UnsafeMutablePointer<Float>, count: Int, stepSize: Double, secondMomentCorrection: Double,
-        beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, shrink: Double
-    ) {
-        adamStep(
-            kernel: .automatic, parameter: p, gradient: gradient, firstMoment: m, secondMoment: v, count: count,
-            stepSize: stepSize, secondMomentCorrection: secondMomentCorrection, beta1: beta1, beta2: beta2,
-            epsilon: epsilon, weightDecay: weightDecay, shrink: shrink)
-    }
-
-    /// ``adamStep(parameter:gradient:firstMoment:secondMoment:count:stepSize:secondMomentCorrection:beta1:beta2:epsilon:weightDecay:shrink:)``
-    /// with an explicit kernel, for testing the portable one.
-    static func adamStep(
         kernel: GEMMKernel, parameter p: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
         firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>, count: Int,
         stepSize: Double, secondMomentCorrection: Double, beta1: Double, beta2: Double, epsilon: Double,
@@ -86,19 +74,6 @@ extension Float {
 
 extension Double {
     public static func adamStep(
-        parameter p: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, firstMoment m: UnsafeMutablePointer<Double>,
-        secondMoment v: UnsafeMutablePointer<Double>, count: Int, stepSize: Double, secondMomentCorrection: Double,
-        beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, shrink: Double
-    ) {
-        adamStep(
-            kernel: .automatic, parameter: p, gradient: gradient, firstMoment: m, secondMoment: v, count: count,
-            stepSize: stepSize, secondMomentCorrection: secondMomentCorrection, beta1: beta1, beta2: beta2,
-            epsilon: epsilon, weightDecay: weightDecay, shrink: shrink)
-    }
-
-    /// ``adamStep(parameter:gradient:firstMoment:secondMoment:count:stepSize:secondMomentCorrection:beta1:beta2:epsilon:weightDecay:shrink:)``
-    /// with an explicit kernel, for testing the portable one.
-    static func adamStep(
         kernel: GEMMKernel, parameter p: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>,
         firstMoment m: UnsafeMutablePointer<Double>, secondMoment v: UnsafeMutablePointer<Double>, count: Int,
         stepSize: Double, secondMomentCorrection: Double, beta1: Double, beta2: Double, epsilon: Double,
