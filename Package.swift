@@ -1,9 +1,21 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The modules follow the data: datasets -> engine -> checks -> harness -> baselines -> command line.
-// Each depends only on the ones before it. `NNBenchIO` (gzip, atomic files, SHA-256) sits under all
-// of them; `CZlib` is the system zlib (Debian's libz-dev).
+// The modules follow the data, each depending only on the ones before it:
+//
+//   NNBenchIO (gzip via the system zlib `CZlib`, atomic files)
+//   -> NNBenchDatasets (Philox streams, tasks, generators)
+//   -> NNBenchEngine (spec language, layers, losses, optimizers, training; C kernels in `CKernels`)
+//   -> NNBenchFaults (classic bugs the engine can be made to commit: a checking tool)
+//   -> NNBenchModel (the interface every check talks to a model through)
+//   -> NNBenchProtocol (that interface over the JSON-lines model protocol, to any program)
+//   -> NNBenchChecks (the battery, the engine behind the interface)
+//   -> NNBenchHarness (suites, the parallel runner)
+//   -> NNBenchBaselines (baseline files, exact and statistical comparisons)
+//   -> NNBenchReports (text, JSON and JUnit reports)
+//   -> NNBench (the library product: one import) -> nnbench (the command line)
+//
+// NNBenchBenchmarks (speed of the engine's kernels and training) stands beside them, on the engine.
 let package = Package(
     name: "nnbench",
     products: [
@@ -28,16 +40,30 @@ let package = Package(
         .target(
             name: "NNBenchEngine",
             dependencies: [
-                "NNBenchDatasets", "CKernels",
+                "NNBenchIO", "NNBenchDatasets", "CKernels",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
-        .target(name: "NNBenchChecks", dependencies: ["NNBenchEngine"]),
-        .target(name: "NNBenchHarness", dependencies: ["NNBenchEngine"]),
-        .target(name: "NNBenchBaselines", dependencies: ["NNBenchHarness"]),
+        .target(
+            name: "NNBenchFaults",
+            dependencies: ["NNBenchDatasets", "NNBenchEngine", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .target(name: "NNBenchModel", dependencies: ["NNBenchDatasets", "NNBenchEngine"]),
+        .target(name: "NNBenchProtocol", dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchModel"]),
+        .target(name: "NNBenchChecks", dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchModel"]),
+        .target(name: "NNBenchHarness", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine"]),
+        .target(name: "NNBenchBaselines", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchHarness"]),
+        .target(
+            name: "NNBenchReports",
+            dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchChecks", "NNBenchBaselines"]
+        ),
+        .target(name: "NNBenchBenchmarks", dependencies: ["NNBenchDatasets", "NNBenchEngine"]),
         .target(
             name: "NNBench",
-            dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchChecks", "NNBenchHarness", "NNBenchBaselines"]
+            dependencies: [
+                "NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchModel", "NNBenchProtocol",
+                "NNBenchChecks", "NNBenchHarness", "NNBenchBaselines", "NNBenchReports", "NNBenchBenchmarks",
+            ]
         ),
         .executableTarget(
             name: "NNBenchCLI",
@@ -47,12 +73,28 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NNBenchIOTests", dependencies: ["NNBenchIO"]),
-        .testTarget(name: "NNBenchDatasetsTests", dependencies: ["NNBenchDatasets"]),
-        .testTarget(name: "NNBenchEngineTests", dependencies: ["NNBenchEngine"]),
+        .testTarget(name: "NNBenchDatasetsTests", dependencies: ["NNBenchIO", "NNBenchDatasets"]),
+        .testTarget(name: "NNBenchEngineTests", dependencies: ["NNBenchDatasets", "NNBenchEngine"]),
+        .testTarget(name: "NNBenchFaultsTests", dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults"]),
         // Fixtures are scripts the tests run as misbehaving programs, not sources.
-        .testTarget(name: "NNBenchChecksTests", dependencies: ["NNBenchChecks"], exclude: ["Fixtures"]),
-        .testTarget(name: "NNBenchHarnessTests", dependencies: ["NNBenchHarness"]),
-        .testTarget(name: "NNBenchBaselinesTests", dependencies: ["NNBenchBaselines"]),
+        .testTarget(
+            name: "NNBenchProtocolTests",
+            dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchModel", "NNBenchProtocol"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "NNBenchChecksTests",
+            dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchModel", "NNBenchChecks"]
+        ),
+        .testTarget(name: "NNBenchHarnessTests", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchHarness"]),
+        .testTarget(
+            name: "NNBenchBaselinesTests",
+            dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchHarness", "NNBenchBaselines"]
+        ),
+        .testTarget(
+            name: "NNBenchReportsTests",
+            dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchChecks", "NNBenchBaselines", "NNBenchReports"]
+        ),
         .testTarget(name: "NNBenchCLITests", dependencies: ["NNBenchCLI"]),
     ]
 )

@@ -2,6 +2,8 @@ import Foundation
 import NNBenchBaselines
 import NNBenchIO
 import Testing
+import NNBenchDatasets
+import NNBenchHarness
 
 /// Baseline files: deterministic bytes, and a clear error for every kind of damage.
 @Suite("baseline files")

@@ -1,5 +1,7 @@
 import NNBenchBaselines
 import Testing
+import NNBenchDatasets
+import NNBenchHarness
 
 /// The comparison: exact mode catches any change, the statistical mode a worse mean.
 @Suite("baseline comparison")

@@ -4,7 +4,7 @@ import Testing
 /// `nnbench check --exec`: a program over the model protocol, checked as a user runs it.
 @Suite struct CheckExecTests {
     static let client = CommandRunner.packageRoot.appendingPathComponent("examples/numpy_client/nnbench_client.py").path
-    static let fixture = CommandRunner.packageRoot.appendingPathComponent("Tests/NNBenchChecksTests/Fixtures/misbehaving_client.py").path
+    static let fixture = CommandRunner.packageRoot.appendingPathComponent("Tests/NNBenchProtocolTests/Fixtures/misbehaving_client.py").path
 
     /// Whether `python3 -c CODE` runs: python3 (and, for the reference client, numpy) are there.
     static func pythonRuns(_ code: String) -> Bool {

@@ -1,5 +1,6 @@
 import NNBenchChecks
 import Testing
+import NNBenchModel
 
 /// A check that cannot fail is a defect: every injected bug must fail at least one check, and
 /// every check must fail on at least one bug, in both precisions.

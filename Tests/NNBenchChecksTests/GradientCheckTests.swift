@@ -1,5 +1,8 @@
 @testable import NNBenchChecks
 import Testing
+import NNBenchEngine
+import NNBenchFaults
+import NNBenchModel
 
 /// The gradient check's parts: kinks told apart from errors, and the directional (fast) mode.
 @Suite("gradient check")

@@ -1,5 +1,8 @@
 import NNBenchChecks
 import Testing
+import NNBenchDatasets
+import NNBenchEngine
+import NNBenchModel
 
 /// The checks talk to any implementation through ``CheckableModel``: missing ops skip the checks
 /// that need them, with the reason, and errors are reported as values.

@@ -1,5 +1,6 @@
 import NNBenchChecks
 import Testing
+import NNBenchModel
 
 /// No check fails on the correct engine, on any showcase, in Float and in Double.
 @Suite("no false alarms")

@@ -35,7 +35,7 @@ struct AdamKernelTests {
     @Test("Float matches the scalar loop", arguments: [GEMMKernel.automatic, .portable], counts)
     func float(kernel: GEMMKernel, count: Int) {
         Self.expectMatchesScalarLoop(count: count) { (p: UnsafeMutablePointer<Float>, g, m, v) in
-            Float.adamStep(
+            Float._adamStep(
                 kernel: kernel, parameter: p, gradient: g, firstMoment: m, secondMoment: v, count: count,
                 stepSize: Self.stepSize, secondMomentCorrection: Self.correction, beta1: Self.beta1,
                 beta2: Self.beta2, epsilon: Self.epsilon, weightDecay: Self.weightDecay, shrink: Self.shrink)
@@ -45,7 +45,7 @@ struct AdamKernelTests {
     @Test("Double matches the scalar loop", arguments: [GEMMKernel.automatic, .portable], counts)
     func double(kernel: GEMMKernel, count: Int) {
         Self.expectMatchesScalarLoop(count: count) { (p: UnsafeMutablePointer<Double>, g, m, v) in
-            Double.adamStep(
+            Double._adamStep(
                 kernel: kernel, parameter: p, gradient: g, firstMoment: m, secondMoment: v, count: count,
                 stepSize: Self.stepSize, secondMomentCorrection: Self.correction, beta1: Self.beta1,
                 beta2: Self.beta2, epsilon: Self.epsilon, weightDecay: Self.weightDecay, shrink: Self.shrink)

@@ -1,5 +1,6 @@
 import NNBenchEngine
 import Testing
+import NNBenchDatasets
 
 /// Every layer's and loss's hand-written backward pass against central differences in Double
 /// (relative error under 1e-6, see ``NumericalGradient/worstRelativeError``).

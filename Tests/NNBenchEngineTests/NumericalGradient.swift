@@ -1,4 +1,5 @@
 import NNBenchEngine
+import NNBenchDatasets
 
 /// Central-difference gradients of a network's loss, in Double, to check the hand-written
 /// backward passes against.

@@ -1,5 +1,6 @@
 import NNBenchEngine
 import Testing
+import NNBenchDatasets
 
 /// The reference solutions of the task catalogue, trained by the engine, reach their targets, and
 /// the tasks with known weights give them back.

@@ -1,5 +1,6 @@
 import NNBenchEngine
 import Testing
+import NNBenchDatasets
 
 /// The training loop: identical records for identical inputs, whatever the threads, and a clear
 /// report when the loss stops being finite.

@@ -1,5 +1,7 @@
 import NNBenchHarness
 import Testing
+import NNBenchDatasets
+import NNBenchEngine
 
 /// The engine's and the datasets' fingerprints.
 @Suite("fingerprints")

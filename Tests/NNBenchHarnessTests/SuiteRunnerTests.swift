@@ -1,5 +1,7 @@
 import NNBenchHarness
 import Testing
+import NNBenchDatasets
+import NNBenchEngine
 
 /// The runner: parallel runs give the serial run's numbers, and records carry per-tensor statistics.
 @Suite("suite runner")

@@ -2,6 +2,7 @@ import Foundation
 import NNBenchHarness
 import NNBenchIO
 import Testing
+import NNBenchDatasets
 
 /// Suites: the default suite built from the catalogue, the JSON format, and its errors.
 @Suite("suites")

@@ -1,4 +1,6 @@
 import Foundation
+import NNBenchDatasets
+import NNBenchHarness
 
 /// Compares a result with its baseline, exactly when the two can be identical and statistically
 /// otherwise.

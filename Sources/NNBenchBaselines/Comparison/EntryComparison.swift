@@ -44,6 +44,16 @@ public struct MetricComparison: Sendable, Hashable {
     public let tolerance: Double?
     /// Pass, improved, regressed or new.
     public let verdict: Verdict
+
+    /// Creates a metric's comparison.
+    public init(name: String, lowerIsBetter: Bool, current: Summary, baseline: Summary?, tolerance: Double?, verdict: Verdict) {
+        self.name = name
+        self.lowerIsBetter = lowerIsBetter
+        self.current = current
+        self.baseline = baseline
+        self.tolerance = tolerance
+        self.verdict = verdict
+    }
 }
 
 /// One entry compared with its baseline.

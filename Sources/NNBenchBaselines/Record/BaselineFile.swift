@@ -1,4 +1,5 @@
 import Foundation
+import NNBenchEngine
 import NNBenchIO
 
 /// The file format of a baseline: gzip (zlib, no time stamp) around one line of JSON,

@@ -1,3 +1,7 @@
+import NNBenchDatasets
+import NNBenchEngine
+import NNBenchHarness
+
 /// What one suite entry gave, recorded so that later runs can be compared with it: the entry,
 /// the data, the engine and platform it ran on, and every seed's curves and results.
 ///

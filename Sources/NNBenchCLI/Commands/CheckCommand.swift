@@ -70,15 +70,10 @@ struct CheckCommand: ParsableCommand {
     var log: String?
 
     func run() throws {
-        if listChecks {
-            print(TextTable(header: ["check", "verifies"], rows: CheckBattery.summaries.map { [$0.name, $0.summary] }).render(), terminator: "")
-            return
-        }
-        if listBugs {
-            print(TextTable(header: ["bug", "what it does"], rows: Fault.allCases.map { [$0.rawValue, $0.summary] }).render(), terminator: "")
-            return
-        }
+        if listChecks { return printChecks() }
+        if listBugs { return printBugs() }
         let only = try parseOnly()
+        let seed = try parseSeed(seed, option: "--seed")
         if let exec {
             guard inject == nil, !injectAll, !selfTest else {
                 throw failure("--exec checks a program; it cannot be combined with --inject, --inject-all or --self-test", status: ExitStatus.usage)
@@ -86,36 +81,54 @@ struct CheckCommand: ParsableCommand {
             guard timeout > 0, timeout <= 3600 else {
                 throw failure("invalid --timeout '\(timeout)'; expected seconds in (0, 3600]", status: ExitStatus.usage)
             }
-            try runProgram(exec, only: only, seed: try parseSeed(seed, option: "--seed"))
-            return
+            return try runProgram(exec, only: only, seed: seed)
         }
         guard let precision = Precision(rawValue: precision) else {
             throw failure("invalid --precision '\(self.precision)'; expected one of: float32, float64", status: ExitStatus.usage)
         }
-        let seed = try parseSeed(seed, option: "--seed")
-        if injectAll {
-            let matrix = FaultMatrix(precision: precision, seed: seed)
-            print(FaultMatrixText(matrix: matrix).markdown, terminator: "")
-            if !matrix.isComplete { throw ExitStatus.failed }
-            return
+        if injectAll { return try printFaultMatrix(precision: precision, seed: seed) }
+        if selfTest { return try runSelfTest(precision: precision) }
+        try checkEngine(precision: precision, seed: seed, only: only)
+    }
+
+    /// `--list-checks`: every check and what it verifies.
+    private func printChecks() {
+        print(TextTable(header: ["check", "verifies"], rows: CheckBattery.summaries.map { [$0.name, $0.summary] }).render(), terminator: "")
+    }
+
+    /// `--list-bugs`: every bug `--inject` accepts.
+    private func printBugs() {
+        print(TextTable(header: ["bug", "what it does"], rows: Fault.allCases.map { [$0.rawValue, $0.summary] }).render(), terminator: "")
+    }
+
+    /// `--inject-all`: the bug × check matrix; exit 1 unless it is complete.
+    private func printFaultMatrix(precision: Precision, seed: UInt64) throws {
+        let matrix = FaultMatrix(precision: precision, seed: seed)
+        print(FaultMatrixReport(matrix: matrix).markdown, terminator: "")
+        if !matrix.isComplete { throw ExitStatus.failed }
+    }
+
+    /// `--self-test`: every showcase on the correct engine over `--seeds` seeds; any failure is a
+    /// false alarm (exit 1).
+    private func runSelfTest(precision: Precision) throws {
+        guard (1...1000).contains(seeds) else {
+            throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
         }
-        if selfTest {
-            guard (1...1000).contains(seeds) else {
-                throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
-            }
-            var alarms = 0
-            for seed in 0..<UInt64(seeds) {
-                for showcase in Showcase.all {
-                    for result in showcase.run(precision: precision, seed: seed) where result.status == .failed || result.status == .error {
-                        alarms += 1
-                        print("false alarm: \(showcase.name) seed \(seed) \(result.check): \(result.figure) \(result.diagnosis ?? "")")
-                    }
+        var alarms = 0
+        for seed in 0..<UInt64(seeds) {
+            for showcase in Showcase.all {
+                for result in showcase.run(precision: precision, seed: seed) where result.status == .failed || result.status == .error {
+                    alarms += 1
+                    print("false alarm: \(showcase.name) seed \(seed) \(result.check): \(result.figure) \(result.diagnosis ?? "")")
                 }
             }
-            print("\(Showcase.all.count) showcases × \(seeds) seeds in \(precision.rawValue): \(alarms == 0 ? "no false alarm" : "\(alarms) false alarms")")
-            if alarms > 0 { throw ExitStatus.failed }
-            return
         }
+        print("\(Showcase.all.count) showcases × \(seeds) seeds in \(precision.rawValue): \(alarms == 0 ? "no false alarm" : "\(alarms) false alarms")")
+        if alarms > 0 { throw ExitStatus.failed }
+    }
+
+    /// The battery on nnbench's engine, with `--inject`'s bug if any.
+    private func checkEngine(precision: Precision, seed: UInt64, only: Set<String>?) throws {
         guard let arch else {
             throw failure("missing --arch; e.g. --arch \"dense(16) relu dense(2)\"", status: ExitStatus.usage)
         }
@@ -128,13 +141,8 @@ struct CheckCommand: ParsableCommand {
         let (architecture, task) = try architectureAndTask(arch)
         let model: any CheckableModel = precision == .float32 ? EngineModel<Float>(fault: fault) : EngineModel<Double>(fault: fault)
         let results = CheckBattery.run(model: model, architecture: architecture, task: task, seed: seed, only: only)
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(results), as: UTF8.self))
-        } else {
-            print(CheckReportText(results: results).text, terminator: "")
-        }
+        let report = CheckReport(results: results)
+        print(json ? report.json() : report.text, terminator: "")
         if results.contains(where: { $0.status == .error }) { throw ExitStatus.error }
         if results.contains(where: { $0.status == .failed }) { throw ExitStatus.failed }
     }

@@ -1,3 +1,5 @@
+import NNBenchModel
+
 /// One classic piece of advice for debugging a network, run against a ``CheckableModel``.
 ///
 /// A check returns its outcome, or throws the ``ModelError`` the model answered with: the battery

@@ -1,5 +1,6 @@
 import NNBenchDatasets
 import NNBenchEngine
+import NNBenchModel
 
 /// The battery of checks: runs them on a model, an architecture and a task, and reports.
 public enum CheckBattery {

@@ -1,4 +1,6 @@
+import NNBenchDatasets
 import NNBenchEngine
+import NNBenchModel
 
 /// What a check works on: the model under test, what it said of itself, the architecture and
 /// task it is checked on, and the seed.

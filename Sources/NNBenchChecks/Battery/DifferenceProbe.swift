@@ -1,3 +1,5 @@
+import NNBenchModel
+
 /// Central differences of a loss along one direction, with kinks told apart from errors.
 ///
 /// An entry whose central difference disagrees with the analytic value is re-evaluated: the

@@ -1,4 +1,6 @@
 import NNBenchEngine
+import NNBenchFaults
+import NNBenchModel
 
 /// Which check catches which injected bug: every fault run on its showcase through every check.
 ///

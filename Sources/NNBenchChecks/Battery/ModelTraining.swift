@@ -1,4 +1,5 @@
 import NNBenchEngine
+import NNBenchModel
 
 /// Training and measuring a model through its ops, for the checks that need a trained model.
 enum ModelTraining {

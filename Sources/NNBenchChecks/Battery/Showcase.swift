@@ -1,5 +1,7 @@
 import NNBenchDatasets
 import NNBenchEngine
+import NNBenchFaults
+import NNBenchModel
 
 /// A small task and architecture on which the battery runs for the bug × check matrix: together
 /// the showcases exercise every layer, loss and optimizer path a ``Fault`` can break.

@@ -1,3 +1,5 @@
+import NNBenchEngine
+
 /// A way a check can fail, with the classic bugs that produce it: the table `docs/checks.md`
 /// prints from symptom to bug.
 public struct Symptom: Sendable, Hashable {

@@ -1,4 +1,6 @@
 import Foundation
+import NNBenchEngine
+import NNBenchModel
 
 /// Bounds that depend on the model's precision, with the reasoning behind each.
 struct Tolerances {

@@ -1,5 +1,6 @@
 import NNBenchDatasets
 import NNBenchEngine
+import NNBenchModel
 
 /// Remove the hidden layers and see whether it still learns: on `xor`, the architecture (its last
 /// layer narrowed to one output) must beat the known bound of a model without hidden layers

@@ -1,4 +1,5 @@
 import NNBenchEngine
+import NNBenchModel
 
 /// Samples are independent in evaluation: a batch's loss is the mean of its samples' losses, and a
 /// sample's output is the same alone as among others (no leakage across the batch). Batchnorm in

@@ -1,4 +1,6 @@
+import NNBenchDatasets
 import NNBenchEngine
+import NNBenchModel
 
 /// The gradient check: every parameter's analytic gradient (`gradients`) against central
 /// differences of the model's own loss, entry by entry, or along random directions for large models.

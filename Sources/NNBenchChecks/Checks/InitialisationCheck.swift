@@ -1,5 +1,6 @@
 import Foundation
 import NNBenchEngine
+import NNBenchModel
 
 /// Initialisation: the same seed gives the same weights and another seed others; no weight tensor
 /// is all zeros or has two identical units (the symmetry would never break); each weight tensor's

@@ -1,4 +1,5 @@
 import NNBenchEngine
+import NNBenchModel
 
 /// Gradients with respect to the inputs, layer by layer: d loss / d (input of layer L) against
 /// central differences of the loss of layers L, L+1, ... fed the perturbed input.

@@ -1,5 +1,6 @@
 import NNBenchDatasets
 import NNBenchEngine
+import NNBenchModel
 
 /// The known answers are found: a single dense layer trained on `sum` recovers W = 1 and b = 0, on
 /// `linear` the generating weights within the noise, and a network with a hidden layer solves `xor`.

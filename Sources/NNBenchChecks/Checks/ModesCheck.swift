@@ -1,4 +1,5 @@
 import NNBenchEngine
+import NNBenchModel
 
 /// Training and evaluation modes: evaluation is deterministic (two forwards give the same bits),
 /// and dropout in training keeps each value's mean (inverted dropout), so that evaluation, without

@@ -1,4 +1,5 @@
 import NNBenchEngine
+import NNBenchModel
 
 /// Numerical stability: inputs 1000× larger, and logits near 1000 (the last bias raised by 1000),
 /// must give a finite loss and finite gradients. A stable implementation computes such losses

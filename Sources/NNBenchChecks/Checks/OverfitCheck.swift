@@ -1,4 +1,5 @@
 import NNBenchEngine
+import NNBenchModel
 
 /// Overfit one tiny batch (Karpathy's first check): eight samples of the task, trained with Adam,
 /// must reach a loss near zero (and every sample right, for classification) within a bounded

@@ -1,4 +1,5 @@
 import NNBenchEngine
+import NNBenchModel
 
 /// Same weights, same answer: with the model's parameters copied into nnbench's Double reference
 /// engine, every layer's output, the loss, the gradients and several optimizer steps (sgd,

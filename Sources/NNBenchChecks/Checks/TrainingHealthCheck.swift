@@ -1,4 +1,5 @@
 import NNBenchEngine
+import NNBenchModel
 
 /// Numerical health during a short training run (`steps` Adam steps at lr 1e-3 on batches of the
 /// task): the first step and layer where a NaN or infinity appears; the gradient norms of the

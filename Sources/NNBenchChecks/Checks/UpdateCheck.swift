@@ -1,4 +1,5 @@
 import NNBenchEngine
+import NNBenchModel
 
 /// One step learns: a small move along −gradient lowers the loss by what the gradient predicts,
 /// one optimizer step of the same size lowers it too, and one ordinary step changes every

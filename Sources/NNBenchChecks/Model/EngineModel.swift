@@ -1,4 +1,7 @@
+import NNBenchDatasets
 import NNBenchEngine
+import NNBenchFaults
+import NNBenchModel
 
 /// nnbench's own engine as a ``CheckableModel``: a `Network<Float>` or `Network<Double>` with the
 /// engine's optimizers, optionally with an injected ``Fault``.
@@ -87,7 +90,7 @@ public final class EngineModel<Scalar: EngineScalar>: CheckableModel {
     public func step(inputs: Tensor<Double>, targets: Tensor<Double>, optimizer spec: OptimizerSpec) throws(ModelError) -> Double {
         let network = try built(.step)
         try checkInputs(inputs, network, op: .step)
-        if optimizer?.spec != spec { optimizer = NetworkOptimizer(spec, network: network) }
+        if optimizer?.spec != spec { optimizer = NetworkOptimizer(spec, network: network, fault: fault) }
         return Double(optimizer!.step(inputs: inputs.converted(to: Scalar.self), targets: targets.converted(to: Scalar.self)))
     }
 

@@ -1,3 +1,4 @@
+import NNBenchDatasets
 import NNBenchIO
 
 /// A digest of the numbers the engine computes: it changes exactly when a change to the numeric

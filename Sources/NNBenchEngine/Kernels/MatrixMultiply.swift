@@ -29,9 +29,10 @@ public enum GEMMKernel: Sendable, Hashable {
 public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
     /// C = op(A) · op(B) + beta · C on the calling thread only: one call of the C kernel.
     ///
-    /// Prefer ``gemm(transposeA:transposeB:m:n:k:a:lda:b:ldb:beta:c:ldc:threads:kernel:)``, which
-    /// checks its arguments and can use several threads.
-    static func gemmOnCallingThread(
+    /// Not API (hence the underscore): call
+    /// ``gemm(transposeA:transposeB:m:n:k:a:lda:b:ldb:beta:c:ldc:threads:kernel:)``, which checks
+    /// its arguments and can use several threads.
+    static func _gemmOnCallingThread(
         kernel: GEMMKernel, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
@@ -40,7 +41,7 @@ public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
 extension Float: GEMMScalar {
     /// Calls `nnb_sgemm_using`.
     @inlinable
-    public static func gemmOnCallingThread(
+    public static func _gemmOnCallingThread(
         kernel: GEMMKernel, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -54,7 +55,7 @@ extension Float: GEMMScalar {
 extension Double: GEMMScalar {
     /// Calls `nnb_dgemm_using`.
     @inlinable
-    public static func gemmOnCallingThread(
+    public static func _gemmOnCallingThread(
         kernel: GEMMKernel, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
@@ -91,7 +92,7 @@ extension GEMMScalar {
         precondition(ldc >= max(1, n), "gemm: ldc smaller than n")
         let blocks = GEMMParallelism.rowBlocks(m: m, n: n, k: k, threads: threads)
         guard blocks.count > 1 else {
-            gemmOnCallingThread(
+            _gemmOnCallingThread(
                 kernel: kernel, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
@@ -101,7 +102,7 @@ extension GEMMScalar {
             let rows = blocks.rows(index)
             // Row i of op(A) starts at a[i·lda] when A is stored m×k, at a[i] when stored k×m.
             let aStart = transposeA ? rows.lowerBound : rows.lowerBound * lda
-            gemmOnCallingThread(
+            _gemmOnCallingThread(
                 kernel: kernel, transposeA: transposeA, transposeB: transposeB,
                 m: rows.count, n: n, k: k, a: operands.a + aStart, lda: lda, b: operands.b,
                 ldb: ldb, beta: beta, c: operands.c + rows.lowerBound * ldc, ldc: ldc)

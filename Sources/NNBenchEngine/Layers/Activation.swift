@@ -17,29 +17,29 @@ public enum ActivationFunction: Sendable, Hashable {
 }
 
 /// A layer that applies an activation function to every value.
-final class ActivationLayer<Scalar: EngineScalar>: Layer {
-    let function: ActivationFunction
-    var computesInputGradient = true
+package final class ActivationLayer<Scalar: EngineScalar>: Layer {
+    package let function: ActivationFunction
+    package var computesInputGradient = true
     private var input: Batch<Scalar>?
     private let output = Buffer<Scalar>()
     private let inputGradient = Buffer<Scalar>()
 
-    init(_ function: ActivationFunction) {
+    package init(_ function: ActivationFunction) {
         self.function = function
     }
 
-    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+    package func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
         self.input = input
         output.resize(input.size)
-        Scalar.activate(function, input: input.pointer, output: output.pointer, count: input.size)
+        Scalar._activate(function, input: input.pointer, output: output.pointer, count: input.size)
         return Batch(count: input.count, shape: input.shape, pointer: output.pointer)
     }
 
-    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+    package func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
         guard let input else { preconditionFailure("backward before forward") }
         inputGradient.resize(input.size)
         if computesInputGradient {
-            Scalar.activationGradient(
+            Scalar._activationGradient(
                 function, input: input.pointer, output: output.pointer, outputGradient: outputGradient.pointer,
                 inputGradient: inputGradient.pointer, count: input.size)
         }
@@ -47,8 +47,23 @@ final class ActivationLayer<Scalar: EngineScalar>: Layer {
     }
 }
 
+/// The elementwise activation functions' kernels (``ActivationLayer``).
+///
+/// A requirement of ``EngineScalar``, for the engine's own layers: see there why kernels are
+/// requirements, and why their names start with an underscore.
+public protocol _ActivationKernels {
+    /// Writes `f(input[i])` to `output[i]` for `count` values.
+    static func _activate(
+        _ function: ActivationFunction, input: UnsafePointer<Self>, output: UnsafeMutablePointer<Self>, count: Int)
+
+    /// Writes `outputGradient[i] · f'(input[i])` to `inputGradient[i]`; `output` holds `f(input)`.
+    static func _activationGradient(
+        _ function: ActivationFunction, input: UnsafePointer<Self>, output: UnsafePointer<Self>,
+        outputGradient: UnsafePointer<Self>, inputGradient: UnsafeMutablePointer<Self>, count: Int)
+}
+
 extension EngineScalar {
-    public static func activate(
+    public static func _activate(
         _ function: ActivationFunction, input x: UnsafePointer<Self>, output y: UnsafeMutablePointer<Self>, count: Int
     ) {
         switch function {
@@ -71,7 +86,7 @@ extension EngineScalar {
         }
     }
 
-    public static func activationGradient(
+    public static func _activationGradient(
         _ function: ActivationFunction, input x: UnsafePointer<Self>, output y: UnsafePointer<Self>,
         outputGradient dy: UnsafePointer<Self>, inputGradient dx: UnsafeMutablePointer<Self>, count: Int
     ) {
@@ -103,7 +118,7 @@ extension EngineScalar {
 
     /// `1 / (1 + e^-x)` without overflow for large |x|.
     @inline(__always)
-    static func logistic(_ x: Self) -> Self {
+    package static func logistic(_ x: Self) -> Self {
         x >= 0 ? 1 / (1 + Self.exp(-x)) : Self.exp(x) / (1 + Self.exp(x))
     }
 }

@@ -5,16 +5,16 @@
 /// towards the batch's (the variance unbiased); evaluation normalises with the running statistics
 /// and leaves them alone. Both share one layout: `samples × channels × spatial` values, with
 /// `spatial` 1 for flat inputs.
-final class BatchNormLayer<Scalar: EngineScalar>: Layer {
-    let channels: Int
-    let spatial: Int
-    let momentum: Scalar
-    let epsilon: Scalar
-    let weight: Parameter<Scalar>
-    let bias: Parameter<Scalar>
-    let runningMean: Parameter<Scalar>
-    let runningVariance: Parameter<Scalar>
-    var computesInputGradient = true
+package final class BatchNormLayer<Scalar: EngineScalar>: Layer {
+    package let channels: Int
+    package let spatial: Int
+    package let momentum: Scalar
+    package let epsilon: Scalar
+    package let weight: Parameter<Scalar>
+    package let bias: Parameter<Scalar>
+    package let runningMean: Parameter<Scalar>
+    package let runningVariance: Parameter<Scalar>
+    package var computesInputGradient = true
     private var input: Batch<Scalar>?
     /// Whether the last forward pass used the batch's statistics, so its backward goes through them.
     private var trainedOnBatch = false
@@ -26,7 +26,7 @@ final class BatchNormLayer<Scalar: EngineScalar>: Layer {
     private let output = Buffer<Scalar>()
     private let inputGradient = Buffer<Scalar>()
 
-    init(index: Int, shape: [Int], momentum: Double, epsilon: Double) {
+    package init(index: Int, shape: [Int], momentum: Double, epsilon: Double) {
         channels = shape[0]
         spatial = shape.dropFirst().reduce(1, *)
         self.momentum = Scalar(momentum)
@@ -39,10 +39,10 @@ final class BatchNormLayer<Scalar: EngineScalar>: Layer {
         inverseDeviation = Buffer(count: channels)
     }
 
-    var parameters: [Parameter<Scalar>] { [weight, bias] }
-    var state: [Parameter<Scalar>] { [runningMean, runningVariance] }
+    package var parameters: [Parameter<Scalar>] { [weight, bias] }
+    package var state: [Parameter<Scalar>] { [runningMean, runningVariance] }
 
-    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+    package func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
         self.input = input
         trainedOnBatch = training
         let (mu, invstd) = (mean.pointer, inverseDeviation.pointer)
@@ -51,7 +51,7 @@ final class BatchNormLayer<Scalar: EngineScalar>: Layer {
             let values = input.count * spatial
             precondition(values > 1, "batchnorm needs more than one value per channel in training, as PyTorch does")
             // The kernel leaves Σ(x − μ)² in `invstd`, from which both variances follow.
-            Scalar.channelStatistics(
+            Scalar._channelStatistics(
                 input.pointer, samples: input.count, channels: channels, spatial: spatial, mean: mu,
                 squaredDeviations: invstd)
             for c in 0..<channels {
@@ -68,17 +68,17 @@ final class BatchNormLayer<Scalar: EngineScalar>: Layer {
         }
         normalized.resize(input.size)
         output.resize(input.size)
-        Scalar.batchNormalize(
+        Scalar._batchNormalize(
             input.pointer, samples: input.count, channels: channels, spatial: spatial, mean: mu,
             inverseDeviation: invstd, weight: weight.value.pointer, bias: bias.value.pointer,
             normalized: normalized.pointer, output: output.pointer)
         return Batch(count: input.count, shape: input.shape, pointer: output.pointer)
     }
 
-    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+    package func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
         guard let input else { preconditionFailure("backward before forward") }
         inputGradient.resize(input.size)
-        Scalar.batchNormGradient(
+        Scalar._batchNormGradient(
             outputGradient.pointer, normalized: normalized.pointer, samples: input.count, channels: channels,
             spatial: spatial, weight: weight.value.pointer, inverseDeviation: inverseDeviation.pointer,
             throughStatistics: trainedOnBatch, weightGradient: weight.gradient.pointer,
@@ -87,14 +87,42 @@ final class BatchNormLayer<Scalar: EngineScalar>: Layer {
     }
 }
 
+/// Batch normalisation's kernels.
+///
+/// A requirement of ``EngineScalar``, for the engine's own layers: see there why kernels are
+/// requirements, and why their names start with an underscore.
+public protocol _BatchNormKernels {
+    /// Writes each channel's mean over samples and space, and the sum of the squared deviations
+    /// from it, Σ(x − μ)².
+    static func _channelStatistics(
+        _ input: UnsafePointer<Self>, samples: Int, channels: Int, spatial: Int, mean: UnsafeMutablePointer<Self>,
+        squaredDeviations: UnsafeMutablePointer<Self>)
+
+    /// Writes `x̂ = (x − mean[c])·inverseDeviation[c]` to `normalized` and `weight[c]·x̂ + bias[c]`
+    /// to `output`.
+    static func _batchNormalize(
+        _ input: UnsafePointer<Self>, samples: Int, channels: Int, spatial: Int, mean: UnsafePointer<Self>,
+        inverseDeviation: UnsafePointer<Self>, weight: UnsafePointer<Self>, bias: UnsafePointer<Self>,
+        normalized: UnsafeMutablePointer<Self>, output: UnsafeMutablePointer<Self>)
+
+    /// Writes `Σ dy·x̂` and `Σ dy` per channel to the weight and bias gradients and, when
+    /// `inputGradient` is given, dx: through the batch's mean and variance when
+    /// `throughStatistics`, else for fixed (running) statistics.
+    static func _batchNormGradient(
+        _ outputGradient: UnsafePointer<Self>, normalized: UnsafePointer<Self>, samples: Int, channels: Int,
+        spatial: Int, weight: UnsafePointer<Self>, inverseDeviation: UnsafePointer<Self>, throughStatistics: Bool,
+        weightGradient: UnsafeMutablePointer<Self>, biasGradient: UnsafeMutablePointer<Self>,
+        inputGradient: UnsafeMutablePointer<Self>?)
+}
+
 extension EngineScalar {
-    public static func channelStatistics(
+    public static func _channelStatistics(
         _ input: UnsafePointer<Self>, samples: Int, channels: Int, spatial: Int, mean: UnsafeMutablePointer<Self>,
         squaredDeviations: UnsafeMutablePointer<Self>
     ) {
         // Two passes, the deviations from the finished mean, so that a large mean does not swamp
         // a small variance as it would in Σx² − N·μ².
-        sumPerChannel(input, samples: samples, channels: channels, spatial: spatial, into: mean)
+        _sumPerChannel(input, samples: samples, channels: channels, spatial: spatial, into: mean)
         let values = Self(samples * spatial)
         for c in 0..<channels { mean[c] /= values }
         squaredDeviations.update(repeating: 0, count: channels)
@@ -108,7 +136,7 @@ extension EngineScalar {
         }
     }
 
-    public static func batchNormalize(
+    public static func _batchNormalize(
         _ input: UnsafePointer<Self>, samples: Int, channels: Int, spatial: Int, mean: UnsafePointer<Self>,
         inverseDeviation: UnsafePointer<Self>, weight: UnsafePointer<Self>, bias: UnsafePointer<Self>,
         normalized: UnsafeMutablePointer<Self>, output: UnsafeMutablePointer<Self>
@@ -126,14 +154,14 @@ extension EngineScalar {
         }
     }
 
-    public static func batchNormGradient(
+    public static func _batchNormGradient(
         _ outputGradient: UnsafePointer<Self>, normalized: UnsafePointer<Self>, samples: Int, channels: Int,
         spatial: Int, weight: UnsafePointer<Self>, inverseDeviation: UnsafePointer<Self>, throughStatistics: Bool,
         weightGradient: UnsafeMutablePointer<Self>, biasGradient: UnsafeMutablePointer<Self>,
         inputGradient: UnsafeMutablePointer<Self>?
     ) {
         // dγ = Σ dy·x̂ and dβ = Σ dy, which are also the two sums the input gradient needs.
-        sumPerChannel(outputGradient, samples: samples, channels: channels, spatial: spatial, into: biasGradient)
+        _sumPerChannel(outputGradient, samples: samples, channels: channels, spatial: spatial, into: biasGradient)
         weightGradient.update(repeating: 0, count: channels)
         for s in 0..<samples {
             for c in 0..<channels {

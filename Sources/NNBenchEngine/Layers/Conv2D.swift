@@ -35,20 +35,20 @@ public struct SlidingWindow: Sendable, Hashable {
 /// and `W[f, c·k·k]` times it is the sample's `[f, oh·ow]` output, already in NCHW order. The
 /// backward pass rebuilds each sample's columns instead of keeping the whole batch's, which would
 /// take k² times the input's memory.
-final class Conv2DLayer<Scalar: EngineScalar>: Layer {
-    let channels: Int
-    let filters: Int
-    let window: SlidingWindow
-    let weight: Parameter<Scalar>
-    let bias: Parameter<Scalar>?
-    let threads: Int
-    var computesInputGradient = true
+package final class Conv2DLayer<Scalar: EngineScalar>: Layer {
+    package let channels: Int
+    package let filters: Int
+    package let window: SlidingWindow
+    package let weight: Parameter<Scalar>
+    package let bias: Parameter<Scalar>?
+    package let threads: Int
+    package var computesInputGradient = true
     private var input: Batch<Scalar>?
     private let columns: Buffer<Scalar>
     private let output = Buffer<Scalar>()
     private let inputGradient = Buffer<Scalar>()
 
-    init(
+    package init(
         index: Int, inputShape: [Int], outputShape: [Int], filters: Int, kernel: Int, stride: Int, padding: Int,
         bias: Bool, threads: Int
     ) {
@@ -62,36 +62,36 @@ final class Conv2DLayer<Scalar: EngineScalar>: Layer {
         columns = Buffer(count: channels * kernel * kernel * window.outputPlane)
     }
 
-    var parameters: [Parameter<Scalar>] { [weight] + (bias.map { [$0] } ?? []) }
+    package var parameters: [Parameter<Scalar>] { [weight] + (bias.map { [$0] } ?? []) }
 
     /// The rows of a sample's columns: the values of one window over every channel.
     private var patch: Int { channels * window.size * window.size }
 
-    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+    package func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
         self.input = input
         let n = input.count, pixels = window.outputPlane
         output.resize(n * filters * pixels)
         for s in 0..<n {
-            Scalar.im2col(input.pointer + s * input.width, channels: channels, window: window, columns: columns.pointer)
+            Scalar._im2col(input.pointer + s * input.width, channels: channels, window: window, columns: columns.pointer)
             // y_s[f×pixels] = W[f×patch] · columns[patch×pixels]
             Scalar.gemm(
                 m: filters, n: pixels, k: patch, a: weight.value.pointer, lda: patch, b: columns.pointer, ldb: pixels,
                 beta: 0, c: output.pointer + s * filters * pixels, ldc: pixels, threads: threads)
         }
         if let bias {
-            Scalar.addPerChannel(bias.value.pointer, to: output.pointer, samples: n, channels: filters, spatial: pixels)
+            Scalar._addPerChannel(bias.value.pointer, to: output.pointer, samples: n, channels: filters, spatial: pixels)
         }
         return Batch(count: n, shape: [filters, window.outputHeight, window.outputWidth], pointer: output.pointer)
     }
 
-    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+    package func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
         guard let input else { preconditionFailure("backward before forward") }
         let n = input.count, pixels = window.outputPlane
         weight.gradient.zero()
         inputGradient.resize(input.size)
         for s in 0..<n {
             let dy = outputGradient.pointer + s * filters * pixels
-            Scalar.im2col(input.pointer + s * input.width, channels: channels, window: window, columns: columns.pointer)
+            Scalar._im2col(input.pointer + s * input.width, channels: channels, window: window, columns: columns.pointer)
             // dW[f×patch] += dy_s[f×pixels] · columnsᵀ, sample after sample
             Scalar.gemm(
                 transposeB: true, m: filters, n: patch, k: pixels, a: dy, lda: pixels, b: columns.pointer, ldb: pixels,
@@ -101,18 +101,43 @@ final class Conv2DLayer<Scalar: EngineScalar>: Layer {
             Scalar.gemm(
                 transposeA: true, m: patch, n: pixels, k: filters, a: weight.value.pointer, lda: patch, b: dy,
                 ldb: pixels, beta: 0, c: columns.pointer, ldc: pixels, threads: threads)
-            Scalar.col2im(columns.pointer, channels: channels, window: window, image: inputGradient.pointer + s * input.width)
+            Scalar._col2im(columns.pointer, channels: channels, window: window, image: inputGradient.pointer + s * input.width)
         }
         if let bias {
-            Scalar.sumPerChannel(
+            Scalar._sumPerChannel(
                 outputGradient.pointer, samples: n, channels: filters, spatial: pixels, into: bias.gradient.pointer)
         }
         return Batch(count: n, shape: input.shape, pointer: inputGradient.pointer)
     }
 }
 
+/// The convolution's kernels besides the matrix product.
+///
+/// A requirement of ``EngineScalar``, for the engine's own layers: see there why kernels are
+/// requirements, and why their names start with an underscore.
+public protocol _ConvolutionKernels {
+    /// Writes the windows of a `channels`-plane image as the columns of a `[channels·k·k, windows]`
+    /// matrix: row `(c·k + i)·k + j` holds, for each window, its value at `(i, j)` in plane `c`,
+    /// or 0 where the window lies on the padding.
+    static func _im2col(
+        _ image: UnsafePointer<Self>, channels: Int, window: SlidingWindow, columns: UnsafeMutablePointer<Self>)
+
+    /// The adjoint of ``im2col(_:channels:window:columns:)``: overwrites `image` with the sum, at
+    /// each position, of the column entries read from it, adding in a fixed order.
+    static func _col2im(
+        _ columns: UnsafePointer<Self>, channels: Int, window: SlidingWindow, image: UnsafeMutablePointer<Self>)
+
+    /// Adds `vector[c]` to each of the `spatial` values of channel `c` of every sample.
+    static func _addPerChannel(
+        _ vector: UnsafePointer<Self>, to values: UnsafeMutablePointer<Self>, samples: Int, channels: Int, spatial: Int)
+
+    /// Writes the sum of each channel's values over samples and space to `sums`, sample after sample.
+    static func _sumPerChannel(
+        _ values: UnsafePointer<Self>, samples: Int, channels: Int, spatial: Int, into sums: UnsafeMutablePointer<Self>)
+}
+
 extension EngineScalar {
-    public static func im2col(
+    public static func _im2col(
         _ image: UnsafePointer<Self>, channels: Int, window: SlidingWindow, columns: UnsafeMutablePointer<Self>
     ) {
         let (k, pixels) = (window.size, window.outputPlane)
@@ -139,7 +164,7 @@ extension EngineScalar {
         }
     }
 
-    public static func col2im(
+    public static func _col2im(
         _ columns: UnsafePointer<Self>, channels: Int, window: SlidingWindow, image: UnsafeMutablePointer<Self>
     ) {
         let (k, pixels) = (window.size, window.outputPlane)
@@ -164,7 +189,7 @@ extension EngineScalar {
         }
     }
 
-    public static func addPerChannel(
+    public static func _addPerChannel(
         _ vector: UnsafePointer<Self>, to values: UnsafeMutablePointer<Self>, samples: Int, channels: Int, spatial: Int
     ) {
         for s in 0..<samples {
@@ -175,7 +200,7 @@ extension EngineScalar {
         }
     }
 
-    public static func sumPerChannel(
+    public static func _sumPerChannel(
         _ values: UnsafePointer<Self>, samples: Int, channels: Int, spatial: Int, into sums: UnsafeMutablePointer<Self>
     ) {
         sums.update(repeating: 0, count: channels)

@@ -1,16 +1,16 @@
 /// A fully connected layer: `y = x · W + b`, with `W` of shape `[inputs, units]` as in `PROTOCOL.md`.
-final class DenseLayer<Scalar: EngineScalar>: Layer {
-    let inputs: Int
-    let units: Int
-    let weight: Parameter<Scalar>
-    let bias: Parameter<Scalar>?
-    let threads: Int
-    var computesInputGradient = true
+package final class DenseLayer<Scalar: EngineScalar>: Layer {
+    package let inputs: Int
+    package let units: Int
+    package let weight: Parameter<Scalar>
+    package let bias: Parameter<Scalar>?
+    package let threads: Int
+    package var computesInputGradient = true
     private var input: Batch<Scalar>?
     private let output = Buffer<Scalar>()
     private let inputGradient = Buffer<Scalar>()
 
-    init(index: Int, inputs: Int, units: Int, bias: Bool, threads: Int) {
+    package init(index: Int, inputs: Int, units: Int, bias: Bool, threads: Int) {
         self.inputs = inputs
         self.units = units
         self.threads = threads
@@ -18,9 +18,9 @@ final class DenseLayer<Scalar: EngineScalar>: Layer {
         self.bias = bias ? Parameter(name: "\(index).bias", shape: [units]) : nil
     }
 
-    var parameters: [Parameter<Scalar>] { [weight] + (bias.map { [$0] } ?? []) }
+    package var parameters: [Parameter<Scalar>] { [weight] + (bias.map { [$0] } ?? []) }
 
-    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+    package func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
         self.input = input
         let n = input.count
         output.resize(n * units)
@@ -28,11 +28,11 @@ final class DenseLayer<Scalar: EngineScalar>: Layer {
         Scalar.gemm(
             m: n, n: units, k: inputs, a: input.pointer, lda: inputs, b: weight.value.pointer, ldb: units,
             beta: 0, c: output.pointer, ldc: units, threads: threads)
-        if let bias { Scalar.addToEveryRow(bias.value.pointer, matrix: output.pointer, rows: n, columns: units) }
+        if let bias { Scalar._addToEveryRow(bias.value.pointer, matrix: output.pointer, rows: n, columns: units) }
         return Batch(count: n, shape: [units], pointer: output.pointer)
     }
 
-    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+    package func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
         guard let input else { preconditionFailure("backward before forward") }
         let n = input.count, dy = outputGradient.pointer
         // dW[inputs×units] = xᵀ · dy
@@ -40,7 +40,7 @@ final class DenseLayer<Scalar: EngineScalar>: Layer {
             transposeA: true, m: inputs, n: units, k: n, a: input.pointer, lda: inputs, b: dy, ldb: units,
             beta: 0, c: weight.gradient.pointer, ldc: units, threads: threads)
         // db = the sum of dy over the batch
-        if let bias { Scalar.sumRows(dy, rows: n, columns: units, into: bias.gradient.pointer) }
+        if let bias { Scalar._sumRows(dy, rows: n, columns: units, into: bias.gradient.pointer) }
         inputGradient.resize(n * inputs)
         if computesInputGradient {
             // dx[n×inputs] = dy · Wᵀ
@@ -52,8 +52,22 @@ final class DenseLayer<Scalar: EngineScalar>: Layer {
     }
 }
 
+/// The dense layer's kernels besides the matrix product.
+///
+/// A requirement of ``EngineScalar``, for the engine's own layers: see there why kernels are
+/// requirements, and why their names start with an underscore.
+public protocol _DenseKernels {
+    /// Adds `vector[j]` to `matrix[i, j]` for every row `i` of a `rows × columns` matrix.
+    static func _addToEveryRow(
+        _ vector: UnsafePointer<Self>, matrix: UnsafeMutablePointer<Self>, rows: Int, columns: Int)
+
+    /// Writes the column sums of a `rows × columns` matrix to `sums`, adding rows in order.
+    static func _sumRows(
+        _ matrix: UnsafePointer<Self>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Self>)
+}
+
 extension EngineScalar {
-    public static func addToEveryRow(
+    public static func _addToEveryRow(
         _ vector: UnsafePointer<Self>, matrix: UnsafeMutablePointer<Self>, rows: Int, columns: Int
     ) {
         for i in 0..<rows {
@@ -62,7 +76,7 @@ extension EngineScalar {
         }
     }
 
-    public static func sumRows(
+    public static func _sumRows(
         _ matrix: UnsafePointer<Self>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Self>
     ) {
         sums.update(repeating: 0, count: columns)

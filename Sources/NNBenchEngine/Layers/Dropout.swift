@@ -1,16 +1,18 @@
+import NNBenchDatasets
+
 /// Inverted dropout: in training each value is kept with probability `1 − rate` and scaled by
 /// `1 / (1 − rate)`, so that its expectation is unchanged; in evaluation the layer is the identity.
 ///
 /// Training forward number `t` (from 0) draws its mask from `RandomStream(key: key, index: t)`,
 /// one uniform `u` per value in order, keeping the value iff `u ≥ rate`: the masks depend only on
 /// the seed, the layer and the step, never on threads or timing.
-final class DropoutLayer<Scalar: EngineScalar>: Layer {
-    let rate: Double
-    let key: UInt64
-    var computesInputGradient = true
+package final class DropoutLayer<Scalar: EngineScalar>: Layer {
+    package let rate: Double
+    package let key: UInt64
+    package var computesInputGradient = true
     /// For gradient checks only: training forwards reuse the last mask (or draw the first one)
     /// instead of drawing the next, so that perturbed losses see one fixed function.
-    var repeatsMask = false
+    package var repeatsMask = false
     private var masksDrawn: UInt64 = 0
     private var trainedLast = false
     private var input: Batch<Scalar>?
@@ -19,12 +21,12 @@ final class DropoutLayer<Scalar: EngineScalar>: Layer {
     private let output = Buffer<Scalar>()
     private let inputGradient = Buffer<Scalar>()
 
-    init(rate: Double, key: UInt64) {
+    package init(rate: Double, key: UInt64) {
         self.rate = rate
         self.key = key
     }
 
-    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+    package func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
         self.input = input
         trainedLast = training
         guard training else { return input }
@@ -32,27 +34,37 @@ final class DropoutLayer<Scalar: EngineScalar>: Layer {
             precondition(mask.count == input.size, "dropout: a repeated mask needs a batch of the same size")
         } else {
             mask.resize(input.size)
-            Scalar.dropoutMask(mask.pointer, count: input.size, rate: rate, key: key, index: masksDrawn)
+            Scalar._dropoutMask(mask.pointer, count: input.size, rate: rate, key: key, index: masksDrawn)
             masksDrawn += 1
         }
         output.resize(input.size)
-        Scalar.multiply(input.pointer, mask.pointer, into: output.pointer, count: input.size)
+        Scalar._multiply(input.pointer, mask.pointer, into: output.pointer, count: input.size)
         return Batch(count: input.count, shape: input.shape, pointer: output.pointer)
     }
 
-    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+    package func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
         guard trainedLast else { return outputGradient }
         guard let input else { preconditionFailure("backward before forward") }
         inputGradient.resize(input.size)
         if computesInputGradient {
-            Scalar.multiply(outputGradient.pointer, mask.pointer, into: inputGradient.pointer, count: input.size)
+            Scalar._multiply(outputGradient.pointer, mask.pointer, into: inputGradient.pointer, count: input.size)
         }
         return Batch(count: input.count, shape: input.shape, pointer: inputGradient.pointer)
     }
 }
 
+/// Dropout's kernel.
+///
+/// A requirement of ``EngineScalar``, for the engine's own layers: see there why kernels are
+/// requirements, and why their names start with an underscore.
+public protocol _DropoutKernels {
+    /// Writes `count` mask values from `RandomStream(key: key, index: index)`, one uniform `u` per
+    /// value in order: `1 / (1 − rate)` where `u ≥ rate`, else 0.
+    static func _dropoutMask(_ mask: UnsafeMutablePointer<Self>, count: Int, rate: Double, key: UInt64, index: UInt64)
+}
+
 extension EngineScalar {
-    public static func dropoutMask(
+    public static func _dropoutMask(
         _ mask: UnsafeMutablePointer<Self>, count: Int, rate: Double, key: UInt64, index: UInt64
     ) {
         let kept = Self(1 / (1 - rate))

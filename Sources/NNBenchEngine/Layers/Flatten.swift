@@ -1,14 +1,14 @@
 /// Reshapes `[n, c, h, w]` to `[n, c·h·w]`; the values and their order do not change.
-final class FlattenLayer<Scalar: EngineScalar>: Layer {
-    var computesInputGradient = true
+package final class FlattenLayer<Scalar: EngineScalar>: Layer {
+    package var computesInputGradient = true
     private var inputShape: [Int] = []
 
-    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+    package func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
         inputShape = input.shape
         return Batch(count: input.count, shape: [input.width], pointer: input.pointer)
     }
 
-    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+    package func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
         Batch(count: outputGradient.count, shape: inputShape, pointer: outputGradient.pointer)
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// A layer keeps what its backward pass needs (its input, its output) from the last forward pass,
 /// and owns the buffers its output and input gradient live in, reused from batch to batch.
-protocol Layer<Scalar>: AnyObject {
+package protocol Layer<Scalar>: AnyObject {
     associatedtype Scalar: EngineScalar
 
     /// The trainable tensors, in `PROTOCOL.md`'s order (`L.weight`, then `L.bias`).
@@ -33,6 +33,6 @@ protocol Layer<Scalar>: AnyObject {
 }
 
 extension Layer {
-    var parameters: [Parameter<Scalar>] { [] }
-    var state: [Parameter<Scalar>] { [] }
+    package var parameters: [Parameter<Scalar>] { [] }
+    package var state: [Parameter<Scalar>] { [] }
 }

@@ -1,30 +1,30 @@
 /// Max or average pooling over `size × size` windows of every plane of an NCHW image, without
 /// padding, as PyTorch's MaxPool2d and AvgPool2d.
-final class PoolingLayer<Scalar: EngineScalar>: Layer {
+package final class PoolingLayer<Scalar: EngineScalar>: Layer {
     /// What a window is reduced to.
-    enum Kind {
+    package enum Kind {
         /// The largest value; its gradient goes to that value alone (the first of equal maxima).
         case max
         /// The mean; its gradient is shared equally by the window.
         case average
     }
 
-    let kind: Kind
-    let window: SlidingWindow
-    var computesInputGradient = true
+    package let kind: Kind
+    package let window: SlidingWindow
+    package var computesInputGradient = true
     private var input: Batch<Scalar>?
     private let output = Buffer<Scalar>()
     private let inputGradient = Buffer<Scalar>()
     /// For max pooling, the position within its plane of each output's maximum.
     private var argmax: [Int32] = []
 
-    init(_ kind: Kind, inputShape: [Int], outputShape: [Int], size: Int, stride: Int) {
+    package init(_ kind: Kind, inputShape: [Int], outputShape: [Int], size: Int, stride: Int) {
         self.kind = kind
         window = SlidingWindow(height: inputShape[1], width: inputShape[2], size: size, stride: stride)
         precondition(outputShape == [inputShape[0], window.outputHeight, window.outputWidth], "pooling: inconsistent shapes")
     }
 
-    func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+    package func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
         self.input = input
         let planes = input.count * input.shape[0]
         output.resize(planes * window.outputPlane)
@@ -32,15 +32,15 @@ final class PoolingLayer<Scalar: EngineScalar>: Layer {
         case .max:
             if argmax.count < output.count { argmax = Array(repeating: 0, count: output.count) }
             argmax.withUnsafeMutableBufferPointer {
-                Scalar.maxPool(input.pointer, planes: planes, window: window, output: output.pointer, argmax: $0.baseAddress!)
+                Scalar._maxPool(input.pointer, planes: planes, window: window, output: output.pointer, argmax: $0.baseAddress!)
             }
         case .average:
-            Scalar.averagePool(input.pointer, planes: planes, window: window, output: output.pointer)
+            Scalar._averagePool(input.pointer, planes: planes, window: window, output: output.pointer)
         }
         return Batch(count: input.count, shape: [input.shape[0], window.outputHeight, window.outputWidth], pointer: output.pointer)
     }
 
-    func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
+    package func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
         guard let input else { preconditionFailure("backward before forward") }
         inputGradient.resize(input.size)
         if computesInputGradient {
@@ -48,12 +48,12 @@ final class PoolingLayer<Scalar: EngineScalar>: Layer {
             switch kind {
             case .max:
                 argmax.withUnsafeBufferPointer {
-                    Scalar.maxPoolGradient(
+                    Scalar._maxPoolGradient(
                         outputGradient.pointer, argmax: $0.baseAddress!, planes: planes, window: window,
                         inputGradient: inputGradient.pointer)
                 }
             case .average:
-                Scalar.averagePoolGradient(
+                Scalar._averagePoolGradient(
                     outputGradient.pointer, planes: planes, window: window, inputGradient: inputGradient.pointer)
             }
         }
@@ -61,8 +61,34 @@ final class PoolingLayer<Scalar: EngineScalar>: Layer {
     }
 }
 
+/// The pooling layers' kernels.
+///
+/// A requirement of ``EngineScalar``, for the engine's own layers: see there why kernels are
+/// requirements, and why their names start with an underscore.
+public protocol _PoolingKernels {
+    /// Writes the maximum of each window of `planes` planes, and its position within its plane to
+    /// `argmax`; the first of equal maxima wins, and NaN wins, as in PyTorch's CPU kernel.
+    static func _maxPool(
+        _ input: UnsafePointer<Self>, planes: Int, window: SlidingWindow, output: UnsafeMutablePointer<Self>,
+        argmax: UnsafeMutablePointer<Int32>)
+
+    /// Overwrites `inputGradient` with each output's gradient added at its window's `argmax`.
+    static func _maxPoolGradient(
+        _ outputGradient: UnsafePointer<Self>, argmax: UnsafePointer<Int32>, planes: Int, window: SlidingWindow,
+        inputGradient: UnsafeMutablePointer<Self>)
+
+    /// Writes the mean of each window of `planes` planes: its sum divided by `size²`.
+    static func _averagePool(
+        _ input: UnsafePointer<Self>, planes: Int, window: SlidingWindow, output: UnsafeMutablePointer<Self>)
+
+    /// Overwrites `inputGradient` with each output's gradient divided by `size²` added over its window.
+    static func _averagePoolGradient(
+        _ outputGradient: UnsafePointer<Self>, planes: Int, window: SlidingWindow,
+        inputGradient: UnsafeMutablePointer<Self>)
+}
+
 extension EngineScalar {
-    public static func maxPool(
+    public static func _maxPool(
         _ input: UnsafePointer<Self>, planes: Int, window: SlidingWindow, output: UnsafeMutablePointer<Self>,
         argmax: UnsafeMutablePointer<Int32>
     ) {
@@ -88,7 +114,7 @@ extension EngineScalar {
         }
     }
 
-    public static func maxPoolGradient(
+    public static func _maxPoolGradient(
         _ outputGradient: UnsafePointer<Self>, argmax: UnsafePointer<Int32>, planes: Int, window: SlidingWindow,
         inputGradient: UnsafeMutablePointer<Self>
     ) {
@@ -101,7 +127,7 @@ extension EngineScalar {
         }
     }
 
-    public static func averagePool(
+    public static func _averagePool(
         _ input: UnsafePointer<Self>, planes: Int, window: SlidingWindow, output: UnsafeMutablePointer<Self>
     ) {
         let area = Self(window.size * window.size)
@@ -122,7 +148,7 @@ extension EngineScalar {
         }
     }
 
-    public static func averagePoolGradient(
+    public static func _averagePoolGradient(
         _ outputGradient: UnsafePointer<Self>, planes: Int, window: SlidingWindow,
         inputGradient: UnsafeMutablePointer<Self>
     ) {

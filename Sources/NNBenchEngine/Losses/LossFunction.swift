@@ -1,5 +1,28 @@
+import NNBenchDatasets
+
+/// The losses' kernel.
+///
+/// A requirement of ``EngineScalar``, for the engine's own layers: see there why kernels are
+/// requirements, and why their names start with an underscore.
+public protocol _LossKernels {
+    /// The mean loss of a batch and, when `gradient` is given, its gradient with respect to the
+    /// predictions, exactly as `PROTOCOL.md` defines each loss.
+    ///
+    /// - Parameters:
+    ///   - loss: Which loss.
+    ///   - predictions: `samples × width` raw outputs of the model.
+    ///   - targets: `samples × width` targets for `mse` and `bce_logits`; `samples` class indices for
+    ///     `softmax_ce` (then `width` is the number of classes).
+    ///   - samples: The number of samples.
+    ///   - width: The number of outputs per sample.
+    ///   - gradient: Where to write d loss / d prediction, or `nil`.
+    static func _loss(
+        _ loss: Loss, predictions: UnsafePointer<Self>, targets: UnsafePointer<Self>, samples: Int, width: Int,
+        gradient: UnsafeMutablePointer<Self>?) -> Self
+}
+
 extension EngineScalar {
-    public static func loss(
+    public static func _loss(
         _ loss: Loss, predictions z: UnsafePointer<Self>, targets y: UnsafePointer<Self>, samples: Int, width: Int,
         gradient: UnsafeMutablePointer<Self>?
     ) -> Self {

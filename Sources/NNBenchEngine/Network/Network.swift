@@ -1,3 +1,5 @@
+import NNBenchDatasets
+
 /// A network built from an architecture: nnbench's reference implementation, layer by layer,
 /// with parameters named and shaped as `PROTOCOL.md` says.
 ///
@@ -8,13 +10,14 @@ public final class Network<Scalar: EngineScalar> {
     public let architecture: ResolvedArchitecture
     /// The loss the network is trained with.
     public let loss: Loss
-    let layers: [any Layer<Scalar>]
+    package let layers: [any Layer<Scalar>]
     private let input = Buffer<Scalar>()
     private let targets = Buffer<Scalar>()
     private let lossGradient = Buffer<Scalar>()
     private var lastOutput: Batch<Scalar>?
-    /// The injected bug's network-level part, or `nil` for the correct engine.
-    let faultInjection: FaultInjection<Scalar>?
+    /// What changes the network's computation from outside the engine, or `nil`: nnbench's
+    /// own networks have none.
+    private let modifier: (any NetworkModifier<Scalar>)?
 
     /// Builds a network and initialises its parameters.
     ///
@@ -26,18 +29,29 @@ public final class Network<Scalar: EngineScalar> {
     ///   - loss: The loss.
     ///   - seed: The seed of the initial weights and of dropout's masks.
     ///   - threads: The most threads a matrix product may use; results do not depend on it.
-    ///   - fault: A bug to inject (``Fault``), or `nil` for the correct engine.
-    public init(_ architecture: ResolvedArchitecture, loss: Loss, seed: UInt64, threads: Int = 1, fault: Fault? = nil) {
+    public convenience init(_ architecture: ResolvedArchitecture, loss: Loss, seed: UInt64, threads: Int = 1) {
+        self.init(architecture, loss: loss, seed: seed, threads: threads, modifier: nil)
+    }
+
+    /// Builds a network whose layers, initial weights, loss or training targets `modifier`
+    /// changes (``NetworkModifier``); with `nil`, the engine's own network.
+    package init(
+        _ architecture: ResolvedArchitecture, loss: Loss, seed: UInt64, threads: Int = 1,
+        modifier: (any NetworkModifier<Scalar>)?
+    ) {
         self.architecture = architecture
         self.loss = loss
-        faultInjection = fault.map { FaultInjection($0) }
-        layers = architecture.layers.map { FaultyLayer.wrap(Self.makeLayer($0, seed: seed, threads: threads), fault: fault) }
+        self.modifier = modifier
+        layers = architecture.layers.map { resolved in
+            let layer = Self.makeLayer(resolved, seed: seed, threads: threads)
+            return modifier?.layer(replacing: layer) ?? layer
+        }
         for (layer, resolved) in zip(layers, architecture.layers) {
             for (tensor, spec) in zip(layer.parameters + layer.state, resolved.parameters + resolved.state) {
                 Self.initialise(tensor.value, spec: spec, seed: seed)
             }
         }
-        faultInjection?.corruptInitialWeights(trainable)
+        modifier?.initialised(trainable)
         layers.first?.computesInputGradient = false
     }
 
@@ -89,13 +103,10 @@ public final class Network<Scalar: EngineScalar> {
         }
     }
 
-    /// The injected bug, or `nil` for the correct engine.
-    public var fault: Fault? { faultInjection?.fault }
-
     // MARK: Parameters
 
     /// The trainable tensors in protocol order (`0.weight`, `0.bias`, `2.weight`, ...).
-    var trainable: [Parameter<Scalar>] { layers.flatMap { $0.parameters } }
+    package var trainable: [Parameter<Scalar>] { layers.flatMap { $0.parameters } }
 
     /// The parameters' current values, in protocol order.
     public var parameters: [(name: String, value: Tensor<Scalar>)] {
@@ -159,14 +170,14 @@ public final class Network<Scalar: EngineScalar> {
     }
 
     /// The loss of an output batch and, when asked, its gradient: the engine's kernel, or the
-    /// injected fault's loss when there is one that changes it.
+    /// modifier's loss when it replaces it.
     func lossValue(_ output: Batch<Scalar>, targets: UnsafePointer<Scalar>, gradient: UnsafeMutablePointer<Scalar>?) -> Scalar {
-        if let faultInjection, faultInjection.changesLoss {
-            return faultInjection.loss(
-                loss, predictions: output.pointer, targets: targets, samples: output.count, width: output.width,
-                gradient: gradient)
+        if let value = modifier?.loss(
+            loss, predictions: output.pointer, targets: targets, samples: output.count, width: output.width, gradient: gradient)
+        {
+            return value
         }
-        return Scalar.loss(
+        return Scalar._loss(
             loss, predictions: output.pointer, targets: targets, samples: output.count, width: output.width,
             gradient: gradient)
     }
@@ -196,13 +207,13 @@ public final class Network<Scalar: EngineScalar> {
     /// Forward, loss and backward on a batch already in memory: the training loop's hot path.
     ///
     /// - Returns: The loss; the gradients are in the parameters' gradient buffers.
-    func step(_ batch: Batch<Scalar>, targets: UnsafePointer<Scalar>, training: Bool) -> Scalar {
+    package func step(_ batch: Batch<Scalar>, targets: UnsafePointer<Scalar>, training: Bool) -> Scalar {
         let output = forward(batch, training: training)
         lossGradient.resize(output.size)
         var targets = targets
-        if let faultInjection, training {
+        if let modifier, training {
             let width = loss == .softmaxCrossEntropy ? 1 : output.width
-            targets = faultInjection.trainingTargets(targets, samples: output.count, width: width)
+            targets = modifier.trainingTargets(targets, samples: output.count, width: width)
         }
         let value = lossValue(output, targets: targets, gradient: lossGradient.pointer)
         var gradient = Batch(count: output.count, shape: output.shape, pointer: lossGradient.pointer)

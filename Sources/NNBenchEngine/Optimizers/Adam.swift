@@ -40,7 +40,7 @@ final class Adam<Scalar: EngineScalar>: UpdateRule {
         let secondMomentCorrection = (1 - .pow(beta2, t)).squareRoot()
         let shrink = decoupled ? 1 - learningRate * weightDecay : 1
         for (index, parameter) in parameters.enumerated() {
-            Scalar.adamStep(
+            Scalar._adamStep(
                 kernel: .automatic,
                 parameter: parameter.value.pointer, gradient: parameter.gradient.pointer,
                 firstMoment: firstMoments[index].pointer, secondMoment: secondMoments[index].pointer,
@@ -55,12 +55,29 @@ final class Adam<Scalar: EngineScalar>: UpdateRule {
     }
 }
 
+/// The Adam and AdamW update's kernel.
+///
+/// A requirement of ``EngineScalar``, for the engine's own layers: see there why kernels are
+/// requirements, and why their names start with an underscore.
+public protocol _AdamKernels {
+    /// One `torch.optim.Adam`/`AdamW` step on `count` values: `g = gradient + weightDecay·p`,
+    /// `m = β1·m + (1−β1)·g`, `v = β2·v + (1−β2)·g²`,
+    /// `p = shrink·p − stepSize · m / (√v / secondMomentCorrection + eps)`, where the caller folds
+    /// the bias corrections into `stepSize = lr/(1−β1^t)` and `secondMomentCorrection = √(1−β2^t)`,
+    /// and passes `shrink = 1 − lr·wd` for AdamW's decoupled decay (then `weightDecay` 0), 1 for Adam.
+    /// `kernel` picks the C implementation (`.portable` lets tests run the fallback on any CPU).
+    static func _adamStep(
+        kernel: GEMMKernel, parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, firstMoment: UnsafeMutablePointer<Self>,
+        secondMoment: UnsafeMutablePointer<Self>, count: Int, stepSize: Double, secondMomentCorrection: Double,
+        beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, shrink: Double)
+}
+
 // The kernel is one C function per precision (`nnb_sadam_step_using`, `nnb_dadam_step_using`)
 // rather than a generic default: the C code runs AVX2-wide when the CPU allows, which the engine's
 // baseline-x86-64 Swift code cannot. Both compute each value with the same rounded operations as a
 // scalar loop, so the bits do not depend on the kernel.
 extension Float {
-    public static func adamStep(
+    public static func _adamStep(
         kernel: GEMMKernel, parameter p: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
         firstMoment m: UnsafeMutablePointer<Float>, secondMoment v: UnsafeMutablePointer<Float>, count: Int,
         stepSize: Double, secondMomentCorrection: Double, beta1: Double, beta2: Double, epsilon: Double,
@@ -73,7 +90,7 @@ extension Float {
 }
 
 extension Double {
-    public static func adamStep(
+    public static func _adamStep(
         kernel: GEMMKernel, parameter p: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>,
         firstMoment m: UnsafeMutablePointer<Double>, secondMoment v: UnsafeMutablePointer<Double>, count: Int,
         stepSize: Double, secondMomentCorrection: Double, beta1: Double, beta2: Double, epsilon: Double,

@@ -14,16 +14,16 @@ enum GradientClipping {
             // gradient on its own before combining the norms.
             var sumOfSquares = 0.0
             for parameter in parameters {
-                sumOfSquares += Double(Scalar.sumOfSquares(parameter.gradient.pointer, count: parameter.count))
+                sumOfSquares += Double(Scalar._sumOfSquares(parameter.gradient.pointer, count: parameter.count))
             }
             let coefficient = maxNorm / (sumOfSquares.squareRoot() + 1e-6)
             guard coefficient < 1 else { return }
             for parameter in parameters {
-                Scalar.scale(parameter.gradient.pointer, count: parameter.count, by: Scalar(coefficient))
+                Scalar._scale(parameter.gradient.pointer, count: parameter.count, by: Scalar(coefficient))
             }
         case .value(let clipValue):
             for parameter in parameters {
-                Scalar.clamp(parameter.gradient.pointer, count: parameter.count, limit: Scalar(clipValue))
+                Scalar._clamp(parameter.gradient.pointer, count: parameter.count, limit: Scalar(clipValue))
             }
         }
     }

@@ -33,7 +33,7 @@ final class RMSprop<Scalar: EngineScalar>: UpdateRule {
 
     func update(step _: Int, learningRate: Double) {
         for (index, parameter) in parameters.enumerated() {
-            Scalar.rmspropStep(
+            Scalar._rmspropStep(
                 parameter: parameter.value.pointer, gradient: parameter.gradient.pointer,
                 squareAverage: squareAverages[index].pointer, gradientAverage: gradientAverages?[index].pointer,
                 momentumBuffer: momentumBuffers?[index].pointer, count: parameter.count, learningRate: learningRate,
@@ -48,8 +48,23 @@ final class RMSprop<Scalar: EngineScalar>: UpdateRule {
     }
 }
 
+/// The RMSprop update's kernel.
+///
+/// A requirement of ``EngineScalar``, for the engine's own layers: see there why kernels are
+/// requirements, and why their names start with an underscore.
+public protocol _RMSpropKernels {
+    /// One `torch.optim.RMSprop` step on `count` values: `g = gradient + weightDecay·p`,
+    /// `sq = α·sq + (1−α)·g²`; centered when `gradientAverage` is given: `ga = α·ga + (1−α)·g` and
+    /// `avg = √(sq − ga²) + eps`, else `avg = √sq + eps`; with a momentum buffer
+    /// `buf = momentum·buf + g/avg` and `p −= lr·buf`, else `p −= lr·g/avg`.
+    static func _rmspropStep(
+        parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, squareAverage: UnsafeMutablePointer<Self>,
+        gradientAverage: UnsafeMutablePointer<Self>?, momentumBuffer: UnsafeMutablePointer<Self>?, count: Int,
+        learningRate: Double, alpha: Double, epsilon: Double, momentum: Double, weightDecay: Double)
+}
+
 extension EngineScalar {
-    public static func rmspropStep(
+    public static func _rmspropStep(
         parameter p: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, squareAverage sq: UnsafeMutablePointer<Self>,
         gradientAverage ga: UnsafeMutablePointer<Self>?, momentumBuffer buf: UnsafeMutablePointer<Self>?, count: Int,
         learningRate: Double, alpha: Double, epsilon: Double, momentum: Double, weightDecay: Double

@@ -22,7 +22,7 @@ final class SGD<Scalar: EngineScalar>: UpdateRule {
 
     func update(step: Int, learningRate: Double) {
         for (index, parameter) in parameters.enumerated() {
-            Scalar.sgdStep(
+            Scalar._sgdStep(
                 parameter: parameter.value.pointer, gradient: parameter.gradient.pointer,
                 momentumBuffer: momentumBuffers?[index].pointer, count: parameter.count, learningRate: learningRate,
                 momentum: momentum, nesterov: nesterov, weightDecay: weightDecay, firstStep: step == 1)
@@ -35,8 +35,21 @@ final class SGD<Scalar: EngineScalar>: UpdateRule {
     }
 }
 
+/// The SGD update's kernel.
+///
+/// A requirement of ``EngineScalar``, for the engine's own layers: see there why kernels are
+/// requirements, and why their names start with an underscore.
+public protocol _SGDKernels {
+    /// One `torch.optim.SGD` step (dampening 0) on `count` values: `g = gradient + weightDecay·p`;
+    /// with a momentum buffer `b = (firstStep ? g : momentum·b + g)` and
+    /// `g = nesterov ? g + momentum·b : b`; then `p −= learningRate·g`. The gradient is not changed.
+    static func _sgdStep(
+        parameter: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, momentumBuffer: UnsafeMutablePointer<Self>?,
+        count: Int, learningRate: Double, momentum: Double, nesterov: Bool, weightDecay: Double, firstStep: Bool)
+}
+
 extension EngineScalar {
-    public static func sgdStep(
+    public static func _sgdStep(
         parameter p: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, momentumBuffer: UnsafeMutablePointer<Self>?,
         count: Int, learningRate: Double, momentum: Double, nesterov: Bool, weightDecay: Double, firstStep: Bool
     ) {

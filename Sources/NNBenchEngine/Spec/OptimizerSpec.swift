@@ -1,3 +1,5 @@
+import NNBenchDatasets
+
 /// An optimizer with PyTorch's definitions, option names and defaults.
 ///
 /// Spec text: `sgd(lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 1e-4)`,

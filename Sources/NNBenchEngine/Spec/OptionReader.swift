@@ -1,3 +1,5 @@
+import NNBenchDatasets
+
 /// Reads and validates the options of one call, positional or named, so that every layer,
 /// optimizer and schedule part checks its options the same way and reports them the same way.
 struct OptionReader {

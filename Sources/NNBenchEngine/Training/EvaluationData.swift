@@ -1,14 +1,16 @@
+import NNBenchDatasets
+
 /// A split converted to the network's scalar once, with what evaluation needs.
-final class EvaluationData<Scalar: EngineScalar> {
-    let count: Int
-    let inputWidth: Int
-    let targetWidth: Int
-    let inputs: Buffer<Scalar>
-    let targets: Buffer<Scalar>
+package final class EvaluationData<Scalar: EngineScalar> {
+    package let count: Int
+    package let inputWidth: Int
+    package let targetWidth: Int
+    package let inputs: Buffer<Scalar>
+    package let targets: Buffer<Scalar>
     /// The mean over outputs of each output's variance, the denominator of R².
     let targetVariance: Double
 
-    init(_ split: Split) {
+    package init(_ split: Split) {
         count = split.count
         inputWidth = split.inputWidth
         targetWidth = split.targetWidth
@@ -28,12 +30,12 @@ final class EvaluationData<Scalar: EngineScalar> {
             let batch = Batch(count: size, shape: network.architecture.inputShape, pointer: inputs.pointer + start * inputWidth)
             let output = network.forward(batch, training: false)
             let targetPointer = targets.pointer + start * targetWidth
-            let loss = Scalar.loss(
+            let loss = Scalar._loss(
                 network.loss, predictions: output.pointer, targets: targetPointer, samples: size, width: output.width,
                 gradient: nil)
             lossSum += Double(loss) * Double(size)
             if case .regression = kind {} else {
-                correct += Scalar.correctPredictions(output.pointer, targets: targetPointer, samples: size, width: output.width)
+                correct += Scalar._correctPredictions(output.pointer, targets: targetPointer, samples: size, width: output.width)
             }
             start += size
         }

@@ -1,3 +1,5 @@
+import NNBenchDatasets
+
 /// A model's loss and metrics on one split.
 public struct SplitMetrics: Sendable, Hashable, Codable {
     /// The mean loss over the split.

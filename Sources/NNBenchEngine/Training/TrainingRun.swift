@@ -1,3 +1,5 @@
+import NNBenchDatasets
+
 /// Trains a network on a task's training split, evaluating every split after every epoch.
 ///
 /// Each epoch visits the training samples in a new order: a Fisher–Yates shuffle drawn from the

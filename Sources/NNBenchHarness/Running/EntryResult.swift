@@ -1,3 +1,5 @@
+import NNBenchEngine
+
 /// The runs of one suite entry, one per seed, in the entry's seed order.
 public struct EntryResult: Sendable {
     /// The entry, in canonical form.

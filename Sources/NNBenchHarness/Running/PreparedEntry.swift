@@ -1,3 +1,6 @@
+import NNBenchDatasets
+import NNBenchEngine
+
 /// A suite entry checked and made ready to train: its task generated (with the entry's target),
 /// its specs parsed, and its architecture checked against the task.
 public struct PreparedEntry: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import NNBenchEngine
 import NNBenchIO
 
 /// Writes each entry's runs as JSON lines, for plotting: `DIR/ENTRY.jsonl`, one line per seed

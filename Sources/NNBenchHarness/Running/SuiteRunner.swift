@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import NNBenchDatasets
+import NNBenchEngine
 
 /// Trains every (entry, seed) run of a suite on a pool of threads.
 ///

@@ -1,3 +1,6 @@
+import NNBenchDatasets
+import NNBenchEngine
+
 extension Suite {
     /// The number of seeds of each default entry: 0 to 4.
     public static let defaultSeedCount = 5

@@ -1,4 +1,5 @@
 import Foundation
+import NNBenchDatasets
 
 /// The fields of one JSON object read strictly: every field has the expected type, and a field
 /// that is not known is an error (a misspelt optional field would otherwise be silently ignored).

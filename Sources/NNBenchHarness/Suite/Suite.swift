@@ -1,4 +1,5 @@
 import Foundation
+import NNBenchDatasets
 import NNBenchIO
 
 /// A list of benchmarks, stored as JSON in `Datasets/suites/`.

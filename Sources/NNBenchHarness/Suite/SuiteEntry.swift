@@ -1,3 +1,5 @@
+import NNBenchDatasets
+
 /// One benchmark of a suite: a task instance, an architecture, how it is trained, on which seeds,
 /// and the target it is expected to meet (or, for a deliberately too small model, to miss).
 public struct SuiteEntry: Sendable, Hashable, Codable {

@@ -1,40 +1,50 @@
+import NNBenchDatasets
+import NNBenchEngine
 import RealModule
 
-/// The network-level part of a ``Fault``: corrupted initial weights, a wrong loss, labels
-/// shuffled apart from their inputs. A ``Network`` holds one only when it was built with a fault.
-final class FaultInjection<Scalar: EngineScalar> {
-    let fault: Fault
+/// A ``Fault`` made inside a network: its layers wrapped (``FaultyLayer``), its initial weights
+/// corrupted, its loss replaced, its training labels shuffled apart from their inputs, as the
+/// fault says. The engine's ``Network`` consults it through the `NetworkModifier` hook and
+/// carries no code of its own for any bug.
+package final class FaultInjection<Scalar: EngineScalar>: NetworkModifier {
+    package let fault: Fault
     /// Training steps taken so far, to shuffle labels differently at every step.
     private var trainingSteps = 0
     private let shuffledTargets = Buffer<Scalar>()
 
-    init(_ fault: Fault) {
+    package init(_ fault: Fault) {
         self.fault = fault
     }
 
+    package func layer(replacing layer: any Layer<Scalar>) -> (any Layer<Scalar>)? {
+        FaultyLayer.wrap(layer, fault: fault)
+    }
+
     /// Whether the fault changes the loss or its gradient.
-    var changesLoss: Bool {
+    private var changesLoss: Bool {
         [.lossSumNotMean, .softmaxWithoutMax, .bceUnstable, .mseGradientMissingFactor2].contains(fault)
     }
 
     /// Overwrites the initial dense and conv weights (rank ≥ 2) as the fault says.
-    func corruptInitialWeights(_ parameters: [Parameter<Scalar>]) {
+    package func initialised(_ parameters: [Parameter<Scalar>]) {
         for parameter in parameters where parameter.shape.count >= 2 {
             let values = parameter.value
             switch fault {
             case .initZeros: values.pointer.update(repeating: 0, count: values.count)
             case .initConstant: values.pointer.update(repeating: Scalar(0.1), count: values.count)
-            case .initScaleTimes10: Scalar.scale(values.pointer, count: values.count, by: 10)
+            case .initScaleTimes10: Scalar._scale(values.pointer, count: values.count, by: 10)
             default: return
             }
         }
     }
 
-    /// The loss of a batch, and its gradient when asked, with the fault's mistake.
-    func loss(
+    /// The loss of a batch, and its gradient when asked, with the fault's mistake; `nil` when the
+    /// fault leaves the loss alone.
+    package func loss(
         _ loss: Loss, predictions z: UnsafePointer<Scalar>, targets y: UnsafePointer<Scalar>, samples: Int, width: Int,
         gradient: UnsafeMutablePointer<Scalar>?
-    ) -> Scalar {
+    ) -> Scalar? {
+        guard changesLoss else { return nil }
         switch (fault, loss) {
         case (.softmaxWithoutMax, .softmaxCrossEntropy):
             return Self.naiveSoftmaxCrossEntropy(z, labels: y, samples: samples, classes: width, gradient: gradient)
@@ -43,14 +53,14 @@ final class FaultInjection<Scalar: EngineScalar> {
         default:
             break
         }
-        let value = Scalar.loss(loss, predictions: z, targets: y, samples: samples, width: width, gradient: gradient)
+        let value = Scalar._loss(loss, predictions: z, targets: y, samples: samples, width: width, gradient: gradient)
         switch fault {
         case .lossSumNotMean:
             let terms = Scalar(loss == .softmaxCrossEntropy ? samples : samples * width)
-            if let gradient { Scalar.scale(gradient, count: samples * width, by: terms) }
+            if let gradient { Scalar._scale(gradient, count: samples * width, by: terms) }
             return value * terms
         case .mseGradientMissingFactor2 where loss == .mse:
-            if let gradient { Scalar.scale(gradient, count: samples * width, by: 1 / 2) }
+            if let gradient { Scalar._scale(gradient, count: samples * width, by: 1 / 2) }
             return value
         default:
             return value
@@ -59,7 +69,7 @@ final class FaultInjection<Scalar: EngineScalar> {
 
     /// The targets of a training step: unchanged, or, for ``Fault/labelsShuffledSeparately``,
     /// rotated within the batch by an amount that changes from step to step.
-    func trainingTargets(_ targets: UnsafePointer<Scalar>, samples: Int, width: Int) -> UnsafePointer<Scalar> {
+    package func trainingTargets(_ targets: UnsafePointer<Scalar>, samples: Int, width: Int) -> UnsafePointer<Scalar> {
         guard fault == .labelsShuffledSeparately, samples > 1 else { return targets }
         trainingSteps += 1
         let shift = 1 + trainingSteps % (samples - 1)

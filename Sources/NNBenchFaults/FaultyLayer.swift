@@ -1,3 +1,5 @@
+import NNBenchEngine
+
 /// A layer with an injected bug: it runs the correct layer and then redoes, wrongly, the part of
 /// the forward or backward pass that the fault is about.
 ///
@@ -15,10 +17,9 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
         self.fault = fault
     }
 
-    /// The layer, wrapped when `fault` concerns its kind, else unchanged.
-    static func wrap(_ layer: any Layer<Scalar>, fault: Fault?) -> any Layer<Scalar> {
-        guard let fault, concerns(layer, fault) else { return layer }
-        return FaultyLayer(layer, fault: fault)
+    /// The layer wrapped, when `fault` concerns its kind; else `nil`.
+    static func wrap(_ layer: any Layer<Scalar>, fault: Fault) -> FaultyLayer? {
+        concerns(layer, fault) ? FaultyLayer(layer, fault: fault) : nil
     }
 
     private static func concerns(_ layer: any Layer<Scalar>, _ fault: Fault) -> Bool {
@@ -57,7 +58,7 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             return inner.forward(input, training: training || values > 1)
         case .dropoutNotInverted:
             let output = inner.forward(input, training: training)
-            if training { Scalar.scale(output.pointer, count: output.size, by: keepProbability) }
+            if training { Scalar._scale(output.pointer, count: output.size, by: keepProbability) }
             return output
         case .denseLeaksAcrossBatch:
             let output = inner.forward(input, training: training)
@@ -121,11 +122,11 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             let pool = inner as! PoolingLayer<Scalar>
             if computesInputGradient {
                 let planes = input.count * input.shape[0], area = pool.window.size * pool.window.size
-                Scalar.averagePoolGradient(dy, planes: planes, window: pool.window, inputGradient: dx)
-                Scalar.scale(dx, count: input.size, by: Scalar(area))
+                Scalar._averagePoolGradient(dy, planes: planes, window: pool.window, inputGradient: dx)
+                Scalar._scale(dx, count: input.size, by: Scalar(area))
             }
         case .dropoutNotInverted:
-            if trainedLast && computesInputGradient { Scalar.scale(dx, count: input.size, by: keepProbability) }
+            if trainedLast && computesInputGradient { Scalar._scale(dx, count: input.size, by: keepProbability) }
         default:
             break
         }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import NNBenchEngine
 
 /// A program started through `/bin/sh -c` in its own process group, talked to one line at a
 /// time over pipes.

@@ -1,6 +1,7 @@
-@testable import NNBenchChecks
+@testable import NNBenchProtocol
 import NNBenchDatasets
 import Testing
+import NNBenchEngine
 
 /// The protocol's JSON reader accepts what RFC 8259 and Python's `json` write, refuses the rest
 /// with a located error, and never crashes; the writer's output reads back to the same value.

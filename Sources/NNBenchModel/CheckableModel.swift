@@ -1,3 +1,4 @@
+import NNBenchDatasets
 import NNBenchEngine
 
 /// A neural-network implementation under test, seen through the ops of `PROTOCOL.md`.

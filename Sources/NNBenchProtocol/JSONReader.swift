@@ -1,3 +1,5 @@
+import NNBenchDatasets
+
 /// Reads one JSON text (RFC 8259, plus the bare tokens `NaN`, `Infinity` and `-Infinity` that
 /// Python's `json` writes) within limits, so that no answer from a program, however malformed,
 /// can crash or exhaust nnbench: every failure is a ``JSONReadError`` naming what and where.

@@ -1,3 +1,5 @@
+import NNBenchEngine
+
 /// Writes requests compactly: no spaces, keys sorted (so a request reads the same in every log),
 /// numbers in their shortest round-trip form. nnbench never sends a non-finite number, so one
 /// is refused rather than written.

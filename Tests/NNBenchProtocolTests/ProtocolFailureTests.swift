@@ -2,8 +2,10 @@
 import Glibc
 #endif
 import Foundation
-@testable import NNBenchChecks
+@testable import NNBenchProtocol
 import Testing
+import NNBenchEngine
+import NNBenchModel
 
 /// Programs that misbehave are reported as exactly what they did, with the request and the last
 /// lines of their standard error, and they end, children included, with nothing left behind.

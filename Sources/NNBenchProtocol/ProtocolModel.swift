@@ -1,3 +1,7 @@
+import NNBenchDatasets
+import NNBenchEngine
+import NNBenchModel
+
 /// A program in any language, speaking the model protocol of `PROTOCOL.md` over its standard
 /// input and output, as a ``CheckableModel``.
 ///

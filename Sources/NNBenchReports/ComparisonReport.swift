@@ -1,19 +1,26 @@
 import Foundation
-import NNBench
+import NNBenchBaselines
 
-/// The outcome of comparing a run with baselines, as a person reads it (a summary table, then the
-/// details of each problem), as JSON, and as JUnit XML for CI systems.
-struct ComparisonReport {
-    let comparisons: [EntryComparison]
+/// The outcome of comparing a run with its baselines, as a person reads it (a summary table,
+/// then the details of each problem), as JSON, and as JUnit XML for CI systems.
+public struct ComparisonReport: Sendable {
+    /// Every entry's comparison, in suite order.
+    public let comparisons: [EntryComparison]
 
-    /// Exit status 2 when an entry could not be compared, 1 when one failed, else 0.
-    var exitCode: Int32 {
+    /// Creates the report.
+    public init(comparisons: [EntryComparison]) {
+        self.comparisons = comparisons
+    }
+
+    /// The exit status the comparisons call for: 2 when an entry could not be compared, 1 when
+    /// one failed, else 0.
+    public var exitCode: Int32 {
         if comparisons.contains(where: { $0.verdict == .error }) { return 2 }
         return comparisons.contains(where: { $0.verdict.isFailure }) ? 1 : 0
     }
 
     /// The summary table, the details of every entry that is not a pass, and a closing line.
-    func text() -> String {
+    public func text() -> String {
         var table = TextTable(header: ["entry", "metric", "result", "baseline", "verdict", "target"])
         for comparison in comparisons {
             if comparison.metrics.isEmpty {
@@ -41,29 +48,16 @@ struct ComparisonReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One JSON object: every entry's verdict, mode, target status, metrics and details.
-    func json() -> String {
-        let entries: [[String: Any]] = comparisons.map { comparison in
-            [
-                "entry": comparison.entry, "verdict": comparison.verdict.rawValue, "mode": comparison.mode.rawValue,
-                "target": comparison.targetStatus, "details": comparison.details,
-                "metrics": comparison.metrics.map { metric -> [String: Any] in
-                    var object: [String: Any] = [
-                        "name": metric.name, "lower_is_better": metric.lowerIsBetter, "verdict": metric.verdict.rawValue,
-                        "mean": metric.current.mean, "std": metric.current.standardDeviation ?? 0, "seeds": metric.current.count,
-                    ]
-                    if let baseline = metric.baseline {
-                        object["baseline_mean"] = baseline.mean
-                        object["baseline_std"] = baseline.standardDeviation ?? 0
-                        object["tolerance"] = metric.tolerance ?? 0
-                    }
-                    return object
-                },
-            ]
-        }
-        let object: [String: Any] = ["status": exitCode, "entries": entries]
-        // Every value is a string, number, boolean, array or object: serialisation cannot fail.
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    /// One JSON object, keys sorted: the exit status, and every entry's verdict, mode, target
+    /// status, metrics and details. A non-finite number (a run that diverged) is written as the
+    /// string `"nan"`, `"inf"` or `"-inf"`.
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        // Every field is a string, number, boolean or array of them, and non-finite numbers have
+        // a string form: encoding cannot fail.
+        let data = try! encoder.encode(Document(self))
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -71,7 +65,7 @@ struct ComparisonReport {
     /// error for an entry that could not be compared.
     ///
     /// - Parameter suite: The suite's name.
-    func junit(suite: String) -> String {
+    public func junit(suite: String) -> String {
         let failures = comparisons.filter(\.verdict.isFailure).count
         let errors = comparisons.filter { $0.verdict == .error }.count
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -91,6 +85,7 @@ struct ComparisonReport {
         return xml + "  </testsuite>\n</testsuites>\n"
     }
 
+    /// Text as XML character data or an attribute value.
     private func escape(_ text: String) -> String {
         var escaped = ""
         for character in text {
@@ -104,5 +99,67 @@ struct ComparisonReport {
             }
         }
         return escaped
+    }
+}
+
+extension ComparisonReport {
+    /// The JSON document of ``json()``.
+    private struct Document: Encodable {
+        let status: Int32
+        let entries: [Entry]
+
+        init(_ report: ComparisonReport) {
+            status = report.exitCode
+            entries = report.comparisons.map(Entry.init)
+        }
+    }
+
+    private struct Entry: Encodable {
+        let entry: String
+        let verdict: Verdict
+        let mode: ComparisonMode
+        let target: String
+        let details: [String]
+        let metrics: [Metric]
+
+        init(_ comparison: EntryComparison) {
+            entry = comparison.entry
+            verdict = comparison.verdict
+            mode = comparison.mode
+            target = comparison.targetStatus
+            details = comparison.details
+            metrics = comparison.metrics.map(Metric.init)
+        }
+    }
+
+    private struct Metric: Encodable {
+        let name: String
+        let lowerIsBetter: Bool
+        let verdict: Verdict
+        let mean: Double
+        let std: Double
+        let seeds: Int
+        let baselineMean: Double?
+        let baselineStd: Double?
+        let tolerance: Double?
+
+        init(_ metric: MetricComparison) {
+            name = metric.name
+            lowerIsBetter = metric.lowerIsBetter
+            verdict = metric.verdict
+            mean = metric.current.mean
+            std = metric.current.standardDeviation ?? 0
+            seeds = metric.current.count
+            baselineMean = metric.baseline?.mean
+            baselineStd = metric.baseline.map { $0.standardDeviation ?? 0 }
+            tolerance = metric.baseline.map { _ in metric.tolerance ?? 0 }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, verdict, mean, std, seeds, tolerance
+            case lowerIsBetter = "lower_is_better"
+            case baselineMean = "baseline_mean"
+            case baselineStd = "baseline_std"
+        }
     }
 }

@@ -1,9 +1,11 @@
 /// A classic implementation bug that the engine can be told to make, to prove that nnbench's
 /// checks catch it and to show students what each bug looks like (`nnbench check --inject BUG`).
 ///
-/// A network built with a fault (``Network/init(_:loss:seed:threads:fault:)``) behaves exactly as
-/// a from-scratch implementation with that mistake would; without one, the engine's arithmetic is
-/// untouched: the faults live in wrappers and branches taken once per layer call, loss or step.
+/// A network and optimizer built with a fault behave exactly as a from-scratch implementation
+/// with that mistake would. The faults live in this module, in wrappers around the engine's
+/// layers and update rules that the engine lets in through `package` hooks; the engine itself
+/// has no code for any of them. Public code meets them through the checks' engine adapter,
+/// `EngineModel(fault:)`.
 public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     // MARK: Layers
 

@@ -1,3 +1,6 @@
+import NNBenchDatasets
+import NNBenchEngine
+
 /// The training speed of the reference engine, for `nnbench bench train` and for comparison with
 /// other libraries on the same architectures.
 public enum TrainingBenchmark {

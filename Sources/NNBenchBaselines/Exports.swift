@@ -1,2 +1,0 @@
-@_exported import NNBenchEngine
-@_exported import NNBenchHarness

@@ -1,0 +1,18 @@
+import NNBenchDatasets
+import NNBenchEngine
+
+extension Network {
+    /// A network that makes `fault` (or the engine's own network for `nil`): the same
+    /// architecture, seed and initial weights, with the fault's layers, weights, loss or labels.
+    package convenience init(_ architecture: ResolvedArchitecture, loss: Loss, seed: UInt64, threads: Int = 1, fault: Fault?) {
+        self.init(architecture, loss: loss, seed: seed, threads: threads, modifier: fault.map { FaultInjection<Scalar>($0) })
+    }
+}
+
+extension NetworkOptimizer {
+    /// The optimizer `spec` over `network`, making `fault` when it is an optimizer's.
+    package convenience init(_ spec: OptimizerSpec, network: Network<Scalar>, fault: Fault?) {
+        let rule = fault.flatMap { FaultyUpdateRule<Scalar>.make(spec, parameters: network.trainable, fault: $0) }
+        self.init(spec, network: network, optimizer: rule.map { Optimizer(rule: $0) } ?? Optimizer(spec, parameters: network.trainable))
+    }
+}

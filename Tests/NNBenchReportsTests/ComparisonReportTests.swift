@@ -1,0 +1,55 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import NNBenchBaselines
+import NNBenchReports
+import Testing
+
+/// The run report's three forms: what a person, a script and a CI system read.
+@Suite("comparison report")
+struct ComparisonReportTests {
+    static func comparison(_ entry: String, verdict: Verdict, mean: Double, details: [String] = []) -> EntryComparison {
+        let metric = MetricComparison(
+            name: "test accuracy", lowerIsBetter: false, current: Summary([mean, mean]), baseline: Summary([0.5, 0.75]),
+            tolerance: 0.25, verdict: verdict)
+        return EntryComparison(entry: entry, mode: .statistical, metrics: [metric], targetStatus: "met 2/2", verdict: verdict, details: details)
+    }
+
+    @Test func theExitStatusIsTheWorstVerdicts() {
+        #expect(ComparisonReport(comparisons: [Self.comparison("a", verdict: .pass, mean: 1)]).exitCode == 0)
+        #expect(ComparisonReport(comparisons: [Self.comparison("a", verdict: .pass, mean: 1), Self.comparison("b", verdict: .regressed, mean: 0)]).exitCode == 1)
+        let unreadable = EntryComparison.unreadable("c", error: BaselineError(path: "c.json.gz", problem: "damaged"))
+        #expect(ComparisonReport(comparisons: [Self.comparison("b", verdict: .regressed, mean: 0), unreadable]).exitCode == 2)
+    }
+
+    @Test func theJSONHasEveryFieldAndSurvivesANonFiniteMean() throws {
+        let report = ComparisonReport(comparisons: [Self.comparison("diverged", verdict: .regressed, mean: .nan, details: ["a & b"])])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        #expect(object["status"] as? Int == 1)
+        let entry = try #require((object["entries"] as? [[String: Any]])?.first)
+        #expect(entry["entry"] as? String == "diverged" && entry["verdict"] as? String == "regressed")
+        #expect(entry["mode"] as? String == "statistical" && entry["target"] as? String == "met 2/2")
+        let metric = try #require((entry["metrics"] as? [[String: Any]])?.first)
+        #expect(metric["mean"] as? String == "nan")
+        #expect(metric["baseline_mean"] as? Double == 0.625 && metric["tolerance"] as? Double == 0.25)
+        #expect(metric["lower_is_better"] as? Bool == false && metric["seeds"] as? Int == 2)
+    }
+
+    @Test func theJUnitIsWellFormedXMLWithEscapedText() throws {
+        let report = ComparisonReport(comparisons: [
+            Self.comparison("ok", verdict: .pass, mean: 1), Self.comparison("x<y", verdict: .regressed, mean: 0, details: ["\"a\" & 'b'"]),
+        ])
+        let xml = report.junit(suite: "tiny")
+        #expect(xml.contains("tests=\"2\" failures=\"1\" errors=\"0\""))
+        #expect(xml.contains("name=\"x&lt;y\"") && xml.contains("&quot;a&quot; &amp; &apos;b&apos;"))
+        // Foundation's XML parser refuses anything that is not well-formed.
+        let parser = XMLParser(data: Data(xml.utf8))
+        #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+    }
+
+    @Test func theTextEndsWithTheCounts() {
+        let text = ComparisonReport(comparisons: [Self.comparison("a", verdict: .pass, mean: 1), Self.comparison("b", verdict: .improved, mean: 1)]).text()
+        #expect(text.hasSuffix("OK: 1 pass, 1 improved\n"))
+    }
+}
