@@ -10,7 +10,9 @@ public enum ActivationFunction: Sendable, Hashable {
     case sigmoid
     /// `x`.
     case identity
-    /// `ln(1 + e^x)`, computed as `max(x, 0) + ln(1 + e^-|x|)` so that it never overflows.
+    /// `ln(1 + e^x)`, computed as `max(x, 0) + ln(1 + e^-|x|)` so that it never overflows; `x`
+    /// itself (derivative 1) above 20, as PyTorch's `Softplus` (beta 1, threshold 20) does, where
+    /// the two differ by less than e^-20 ≈ 2e-9.
     case softplus
     /// `x·Φ(x) = x/2 · (1 + erf(x/√2))`, the exact GELU (PyTorch's default, not the tanh approximation).
     case gelu
@@ -79,7 +81,7 @@ extension EngineScalar {
         case .identity:
             y.update(from: x, count: count)
         case .softplus:
-            for i in 0..<count { y[i] = Swift.max(x[i], 0) + Self.log(onePlus: Self.exp(-Swift.abs(x[i]))) }
+            for i in 0..<count { y[i] = x[i] > 20 ? x[i] : Swift.max(x[i], 0) + Self.log(onePlus: Self.exp(-Swift.abs(x[i]))) }
         case .gelu:
             let rootHalf = 1 / Self.sqrt(2)
             for i in 0..<count { y[i] = x[i] / 2 * (1 + Self.erf(x[i] * rootHalf)) }
@@ -103,8 +105,8 @@ extension EngineScalar {
         case .identity:
             dx.update(from: dy, count: count)
         case .softplus:
-            // d/dx ln(1 + e^x) = sigmoid(x).
-            for i in 0..<count { dx[i] = dy[i] * logistic(x[i]) }
+            // d/dx ln(1 + e^x) = sigmoid(x); 1 above PyTorch's threshold, where the value is x.
+            for i in 0..<count { dx[i] = x[i] > 20 ? dy[i] : dy[i] * logistic(x[i]) }
         case .gelu:
             // d/dx x·Φ(x) = Φ(x) + x·φ(x).
             let rootHalf = 1 / Self.sqrt(2), inverseRootTwoPi = 1 / Self.sqrt(2 * Self.pi)
