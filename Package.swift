@@ -3,7 +3,7 @@ import PackageDescription
 
 // The modules follow the data, each depending only on the ones before it:
 //
-//   NNBenchIO (gzip via the system zlib `CZlib`, atomic files)
+//   NNBenchIO (gzip via the system zlib `CZlib`, atomic files, SHA-256 digests via swift-crypto)
 //   -> NNBenchDatasets (Philox streams, tasks, generators)
 //   -> NNBenchEngine (spec language, layers, losses, optimizers, training; C kernels in `CKernels`)
 //   -> NNBenchFaults (classic bugs the engine can be made to commit: a checking tool)
@@ -25,6 +25,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -32,7 +33,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["libz-dev"])]
         ),
-        .target(name: "NNBenchIO", dependencies: ["CZlib"]),
+        .target(name: "NNBenchIO", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "NNBenchDatasets", dependencies: ["NNBenchIO"]),
         // Matrix-product kernels in C: per-function AVX2/FMA targets with runtime dispatch, so that
         // no unsafeFlags are needed and nnbench stays usable as a dependency.

@@ -43,7 +43,7 @@ public enum BaselineFile {
     /// - Returns: The gzip bytes.
     public static func encode(_ record: BaselineRecord) -> [UInt8] {
         let body = json(of: record)
-        let suffix = #","schema":\#(currentSchema),"sha256":"\#(SHA256.hexDigest(body))"}"# + "\n"
+        let suffix = #","schema":\#(currentSchema),"sha256":"\#(HexDigest.sha256(body))"}"# + "\n"
         return Gzip.compress(prefix + body + Array(suffix.utf8))
     }
 
@@ -100,7 +100,7 @@ public enum BaselineFile {
             throw fail("not in the layout nnbench writes; was it edited by hand? Re-record it with 'nnbench baseline record'")
         }
         let body = Array(bytes[prefix.count..<(bytes.count - suffix.count)])
-        guard SHA256.hexDigest(body) == digest else {
+        guard HexDigest.sha256(body) == digest else {
             throw fail("the record does not match its SHA-256; it was edited by hand or damaged. Re-record it with 'nnbench baseline record'")
         }
         let decoder = JSONDecoder()

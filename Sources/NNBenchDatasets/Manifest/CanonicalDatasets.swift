@@ -43,7 +43,7 @@ public enum CanonicalDatasets {
                 throw Problem(description: error.description)
             }
             instances.append(CanonicalInstance(
-                task: definition.name, parameters: [:], seed: 0, sha256: SHA256.hexDigest(csv), file: file))
+                task: definition.name, parameters: [:], seed: 0, sha256: HexDigest.sha256(csv), file: file))
         }
         let manifest = DatasetManifest(instances: instances)
         let encoder = JSONEncoder()
@@ -86,7 +86,7 @@ public enum CanonicalDatasets {
         let digest: String
         do {
             let task = try TaskCatalogue.definition(named: instance.task).makeTask(instance.parameters, seed: instance.seed)
-            digest = SHA256.hexDigest(canonicalCSV(of: task))
+            digest = HexDigest.sha256(canonicalCSV(of: task))
         } catch {
             return Problem(description: "\(instance.task): \(error.description)")
         }
@@ -96,7 +96,7 @@ public enum CanonicalDatasets {
         let path = directory + "/" + instance.file
         do {
             let stored = try Gzip.decompress(AtomicFile.read(path, limit: readLimit), limit: 16 * readLimit)
-            guard SHA256.hexDigest(stored) == instance.sha256 else {
+            guard HexDigest.sha256(stored) == instance.sha256 else {
                 return Problem(description: "'\(path)' does not match the manifest's SHA-256 for \(instance.task)")
             }
         } catch {

@@ -25,6 +25,6 @@ extension LearningTask {
             for value in split.inputs { append(value.bitPattern) }
             for value in split.targets { append(value.bitPattern) }
         }
-        return SHA256.hexDigest(bytes)
+        return HexDigest.sha256(bytes)
     }
 }

@@ -38,7 +38,7 @@ public enum EngineFingerprint {
                 bits.append(Float(schedule.learningRate(base: 0.1, step: step, totalSteps: 20)))
             }
         }
-        return SHA256.hexDigest(bits.bytes)
+        return HexDigest.sha256(bits.bytes)
     }
 
     /// Every optimizer, with and without its options.
