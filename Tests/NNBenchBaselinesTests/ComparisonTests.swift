@@ -47,11 +47,33 @@ struct ComparisonTests {
         #expect(comparison.details.first?.contains("the engine fingerprint differs") == true)
     }
 
-    @Test func zeroSpreadStillHasATolerance() {
-        // Every baseline seed met the target at epoch 4: one epoch more on average is within
-        // the floor (q/√12), two is not.
+    @Test func zeroSpreadIsFlooredAtTheRoundingOfAnEpoch() throws {
+        // Every baseline seed met the target at epoch 4: the spread is floored at q/√12 for a
+        // quantum q of one epoch, so with n = m = 5 seeds the tolerance is
+        // t(0.99, 4) · (1/√12) · √(1/5 + 1/5) = 3.7469473879791959 · 0.28867513459481292 ·
+        // 0.63245553203367588 = 0.68409586872708905 epochs (t from SciPy, ``StudentTTests``; the
+        // product's rounding, a few ulp, is far inside the quantile's tolerance).
         let test = OneSidedTest(baseline: [4, 4, 4, 4, 4], currentCount: 5, quantum: 1)
-        #expect(test.tolerance > 0.2 && test.tolerance < 1)
-        #expect(BaselineComparison.compare(try! Self.record(), with: nil).verdict == .new)
+        #expect(abs(test.tolerance - 0.68409586872708905) <= StudentTTests.tolerance * 0.68409586872708905)
+
+        // Mean epochs move in steps of 1/5: three seeds one epoch later (+0.6) are within the
+        // tolerance, four (+0.8) are not, nor a whole epoch.
+        var baseline = try Self.record(seeds: [0, 1, 2, 3, 4])
+        for index in baseline.seeds.indices { baseline.seeds[index].epochsToTarget = 4 }
+        func comparison(seedsLater later: Int) -> EntryComparison {
+            var current = baseline
+            current.engine.fingerprint = String(repeating: "0", count: 64)
+            for index in 0..<later { current.seeds[index].epochsToTarget = 5 }
+            return BaselineComparison.compare(current, with: baseline)
+        }
+        for (later, verdict) in [(0, Verdict.pass), (3, .pass), (4, .regressed), (5, .regressed)] {
+            let result = comparison(seedsLater: later)
+            #expect(result.metrics.first { $0.name == "epochs to target" }?.verdict == verdict, "\(later) seeds later")
+            #expect(result.verdict == verdict, "\(later) seeds later: \(result.details)")
+        }
+    }
+
+    @Test func withoutABaselineAResultIsNew() throws {
+        #expect(BaselineComparison.compare(try Self.record(), with: nil).verdict == .new)
     }
 }

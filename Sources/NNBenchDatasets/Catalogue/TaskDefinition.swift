@@ -45,13 +45,20 @@ public struct TaskDefinition: Sendable {
         for name in overrides.keys.sorted() where !parameters.contains(where: { $0.name == name }) {
             throw .unknownParameter(task: self.name, name: name, known: parameters.map(\.name))
         }
-        var values: [String: ParameterValue.Value] = [:]
+        var values = defaults.values
         for parameter in parameters {
-            values[parameter.name] = try overrides[parameter.name].map { text throws(DatasetError) in
-                try parameter.parse(text, task: name)
-            } ?? parameter.defaultValue
+            if let text = overrides[parameter.name] { values[parameter.name] = try parameter.parse(text, task: name) }
         }
         return try generate(Arguments(values: values, seed: seed))
+    }
+
+    /// Every parameter at its default value, with seed 0.
+    ///
+    /// The catalogue entry is the one place a generator's defaults are declared: its function's
+    /// default arguments read them from here (`noise: Double = TaskDefinition.moons.defaults.real("noise")`),
+    /// so the function, ``makeTask(_:seed:)`` and `nnbench show` cannot disagree.
+    public var defaults: Arguments {
+        Arguments(values: Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.defaultValue) }), seed: 0)
     }
 
     /// Validates values given by a generator function's caller, and returns them in catalogue order.

@@ -35,12 +35,15 @@ extension Generators {
     ///   - seed: The seed. Default 0.
     /// - Returns: A regression task with inputs `[2·length]` and one output.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
+    /// - SeeAlso: ``sum(sizes:inputs:seed:)`` (a sum of every input, not of two marked ones).
     ///
     /// Reference: S. Hochreiter and J. Schmidhuber, "Long short-term memory", *Neural Computation*
     /// 9(8), 1735–1780 (1997); Q. V. Le, N. Jaitly and G. E. Hinton, "A simple way to initialize
     /// recurrent networks of rectified linear units", arXiv:1504.00941 (2015).
     public static func adding(
-        sizes: SplitSizes = SplitSizes(train: 5000, validation: 1000, test: 1000), length: Int = 20, seed: UInt64 = 0
+        sizes: SplitSizes = TaskDefinition.adding.defaults.sizes,
+        length: Int = TaskDefinition.adding.defaults.integer("length"),
+        seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.adding.validate(sizes.parameterValues.merging(["length": .integer(length)]) { $1 })
         let half = length / 2

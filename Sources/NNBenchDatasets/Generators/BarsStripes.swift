@@ -44,7 +44,9 @@ extension Generators {
     /// Reference: D. J. C. MacKay, *Information Theory, Inference, and Learning Algorithms* (2003),
     /// the bars-and-stripes images.
     public static func barsStripes(
-        sizes: SplitSizes = SplitSizes(train: 1000, validation: 500, test: 500), size: Int = 8, noise: Double = 0.1,
+        sizes: SplitSizes = TaskDefinition.barsStripes.defaults.sizes,
+        size: Int = TaskDefinition.barsStripes.defaults.integer("size"),
+        noise: Double = TaskDefinition.barsStripes.defaults.real("noise"),
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.barsStripes.validate(

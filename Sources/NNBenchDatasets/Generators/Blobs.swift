@@ -49,13 +49,18 @@ extension Generators {
     /// - Returns: A task with K classes and inputs `[2]`.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
     /// - Complexity: O(total samples), plus a fixed 20 000-point quadrature for the Bayes accuracy.
+    /// - SeeAlso: ``imbalanced(sizes:priors:seed:)`` (Gaussian classes with unequal priors);
+    ///   ``logistic(sizes:inputs:seed:)`` (labels drawn from a linear model).
     ///
     /// Reference: F. Pedregosa et al., "Scikit-learn: Machine Learning in Python", JMLR 12 (2011),
     /// `sklearn.datasets.make_blobs`; R. O. Duda, P. E. Hart and D. G. Stork, *Pattern
     /// Classification*, 2nd ed. (2001), §2.6 (discriminant functions for equal covariances).
     public static func blobs(
-        sizes: SplitSizes = SplitSizes(train: 1000, validation: 500, test: 500), classes: Int = 3,
-        radius: Double = 2.5, noise: Double = 1, seed: UInt64 = 0
+        sizes: SplitSizes = TaskDefinition.blobs.defaults.sizes,
+        classes: Int = TaskDefinition.blobs.defaults.integer("classes"),
+        radius: Double = TaskDefinition.blobs.defaults.real("radius"),
+        noise: Double = TaskDefinition.blobs.defaults.real("noise"),
+        seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.blobs.validate(
             sizes.parameterValues.merging([

@@ -39,11 +39,15 @@ extension Generators {
     /// - Returns: A binary task with inputs `[2]`.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
     /// - Complexity: O(total samples).
+    /// - SeeAlso: ``xor(sizes:noise:seed:)`` (the four corners of a 2 × 2 board); ``parity(bits:)`` (alternating
+    ///   labels on the corners of a cube).
     ///
     /// Reference: T. K. Ho and E. M. Kleinberg, "Building projectable classifiers of arbitrary
     /// complexity", Proc. 13th ICPR (1996).
     public static func checkerboard(
-        sizes: SplitSizes = SplitSizes(train: 2000, validation: 1000, test: 1000), cells: Int = 4, flip: Double = 0,
+        sizes: SplitSizes = TaskDefinition.checkerboard.defaults.sizes,
+        cells: Int = TaskDefinition.checkerboard.defaults.integer("cells"),
+        flip: Double = TaskDefinition.checkerboard.defaults.real("flip"),
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.checkerboard.validate(

@@ -44,12 +44,15 @@ extension Generators {
     /// - Returns: A binary task with inputs `[2]`.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
     /// - Complexity: O(total samples).
+    /// - SeeAlso: ``moons(sizes:noise:seed:)`` (scikit-learn's other curved two-class set).
     ///
     /// Reference: F. Pedregosa et al., "Scikit-learn: Machine Learning in Python", JMLR 12 (2011),
     /// `sklearn.datasets.make_circles`.
     public static func circles(
-        sizes: SplitSizes = SplitSizes(train: 1000, validation: 500, test: 500), factor: Double = 0.8,
-        noise: Double = 0.05, seed: UInt64 = 0
+        sizes: SplitSizes = TaskDefinition.circles.defaults.sizes,
+        factor: Double = TaskDefinition.circles.defaults.real("factor"),
+        noise: Double = TaskDefinition.circles.defaults.real("noise"),
+        seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.circles.validate(
             sizes.parameterValues.merging(["factor": .real(factor), "noise": .real(noise)]) { $1 })

@@ -33,12 +33,17 @@ extension Generators {
     /// - Returns: A task with N classes, inputs `[N]` and N samples in each split.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
     /// - Complexity: O(N²).
+    /// - SeeAlso: ``memorize(points:features:classes:seed:)`` (another fixed set to fit whole); ``parity(bits:)``
+    ///   (a fixed set that needs a hidden layer).
     ///
     /// Reference: D. H. Ackley, G. E. Hinton and T. J. Sejnowski, "A learning algorithm for
     /// Boltzmann machines", Cognitive Science 9 (1985); D. E. Rumelhart, G. E. Hinton and
     /// R. J. Williams, "Learning internal representations by error propagation", in *Parallel
     /// Distributed Processing*, vol. 1 (1986).
-    public static func encoder(size: Int = 8, seed: UInt64 = 0) throws(DatasetError) -> LearningTask {
+    public static func encoder(
+        size: Int = TaskDefinition.encoder.defaults.integer("size"),
+        seed: UInt64 = 0
+    ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.encoder.validate(["size": .integer(size)])
         var inputs = [Double](repeating: 0, count: size * size)
         for i in 0..<size { inputs[i * size + i] = 1 }

@@ -41,13 +41,17 @@ extension Generators {
     ///   - seed: The seed. Default 0.
     /// - Returns: A regression task with inputs `[inputs]` and one output.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
+    /// - SeeAlso: ``sine(sizes:frequency:noise:seed:)`` (nonlinear regression in one input);
+    ///   ``linear(sizes:inputs:outputs:noise:seed:)`` (a linear map).
     ///
     /// Reference: J. H. Friedman, "Multivariate adaptive regression splines", *The Annals of
     /// Statistics* 19(1), 1–67 (1991); L. Breiman, "Bagging predictors", *Machine Learning* 24,
     /// 123–140 (1996).
     public static func friedman1(
-        sizes: SplitSizes = SplitSizes(train: 5000, validation: 1000, test: 1000), inputs: Int = 10,
-        noise: Double = 1, seed: UInt64 = 0
+        sizes: SplitSizes = TaskDefinition.friedman1.defaults.sizes,
+        inputs: Int = TaskDefinition.friedman1.defaults.integer("inputs"),
+        noise: Double = TaskDefinition.friedman1.defaults.real("noise"),
+        seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.friedman1.validate(
             sizes.parameterValues.merging(["inputs": .integer(inputs), "noise": .real(noise)]) { $1 })

@@ -40,12 +40,15 @@ extension Generators {
     /// - Returns: A task with `priors.count` classes and inputs `[2]`.
     /// - Throws: ``DatasetError`` when a parameter is out of range or the priors do not sum to 1.
     /// - Complexity: O(total samples × C), plus O(C²) per point of a 20 000-point quadrature.
+    /// - SeeAlso: ``blobs(sizes:classes:radius:noise:seed:)`` (equal priors, any number of classes, radius and
+    ///   spread); ``logistic(sizes:inputs:seed:)`` (labels drawn from a linear model).
     ///
     /// Reference: H. He and E. A. Garcia, "Learning from Imbalanced Data", IEEE Transactions on
     /// Knowledge and Data Engineering 21 (2009); R. O. Duda, P. E. Hart and D. G. Stork, *Pattern
     /// Classification*, 2nd ed. (2001), §2.6.
     public static func imbalanced(
-        sizes: SplitSizes = SplitSizes(train: 2000, validation: 1000, test: 1000), priors: [Double] = [0.7, 0.2, 0.1],
+        sizes: SplitSizes = TaskDefinition.imbalanced.defaults.sizes,
+        priors: [Double] = TaskDefinition.imbalanced.defaults.reals("priors"),
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.imbalanced.validate(sizes.parameterValues.merging(["priors": .reals(priors)]) { $1 })

@@ -37,12 +37,17 @@ extension Generators {
     ///   - seed: The seed. Default 0.
     /// - Returns: A regression task with inputs `[inputs]` and `outputs` outputs.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
+    /// - SeeAlso: ``sum(sizes:inputs:seed:)`` (all weights 1, no bias and no noise);
+    ///   ``logistic(sizes:inputs:seed:)`` (labels from a linear model).
     ///
     /// Reference: T. Hastie, R. Tibshirani and J. Friedman, *The Elements of Statistical Learning*
     /// (2nd ed., 2009), chapter 3.
     public static func linear(
-        sizes: SplitSizes = SplitSizes(train: 1000, validation: 500, test: 500), inputs: Int = 8, outputs: Int = 3,
-        noise: Double = 0.1, seed: UInt64 = 0
+        sizes: SplitSizes = TaskDefinition.linear.defaults.sizes,
+        inputs: Int = TaskDefinition.linear.defaults.integer("inputs"),
+        outputs: Int = TaskDefinition.linear.defaults.integer("outputs"),
+        noise: Double = TaskDefinition.linear.defaults.real("noise"),
+        seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.linear.validate(
             sizes.parameterValues.merging(

@@ -32,11 +32,16 @@ extension Generators {
     ///   - seed: The seed. Default 0.
     /// - Returns: A binary task with inputs `[inputs]`.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
+    /// - SeeAlso: ``blobs(sizes:classes:radius:noise:seed:)`` (Gaussian classes with a linear Bayes rule);
+    ///   ``imbalanced(sizes:priors:seed:)`` (the same with unequal priors);
+    ///   ``linear(sizes:inputs:outputs:noise:seed:)`` (the regression counterpart).
     ///
     /// Reference: T. Hastie, R. Tibshirani and J. Friedman, *The Elements of Statistical Learning*
     /// (2nd ed., 2009), section 4.4.
     public static func logistic(
-        sizes: SplitSizes = SplitSizes(train: 1000, validation: 500, test: 1000), inputs: Int = 2, seed: UInt64 = 0
+        sizes: SplitSizes = TaskDefinition.logistic.defaults.sizes,
+        inputs: Int = TaskDefinition.logistic.defaults.integer("inputs"),
+        seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.logistic.validate(sizes.parameterValues.merging(["inputs": .integer(inputs)]) { $1 })
         var weightStream = RandomStream(key: StreamKey.make(seed: seed, purpose: "logistic/weights"), index: 0)

@@ -1,14 +1,15 @@
 import Foundation
 
-/// Small numeric helpers for computing known answers.
-enum Math {
+/// Small numeric helpers for computing known answers (and, for the normal distribution, the
+/// baselines' test quantiles).
+package enum Math {
     /// The standard normal cumulative distribution function, Φ(x) = erfc(-x/√2) / 2.
-    static func normalCDF(_ x: Double) -> Double {
+    package static func normalCDF(_ x: Double) -> Double {
         0.5 * erfc(-x / 2.0.squareRoot())
     }
 
     /// The standard normal density φ(x).
-    static func normalPDF(_ x: Double) -> Double {
+    package static func normalPDF(_ x: Double) -> Double {
         exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
     }
 

@@ -40,12 +40,17 @@ extension Generators {
     /// - Returns: A task with `classes` classes, inputs `[features]` and `points` samples per split.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
     /// - Complexity: O(points × features).
+    /// - SeeAlso: ``randomLabels(sizes:features:classes:seed:)`` (random labels on separate splits, where
+    ///   memorising shows as the train–test gap); ``encoder(size:seed:)`` (another fixed set to fit whole).
     ///
     /// Reference: A. Karpathy, "A Recipe for Training Neural Networks" (2019), "overfit one batch";
     /// C. Zhang, S. Bengio, M. Hardt, B. Recht and O. Vinyals, "Understanding deep learning
     /// requires rethinking generalization", ICLR (2017).
     public static func memorize(
-        points: Int = 8, features: Int = 4, classes: Int = 2, seed: UInt64 = 0
+        points: Int = TaskDefinition.memorize.defaults.integer("points"),
+        features: Int = TaskDefinition.memorize.defaults.integer("features"),
+        classes: Int = TaskDefinition.memorize.defaults.integer("classes"),
+        seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.memorize.validate([
             "points": .integer(points), "features": .integer(features), "classes": .integer(classes),

@@ -34,11 +34,13 @@ extension Generators {
     /// - Returns: A binary task with inputs `[2]`.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
     /// - Complexity: O(total samples).
+    /// - SeeAlso: ``circles(sizes:factor:noise:seed:)`` (scikit-learn's other curved two-class set).
     ///
     /// Reference: F. Pedregosa et al., "Scikit-learn: Machine Learning in Python", JMLR 12 (2011),
     /// `sklearn.datasets.make_moons`.
     public static func moons(
-        sizes: SplitSizes = SplitSizes(train: 1000, validation: 500, test: 500), noise: Double = 0.1,
+        sizes: SplitSizes = TaskDefinition.moons.defaults.sizes,
+        noise: Double = TaskDefinition.moons.defaults.real("noise"),
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.moons.validate(sizes.parameterValues.merging(["noise": .real(noise)]) { $1 })

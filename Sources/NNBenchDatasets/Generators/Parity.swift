@@ -29,11 +29,15 @@ extension Generators {
     ///   - bits: The number of input bits, in 1...16. Default 4.
     /// - Returns: A binary task with inputs `[bits]` and `2^bits` samples per split.
     /// - Throws: ``DatasetError`` when `bits` is out of range.
+    /// - SeeAlso: ``xor(sizes:noise:seed:)`` (two bits, with input noise);
+    ///   ``checkerboard(sizes:cells:flip:seed:)`` (alternating labels in the plane).
     ///
     /// Reference: M. Minsky and S. Papert, *Perceptrons* (1969); D. E. Rumelhart, G. E. Hinton and
     /// R. J. Williams, "Learning internal representations by error propagation", in *Parallel
     /// Distributed Processing*, vol. 1, chapter 8 (1986).
-    public static func parity(bits: Int = 4) throws(DatasetError) -> LearningTask {
+    public static func parity(
+        bits: Int = TaskDefinition.parity.defaults.integer("bits")
+    ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.parity.validate(["bits": .integer(bits)])
         let patterns = 1 << bits
         var inputs = [Double](repeating: 0, count: patterns * bits)

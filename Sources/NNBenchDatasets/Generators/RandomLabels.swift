@@ -37,11 +37,14 @@ extension Generators {
     /// - Returns: A task with `classes` classes and inputs `[features]`.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
     /// - Complexity: O(total samples × features).
+    /// - SeeAlso: ``memorize(points:features:classes:seed:)`` (one small batch, the same in every split).
     ///
     /// Reference: C. Zhang, S. Bengio, M. Hardt, B. Recht and O. Vinyals, "Understanding deep
     /// learning requires rethinking generalization", ICLR (2017).
     public static func randomLabels(
-        sizes: SplitSizes = SplitSizes(train: 256, validation: 256, test: 256), features: Int = 16, classes: Int = 2,
+        sizes: SplitSizes = TaskDefinition.randomLabels.defaults.sizes,
+        features: Int = TaskDefinition.randomLabels.defaults.integer("features"),
+        classes: Int = TaskDefinition.randomLabels.defaults.integer("classes"),
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.randomLabels.validate(

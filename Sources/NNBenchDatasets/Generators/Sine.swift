@@ -36,11 +36,14 @@ extension Generators {
     ///   - seed: The seed. Default 0.
     /// - Returns: A regression task with inputs `[1]` and one output.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
+    /// - SeeAlso: ``friedman1(sizes:inputs:noise:seed:)`` (nonlinear regression in several inputs).
     ///
     /// Reference: C. M. Bishop, *Pattern Recognition and Machine Learning* (2006), sections 1.1 and 5.1.
     public static func sine(
-        sizes: SplitSizes = SplitSizes(train: 1000, validation: 500, test: 500), frequency: Double = 1,
-        noise: Double = 0.1, seed: UInt64 = 0
+        sizes: SplitSizes = TaskDefinition.sine.defaults.sizes,
+        frequency: Double = TaskDefinition.sine.defaults.real("frequency"),
+        noise: Double = TaskDefinition.sine.defaults.real("noise"),
+        seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.sine.validate(
             sizes.parameterValues.merging(["frequency": .real(frequency), "noise": .real(noise)]) { $1 })

@@ -43,11 +43,14 @@ extension Generators {
     ///   - seed: The seed. Default 0.
     /// - Returns: A multiclass task with inputs `[2]` and `classes` classes.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
+    /// - SeeAlso: ``twoSpirals()`` (the fixed 194-point benchmark of two spirals).
     ///
     /// Reference: A. Karpathy, CS231n: Convolutional Neural Networks for Visual Recognition, course
     /// notes, "Putting it together: minimal neural network case study", Stanford University (2016).
     public static func spirals(
-        sizes: SplitSizes = SplitSizes(train: 300, validation: 300, test: 300), classes: Int = 3, noise: Double = 0.2,
+        sizes: SplitSizes = TaskDefinition.spirals.defaults.sizes,
+        classes: Int = TaskDefinition.spirals.defaults.integer("classes"),
+        noise: Double = TaskDefinition.spirals.defaults.real("noise"),
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.spirals.validate(

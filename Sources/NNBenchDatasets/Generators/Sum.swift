@@ -27,10 +27,14 @@ extension Generators {
     ///   - seed: The seed. Default 0.
     /// - Returns: A regression task with inputs `[inputs]` and one output.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
+    /// - SeeAlso: ``linear(sizes:inputs:outputs:noise:seed:)`` (random weights and bias, several outputs, noise);
+    ///   ``adding(sizes:length:seed:)`` (the sum of two marked values of a sequence).
     ///
     /// Reference: none needed; a dense layer trained by gradient descent must find `W = 1`, `b = 0`.
     public static func sum(
-        sizes: SplitSizes = SplitSizes(train: 1000, validation: 500, test: 500), inputs: Int = 4, seed: UInt64 = 0
+        sizes: SplitSizes = TaskDefinition.sum.defaults.sizes,
+        inputs: Int = TaskDefinition.sum.defaults.integer("inputs"),
+        seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.sum.validate(sizes.parameterValues.merging(["inputs": .integer(inputs)]) { $1 })
         let splits = SplitBuilder.independent(

@@ -30,6 +30,8 @@ extension Generators {
     ///
     /// - Returns: A binary task with inputs `[2]` and 194 samples per split.
     /// - Throws: Nothing in practice; the task has no parameters.
+    /// - SeeAlso: ``spirals(sizes:classes:noise:seed:)`` (random spiral arms, any number of classes, with angle
+    ///   noise).
     ///
     /// Reference: K. J. Lang and M. J. Witbrock, "Learning to tell two spirals apart", in
     /// *Proceedings of the 1988 Connectionist Models Summer School*, Morgan Kaufmann (1989),

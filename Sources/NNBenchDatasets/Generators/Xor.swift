@@ -28,11 +28,15 @@ extension Generators {
     ///   - seed: The seed. Default 0.
     /// - Returns: A binary task with inputs `[2]`.
     /// - Throws: ``DatasetError`` when a parameter is out of range.
+    /// - SeeAlso: ``parity(bits:)`` (the same on any number of bits); ``checkerboard(sizes:cells:flip:seed:)``
+    ///   (XOR in the plane, with 2 cells per side).
     ///
     /// Reference: M. Minsky and S. Papert, *Perceptrons* (1969); D. E. Rumelhart, G. E. Hinton and
     /// R. J. Williams, "Learning representations by back-propagating errors", Nature 323 (1986).
     public static func xor(
-        sizes: SplitSizes = SplitSizes(train: 4, validation: 4, test: 4), noise: Double = 0, seed: UInt64 = 0
+        sizes: SplitSizes = TaskDefinition.xor.defaults.sizes,
+        noise: Double = TaskDefinition.xor.defaults.real("noise"),
+        seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.xor.validate(sizes.parameterValues.merging(["noise": .real(noise)]) { $1 })
         let splits = SplitBuilder.independent(
