@@ -19,7 +19,7 @@ extension Generators {
     /// For `i` in `0...96`, with angle `a = iπ/16` and radius `r = 6.5·(104 − i)/104`, sample `2i`
     /// is `(r sin a, r cos a)` with class 1 and sample `2i + 1` its negation `(−r sin a, −r cos a)`
     /// with class 0. This is the formula of Alexis Wieland's `mkspiral.c`, the generator of the
-    /// CMU benchmark's data file (checked against copies of it); a later CMU generator by Matt
+    /// CMU benchmark's data file, as the ports of that program quote it; a later CMU generator by Matt
     /// White writes `(r cos a, r sin a)` with π rounded to 3.1416, a mirror image of the same set.
     /// The set is fixed, the same in all three splits.
     ///
