@@ -131,7 +131,7 @@ struct BaselineCommand: ParsableCommand {
                 throw failure("'\(old)' and '\(new)' have no entry in common", status: ExitStatus.usage)
             }
             let report = ComparisonReport(comparisons: comparisons)
-            print(json ? report.json() : report.text(), terminator: "")
+            print(json ? report.json() : report.text(passingDetails: true), terminator: "")
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
 
