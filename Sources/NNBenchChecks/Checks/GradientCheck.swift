@@ -58,7 +58,7 @@ struct GradientCheck: Check {
     }
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
-        let order = try context.build().map(\.name)
+        let order = try context.build().filter(\.trainable).map(\.name)
         let batch = context.batch(4)
         let model = context.model
         let base = try model.parameters()

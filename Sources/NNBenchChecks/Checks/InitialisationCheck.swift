@@ -31,7 +31,7 @@ struct InitialisationCheck: Check {
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
         let model = context.model
-        let order = try context.build().map(\.name)
+        let order = try context.build().filter(\.trainable).map(\.name)
         let first = try model.parameters()
         try context.build()
         let again = try model.parameters()

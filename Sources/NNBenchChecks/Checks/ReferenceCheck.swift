@@ -22,7 +22,7 @@ struct ReferenceCheck: Check {
     static let steps = 3
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
-        let order = try context.build().map(\.name)
+        let order = try context.build().filter(\.trainable).map(\.name)
         let model = context.model, batch = context.batch(8)
         let initial = try model.parameters()
         let reference = try context.reference(holding: initial)
@@ -79,7 +79,7 @@ struct ReferenceCheck: Check {
         comparison: Comparison, notes: inout [String]
     ) throws(ModelError) -> CheckOutcome? {
         let expected = reference.trace(batch.inputs)
-        if context.info.ops.contains(.trace), let trace = try context.model.forward(batch.inputs, training: false, trace: true).trace {
+        if context.info.ops.contains(.trace), let trace = try context.model.forward(batch.inputs, training: false, trace: true).trace?.outputs {
             for (layer, (value, wanted)) in zip(trace, expected).enumerated() {
                 if let (difference, index) = comparison.differs(value, wanted) {
                     return .failed(

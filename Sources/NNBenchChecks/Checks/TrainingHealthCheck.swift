@@ -27,7 +27,7 @@ struct TrainingHealthCheck: Check {
     static let updateRatio = 1e-5...1e-1
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
-        let order = try context.build().map(\.name)
+        let order = try context.build().filter(\.trainable).map(\.name)
         let data = context.batch(64)
         let weights = order.filter { name in
             guard let index = Int(name.prefix { $0 != "." }), context.layers.indices.contains(index) else { return false }
@@ -46,7 +46,7 @@ struct TrainingHealthCheck: Check {
         let batch = (data.inputs.samples(0..<size), data.targets.samples(0..<size))
         var notes: [String] = []
         if let failure = try depthFailure(context, batch: batch, weights: weights, notes: &notes) { return failure }
-        guard context.info.ops.contains(.trace), let trace = try context.model.forward(batch.0, training: false, trace: true).trace else {
+        guard context.info.ops.contains(.trace), let trace = try context.model.forward(batch.0, training: false, trace: true).trace?.outputs else {
             return .passed("healthy", bound: "see notes", notes: notes + ["no trace: dead and saturated units not measured"])
         }
         if let failure = unitFailure(context, trace: trace, samples: size, notes: &notes) { return failure }
@@ -142,7 +142,7 @@ struct TrainingHealthCheck: Check {
     /// The first layer whose output on `inputs` is not finite, when the model can trace.
     private func firstNonFiniteLayer(_ context: CheckContext, inputs: Tensor<Double>) throws(ModelError) -> Int? {
         guard context.info.ops.contains(.trace) else { return nil }
-        return try context.model.forward(inputs, training: false, trace: true).trace?.firstIndex { !$0.allFinite }
+        return try context.model.forward(inputs, training: false, trace: true).trace?.outputs.firstIndex { !$0.allFinite }
     }
 
     /// A failure found during the run, carried out of it.

@@ -92,37 +92,41 @@ public struct ModelSpec: Sendable, Hashable {
 extension ArchitectureSpec {
     /// The protocol's model object for this architecture on inputs of `inputShape`.
     ///
-    /// - Parameter inputShape: `[features]` (written as a number) or `[channels, height, width]`.
+    /// - Parameters:
+    ///   - inputShape: `[features]` (written as a number) or `[channels, height, width]`.
+    ///   - version: The protocol version of the program it is for: version 2 writes every field
+    ///     of every layer, defaults included; version 1 only version 1's fields, and nnbench's
+    ///     additions where they differ from their defaults.
     /// - Returns: `{"inputs": ..., "layers": [...]}` for `JSONSerialization`.
-    public func jsonModel(inputShape: [Int]) -> [String: Any] {
+    public func jsonModel(inputShape: [Int], version: Int = 1) -> [String: Any] {
         let inputs: Any = inputShape.count == 1 ? inputShape[0] : inputShape
-        return ["inputs": inputs, "layers": layers.map(\.jsonObject)]
+        return ["inputs": inputs, "layers": layers.map { $0.jsonObject(everyField: version >= 2) }]
     }
 }
 
 extension LayerSpec {
-    /// The layer as a protocol layer object.
-    var jsonObject: [String: Any] {
+    /// The layer as a protocol layer object: with `everyField`, every field, defaults included.
+    func jsonObject(everyField: Bool = false) -> [String: Any] {
         var object: [String: Any] = ["type": name]
         switch self {
         case .dense(let units, let bias, let initializer):
             object["units"] = units
             object["bias"] = bias
-            if initializer != .glorotUniform { object["init"] = initializer.description }
+            if everyField || initializer != .glorotUniform { object["init"] = initializer.description }
         case .leakyReLU(let slope):
             object["slope"] = slope
         case .dropout(let rate):
             object["rate"] = rate
         case .batchNorm(let momentum, let epsilon):
-            if momentum != 0.1 { object["momentum"] = momentum }
-            if epsilon != 1e-5 { object["eps"] = epsilon }
+            if everyField || momentum != 0.1 { object["momentum"] = momentum }
+            if everyField || epsilon != 1e-5 { object["eps"] = epsilon }
         case .conv2d(let filters, let kernel, let stride, let padding, let bias, let initializer):
             object["filters"] = filters
             object["kernel"] = kernel
             object["stride"] = stride
             object["padding"] = padding
-            if !bias { object["bias"] = false }
-            if initializer != .glorotUniform { object["init"] = initializer.description }
+            if everyField || !bias { object["bias"] = bias }
+            if everyField || initializer != .glorotUniform { object["init"] = initializer.description }
         case .maxPool2d(let size, let stride), .avgPool2d(let size, let stride):
             object["size"] = size
             object["stride"] = stride ?? size

@@ -18,6 +18,9 @@ public enum OptimizerSpec: Sendable, Hashable, CustomStringConvertible {
     /// `g`), then `g / (√v + eps)` with optional momentum.
     case rmsprop(learningRate: Double = 0.01, alpha: Double = 0.99, epsilon: Double = 1e-8, momentum: Double = 0, weightDecay: Double = 0, centered: Bool = false)
 
+    /// Every optimizer type's name, as ``name`` gives it.
+    public static let typeNames = ["sgd", "adam", "adamw", "rmsprop"]
+
     /// The spec name and the JSON `"type"`: `sgd`, `adam`, `adamw`, `rmsprop`.
     public var name: String {
         switch self {
