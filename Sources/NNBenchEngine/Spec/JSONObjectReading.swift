@@ -1,4 +1,5 @@
 import Foundation
+import NNBenchIO
 
 /// Reading JSON objects, as Foundation's `JSONSerialization` decodes them or as Swift
 /// literals build them, into calls of the spec language so that JSON fields are validated by

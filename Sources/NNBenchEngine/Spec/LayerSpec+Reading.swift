@@ -1,3 +1,5 @@
+import NNBenchIO
+
 extension LayerSpec {
     /// Every layer name, in the order messages list them.
     static let names = [

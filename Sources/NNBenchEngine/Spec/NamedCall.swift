@@ -1,3 +1,5 @@
+import NNBenchIO
+
 /// Reading a spec that is one named call or a short sequence of them (an optimizer, a clip, a
 /// schedule), from text or from a JSON object, with the same messages for unknown names.
 enum NamedCall {

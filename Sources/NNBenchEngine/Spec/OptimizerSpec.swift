@@ -1,4 +1,5 @@
 import NNBenchDatasets
+import NNBenchIO
 
 /// An optimizer with PyTorch's definitions, option names and defaults.
 ///
