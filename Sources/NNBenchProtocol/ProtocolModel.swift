@@ -92,7 +92,7 @@ public final class ProtocolModel: CheckableModel {
         do { resolved = try model.resolve(outputWidth: nil) } catch { throw .failed(.build, error.description) }
         architecture = nil
         let answer = try request(.build, [
-            "model": JSONValue(foundation: model.jsonModel), "loss": .string(loss.rawValue),
+            "model": try sendable(model, op: .build), "loss": .string(loss.rawValue),
             // Seeds above 2^53 would not survive a JSON number in most languages.
             "seed": .number(Double(seed & (1 << 53 - 1))),
         ])
@@ -163,7 +163,7 @@ public final class ProtocolModel: CheckableModel {
         _ = try built(.step)
         guard info?.ops.contains(.step) ?? false else { throw .unsupported(.step) }
         let answer = try request(.step, [
-            "x": JSONValue(tensor: inputs), "y": JSONValue(tensor: targets), "optimizer": JSONValue(foundation: optimizer.jsonObject),
+            "x": JSONValue(tensor: inputs), "y": JSONValue(tensor: targets), "optimizer": try sendable(optimizer, op: .step),
         ])
         return try number(answer, "loss", op: .step)
     }
@@ -192,6 +192,14 @@ public final class ProtocolModel: CheckableModel {
 
     // MARK: The exchange
 
+    /// Why a request that holds a non-finite number is not sent.
+    private static let nonFinite = "nnbench does not send non-finite numbers, and this request holds one"
+
+    /// A model or an optimizer as a request carries it.
+    private func sendable(_ value: some Encodable, op: ModelOp) throws(ModelError) -> JSONValue {
+        do { return try JSONValue(encoding: value) } catch { throw .failed(op, Self.nonFinite) }
+    }
+
     /// Sends one request and returns its `ok: true` answer.
     private func request(_ op: RequestOp, _ fields: [String: JSONValue]) throws(ModelError) -> JSONValue {
         if failure != nil {
@@ -204,7 +212,7 @@ public final class ProtocolModel: CheckableModel {
         object["op"] = .string(op.name)
         let line: [UInt8]
         do { line = try JSONWriter.write(.object(object)) + [UInt8(ascii: "\n")] } catch {
-            throw .failed(op.modelOp, "nnbench does not send non-finite numbers, and this request holds one")
+            throw .failed(op.modelOp, Self.nonFinite)
         }
         let process: ProgramProcess
         if let running = self.process {

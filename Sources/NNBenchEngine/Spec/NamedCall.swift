@@ -24,13 +24,6 @@ enum NamedCall {
         }
     }
 
-    /// The call of a JSON object with a `"type"`, with a JSON error site at `path`.
-    ///
-    /// - Throws: ``SpecError`` when the object has no string `"type"`.
-    static func json(_ object: Any, path: String) throws(SpecError) -> Located {
-        Located(call: try JSONObjectReading.call(object, path: path), site: .json(path: path))
-    }
-
     /// The error for a call whose name is none of `known`, suggesting the nearest.
     ///
     /// - Parameters:
