@@ -8,34 +8,41 @@
 extension Decoder {
     /// The container of a JSON object, whatever its fields.
     ///
+    /// - Parameter expected: The object in words, for the error: `"an object with a \"type\""`.
     /// - Throws: `DecodingError.typeMismatch`, `expected an object, got [1, 2]`, when the value is
     ///   not an object.
-    package func objectContainer() throws -> KeyedDecodingContainer<JSONPathKey> {
+    package func objectContainer(expected: String = "an object") throws -> KeyedDecodingContainer<JSONPathKey> {
         do {
             return try container(keyedBy: JSONPathKey.self)
         } catch let error as DecodingError where error.isWrongKind(atDepth: codingPath.count) {
             let found = try singleValueContainer().decode(AnyJSON.self)
             throw DecodingError.typeMismatch(
-                [String: Any].self, DecodingError.Context(codingPath: codingPath, debugDescription: "expected an object, got \(found.text)"))
+                [String: Any].self, DecodingError.Context(codingPath: codingPath, debugDescription: "expected \(expected), got \(found.text)"))
         }
     }
 
     /// The container of a JSON object whose every field is one of `Key`'s cases.
     ///
-    /// - Parameter type: The object's keys.
+    /// - Parameters:
+    ///   - type: The object's keys.
+    ///   - expected: The object in words, for the error when the value is not an object.
     /// - Throws: `DecodingError` for a value that is not an object, or at the first unknown field
     ///   (in sorted order): `unknown field (did you mean 'epochs'?); expected one of: ...`.
-    package func strictContainer<Key: CodingKey & CaseIterable>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        try refuseFields(otherThan: Key.allCases.map(\.stringValue))
+    package func strictContainer<Key: CodingKey & CaseIterable>(
+        keyedBy type: Key.Type, expected: String = "an object"
+    ) throws -> KeyedDecodingContainer<Key> {
+        try refuseFields(otherThan: Key.allCases.map(\.stringValue), expected: expected)
         return try container(keyedBy: type)
     }
 
     /// Refuses a JSON object that has a field not in `known`.
     ///
-    /// - Parameter known: The accepted field names; none for an object that must be empty.
+    /// - Parameters:
+    ///   - known: The accepted field names; none for an object that must be empty.
+    ///   - expected: The object in words, for the error when the value is not an object.
     /// - Throws: `DecodingError` for a value that is not an object, or at its first unknown field.
-    package func refuseFields(otherThan known: [String]) throws {
-        let object = try objectContainer()
+    package func refuseFields(otherThan known: [String], expected: String = "an object") throws {
+        let object = try objectContainer(expected: expected)
         guard let unknown = object.allKeys.map(\.stringValue).filter({ !known.contains($0) }).min() else { return }
         let hint = nearestName(to: unknown, in: known).map { " (did you mean '\($0)'?)" } ?? ""
         let expected = known.isEmpty ? "an empty object" : "one of: \(known.sorted().joined(separator: ", "))"

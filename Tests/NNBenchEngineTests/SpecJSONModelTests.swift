@@ -56,7 +56,7 @@ struct SpecJSONModelTests {
         (#"{"inputs":3,"layers":[{"type":"dnse","units":2}]}"#, "layers[0].type: unknown layer 'dnse'; did you mean 'dense'?"),
         (#"{"inputs":3,"layers":[{"units":2}]}"#, "layers[0]: missing field 'type'"),
         (#"{"inputs":3,"layers":[{"type":1}]}"#, "layers[0].type: expected a string, got 1"),
-        (#"{"inputs":3,"layers":[3]}"#, "layers[0]: expected an object, got 3"),
+        (#"{"inputs":3,"layers":[3]}"#, #"layers[0]: expected an object with a "type", got 3"#),
         (#"{"inputs":3,"layers":[{"type":"dense","units":2.5}]}"#, "layers[0].units: expected a positive integer, got 2.5"),
         (#"{"inputs":3,"layers":[{"type":"dense","units":2,"init":"he_norml"}]}"#, "layers[0].init: unknown initializer 'he_norml'; did you mean 'he_normal'? known: glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, constant"),
         (#"{"inputs":[1,8],"layers":[]}"#, "inputs: expected a positive integer or [channels, height, width], got [1, 8]"),
@@ -66,7 +66,7 @@ struct SpecJSONModelTests {
         (#"{"inputs":3}"#, "model: missing field 'layers'"),
         (#"{"inputs":3,"layers":[],"loss":"mse"}"#, "loss: unknown field; expected one of: inputs, layers"),
         (#"{"inputs":3,"layer":[]}"#, "layer: unknown field (did you mean 'layers'?); expected one of: inputs, layers"),
-        ("[1]", "model: expected an object, got [1]"),
+        ("[1]", #"model: expected a model object {"inputs": ..., "layers": [...]}, got [1]"#),
         ("{", "model: not valid JSON"),
     ])
     func errors(json: String, description: String) {

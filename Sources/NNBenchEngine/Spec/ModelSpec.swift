@@ -62,7 +62,7 @@ extension ModelSpec: Codable {
     ///
     /// - Throws: ``SpecError`` for a bad layer field; `DecodingError` for anything else.
     public init(from decoder: any Decoder) throws {
-        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self, expected: #"a model object {"inputs": ..., "layers": [...]}"#)
         let inputShape = try fields.value(.inputs, expected: "a positive integer or [channels, height, width]") { json in
             let values = if case .array(let elements) = json { elements } else { [json] }
             let dimensions = values.compactMap { $0.integer.flatMap { $0 >= 1 && $0 < 1_000_000_000 ? $0 : nil } }

@@ -8,7 +8,7 @@ extension SpecCall {
     /// - Parameter decoder: The object's decoder.
     /// - Throws: `DecodingError` when the value is not an object, or has no string `"type"`.
     init(jsonObjectFrom decoder: any Decoder) throws {
-        let object = try decoder.objectContainer()
+        let object = try decoder.objectContainer(expected: #"an object with a "type""#)
         let type = JSONPathKey("type")
         let name = try object.string(type)
         // In sorted order, so that the first of several bad fields is the one reported, every time.
