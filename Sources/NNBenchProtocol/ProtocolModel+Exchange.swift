@@ -1,6 +1,13 @@
 import NNBenchModel
 
 extension ProtocolModel {
+    /// Why a request that holds a non-finite number is not sent.
+    static let nonFinite = "nnbench does not send non-finite numbers, and this request holds one"
+
+    /// A model or an optimizer as a request carries it.
+    func sendable(_ value: some Encodable, op: ModelOp, userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws(ModelError) -> JSONValue {
+        do { return try JSONValue(encoding: value, userInfo: userInfo) } catch { throw .failed(op, Self.nonFinite) }
+    }
     /// Sends one request and returns its `ok: true` answer.
     func request(_ op: RequestOp, _ fields: [String: JSONValue]) throws(ModelError) -> JSONValue {
         if failure != nil {
@@ -13,7 +20,7 @@ extension ProtocolModel {
         object["op"] = .string(op.name)
         let line: [UInt8]
         do { line = try JSONWriter.write(.object(object)) + [UInt8(ascii: "\n")] } catch {
-            throw .failed(op.modelOp, "nnbench does not send non-finite numbers, and this request holds one")
+            throw .failed(op.modelOp, Self.nonFinite)
         }
         let process: ProgramProcess
         if let running = self.process {

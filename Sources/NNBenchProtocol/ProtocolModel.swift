@@ -97,7 +97,7 @@ public final class ProtocolModel: CheckableModel {
         do { resolved = try model.resolve(outputWidth: nil) } catch { throw .failed(.build, error.description) }
         architecture = nil
         let answer = try request(.build, [
-            "model": JSONValue(foundation: model.architecture.jsonModel(inputShape: model.inputShape, version: version)),
+            "model": try sendable(model, op: .build, userInfo: [.everyLayerField: version >= 2]),
             "loss": .string(loss.rawValue),
             // Seeds above 2^53 would not survive a JSON number in most languages.
             "seed": .number(Double(seed & (1 << 53 - 1))),
@@ -175,7 +175,7 @@ public final class ProtocolModel: CheckableModel {
     ) throws(ModelError) -> StepResult {
         let architecture = try built(.step)
         try require(.step)
-        var fields = ["x": JSONValue(tensor: inputs), "y": JSONValue(tensor: targets), "optimizer": JSONValue(foundation: optimizer.jsonObject)]
+        var fields = ["x": JSONValue(tensor: inputs), "y": JSONValue(tensor: targets), "optimizer": try sendable(optimizer, op: .step)]
         if !training || trace {
             try requireVersion(2, "'step' in evaluation mode or with a trace")
             if trace { try require(.trace) }

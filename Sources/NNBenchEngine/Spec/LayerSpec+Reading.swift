@@ -1,3 +1,5 @@
+import NNBenchIO
+
 extension LayerSpec {
     /// Every layer type's name (the spec name and the protocol's `"type"`), in the order messages
     /// list them.

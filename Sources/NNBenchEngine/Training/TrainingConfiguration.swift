@@ -40,7 +40,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
 }
 
 /// How a training run ended.
-public enum TrainingOutcome: Sendable, Hashable, Codable {
+public enum TrainingOutcome: Sendable, Hashable {
     /// Every epoch ran.
     case completed
     /// The run stopped after the first epoch that met the target.
