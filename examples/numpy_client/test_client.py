@@ -385,6 +385,8 @@ def check_gradient(dtype, bug):
     failures = []
     for name, (model, _, x, y) in MODELS.items():
         for train in ([False, True] if stochastic(model) else [False]):
+            if failures:  # one failing model fails the check; the others would only cost time
+                return failures
             h, _, _ = built(name, dtype, bug)
             varied(h)
             ref = reference(h, name, dtype)
@@ -410,13 +412,15 @@ def check_input_gradient(dtype, bug):
     """layer_gradients, layer_forward and loss_from_layer, in evaluation and in training: every
     layer's input gradient against central differences of that layer alone at the pass's own
     input, along random directions (max pooling: entry by entry against a loop, its ties at
-    relu's zeros being kinks), the chain
-    output_grads[L] = input_grads[L+1] ending in the loss's gradient, layer_forward's outputs
-    against the trace, and loss_from_layer at every layer against loss."""
+    relu's zeros being kinks); the chain output_grads[L] = input_grads[L+1], ending in the
+    loss's gradient; layer_forward's outputs against the trace; loss_from_layer at every layer
+    against loss."""
     failures = []
     for name, (model, loss, x, y) in MODELS.items():
         layers = model["layers"]
         for train in ([False, True] if stochastic(model) else [False]):
+            if failures:  # one failing model fails the check; the others would only cost time
+                return failures
             mode = "train" if train else "eval"
             h, _, _ = built(name, dtype, bug)
             varied(h)
@@ -464,7 +468,8 @@ def check_input_gradient(dtype, bug):
 def check_layers(dtype, bug):
     """Every layer's output (trace) against a naive implementation from the weights, in
     evaluation and in training; a training trace's masks: one per dropout layer, shaped as its
-    input, each value 0 or 1/(1-rate), and y = x * mask."""
+    input, each value 0 or 1/(1-rate), and y = x * mask; layer_forward in training reproduces
+    the training trace (batch statistics, the trace's masks)."""
     failures = []
     for name, (model, _, x, _) in MODELS.items():
         for train in ([False, True] if stochastic(model) else [False]):
@@ -489,6 +494,13 @@ def check_layers(dtype, bug):
                     break
             if not close(y, trace[-1], 0):
                 failures.append("layers (%s): y differs from the last traced output" % name)
+            if train:  # layer_forward in training, from the trace's input and mask, gives its output
+                inputs = [x] + trace[:-1]
+                fields = [{"mask": T(masks[L])} if L in masks else {} for L in range(len(trace))]
+                bad = [L for L in range(len(trace)) if not close(
+                    A(h.call("layer_forward", layer=L, x=T(inputs[L]), train=True, **fields[L])["y"]), trace[L], same_bound(dtype))]
+                if bad:
+                    failures.append("layer_forward (%s, train): layer %d's output differs from the training trace" % (name, bad[0]))
     return failures
 
 
@@ -579,6 +591,8 @@ def check_steps(dtype, bug):
     runs = [("regression", opt) for opt in OPTIMIZERS]
     runs += [("normalised", OPTIMIZERS[1]), ("normalised", OPTIMIZERS[7]), ("pooled", OPTIMIZERS[9])]
     for name, opt in runs:
+        if failures:  # one failing run fails the check; the others would only cost time
+            return failures
         model, _, x, y = MODELS[name]
         h, _, _ = built(name, dtype, bug)
         own, _, _ = built(name, dtype, bug)  # the same client, to ask for the gradients of each step's pass
