@@ -104,9 +104,9 @@ class Client {
 
   forward(request) {
     const x = this.built().readInput(request.x, 'x');
-    const pass = this.net.run(x, { train: flag(request, 'train', false) });
-    const answer = { y: pass.y };
-    return flag(request, 'trace', false) ? this.traced(pass, answer) : answer;
+    const [train, trace] = [flag(request, 'train', false), flag(request, 'trace', false)];
+    const pass = this.net.run(x, { train });
+    return trace ? this.traced(pass, { y: pass.y }) : { y: pass.y };
   }
 
   loss(request) {
@@ -116,16 +116,16 @@ class Client {
 
   gradients(request) {
     const { x, y } = this.batch(request);
-    const pass = this.gradientPass(x, y, { train: flag(request, 'train', false) });
+    const [train, trace] = [flag(request, 'train', false), flag(request, 'trace', false)];
+    const pass = this.gradientPass(x, y, { train });
     const grads = Object.fromEntries(this.net.trainable.map((name) => [name, tensor(this.net.shapeOf(name), pass.grads[name])]));
     const answer = { loss: pass.loss, grads };
-    return flag(request, 'trace', false) ? this.traced(pass, answer) : answer;
+    return trace ? this.traced(pass, answer) : answer;
   }
 
   step(request) {
     const { x, y } = this.batch(request);
-    const train = flag(request, 'train', true);
-    const trace = flag(request, 'trace', false);
+    const [train, trace] = [flag(request, 'train', true), flag(request, 'trace', false)];
     const optimizer = readOptimizer(request.optimizer); // refused before anything moves
     const saved = this.net.saveBuffers();
     let pass;
