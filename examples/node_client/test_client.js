@@ -25,7 +25,7 @@ const path = require('node:path');
 const { erf, erfc } = require('./erf.js');
 const { SplitMix64 } = require('./random.js');
 const {
-  Session, T, A, sameShape, identical, maxRelative, H, GRADIENT_BOUND, gradientError, ONE, erfReference, geluReference, relativeToFixed,
+  Session, T, A, identical, maxRelative, ONE, erfReference, geluReference, relativeToFixed,
 } = require('./test_support.js');
 const { checkModels } = require('./test_models.js');
 const { checkTraining } = require('./test_training.js');

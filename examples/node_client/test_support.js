@@ -67,7 +67,6 @@ function A(t) {
   return Float64Array.from(t.data, Number);
 }
 
-const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
 // Equal values (0 and −0 alike), NaN equal to NaN.
 const identical = (a, b) => a.length === b.length && a.every((v, i) => v === b[i] || (Number.isNaN(v) && Number.isNaN(b[i])));
 
@@ -169,6 +168,6 @@ function relativeToFixed(approx, exact) {
 }
 
 module.exports = {
-  Session, T, A, sameShape, identical, maxRelative, H, GRADIENT_BOUND, GRADIENT_FLOOR, gradientError,
+  Session, T, A, identical, maxRelative, H, GRADIENT_BOUND, gradientError,
   ONE, erfReference, geluReference, relativeToFixed,
 };

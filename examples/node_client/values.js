@@ -70,4 +70,4 @@ function writeJSON(value) {
   return JSON.stringify(value); // strings, booleans, null
 }
 
-module.exports = { ProtocolError, product, tensor, sameShape, readTensor, writeJSON };
+module.exports = { ProtocolError, product, tensor, readTensor, writeJSON };
