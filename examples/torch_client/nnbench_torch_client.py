@@ -35,7 +35,6 @@ import os
 import sys
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 PROTOCOL = 2
@@ -260,7 +259,8 @@ LAYERS = {
     "flatten": elementwise(nn.Flatten),
 }
 
-# What a replacing function receives after x, per type (the order of torch.nn.functional's form).
+# What a replacing function receives after x, per type (the order of torch.nn.functional's form);
+# the other types pass x alone. Quoted in build's error when a replacement's signature is wrong.
 FUNCTION_ARGUMENTS = {
     "dense": "weight [units, in], bias or None (F.linear)",
     "conv2d": "weight [filters, in_channels, k, k], bias or None, stride, padding (F.conv2d)",
@@ -312,9 +312,8 @@ def optimizer_settings(spec):
 
 
 class Layer:
-    def __init__(self, index, kind, built, in_shape):
-        self.index, self.kind, self.module, self.in_shape = index, kind, built.module, in_shape
-        self.slots = built.slots
+    def __init__(self, index, kind, built):
+        self.index, self.kind, self.module, self.slots = index, kind, built.module, built.slots
         # Where the tensors live: a FunctionLayer keeps them in its stock module.
         self.holder = self.module.stock if isinstance(self.module, FunctionLayer) else self.module
 
@@ -356,7 +355,7 @@ class Network:
                 built = LAYERS[kind](spec, shape, custom.get(kind))
             except (ValueError, TypeError) as error:
                 raise ProtocolError("layer %d (%s): %s" % (index, kind, error)) from None
-            layer = Layer(index, kind, built, shape)
+            layer = Layer(index, kind, built)
             layer.check_tensors(spec)
             self.initialise(layer, built)
             if isinstance(layer.module, MaskedDropout):
@@ -388,8 +387,13 @@ class Network:
         try:
             with torch.no_grad():
                 y = layer.module(torch.zeros((2,) + shape))
-        except RuntimeError as error:  # e.g. a window larger than the input
-            raise ProtocolError("layer %d (%s) on per-sample input %s: %s" % (layer.index, layer.kind, list(shape), error)) from None
+        except (RuntimeError, TypeError) as error:  # a window larger than the input; a replacement's signature
+            how = ""
+            if isinstance(layer.module, FunctionLayer):
+                more = FUNCTION_ARGUMENTS.get(layer.kind)
+                how = " (a replacing function is called as f(x%s))" % (", " + more if more else "")
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise ProtocolError("layer %d (%s) on per-sample input %s: %s%s" % (layer.index, layer.kind, list(shape), message, how)) from None
         return tuple(y.shape[1:])
 
     # -- tensors in the protocol's layout ---------------------------------------------------
@@ -588,15 +592,15 @@ class Client:
         if not isinstance(spec, dict):
             raise ProtocolError("optimizer must be an object {\"type\": ..., \"lr\": ...}")
         cls, settings = optimizer_settings(spec)
+        with KeptBuffers(net, always=False):  # training moves batchnorm's buffers here, and only here
+            answer = self.pass_with_gradients(req, bool(req.get("train", True)))
         if self.optimizer is None or spec["type"] != self.optimizer_type:
             # A new type starts from an empty state; the same type keeps its state and takes the
             # request's hyperparameters, as a learning-rate schedule does in PyTorch.
             self.optimizer, self.optimizer_type = cls(net.parameters, **settings), spec["type"]
         else:
             self.optimizer.param_groups[0].update(settings)
-        with KeptBuffers(net, always=False):  # training moves batchnorm's buffers here, and only here
-            answer = self.pass_with_gradients(req, bool(req.get("train", True)))
-            self.optimizer.step()
+        self.optimizer.step()
         return answer
 
     def op_layer_gradients(self, req):
