@@ -36,6 +36,10 @@ import sys
 
 import torch
 from torch import nn
+from torch.optim.adam import adam
+from torch.optim.adamw import adamw
+from torch.optim.rmsprop import rmsprop
+from torch.optim.sgd import sgd
 
 PROTOCOL = 2
 OPTIONAL_OPS_V1 = ["gradients", "step", "trace"]
@@ -279,11 +283,15 @@ LOSSES = {"mse": nn.MSELoss, "bce_logits": nn.BCEWithLogitsLoss, "softmax_ce": n
 
 
 # ---------------------------------------------------------------------------------------------
-# Optimizers: torch.optim's, with the protocol's fields. `nesterov` without momentum is refused by
-# torch.optim.SGD; the protocol's formula makes it a no-op there, so it is passed as false.
+# Optimizers: torch.optim's update code through its functional forms (torch.optim.sgd.sgd,
+# torch.optim.adam.adam, ...: what the classes' step() runs), with the state the
+# classes keep. The classes themselves import torch._dynamo when constructed and when stepping
+# (some 800 modules, 2 s of CPU, as long as torch's own import, in every process) for graph breaks
+# that do nothing outside torch.compile.
 
 
 def optimizer_settings(spec):
+    """The protocol's optimizer object -> (type, keyword arguments of the functional form)."""
     kind = spec.get("type")
 
     def number(name, default=None):
@@ -293,18 +301,47 @@ def optimizer_settings(spec):
         return float(value)
 
     if kind == "sgd":
+        # torch.optim.SGD refuses nesterov without momentum; the protocol's formula makes it a no-op.
         momentum = number("momentum", 0)
-        return torch.optim.SGD, {"lr": number("lr"), "momentum": momentum, "dampening": 0.0, "weight_decay": number("weight_decay", 0),
-                                 "nesterov": bool(spec.get("nesterov", False)) and momentum != 0}
+        return kind, {"lr": number("lr"), "momentum": momentum, "dampening": 0.0, "weight_decay": number("weight_decay", 0),
+                      "nesterov": bool(spec.get("nesterov", False)) and momentum != 0}
     if kind in ("adam", "adamw"):
-        return (torch.optim.Adam if kind == "adam" else torch.optim.AdamW), {
-            "lr": number("lr"), "betas": (number("beta1", 0.9), number("beta2", 0.999)), "eps": number("eps", 1e-8),
-            "weight_decay": number("weight_decay", 0 if kind == "adam" else 0.01)}
+        return kind, {"lr": number("lr"), "beta1": number("beta1", 0.9), "beta2": number("beta2", 0.999), "eps": number("eps", 1e-8),
+                      "weight_decay": number("weight_decay", 0 if kind == "adam" else 0.01), "amsgrad": False}
     if kind == "rmsprop":
-        return torch.optim.RMSprop, {"lr": number("lr"), "alpha": number("alpha", 0.99), "eps": number("eps", 1e-8),
-                                     "weight_decay": number("weight_decay", 0), "momentum": number("momentum", 0),
-                                     "centered": bool(spec.get("centered", False))}
+        return kind, {"lr": number("lr"), "alpha": number("alpha", 0.99), "eps": number("eps", 1e-8), "weight_decay": number("weight_decay", 0),
+                      "momentum": number("momentum", 0), "centered": bool(spec.get("centered", False))}
     raise ProtocolError("unsupported optimizer %r (supported: sgd, adam, adamw, rmsprop)" % (kind,))
+
+
+class Optimizer:
+    """One optimizer's state over the parameters, from its first step; `step` applies one update
+    with the request's hyperparameters (a changed learning rate keeps the state, as a schedule
+    does in PyTorch)."""
+
+    def __init__(self, kind, params):
+        self.kind, self.params = kind, params
+        zeros = lambda: [torch.zeros_like(p) for p in params]  # noqa: E731
+        self.steps = [torch.tensor(0.0) for _ in params]  # the step count t, as the classes keep it
+        if kind == "sgd":
+            self.buffers = [None] * len(params)  # the first step stores g itself
+        elif kind in ("adam", "adamw"):
+            self.exp_avgs, self.exp_avg_sqs = zeros(), zeros()
+        else:
+            self.square_avgs, self.grad_avgs, self.buffers = zeros(), zeros(), zeros()
+
+    def step(self, settings):
+        grads = [p.grad for p in self.params]
+        common = {"foreach": False, "maximize": False}
+        with torch.no_grad():
+            if self.kind == "sgd":
+                sgd(self.params, grads, self.buffers, **common, **settings)
+            elif self.kind in ("adam", "adamw"):
+                update = adam if self.kind == "adam" else adamw
+                update(self.params, grads, self.exp_avgs, self.exp_avg_sqs, [], self.steps, **common, **settings)
+            else:  # as RMSprop.step: the running mean of g and the momentum buffer only when used
+                rmsprop(self.params, grads, self.square_avgs, self.grad_avgs if settings["centered"] else [],
+                        self.buffers if settings["momentum"] > 0 else [], self.steps, **common, **settings)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -486,7 +523,7 @@ class Client:
     def __init__(self, custom=None, name="nnbench-torch-client"):
         self.custom, self.name = dict(custom or {}), name
         self.net, self.protocol = None, 1
-        self.optimizer, self.optimizer_type = None, None
+        self.optimizer = None
 
     def network(self):
         if self.net is None:
@@ -545,7 +582,7 @@ class Client:
     def op_build(self, req):
         self.net = None  # a failed build leaves no half-built model behind
         self.net = Network(req.get("model"), req.get("loss"), req.get("seed", 0), self.custom)
-        self.optimizer, self.optimizer_type = None, None
+        self.optimizer = None
         return {"params": [{"name": name, "shape": self.net.shape_of(layer, slot), "trainable": slot.trainable}
                            for (layer, slot), name in zip(self.net.slots, self.net.names)]}
 
@@ -554,7 +591,7 @@ class Client:
 
     def op_set_params(self, req):
         self.network().set_tensors(req.get("params"))
-        self.optimizer, self.optimizer_type = None, None  # the optimizer's state starts again
+        self.optimizer = None  # the optimizer's state starts again
         return {}
 
     def op_forward(self, req):
@@ -591,16 +628,12 @@ class Client:
         spec = req.get("optimizer")
         if not isinstance(spec, dict):
             raise ProtocolError("optimizer must be an object {\"type\": ..., \"lr\": ...}")
-        cls, settings = optimizer_settings(spec)
+        kind, settings = optimizer_settings(spec)
         with KeptBuffers(net, always=False):  # training moves batchnorm's buffers here, and only here
             answer = self.pass_with_gradients(req, bool(req.get("train", True)))
-        if self.optimizer is None or spec["type"] != self.optimizer_type:
-            # A new type starts from an empty state; the same type keeps its state and takes the
-            # request's hyperparameters, as a learning-rate schedule does in PyTorch.
-            self.optimizer, self.optimizer_type = cls(net.parameters, **settings), spec["type"]
-        else:
-            self.optimizer.param_groups[0].update(settings)
-        self.optimizer.step()
+        if self.optimizer is None or self.optimizer.kind != kind:  # another type starts from an empty state
+            self.optimizer = Optimizer(kind, net.parameters)
+        self.optimizer.step(settings)
         return answer
 
     def op_layer_gradients(self, req):
@@ -683,7 +716,14 @@ def configure(dtype):
     """float32 or float64 everywhere, one thread, deterministic kernels."""
     torch.set_default_dtype({"float32": torch.float32, "float64": torch.float64}[dtype])
     torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
+    # torch.use_deterministic_algorithms(True) first imports torch._inductor.config, some 800
+    # modules and 2 s of CPU (as long as torch itself), to make torch.compile deterministic, which
+    # this client never uses; the switch it then throws for eager kernels is this one.
+    switch = getattr(torch._C, "_set_deterministic_algorithms", None)
+    if switch is None:
+        torch.use_deterministic_algorithms(True)
+    else:
+        switch(True)
 
 
 def serve(layers=None, dtype="float64", name=None, stdin=None, stdout=None):
