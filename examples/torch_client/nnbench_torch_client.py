@@ -241,7 +241,7 @@ def build_dropout(spec, in_shape, custom):
     if isinstance(custom, type) and issubclass(custom, nn.Module):
         raise ProtocolError("dropout is replaced by a function or autograd Function f(x, mask), not a Module: the mask is the client's")
     fn = custom.apply if isinstance(custom, type) and issubclass(custom, torch.autograd.Function) else custom
-    return Built(MaskedDropout(float(field(spec, "rate", float)), fn or torch.mul))
+    return Built(MaskedDropout(field(spec, "rate", float), fn or torch.mul))
 
 
 # The protocol's layer types. A builder is builder(spec, per-sample input shape, custom) -> Built;
@@ -360,7 +360,7 @@ class Layer:
     def tensor(self, slot):
         return getattr(self.holder, slot.suffix)
 
-    def check_tensors(self, spec):
+    def check_tensors(self):
         """A user's module must hold exactly the protocol's parameters (no optimizer would train an
         extra one, and nnbench could not see it), and its buffers."""
         have = {n for n, _ in self.holder.named_parameters()}
@@ -393,7 +393,7 @@ class Network:
             except (ValueError, TypeError) as error:
                 raise ProtocolError("layer %d (%s): %s" % (index, kind, error)) from None
             layer = Layer(index, kind, built)
-            layer.check_tensors(spec)
+            layer.check_tensors()
             self.initialise(layer, built)
             if isinstance(layer.module, MaskedDropout):
                 layer.module.generator = self.generator
