@@ -18,8 +18,11 @@ extension CheckCommand {
             throw failure("cannot write the log '\(log)'", status: ExitStatus.error)
         }
         var report = ProgramCheckReport(command: command)
+        var transcript: [String] = []
         for target in targets {
             let model = ProtocolModel(command: command, timeout: timeout, logPath: log)
+            model.recordsTranscript = record != nil
+            defer { transcript += model.transcript }
             var entry = ProgramCheckReport.Entry(name: target.name, architecture: target.architecture.description, task: target.task.name)
             let spec = ModelSpec(inputShape: target.task.inputShape, architecture: target.architecture)
             do {
@@ -46,6 +49,7 @@ extension CheckCommand {
             // A program that cannot even say hello cannot be checked on anything else either.
             if report.program == nil { break }
         }
+        try writeTranscript(transcript)
         print(json ? report.json() : report.text, terminator: "")
         let checked = report.entries.filter { $0.status == .checked }
         let results = report.entries.flatMap(\.results)
@@ -55,5 +59,28 @@ extension CheckCommand {
             throw ExitStatus.error
         }
         if results.contains(where: { $0.status == .failed }) { throw ExitStatus.failed }
+    }
+}
+
+extension CheckCommand {
+    /// `--conformance`: every op once, each answer held to its schema and the rules; exit 2 when
+    /// the program breaks the protocol.
+    func runConformance(_ command: String) throws {
+        if let log, !FileManager.default.createFile(atPath: log, contents: nil) {
+            throw failure("cannot write the log '\(log)'", status: ExitStatus.error)
+        }
+        let result = ProtocolConformance.run(command: command, timeout: timeout, logPath: log, records: record != nil)
+        try writeTranscript(result.transcript)
+        let report = ConformanceReport(result: result, command: command)
+        print(json ? report.json() : report.text, terminator: "")
+        if !result.conforms { throw ExitStatus.error }
+    }
+
+    /// Writes `--record`'s file: every line sent and received, in order.
+    func writeTranscript(_ lines: [String]) throws {
+        guard let record else { return }
+        do { try AtomicFile.write(Array(lines.map { $0 + "\n" }.joined().utf8), to: record) } catch {
+            throw failure(error.description, status: ExitStatus.error)
+        }
     }
 }
