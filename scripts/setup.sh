@@ -2,7 +2,28 @@
 # Checks, and where it can installs, what nnbench needs on a fresh Debian machine:
 # Swift 6 and zlib's headers (Debian's libz-dev). python3 and numpy are optional: the tests that
 # need them say they are skipped when they are missing.
+#
+# With --clients (as .ci/run calls it), also what the protocol clients of examples/ need: python3
+# with numpy, node, PyTorch's CPU build (pip's local wheel folder has torch 2.13.0+cpu; plain
+# 'torch' would pull gigabytes of CUDA) and jsonschema (for scripts/validate_exchange.py); pip
+# installs the Python packages when they are missing, and a missing python3 or node is an error.
 set -euo pipefail
+
+if [ "${1:-}" = "--clients" ]; then
+    for tool in python3 node; do
+        command -v $tool >/dev/null 2>&1 || { echo "setup: $tool was not found on PATH; the protocol clients need it" >&2; exit 1; }
+    done
+    need() {  # MODULE PIP-REQUIREMENT
+        python3 -c "import $1" >/dev/null 2>&1 && return
+        echo "setup: installing $2 with pip"
+        python3 -m pip install --quiet "$2" || { echo "setup: 'pip install $2' failed; install it and try again" >&2; exit 1; }
+    }
+    need numpy numpy
+    need jsonschema jsonschema
+    need torch torch==2.13.0+cpu
+    echo "setup: clients ok (python3 $(python3 -c 'import sys; print(sys.version.split()[0])'), node $(node --version), torch $(python3 -c 'import torch; print(torch.__version__)'))"
+    exit 0
+fi
 
 if ! command -v swift >/dev/null 2>&1; then
     echo "setup: swift was not found on PATH; install Swift 6 (https://swift.org/install) and try again" >&2

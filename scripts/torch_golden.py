@@ -17,7 +17,7 @@ with sorted keys and one fixed layout, so a second run gives the same bytes. Ano
 torch version may change last bits (torch's vectorised kernels differ per instruction set);
 the tests' tolerances are far above that.
 
-Layouts are the engine's (PROTOCOL.md's): tensors are {"shape": [...], "values": [row-major]},
+Layouts are the engine's (the model protocol's, docs/protocol.md): tensors are {"shape": [...], "values": [row-major]},
 parameters are named as in a one-layer network ("0.weight", "0.bias", "0.running_mean"), and a
 dense layer's weight is [inputs, units], the transpose of nn.Linear.weight (the script transposes
 it for torch and transposes torch's gradient back).

@@ -16,7 +16,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var task: TaskOptions
 
-    @Option(help: ArgumentHelp("The architecture, e.g. \"dense(16) relu dense(1)\", or a JSON model file (PROTOCOL.md).", valueName: "spec"))
+    @Option(help: ArgumentHelp("The architecture, e.g. \"dense(16) relu dense(1)\", or a JSON model file (docs/protocol.md).", valueName: "spec"))
     var arch: String?
 
     @Option(help: ArgumentHelp("The optimizer, e.g. \"adam(lr: 0.01)\" or \"sgd(lr: 0.1, momentum: 0.9)\".", valueName: "spec"))

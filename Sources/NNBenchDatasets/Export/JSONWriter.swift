@@ -9,7 +9,7 @@
 /// - `parameters`: the task's parameters in catalogue order; integers as integers, reals as
 ///   numbers, lists of reals as arrays.
 /// - `splits`: the selected splits in the order train, valid, test. Each holds two tensors in the
-///   layout of `PROTOCOL.md` ("Values"): `x` of shape `[n, inputs]` (or `[n, c, h, w]`), and
+///   layout of the model protocol's "Values" (`docs/protocol.md`): `x` of shape `[n, inputs]` (or `[n, c, h, w]`), and
 ///   `y` of shape `[n, outputs]` for `mse`, `[n, 1]` for `bce_logits`, `[n]` for `softmax_ce`;
 ///   `data` is flat and row-major.
 /// - Numbers are the shortest text that reads back to the same `Double` (`0.1`, `1.0`, `-0.0`);

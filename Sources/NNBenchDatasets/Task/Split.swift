@@ -9,7 +9,7 @@ public enum SplitName: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// The samples of one split: inputs and targets, flat and row-major, in the layout of
-/// `PROTOCOL.md` ("Values").
+/// the model protocol's "Values" (`docs/protocol.md`).
 public struct Split: Sendable, Hashable {
     /// Which split this is.
     public let name: SplitName

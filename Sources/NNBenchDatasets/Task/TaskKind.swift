@@ -25,7 +25,7 @@ public enum TaskKind: Sendable, Hashable {
         }
     }
 
-    /// The per-sample shape of the targets, as in PROTOCOL.md: `[outputs]`, `[1]`, or `[]` for a
+    /// The per-sample shape of the targets, as in docs/protocol.md: `[outputs]`, `[1]`, or `[]` for a
     /// class index.
     public var targetShape: [Int] {
         switch self {
@@ -53,7 +53,7 @@ public enum TaskKind: Sendable, Hashable {
     }
 }
 
-/// A loss, with the name and definition of `PROTOCOL.md` ("Losses"); every loss is a mean over
+/// A loss, with the name and definition of the model protocol's "Losses" (`docs/protocol.md`); every loss is a mean over
 /// the batch.
 public enum Loss: String, Sendable, Hashable, CaseIterable, Codable {
     /// `(1 / (n*k)) * sum_ij (yhat_ij - y_ij)^2`.

@@ -74,7 +74,7 @@ package struct Batch<Scalar: EngineScalar> {
     }
 }
 
-/// A trainable tensor and its gradient, named as in `PROTOCOL.md` (`"0.weight"`).
+/// A trainable tensor and its gradient, named as the model protocol names it (`"0.weight"`, `docs/protocol.md`).
 package final class Parameter<Scalar: EngineScalar> {
     package let name: String
     package let shape: [Int]

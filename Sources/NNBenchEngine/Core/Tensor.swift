@@ -1,5 +1,5 @@
 /// A shaped array of scalars, flat and row-major: the engine's exchange format for inputs,
-/// outputs, parameters and gradients, and the tensor of `PROTOCOL.md` ("Values").
+/// outputs, parameters and gradients, and the tensor of the model protocol's "Values" (`docs/protocol.md`).
 public struct Tensor<Scalar: Hashable & Sendable>: Hashable, Sendable {
     /// The shape, outermost dimension first; `[]` for a scalar.
     public var shape: [Int]

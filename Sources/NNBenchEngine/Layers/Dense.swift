@@ -1,4 +1,4 @@
-/// A fully connected layer: `y = x · W + b`, with `W` of shape `[inputs, units]` as in `PROTOCOL.md`.
+/// A fully connected layer: `y = x · W + b`, with `W` of shape `[inputs, units]` as in the model protocol (`docs/protocol.md`).
 package final class DenseLayer<Scalar: EngineScalar>: Layer {
     package let inputs: Int
     package let units: Int

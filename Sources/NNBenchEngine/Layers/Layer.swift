@@ -5,7 +5,7 @@
 package protocol Layer<Scalar>: AnyObject {
     associatedtype Scalar: EngineScalar
 
-    /// The trainable tensors, in `PROTOCOL.md`'s order (`L.weight`, then `L.bias`).
+    /// The trainable tensors, in the model protocol's order (`L.weight`, then `L.bias`; `docs/protocol.md`).
     var parameters: [Parameter<Scalar>] { get }
 
     /// Tensors that are learnt but not trained by gradient, such as batchnorm's running statistics.

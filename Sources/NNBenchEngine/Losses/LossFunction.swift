@@ -6,7 +6,7 @@ import NNBenchDatasets
 /// requirements, and why their names start with an underscore.
 public protocol _LossKernels {
     /// The mean loss of a batch and, when `gradient` is given, its gradient with respect to the
-    /// predictions, exactly as `PROTOCOL.md` defines each loss.
+    /// predictions, exactly as the model protocol (`docs/protocol.md`) defines each loss.
     ///
     /// - Parameters:
     ///   - loss: Which loss.

@@ -1,7 +1,7 @@
 import NNBenchDatasets
 
 /// A network built from an architecture: nnbench's reference implementation, layer by layer,
-/// with parameters named and shaped as `PROTOCOL.md` says.
+/// with parameters named and shaped as the model protocol (`docs/protocol.md`) says.
 ///
 /// The same architecture and seed give the same initial weights, bit for bit, and the same
 /// inputs give the same outputs whatever the number of threads.
@@ -192,7 +192,7 @@ public final class Network<Scalar: EngineScalar> {
     ///
     /// - Parameters:
     ///   - inputs: `[n] + inputShape`.
-    ///   - targets: As `PROTOCOL.md` shapes them for the loss.
+    ///   - targets: As the model protocol (`docs/protocol.md`) shapes them for the loss.
     ///   - training: The mode of the forward pass.
     /// - Returns: The loss before any update, and the gradient with respect to the inputs.
     @discardableResult

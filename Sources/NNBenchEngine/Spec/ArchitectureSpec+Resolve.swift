@@ -9,7 +9,7 @@ extension ArchitectureSpec {
     ///   - inputShape: One sample's shape: `[features]` or `[channels, height, width]`.
     ///   - outputWidth: The number of outputs the task needs, or `nil` to accept any.
     /// - Returns: Each layer with its input and output shapes and its parameters, named and
-    ///   shaped as PROTOCOL.md says.
+    ///   shaped as docs/protocol.md says.
     /// - Throws: ``SpecError``, pointing at the layer, for no layers, a dense layer on an image,
     ///   a conv or pool on a flat input, a window larger than its input, an empty output, or a
     ///   last layer whose width is not `outputWidth`.

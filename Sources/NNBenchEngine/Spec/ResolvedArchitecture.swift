@@ -3,7 +3,7 @@
 public struct TensorSpec: Sendable, Hashable, CustomStringConvertible {
     /// The protocol name, `L.weight`, where `L` is the layer's index.
     public let name: String
-    /// The shape, exactly as PROTOCOL.md gives it.
+    /// The shape, exactly as docs/protocol.md gives it.
     public let shape: [Int]
     /// How the values start; the fans follow from ``shape`` (``Initializer/fans(ofWeightShape:)``).
     public let initializer: Initializer

@@ -4,7 +4,7 @@
 /// A vanishing gradient norm, an exploding weight norm or an update ratio far from ~1e-3 (the
 /// usual rule of thumb for a healthy step) show a problem long before the metrics do.
 public struct ParameterStatistics: Sendable, Hashable, Codable {
-    /// The tensor's name, as in `PROTOCOL.md` (`"0.weight"`).
+    /// The tensor's name, as the model protocol (`docs/protocol.md`) names it: `"0.weight"`.
     public var name: String
     /// The L2 norm of the weights at the end of the epoch.
     public var weightNorm: Double
