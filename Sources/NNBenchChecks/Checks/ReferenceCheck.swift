@@ -121,12 +121,20 @@ struct ReferenceCheck: Check {
     ) throws(ModelError) -> CheckOutcome? {
         let gradients = try context.model.gradients(inputs: batch.inputs, targets: batch.targets).gradients
         reference.gradients(inputs: batch.inputs, targets: batch.targets)
+        return try gradientFailure(gradients, reference: reference, context: context, comparison: comparison, training: false)
+    }
+
+    /// The first parameter whose gradient differs from the reference's last pass.
+    private func gradientFailure(
+        _ gradients: [String: Tensor<Double>], reference: Network<Double>, context: CheckContext, comparison: Comparison, training: Bool
+    ) throws(ModelError) -> CheckOutcome? {
         for (name, wanted) in reference.gradients {
             guard let value = gradients[name] else { throw .failed(.gradients, "no gradient for '\(name)'") }
             if let (difference, index) = comparison.differs(value, wanted) {
                 return .failed(
-                    "|Δ| \(short(difference)) in d loss/d \(name)", bound: comparison.bound,
-                    "the gradient of \(context.describe(parameter: name))\(wanted.position(index)) is "
+                    "|Δ| \(short(difference)) in d loss/d \(name)" + (training ? " (training)" : ""), bound: comparison.bound,
+                    (training ? "in training mode, under the model's own masks, " : "")
+                        + "the gradient of \(context.describe(parameter: name))\(wanted.position(index)) is "
                         + "\(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
                     .gradientMismatch)
             }
@@ -201,15 +209,8 @@ struct ReferenceCheck: Check {
                 "training loss \(short(answer.loss)) vs \(short(loss))", bound: comparison.bound,
                 "in training mode the loss differs: \(short(answer.loss)), reference \(short(loss))", .lossMismatch)
         }
-        for (name, wanted) in reference.gradients {
-            guard let value = answer.gradients[name] else { throw .failed(.gradients, "no gradient for '\(name)'") }
-            if let (difference, index) = comparison.differs(value, wanted) {
-                return .failed(
-                    "|Δ| \(short(difference)) in d loss/d \(name) (training)", bound: comparison.bound,
-                    "in training mode, under the model's own masks, the gradient of \(context.describe(parameter: name))\(wanted.position(index)) is "
-                        + "\(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
-                    .gradientMismatch)
-            }
+        if let failure = try gradientFailure(answer.gradients, reference: reference, context: context, comparison: comparison, training: true) {
+            return failure
         }
         notes.append("training mode compared under the model's own dropout masks")
         return nil
