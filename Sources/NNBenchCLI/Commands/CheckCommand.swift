@@ -45,7 +45,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Run every injected bug through every check and print the bug × check matrix.")
     var injectAll = false
 
-    @Flag(help: "Run every showcase on the correct engine for --seeds seeds and report any check that fails: a false alarm.")
+    @Flag(help: "Run the battery on the correct engine, on every showcase and every catalogue task's reference architecture, for --seeds seeds; print each check's worst load (its figure as a fraction of its bound) and any failure, a false alarm.")
     var selfTest = false
 
     @Option(help: "With --self-test: how many seeds, from 0.")
@@ -121,17 +121,10 @@ struct CheckCommand: ParsableCommand {
         guard (1...1000).contains(seeds) else {
             throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
         }
-        var alarms = 0
-        for seed in 0..<UInt64(seeds) {
-            for showcase in Showcase.all {
-                for result in showcase.run(precision: precision, seed: seed) where result.status == .failed || result.status == .error {
-                    alarms += 1
-                    print("false alarm: \(showcase.name) seed \(seed) \(result.check): \(result.figure) \(result.diagnosis ?? "")")
-                }
-            }
-        }
-        print("\(Showcase.all.count) showcases × \(seeds) seeds in \(precision.rawValue): \(alarms == 0 ? "no false alarm" : "\(alarms) false alarms")")
-        if alarms > 0 { throw ExitStatus.failed }
+        let threads = max(ProcessInfo.processInfo.activeProcessorCount, 1)
+        let result = SelfTest.run(Showcase.all + Showcase.catalogue, precision: precision, seeds: seeds, threads: threads)
+        print(SelfTestReport(result: result).text, terminator: "")
+        if result.alarms > 0 { throw ExitStatus.failed }
     }
 
     /// The battery on nnbench's engine, with `--inject`'s bug if any.

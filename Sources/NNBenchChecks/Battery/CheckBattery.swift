@@ -52,7 +52,8 @@ public enum CheckBattery {
             let outcome = try check.run(context)
             return CheckResult(
                 check: check.name, status: outcome.status, figure: outcome.figure, bound: outcome.bound,
-                diagnosis: outcome.diagnosis, likelyCauses: outcome.symptom?.likelyCauses ?? [], notes: outcome.notes)
+                diagnosis: outcome.diagnosis, likelyCauses: outcome.symptom?.likelyCauses ?? [], notes: outcome.notes,
+                load: outcome.load)
         } catch .unsupported(let op) {
             return CheckResult(check: check.name, status: .skipped, diagnosis: "needs the op '\(op)', which the model does not offer")
         } catch {

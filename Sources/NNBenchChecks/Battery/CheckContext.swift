@@ -35,12 +35,15 @@ struct CheckContext {
         return (inputs, targets)
     }
 
+    /// The user's architecture with every layer's shapes.
+    func resolved() throws(ModelError) -> ResolvedArchitecture {
+        do { return try modelSpec.resolve(outputWidth: nil) } catch { throw .failed(.build, error.description) }
+    }
+
     /// nnbench's reference engine in Double with the same architecture and loss, holding
     /// `parameters` (the model's own), for layer-by-layer comparison.
     func reference(holding parameters: [String: Tensor<Double>]) throws(ModelError) -> Network<Double> {
-        let resolved: ResolvedArchitecture
-        do { resolved = try modelSpec.resolve(outputWidth: nil) } catch { throw .failed(.build, error.description) }
-        let network = Network<Double>(resolved, loss: loss, seed: seed)
+        let network = Network<Double>(try resolved(), loss: loss, seed: seed)
         do { try network.setParameters(parameters) } catch { throw .failed(.getParams, error.description) }
         return network
     }

@@ -27,11 +27,15 @@ public struct CheckResult: Sendable, Hashable, Codable {
     public var likelyCauses: [String]
     /// Remarks that do not decide the result (kinks skipped, parts not measured).
     public var notes: [String]
+    /// The decisive figure as a fraction of its bound: 0 is the ideal, 1 the bound itself, above 1
+    /// a failure; `nil` when the check has no such scale (a yes/no property). The margin of a
+    /// correct model is `1 − load`; `docs/checks.md` tabulates the worst over the self-test.
+    public var load: Double?
 
     /// Creates a result.
     public init(
         check: String, status: CheckStatus, figure: String = "", bound: String = "", diagnosis: String? = nil,
-        likelyCauses: [String] = [], notes: [String] = []
+        likelyCauses: [String] = [], notes: [String] = [], load: Double? = nil
     ) {
         self.check = check
         self.status = status
@@ -40,6 +44,7 @@ public struct CheckResult: Sendable, Hashable, Codable {
         self.diagnosis = diagnosis
         self.likelyCauses = likelyCauses
         self.notes = notes
+        self.load = load
     }
 }
 
@@ -51,19 +56,23 @@ struct CheckOutcome: Sendable, Hashable {
     var diagnosis: String?
     var symptom: Symptom?
     var notes: [String]
+    /// The figure as a fraction of its bound (``CheckResult/load``).
+    var load: Double?
 
-    /// The check passed with `figure` within `bound`.
-    static func passed(_ figure: String, bound: String, notes: [String] = []) -> CheckOutcome {
-        CheckOutcome(status: .passed, figure: figure, bound: bound, diagnosis: nil, symptom: nil, notes: notes)
+    /// The check passed with `figure` within `bound`, at `load` of it.
+    static func passed(_ figure: String, bound: String, load: Double? = nil, notes: [String] = []) -> CheckOutcome {
+        CheckOutcome(status: .passed, figure: figure, bound: bound, diagnosis: nil, symptom: nil, notes: notes, load: load)
     }
 
     /// The check failed: `diagnosis` says what and where, `symptom` gives the likely causes.
-    static func failed(_ figure: String, bound: String, _ diagnosis: String, _ symptom: Symptom, notes: [String] = []) -> CheckOutcome {
-        CheckOutcome(status: .failed, figure: figure, bound: bound, diagnosis: diagnosis, symptom: symptom, notes: notes)
+    static func failed(
+        _ figure: String, bound: String, _ diagnosis: String, _ symptom: Symptom, load: Double? = nil, notes: [String] = []
+    ) -> CheckOutcome {
+        CheckOutcome(status: .failed, figure: figure, bound: bound, diagnosis: diagnosis, symptom: symptom, notes: notes, load: load)
     }
 
     /// The check does not apply, for `reason`.
     static func skipped(_ reason: String) -> CheckOutcome {
-        CheckOutcome(status: .skipped, figure: "", bound: "", diagnosis: reason, symptom: nil, notes: [])
+        CheckOutcome(status: .skipped, figure: "", bound: "", diagnosis: reason, symptom: nil, notes: [], load: nil)
     }
 }

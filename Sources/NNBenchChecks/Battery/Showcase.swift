@@ -70,3 +70,15 @@ public struct Showcase: Sendable {
             model: model, architecture: try! ArchitectureSpec(parsing: architecture), task: makeTask(), seed: seed, only: only)
     }
 }
+
+extension Showcase {
+    /// Every catalogue task with its reference architecture at its defaults (`nnbench show TASK`),
+    /// named after the task: the correct engine must pass the battery on each, as on ``all``.
+    public static var catalogue: [Showcase] {
+        TaskCatalogue.all.map { definition in
+            // Every catalogue task generates at its defaults: the catalogue's tests make sure of it.
+            let task = try! definition.makeTask()
+            return Showcase(name: definition.name, architecture: task.reference.architecture) { task }
+        }
+    }
+}

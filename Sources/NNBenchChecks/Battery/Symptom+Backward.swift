@@ -71,3 +71,28 @@ extension Symptom {
         return causes
     }
 }
+
+extension Symptom {
+    /// A parameter's gradient that differs from central differences while the loss's and the
+    /// layers' input gradients may be right: the causes that fit the layer and the parameter.
+    static func parameterGradient(of layer: LayerSpec, parameter: String) -> Symptom {
+        var causes: [String] = []
+        let isBias = parameter.contains(".bias")
+        switch layer {
+        case .dense:
+            causes += isBias
+                ? ["the bias gradient not summed over the batch (the first sample's, or the mean)", "the bias gradient missing"]
+                : ["xᵀ·dy stored transposed ([units, in] where [in, units] belongs)", "x·dy instead of xᵀ·dy"]
+        case .conv2d:
+            causes += isBias
+                ? ["the bias gradient not summed over the batch and the plane", "the bias gradient missing"]
+                : ["the kernel gradient flipped (convolution where the forward pass is a cross-correlation)", "stride or padding offsets wrong in im2col"]
+        case .batchNorm:
+            causes += isBias ? ["the shift's gradient not summed over the batch"] : ["the scale's gradient not Σ dy·x̂"]
+        default:
+            causes += ["a layer above it passes a wrong gradient down (see input-gradient)"]
+        }
+        causes.append("a wrong activation derivative above this layer, which its own gradient inherits")
+        return Symptom(name: "a parameter's gradient differs from central differences of the loss", likelyCauses: causes)
+    }
+}

@@ -41,6 +41,7 @@ struct BatchCheck: Check {
                 "|Δ| \(short(worst.difference))", bound: bound,
                 "sample \(worst.sample)'s output changes by \(short(worst.difference)) when evaluated with \(n - 1) others", .batchLeak)
         }
-        return .passed("|Δ| \(short(worst.difference)), loss = mean", bound: bound)
+        let load = Swift.max(lossError / tolerances.batchLoss, worst.difference / tolerances.reference)
+        return .passed("|Δ| \(short(worst.difference)), loss = mean", bound: bound, load: load)
     }
 }

@@ -3,16 +3,18 @@ import NNBenchEngine
 import NNBenchModel
 
 /// The gradient check: every parameter's analytic gradient (`gradients`) against central
-/// differences of the model's own loss, entry by entry, or along random directions for large models.
+/// differences of the model's own loss, entry by entry, or along random directions for large
+/// models, each held to the bound of ``DerivativeProbe``: the analytic value's rounding, the loss's
+/// own rounding noise (estimated at the point, ``NoiseEstimate``) divided by the step, and the
+/// difference's truncation. Perturbations that cross a kink (a relu input changing sign, a
+/// max-pooling window's maximum moving: ``KinkPattern``, from the model's trace) are shortened, or
+/// skipped when every one crosses it.
 ///
-/// Relative error `|a − n| / max(|a|, |n|, floor)` with the step, floor and bound of
-/// ``Tolerances`` for the model's precision. Kinks (relu at 0, ties in max pooling) make the
-/// central difference meaningless: an entry that fails is re-evaluated with one-sided differences,
-/// and when those disagree with each other while the analytic value lies between them, the
-/// perturbation crossed a kink; it is skipped and counted in the notes, not reported as a failure.
+/// When every compared value is off by one factor, the factor is named: it belongs to the loss's
+/// gradient or to something every layer shares (−1: a sign; the batch size: a sum for a mean).
 struct GradientCheck: Check {
     let name = "gradient"
-    let summary = "analytic parameter gradients equal central differences (per entry, or directional for large models)"
+    let summary = "analytic parameter gradients equal central differences of the loss (per entry, or directional for large models)"
     let requiredOps: [ModelOp] = [.gradients]
     /// Above this many parameter values, compare directional derivatives instead of every entry.
     var directionalAbove = 2000
@@ -23,13 +25,13 @@ struct GradientCheck: Check {
     /// weights. An array rather than a dictionary, so that sums over it have one order on every run.
     typealias Direction = [(name: String, entries: [(index: Int, weight: Double)])]
 
-    /// The worst comparison so far: its relative error, where, and both values.
+    /// The worst comparison so far: its load, where, and both values.
     struct Worst {
-        var error = 0.0, place = "", analytic = 0.0, numerical = 0.0
+        var load = 0.0, place = "", analytic = 0.0, numerical = 0.0
 
-        mutating func keep(_ error: Double, at place: @autoclosure () -> String, analytic: Double, numerical: Double) {
-            guard error > self.error || error.isNaN else { return }
-            self = Worst(error: error.isNaN ? .infinity : error, place: place(), analytic: analytic, numerical: numerical)
+        mutating func keep(_ load: Double, at place: @autoclosure () -> String, analytic: Double, numerical: Double) {
+            guard load > self.load || load.isNaN else { return }
+            self = Worst(load: load.isNaN ? .infinity : load, place: place(), analytic: analytic, numerical: numerical)
         }
     }
 
@@ -38,10 +40,14 @@ struct GradientCheck: Check {
         let context: CheckContext
         let base: [String: Tensor<Double>]
         let batch: (inputs: Tensor<Double>, targets: Tensor<Double>)
+        let resolved: [ResolvedLayer]
+        /// Whether kink patterns can be read: the architecture has kinks and the model traces.
+        let tracesKinks: Bool
 
-        /// The loss with the parameters moved by `amount` along `direction`, and the length of the
-        /// move the model really made (on the direction's largest entry, after its rounding).
-        func loss(along direction: Direction, by amount: Double) throws(ModelError) -> (Double, Double) {
+        /// The loss with the parameters moved by `amount` along `direction`, the length of the
+        /// move the model really made (on the direction's largest entry, after its rounding), and
+        /// the pass's kink pattern when asked for and available.
+        func evaluate(along direction: Direction, by amount: Double, pattern: Bool) throws(ModelError) -> DerivativeProbe.Evaluation {
             var values = base
             var largest = (weight: 0.0, moved: 0.0)
             for (name, entries) in direction {
@@ -53,7 +59,12 @@ struct GradientCheck: Check {
                 }
             }
             try context.model.setParameters(values)
-            return (try context.model.loss(inputs: batch.inputs, targets: batch.targets), largest.moved / largest.weight)
+            let loss = try context.model.loss(inputs: batch.inputs, targets: batch.targets)
+            var kinks: KinkPattern?
+            if pattern && tracesKinks, let trace = try context.model.forward(batch.inputs, training: false, trace: true).trace {
+                kinks = KinkPattern(layers: resolved, inputs: batch.inputs, outputs: trace.outputs)
+            }
+            return DerivativeProbe.Evaluation(value: loss, step: largest.moved / largest.weight, pattern: kinks)
         }
     }
 
@@ -63,45 +74,62 @@ struct GradientCheck: Check {
         let model = context.model
         let base = try model.parameters()
         let analytic = try model.gradients(inputs: batch.inputs, targets: batch.targets)
-        let tolerances = Tolerances(precision: context.precision)
-        var difference = DifferenceProbe(baseLoss: try model.loss(inputs: batch.inputs, targets: batch.targets), tolerances: tolerances)
-        let probe = Probe(context: context, base: base, batch: batch)
         defer { try? model.setParameters(base) }
+        let resolved = try context.resolved().layers
+        let probe = Probe(
+            context: context, base: base, batch: batch, resolved: resolved,
+            tracesKinks: KinkPattern.exists(in: resolved) && context.info.ops.contains(.trace))
+        let tolerances = Tolerances(precision: context.precision)
+        let noise = try NoiseEstimate.sigma(step: tolerances.step / 10) { amount throws(ModelError) in
+            try probe.evaluate(along: randomDirection(order, base, seed: context.seed, index: UInt64.max), by: amount, pattern: false).value
+        }
+        var derivative = DerivativeProbe(tolerances: tolerances, base: try model.loss(inputs: batch.inputs, targets: batch.targets), noise: noise)
+        var fit = ScaleFit()
         let total = order.reduce(0) { $0 + base[$1]!.count }
         let entryWise = total <= directionalAbove
         let worst = entryWise
-            ? try compareEntries(order, analytic: analytic, probe: probe, difference: &difference)
-            : try compareDirections(order, analytic: analytic, probe: probe, difference: &difference)
+            ? try compareEntries(order, analytic: analytic, probe: probe, derivative: &derivative, fit: &fit)
+            : try compareDirections(order, analytic: analytic, probe: probe, derivative: &derivative, fit: &fit)
         let mode = entryWise ? "\(total) entries" : "\(directions) directions over \(total) values"
-        var notes = ["\(mode), step \(short(tolerances.step)), floor \(short(tolerances.gradientFloor))"]
-        if difference.kinks > 0 { notes.append("\(difference.kinks) perturbation(s) crossed a kink (relu at 0, a max-pool tie) and were skipped") }
-        let figure = "rel. error \(short(worst.error))"
-        let bound = "≤ \(short(tolerances.gradientError))"
-        guard worst.error <= tolerances.gradientError else {
+        var notes = ["\(mode), step \(short(tolerances.step)), relative \(short(tolerances.relative)), loss noise σ \(short(noise))"]
+        if derivative.kinks > 0 { notes.append("\(derivative.kinks) value(s) skipped: every segment crossed a kink (a relu at 0, a max-pool tie)") }
+        let figure = "error/bound \(short(worst.load))"
+        guard worst.load <= 1 else {
+            let scale = fit.commonScale
+            let shared = scale.map { "; every compared value is \(short($0))× the numerical one: the loss's gradient, or a factor every layer shares" } ?? ""
+            let layer = Int(worst.place.split(separator: " ").dropFirst().first ?? "").flatMap { context.layers.indices.contains($0) ? $0 : nil }
+            let symptom: Symptom = scale != nil
+                ? .lossGradient(context.loss, scale: scale, batch: batch.inputs.shape[0], outputs: context.task.outputWidth)
+                : layer.map { .parameterGradient(of: context.layers[$0], parameter: worst.place) } ?? .gradientMismatch
             return .failed(
-                figure, bound: bound,
-                "worst at \(worst.place): analytic \(short(worst.analytic)), numerical \(short(worst.numerical))",
-                .gradientMismatch, notes: notes)
+                figure, bound: "≤ 1",
+                "worst at \(worst.place): analytic \(short(worst.analytic)), numerical \(short(worst.numerical))\(shared)",
+                symptom, load: worst.load, notes: notes)
         }
-        return .passed(figure, bound: bound, notes: notes)
+        if worst.load > 0 {
+            notes.append("worst at \(worst.place): analytic \(short(worst.analytic)), numerical \(short(worst.numerical))")
+        }
+        return .passed(figure, bound: "≤ 1", load: worst.load, notes: notes)
     }
 
     /// Every entry of every parameter against its own central difference.
     private func compareEntries(
-        _ order: [String], analytic: GradientResult, probe: Probe, difference: inout DifferenceProbe
+        _ order: [String], analytic: GradientResult, probe: Probe, derivative: inout DerivativeProbe, fit: inout ScaleFit
     ) throws(ModelError) -> Worst {
         var worst = Worst()
         for name in order {
             guard let gradient = analytic.gradients[name] else {
                 throw .failed(.gradients, "no gradient for parameter '\(name)'")
             }
+            let scale = gradient.maxAbs
             for i in 0..<gradient.count {
-                guard let (error, numerical) = try difference.compare(gradient.scalars[i], evaluate: { amount throws(ModelError) in
-                    try probe.loss(along: [(name, [(i, 1)])], by: amount)
+                guard let comparison = try derivative.compare(gradient.scalars[i], scale: scale, evaluate: { amount, pattern throws(ModelError) in
+                    try probe.evaluate(along: [(name, [(i, 1)])], by: amount, pattern: pattern)
                 }) else { continue }
+                fit.add(analytic: gradient.scalars[i], numerical: comparison.numerical, load: comparison.load)
                 worst.keep(
-                    error, at: probe.context.describe(parameter: name) + gradient.position(i), analytic: gradient.scalars[i],
-                    numerical: numerical)
+                    comparison.load, at: probe.context.describe(parameter: name) + gradient.position(i), analytic: gradient.scalars[i],
+                    numerical: comparison.numerical)
             }
         }
         return worst
@@ -110,31 +138,43 @@ struct GradientCheck: Check {
     /// Directional derivatives vᵀJu along ``directions`` random unit directions (normal entries,
     /// from the check's seed), for models too large to compare entry by entry.
     private func compareDirections(
-        _ order: [String], analytic: GradientResult, probe: Probe, difference: inout DifferenceProbe
+        _ order: [String], analytic: GradientResult, probe: Probe, derivative: inout DerivativeProbe, fit: inout ScaleFit
     ) throws(ModelError) -> Worst {
         var worst = Worst()
-        var stream = RandomStream(key: StreamKey.make(seed: probe.context.seed, purpose: "check/gradient-directions"), index: 0)
         for direction in 0..<directions {
-            var vector: Direction = []
-            var squares = 0.0
-            for name in order {
-                vector.append((name, (0..<probe.base[name]!.count).map { i in
-                    let u = stream.normal()
-                    squares += u * u
-                    return (i, u)
-                }))
-            }
-            let scale = 1 / squares.squareRoot()
-            vector = vector.map { ($0.name, $0.entries.map { ($0.index, $0.weight * scale) }) }
-            var derivative = 0.0
+            let vector = randomDirection(order, probe.base, seed: probe.context.seed, index: UInt64(direction))
+            var value = 0.0, magnitude = 0.0
             for (name, entries) in vector {
-                for (i, u) in entries { derivative += (analytic.gradients[name]?.scalars[i] ?? 0) * u }
+                for (i, u) in entries {
+                    let term = (analytic.gradients[name]?.scalars[i] ?? 0) * u
+                    value += term
+                    magnitude += Swift.abs(term)
+                }
             }
-            guard let (error, numerical) = try difference.compare(derivative, evaluate: { amount throws(ModelError) in
-                try probe.loss(along: vector, by: amount)
+            // The dot product's rounding scales with the sum of its terms' magnitudes.
+            guard let comparison = try derivative.compare(value, scale: magnitude, evaluate: { amount, pattern throws(ModelError) in
+                try probe.evaluate(along: vector, by: amount, pattern: pattern)
             }) else { continue }
-            worst.keep(error, at: "random direction \(direction + 1) (vᵀJu)", analytic: derivative, numerical: numerical)
+            fit.add(analytic: value, numerical: comparison.numerical, load: comparison.load)
+            worst.keep(comparison.load, at: "random direction \(direction + 1) (vᵀJu)", analytic: value, numerical: comparison.numerical)
         }
         return worst
+    }
+
+    /// A unit direction over every parameter, normal entries from the stream `(seed,
+    /// "check/gradient-directions")` at `index`.
+    private func randomDirection(_ order: [String], _ base: [String: Tensor<Double>], seed: UInt64, index: UInt64) -> Direction {
+        var stream = RandomStream(key: StreamKey.make(seed: seed, purpose: "check/gradient-directions"), index: index)
+        var vector: Direction = []
+        var squares = 0.0
+        for name in order {
+            vector.append((name, (0..<base[name]!.count).map { i in
+                let u = stream.normal()
+                squares += u * u
+                return (i, u)
+            }))
+        }
+        let scale = 1 / squares.squareRoot()
+        return vector.map { ($0.name, $0.entries.map { ($0.index, $0.weight * scale) }) }
     }
 }

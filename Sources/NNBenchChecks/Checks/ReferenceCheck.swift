@@ -39,7 +39,7 @@ struct ReferenceCheck: Check {
         }
         let loss = try model.loss(inputs: batch.inputs, targets: batch.targets)
         let expectedLoss = reference.loss(inputs: batch.inputs, targets: batch.targets)
-        if !(Swift.abs(loss - expectedLoss) <= comparison.tolerance * Swift.max(1, Swift.abs(expectedLoss))) {
+        if comparison.differs(loss, expectedLoss) {
             return .failed(
                 "loss \(short(loss)) vs \(short(expectedLoss))", bound: comparison.bound,
                 "the loss differs: \(short(loss)), reference \(short(expectedLoss))", .lossMismatch)
@@ -54,11 +54,11 @@ struct ReferenceCheck: Check {
         }
         guard context.info.ops.contains(.step) else {
             notes.append("no 'step' op: optimizer steps not compared")
-            return .passed("all equal", bound: comparison.bound, notes: notes)
+            return .passed("all equal", bound: comparison.bound, load: comparison.load, notes: notes)
         }
         if context.trainsDifferently && context.info.version < 2 {
             notes.append("dropout or batchnorm: optimizer steps not compared (they need the pass's masks, protocol 2)")
-            return .passed("all equal", bound: comparison.bound, notes: notes)
+            return .passed("all equal", bound: comparison.bound, load: comparison.load, notes: notes)
         }
         let optimizers = Self.optimizers.filter { spec in
             context.info.optimizers.map { $0.contains(spec.name) } ?? (context.info.version >= 2 || ["sgd", "adam"].contains(spec.name))
@@ -68,21 +68,37 @@ struct ReferenceCheck: Check {
         }
         try model.setParameters(initial)
         let masked = context.trainsDifferently ? ", under the model's own dropout masks" : ""
-        return .passed("all equal", bound: comparison.bound, notes: notes + ["\(optimizers.count) optimizers × \(Self.steps) steps\(masked)"])
+        return .passed(
+            "all equal", bound: comparison.bound, load: comparison.load, notes: notes + ["\(optimizers.count) optimizers × \(Self.steps) steps\(masked)"])
     }
 
     /// How far a value may be from the reference's: ``Tolerances/reference`` of the larger of 1
     /// and the reference tensor's largest value.
-    struct Comparison {
+    final class Comparison {
         let tolerance: Double
+        /// The largest difference so far as a fraction of its bound.
+        private(set) var load = 0.0
         var bound: String { "≤ \(short(tolerance)) × max(1, |ref|)" }
+
+        init(tolerance: Double) {
+            self.tolerance = tolerance
+        }
 
         /// The largest difference and where, when it is beyond the tolerance; a wrong shape is an
         /// infinite difference.
         func differs(_ value: Tensor<Double>, _ expected: Tensor<Double>) -> (Double, Int)? {
             guard value.shape == expected.shape else { return (.infinity, 0) }
             let (difference, index) = value.largestDifference(from: expected)
-            return difference > tolerance * Swift.max(1, expected.maxAbs) ? (difference, index) : nil
+            let bound = tolerance * Swift.max(1, expected.maxAbs)
+            load = Swift.max(load, difference / bound)
+            return difference > bound ? (difference, index) : nil
+        }
+
+        /// Whether two numbers differ beyond the tolerance, relative to the reference's.
+        func differs(_ value: Double, _ expected: Double) -> Bool {
+            let difference = Swift.abs(value - expected), bound = tolerance * Swift.max(1, Swift.abs(expected))
+            load = Swift.max(load, difference.isNaN ? .infinity : difference / bound)
+            return !(difference <= bound)
         }
     }
 
@@ -204,7 +220,7 @@ struct ReferenceCheck: Check {
                     .forwardMismatch)
             }
         }
-        if !(Swift.abs(answer.loss - loss) <= comparison.tolerance * Swift.max(1, Swift.abs(loss))) {
+        if comparison.differs(answer.loss, loss) {
             return .failed(
                 "training loss \(short(answer.loss)) vs \(short(loss))", bound: comparison.bound,
                 "in training mode the loss differs: \(short(answer.loss)), reference \(short(loss))", .lossMismatch)

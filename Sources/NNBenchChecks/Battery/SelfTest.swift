@@ -1,0 +1,73 @@
+import Dispatch
+import Foundation
+import NNBenchEngine
+import NNBenchModel
+
+/// The battery on the correct engine over many seeds and architectures: every failure is a false
+/// alarm, and each check's worst load (its figure as a fraction of its bound) is its margin's
+/// complement. `nnbench check --self-test` runs it; `docs/checks.md` keeps the full sweep's table.
+public enum SelfTest {
+    /// One check's record over the sweep.
+    public struct CheckRecord: Sendable, Codable {
+        /// The check's name.
+        public let check: String
+        /// The runs in which it passed or failed (not skipped).
+        public var runs = 0
+        /// Its false alarms: `showcase seed N: figure — diagnosis`.
+        public var alarms: [String] = []
+        /// The largest load of a passing or failing run, and where.
+        public var worstLoad: Double?
+        public var worstAt = ""
+    }
+
+    /// The sweep's outcome, check by check in the battery's order.
+    public struct Result: Sendable, Codable {
+        public let precision: String
+        public let seeds: Int
+        public let showcases: [String]
+        public var checks: [CheckRecord]
+
+        /// The number of false alarms.
+        public var alarms: Int { checks.reduce(0) { $0 + $1.alarms.count } }
+    }
+
+    /// Runs every showcase for seeds `0..<seeds` on the correct engine, on `threads` threads (the
+    /// result does not depend on them: each run is collected in its place).
+    public static func run(_ showcases: [Showcase], precision: Precision, seeds: Int, threads: Int) -> Result {
+        let jobs = showcases.flatMap { showcase in (0..<UInt64(seeds)).map { (showcase, $0) } }
+        let slots = ResultSlots(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: Swift.max(1, Swift.min(threads, jobs.count))) { worker in
+            var index = worker
+            while index < jobs.count {
+                let (showcase, seed) = jobs[index]
+                slots.store(index, showcase.run(precision: precision, seed: seed))
+                index += Swift.max(1, Swift.min(threads, jobs.count))
+            }
+        }
+        var records = CheckBattery.names.map { CheckRecord(check: $0) }
+        for (index, (showcase, seed)) in jobs.enumerated() {
+            for result in slots.results[index] {
+                guard let slot = records.firstIndex(where: { $0.check == result.check }) else { continue }
+                if result.status == .passed || result.status == .failed { records[slot].runs += 1 }
+                if result.status == .failed || result.status == .error {
+                    records[slot].alarms.append("\(showcase.name) seed \(seed): \(result.figure) — \(result.diagnosis ?? "")")
+                }
+                if let load = result.load, load > (records[slot].worstLoad ?? -1) {
+                    records[slot].worstLoad = load
+                    records[slot].worstAt = "\(showcase.name) seed \(seed)"
+                }
+            }
+        }
+        return Result(precision: precision.rawValue, seeds: seeds, showcases: showcases.map(\.name), checks: records)
+    }
+
+    /// Each job's results, written by the worker that ran it.
+    private final class ResultSlots: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var results: [[CheckResult]]
+
+        init(count: Int) { results = Array(repeating: [], count: count) }
+
+        func store(_ index: Int, _ value: [CheckResult]) { lock.withLock { results[index] = value } }
+    }
+}
