@@ -24,9 +24,14 @@ public struct SelfTestReport: Sendable {
         for record in result.checks {
             lines += record.alarms.map { "false alarm: \(record.check): \($0)" }
         }
+        lines += result.unchecked.map { "could not check: \($0)" }
         let alarms = result.alarms
-        lines.append("\(result.showcases.count) architectures × \(result.seeds) seeds in \(result.precision): "
-            + (alarms == 0 ? "no false alarm" : "\(alarms) false alarm\(alarms == 1 ? "" : "s")"))
+        var verdict = alarms == 0 ? "no false alarm" : "\(alarms) false alarm\(alarms == 1 ? "" : "s")"
+        if !result.unchecked.isEmpty {
+            verdict += "; \(result.unchecked.count) run\(result.unchecked.count == 1 ? "" : "s") could not be checked"
+        }
+        if !result.comparedAnything { verdict += "; no check ran, so nothing was shown" }
+        lines.append("\(result.showcases.count) architectures × \(result.seeds) seeds in \(result.precision): \(verdict)")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -81,10 +81,12 @@ import Testing
         let entries = try #require(report["entries"] as? [[String: Any]])
         let checked = entries.filter { $0["status"] as? String == "checked" }.compactMap { $0["name"] as? String }
         #expect(checked == ["mlp", "sigmoid", "regression", "image"])
-        for entry in entries where entry["status"] as? String == "checked" {
+        for (index, entry) in entries.enumerated() where entry["status"] as? String == "checked" {
             for check in try #require(entry["results"] as? [[String: Any]]) {
                 let status = check["status"] as? String
-                if check["check"] as? String == "input-gradient" {
+                if check["check"] as? String == "known-answers", index > 0 {
+                    #expect(status == "skipped" && check["figure"] as? String == "checked once, with mlp")
+                } else if check["check"] as? String == "input-gradient" {
                     #expect(status == "skipped" && (check["diagnosis"] as? String)?.contains("layer_gradients") == true)
                 } else if check["check"] as? String != "ablation" {
                     #expect(status == "passed", "\(check)")
@@ -116,6 +118,25 @@ import Testing
         #expect(result.output.contains(#"request: {"id":2,"loss":"softmax_ce","model":{"inputs":4,"#))
         #expect(result.output.contains("    | thinking very hard"))
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "thinking very hard\n")
+    }
+
+    @Test("known-answers, which builds its own models, runs once per program", .enabled(if: hasClient, "needs python3 and numpy"))
+    func knownAnswersOnce() throws {
+        let result = try CommandRunner.run(["check", "--exec", "python3 \(Self.client)", "--only", "known-answers", "--json"])
+        #expect(result.status == 0, "\(result.output)\(result.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
+        let entries = try #require(report["entries"] as? [[String: Any]])
+        let rows = entries.compactMap { ($0["results"] as? [[String: Any]])?.first }
+        #expect(rows.count == 6)
+        #expect(rows.first?["status"] as? String == "passed")
+        #expect(rows.dropFirst().allSatisfy { $0["status"] as? String == "skipped" && $0["figure"] as? String == "checked once, with mlp" })
+    }
+
+    @Test("--self-test on a program that cannot be checked is status 2, not a pass", .enabled(if: hasPython, "needs python3"))
+    func selfTestOfBrokenProgram() throws {
+        let result = try CommandRunner.run(["check", "--exec", "python3 -c 'import sys; sys.exit(3)'", "--self-test", "--seeds", "1"])
+        #expect(result.status == 2, "\(result.output)\(result.standardError)")
+        #expect(result.output.contains("6 runs could not be checked; no check ran, so nothing was shown"))
     }
 
     @Test("--exec with an engine option is a usage error")

@@ -27,3 +27,33 @@ struct NoFalseAlarmTests {
         }
     }
 }
+
+/// The sweep's bookkeeping: a run that checked nothing is never counted as silent.
+@Suite("self-test")
+struct SelfTestTests {
+    @Test("a model that cannot be checked is neither a pass nor a false alarm")
+    func uncheckedRuns() {
+        let result = SelfTest.run(Array(Showcase.all.prefix(2)), label: "broken", seeds: 2, threads: 2) { _, _ in
+            [CheckResult(check: "hello", status: .error, diagnosis: "the program exited")]
+        }
+        #expect(result.alarms == 0)
+        #expect(result.unchecked == [
+            "mlp seed 0: hello: the program exited", "mlp seed 1: hello: the program exited",
+            "sigmoid seed 0: hello: the program exited", "sigmoid seed 1: hello: the program exited",
+        ])
+        #expect(!result.comparedAnything)
+    }
+
+    @Test("a failure is a false alarm, at the showcase and seed where it happened")
+    func alarms() {
+        let result = SelfTest.run(Array(Showcase.all.prefix(1)), label: "test", seeds: 3, threads: 2) { _, seed in
+            [CheckResult(check: "gradient", status: seed == 1 ? .failed : .passed, figure: "error/bound \(seed)", load: Double(seed) / 2)]
+        }
+        #expect(result.comparedAnything)
+        #expect(result.unchecked.isEmpty)
+        let gradient = result.checks.first { $0.check == "gradient" }!
+        #expect(gradient.runs == 3)
+        #expect(gradient.alarms == ["mlp seed 1: error/bound 1 — "])
+        #expect(gradient.worstLoad == 1 && gradient.worstAt == "mlp seed 2")
+    }
+}

@@ -45,7 +45,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Run every injected bug through every check and print the bug × check matrix.")
     var injectAll = false
 
-    @Flag(help: "Run the battery on the correct engine, on every showcase and every catalogue task's reference architecture, for --seeds seeds; print each check's worst load (its figure as a fraction of its bound) and any failure, a false alarm.")
+    @Flag(help: "Run the battery on the correct engine, on every showcase and every catalogue task's reference architecture, for --seeds seeds (with --exec: the program, on the default architectures); print each check's worst load (its figure as a fraction of its bound) and any failure, a false alarm.")
     var selfTest = false
 
     @Option(help: "With --self-test: how many seeds, from 0.")
@@ -81,13 +81,14 @@ struct CheckCommand: ParsableCommand {
         let only = try parseOnly()
         let seed = try parseSeed(seed, option: "--seed")
         if let exec {
-            guard inject == nil, !injectAll, !selfTest else {
-                throw failure("--exec checks a program; it cannot be combined with --inject, --inject-all or --self-test", status: ExitStatus.usage)
+            guard inject == nil, !injectAll else {
+                throw failure("--exec checks a program; it cannot be combined with --inject or --inject-all", status: ExitStatus.usage)
             }
             guard timeout > 0, timeout <= 3600 else {
                 throw failure("invalid --timeout '\(timeout)'; expected seconds in (0, 3600]", status: ExitStatus.usage)
             }
             if conformance { return try runConformance(exec) }
+            if selfTest { return try runProgramSelfTest(exec) }
             return try runProgram(exec, only: only, seed: seed)
         }
         guard let precision = Precision(rawValue: precision) else {
@@ -124,7 +125,7 @@ struct CheckCommand: ParsableCommand {
         let threads = max(ProcessInfo.processInfo.activeProcessorCount, 1)
         let result = SelfTest.run(Showcase.all + Showcase.catalogue, precision: precision, seeds: seeds, threads: threads)
         print(SelfTestReport(result: result).text, terminator: "")
-        if result.alarms > 0 { throw ExitStatus.failed }
+        if result.alarms > 0 || !result.unchecked.isEmpty || !result.comparedAnything { throw ExitStatus.failed }
     }
 
     /// The battery on nnbench's engine, with `--inject`'s bug if any.

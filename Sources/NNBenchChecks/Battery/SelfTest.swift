@@ -22,32 +22,55 @@ public enum SelfTest {
 
     /// The sweep's outcome, check by check in the battery's order.
     public struct Result: Sendable, Codable {
+        /// What was checked: the engine's precision, or a program.
         public let precision: String
         public let seeds: Int
         public let showcases: [String]
         public var checks: [CheckRecord]
+        /// The runs in which the model could not be checked at all (it did not say hello or
+        /// refused to build): `showcase seed N: diagnosis`. Not false alarms, but not a pass either.
+        public var unchecked: [String] = []
 
         /// The number of false alarms.
         public var alarms: Int { checks.reduce(0) { $0 + $1.alarms.count } }
+        /// Whether any check ran at all.
+        public var comparedAnything: Bool { checks.contains { $0.runs > 0 } }
     }
 
     /// Runs every showcase for seeds `0..<seeds` on the correct engine, on `threads` threads (the
     /// result does not depend on them: each run is collected in its place).
     public static func run(_ showcases: [Showcase], precision: Precision, seeds: Int, threads: Int) -> Result {
+        run(showcases, label: precision.rawValue, seeds: seeds, threads: threads) { showcase, seed in
+            showcase.run(precision: precision, seed: seed)
+        }
+    }
+
+    /// Runs every showcase for seeds `0..<seeds` with `check`, which runs the battery on a fresh
+    /// model of its own (a program over the protocol, say), on `threads` threads.
+    ///
+    /// - Parameter label: What the model is, for the report (its precision, a command).
+    public static func run(
+        _ showcases: [Showcase], label: String, seeds: Int, threads: Int,
+        check: @Sendable (Showcase, UInt64) -> [CheckResult]
+    ) -> Result {
         let jobs = showcases.flatMap { showcase in (0..<UInt64(seeds)).map { (showcase, $0) } }
         let slots = ResultSlots(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: Swift.max(1, Swift.min(threads, jobs.count))) { worker in
             var index = worker
             while index < jobs.count {
                 let (showcase, seed) = jobs[index]
-                slots.store(index, showcase.run(precision: precision, seed: seed))
+                slots.store(index, check(showcase, seed))
                 index += Swift.max(1, Swift.min(threads, jobs.count))
             }
         }
         var records = CheckBattery.names.map { CheckRecord(check: $0) }
+        var unchecked: [String] = []
         for (index, (showcase, seed)) in jobs.enumerated() {
             for result in slots.results[index] {
-                guard let slot = records.firstIndex(where: { $0.check == result.check }) else { continue }
+                guard let slot = records.firstIndex(where: { $0.check == result.check }) else {
+                    unchecked.append("\(showcase.name) seed \(seed): \(result.check): \(result.diagnosis ?? result.figure)")
+                    continue
+                }
                 if result.status == .passed || result.status == .failed { records[slot].runs += 1 }
                 if result.status == .failed || result.status == .error {
                     records[slot].alarms.append("\(showcase.name) seed \(seed): \(result.figure) — \(result.diagnosis ?? "")")
@@ -58,7 +81,7 @@ public enum SelfTest {
                 }
             }
         }
-        return Result(precision: precision.rawValue, seeds: seeds, showcases: showcases.map(\.name), checks: records)
+        return Result(precision: label, seeds: seeds, showcases: showcases.map(\.name), checks: records, unchecked: unchecked)
     }
 
     /// Each job's results, written by the worker that ran it.

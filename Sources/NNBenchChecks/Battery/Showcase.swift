@@ -6,7 +6,7 @@ import NNBenchModel
 /// A small task and architecture on which the battery runs for the bug × check matrix: together
 /// the showcases exercise every layer, loss and optimizer path a ``Fault`` can break.
 public struct Showcase: Sendable {
-    /// A short name: `mlp`, `sigmoid`, `regression`, `image`.
+    /// A short name: `mlp`, `sigmoid`, `regression`, `activations`, `image`, `strided`.
     public let name: String
     /// The architecture.
     public let architecture: String
@@ -65,9 +65,13 @@ public struct Showcase: Sendable {
 
     /// Runs the battery on the engine (Float or Double), with an injected fault or none.
     public func run(precision: Precision, fault: Fault? = nil, seed: UInt64 = 0, only: Set<String>? = nil) -> [CheckResult] {
-        let model: any CheckableModel = precision == .float32 ? EngineModel<Float>(fault: fault) : EngineModel<Double>(fault: fault)
-        return CheckBattery.run(
-            model: model, architecture: try! ArchitectureSpec(parsing: architecture), task: makeTask(), seed: seed, only: only)
+        run(on: precision == .float32 ? EngineModel<Float>(fault: fault) : EngineModel<Double>(fault: fault), seed: seed, only: only)
+    }
+
+    /// Runs the battery on any model.
+    public func run(on model: any CheckableModel, seed: UInt64 = 0, only: Set<String>? = nil) -> [CheckResult] {
+        // Every showcase's architecture is a literal that parses (the showcases' tests run them all).
+        CheckBattery.run(model: model, architecture: try! ArchitectureSpec(parsing: architecture), task: makeTask(), seed: seed, only: only)
     }
 }
 
