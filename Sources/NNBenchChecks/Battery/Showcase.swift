@@ -6,7 +6,7 @@ import NNBenchModel
 /// A small task and architecture on which the battery runs for the bug × check matrix: together
 /// the showcases exercise every layer, loss and optimizer path a ``Fault`` can break.
 public struct Showcase: Sendable {
-    /// A short name: `mlp`, `sigmoid`, `regression`, `image`.
+    /// A short name: `mlp`, `sigmoid`, `regression`, `activations`, `image`, `strided`.
     public let name: String
     /// The architecture.
     public let architecture: String
@@ -56,8 +56,11 @@ public struct Showcase: Sendable {
         let name = switch fault {
         case .sigmoidDerivativeOfInput, .bceUnstable: "sigmoid"
         case .mseGradientMissingFactor2: "regression"
-        case .convKernelFlipped, .maxpoolGradientToWindow, .dropoutNotInverted, .dropoutInEvaluation: "image"
-        case .batchnormBatchStatisticsInEvaluation: "strided"
+        case .convKernelFlipped, .maxpoolGradientToWindow, .maxpoolBackwardFirstWindowOnly, .dropoutNotInverted,
+             .dropoutInEvaluation, .dropoutBackwardIgnoresMask:
+            "image"
+        // Only overlapping windows share a maximum, which the assignment loses.
+        case .batchnormBatchStatisticsInEvaluation, .maxpoolBackwardAssigns, .batchnormGradientIgnoresStatistics: "strided"
         default: "mlp"
         }
         return all.first { $0.name == name }!
