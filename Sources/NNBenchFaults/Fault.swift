@@ -25,16 +25,35 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     case denseBiasGradientNotSummed = "dense-bias-gradient-not-summed"
     /// Dense outputs centred on the batch's mean: each sample's output depends on the others.
     case denseLeaksAcrossBatch = "dense-leaks-across-batch"
+    /// Dense input gradient keeps only the last unit's share, `dy[:, u]·W[:, u]ᵀ` for the last `u`:
+    /// the `=` for `+=` bug in a loop over the units.
+    case denseInputGradientLastUnitOnly = "dense-input-gradient-last-unit-only"
+    /// The dense bias gradient is the mean of `dy` over the batch, not its sum: `1/n` of the right value.
+    case biasGradientAveraged = "bias-gradient-averaged"
     /// Conv2d computes a convolution (flipped kernel) instead of PyTorch's cross-correlation.
     case convKernelFlipped = "conv-kernel-flipped"
     /// Max pooling sends each output's gradient to every element of its window, not the maximum.
     case maxpoolGradientToWindow = "maxpool-gradient-to-window"
+    /// Max pooling's backward assigns (`=`) each output's gradient to its window's maximum where
+    /// overlapping windows must add up (`+=`): an input that is the maximum of several windows
+    /// keeps only the last one's gradient (windows in row-major order).
+    case maxpoolBackwardAssigns = "maxpool-backward-assigns"
+    /// Max pooling's backward routes only the first window's gradient of each plane (the loop over
+    /// the output positions stops after the first); every other input gets none.
+    case maxpoolBackwardFirstWindowOnly = "maxpool-backward-first-window-only"
     /// Dropout keeps values unscaled in training (not inverted), so training and evaluation differ in scale.
     case dropoutNotInverted = "dropout-not-inverted"
     /// Dropout also drops in evaluation.
     case dropoutInEvaluation = "dropout-in-evaluation"
+    /// Dropout's training backward scales the gradient by `1/(1 − rate)` but ignores the mask:
+    /// dropped values get a gradient too.
+    case dropoutBackwardIgnoresMask = "dropout-backward-ignores-mask"
     /// Batchnorm normalises with the batch's statistics in evaluation too.
     case batchnormBatchStatisticsInEvaluation = "batchnorm-batch-statistics-in-evaluation"
+    /// Batchnorm's training-mode input gradient computed as if the batch mean and variance were
+    /// constants, `dx = dy·weight·invstd`: the evaluation-mode formula, missing the terms through
+    /// the statistics.
+    case batchnormGradientIgnoresStatistics = "batchnorm-gradient-ignores-statistics"
 
     // MARK: Losses
 
@@ -42,6 +61,9 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     case lossSumNotMean = "loss-sum-not-mean"
     /// Softmax cross-entropy exponentiates the logits without subtracting their maximum.
     case softmaxWithoutMax = "softmax-without-max"
+    /// Softmax cross-entropy's gradient with the wrong sign, `onehot − softmax` (over the batch
+    /// size); the loss itself is right.
+    case softmaxCrossEntropyGradientWrongSign = "softmax-ce-gradient-wrong-sign"
     /// Binary cross-entropy as `−y·ln σ(z) − (1−y)·ln(1 − σ(z))`, not the stable form on logits.
     case bceUnstable = "bce-unstable"
     /// The mean squared error's gradient lacks the factor 2.
@@ -61,6 +83,12 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     case adamWithoutBiasCorrection = "adam-without-bias-correction"
     /// Weight decay added with the wrong sign: it grows the weights.
     case weightDecayWrongSign = "weight-decay-wrong-sign"
+    /// RMSprop divides by `√(v + eps)` instead of PyTorch's `√v + eps` (`v` the mean square, or
+    /// the variance when centered).
+    case rmspropWithoutEpsInside = "rmsprop-without-eps-inside"
+    /// AdamW adds `wd·p` to the gradient, as Adam's L2 decay, instead of shrinking the weights
+    /// apart from the gradient: it is Adam with the same weight decay.
+    case adamWDecayCoupled = "adamw-decay-coupled"
 
     // MARK: Initialisation
 
@@ -87,13 +115,20 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         case .denseMissingBiasGradient: "dense bias gradient missing"
         case .denseBiasGradientNotSummed: "dense bias gradient not summed over the batch"
         case .denseLeaksAcrossBatch: "dense output normalised by the batch's mean (samples leak)"
+        case .denseInputGradientLastUnitOnly: "dense input gradient keeps only the last unit's share (= for +=)"
+        case .biasGradientAveraged: "dense bias gradient averaged over the batch instead of summed"
         case .convKernelFlipped: "conv2d kernel flipped (convolution, not cross-correlation)"
         case .maxpoolGradientToWindow: "maxpool gradient sent to every element of the window"
+        case .maxpoolBackwardAssigns: "maxpool backward assigns (=) where overlapping windows add up (+=)"
+        case .maxpoolBackwardFirstWindowOnly: "maxpool backward routes only each plane's first window"
         case .dropoutNotInverted: "dropout not inverted (kept values not scaled by 1/(1-rate))"
         case .dropoutInEvaluation: "dropout active in evaluation"
+        case .dropoutBackwardIgnoresMask: "dropout backward scales by 1/(1-rate) but ignores the mask"
         case .batchnormBatchStatisticsInEvaluation: "batchnorm uses batch statistics in evaluation"
+        case .batchnormGradientIgnoresStatistics: "batchnorm training gradient ignores the batch statistics (dy·w·invstd)"
         case .lossSumNotMean: "loss summed over the batch instead of averaged"
         case .softmaxWithoutMax: "softmax without the maximum subtracted (overflow)"
+        case .softmaxCrossEntropyGradientWrongSign: "softmax cross-entropy gradient onehot-softmax (wrong sign)"
         case .bceUnstable: "binary cross-entropy not in the stable form on logits"
         case .mseGradientMissingFactor2: "mse gradient missing the factor 2"
         case .updatesNotApplied: "optimizer updates not applied"
@@ -102,6 +137,8 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         case .momentumNotKept: "momentum buffer not kept between steps"
         case .adamWithoutBiasCorrection: "adam without bias correction"
         case .weightDecayWrongSign: "weight decay with the wrong sign"
+        case .rmspropWithoutEpsInside: "rmsprop divides by sqrt(v + eps) instead of sqrt(v) + eps"
+        case .adamWDecayCoupled: "adamw weight decay added to the gradient (coupled, as adam's L2)"
         case .initZeros: "all weights initialised to zero"
         case .initConstant: "all weights initialised to the same value"
         case .initScaleTimes10: "initialisation scale 10× too large"

@@ -22,7 +22,8 @@ package final class FaultInjection<Scalar: EngineScalar>: NetworkModifier {
 
     /// Whether the fault changes the loss or its gradient.
     private var changesLoss: Bool {
-        [.lossSumNotMean, .softmaxWithoutMax, .bceUnstable, .mseGradientMissingFactor2].contains(fault)
+        [.lossSumNotMean, .softmaxWithoutMax, .softmaxCrossEntropyGradientWrongSign, .bceUnstable, .mseGradientMissingFactor2]
+            .contains(fault)
     }
 
     /// Overwrites the initial dense and conv weights (rank ≥ 2) as the fault says.
@@ -61,6 +62,9 @@ package final class FaultInjection<Scalar: EngineScalar>: NetworkModifier {
             return value * terms
         case .mseGradientMissingFactor2 where loss == .mse:
             if let gradient { Scalar._scale(gradient, count: samples * width, by: 1 / 2) }
+            return value
+        case .softmaxCrossEntropyGradientWrongSign where loss == .softmaxCrossEntropy:
+            if let gradient { Scalar._scale(gradient, count: samples * width, by: -1) }
             return value
         default:
             return value

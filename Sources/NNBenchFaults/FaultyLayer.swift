@@ -28,12 +28,13 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
         case .sigmoidDerivativeOfInput: (layer as? ActivationLayer<Scalar>)?.function == .sigmoid
         case .tanhDerivativeOfInput: (layer as? ActivationLayer<Scalar>)?.function == .tanh
         case .denseWeightGradientTransposed, .denseInputGradientWrongProduct, .denseMissingBiasGradient,
-             .denseBiasGradientNotSummed, .denseLeaksAcrossBatch:
+             .denseBiasGradientNotSummed, .denseLeaksAcrossBatch, .denseInputGradientLastUnitOnly, .biasGradientAveraged:
             layer is DenseLayer<Scalar>
         case .convKernelFlipped: layer is Conv2DLayer<Scalar>
-        case .maxpoolGradientToWindow: (layer as? PoolingLayer<Scalar>)?.kind == .max
-        case .dropoutNotInverted, .dropoutInEvaluation: layer is DropoutLayer<Scalar>
-        case .batchnormBatchStatisticsInEvaluation: layer is BatchNormLayer<Scalar>
+        case .maxpoolGradientToWindow, .maxpoolBackwardAssigns, .maxpoolBackwardFirstWindowOnly:
+            (layer as? PoolingLayer<Scalar>)?.kind == .max
+        case .dropoutNotInverted, .dropoutInEvaluation, .dropoutBackwardIgnoresMask: layer is DropoutLayer<Scalar>
+        case .batchnormBatchStatisticsInEvaluation, .batchnormGradientIgnoresStatistics: layer is BatchNormLayer<Scalar>
         default: false
         }
     }
@@ -114,11 +115,24 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
                     m: input.count, n: dense.inputs, k: dense.units, a: dy, lda: dense.units,
                     b: dense.weight.value.pointer, ldb: dense.inputs, beta: 0, c: dx, ldc: dense.inputs)
             }
+        case .denseInputGradientLastUnitOnly:
+            let dense = inner as! DenseLayer<Scalar>
+            if computesInputGradient {
+                // Unit u's share of dx is dy[:, u]·W[:, u]ᵀ; assigning it in the loop over u keeps the last.
+                let (last, weight) = (dense.units - 1, dense.weight.value.pointer)
+                for i in 0..<input.count {
+                    for k in 0..<dense.inputs { dx[i * dense.inputs + k] = dy[i * dense.units + last] * weight[k * dense.units + last] }
+                }
+            }
         case .denseMissingBiasGradient:
             (inner as! DenseLayer<Scalar>).bias?.gradient.zero()
         case .denseBiasGradientNotSummed:
             let dense = inner as! DenseLayer<Scalar>
             dense.bias?.gradient.pointer.update(from: dy, count: dense.units)
+        case .biasGradientAveraged:
+            if let bias = (inner as! DenseLayer<Scalar>).bias {
+                for j in 0..<bias.count { bias.gradient.pointer[j] /= Scalar(input.count) }
+            }
         case .maxpoolGradientToWindow:
             let pool = inner as! PoolingLayer<Scalar>
             if computesInputGradient {
@@ -126,8 +140,17 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
                 Scalar._averagePoolGradient(dy, planes: planes, window: pool.window, inputGradient: dx)
                 Scalar._scale(dx, count: input.size, by: Scalar(area))
             }
+        case .maxpoolBackwardAssigns, .maxpoolBackwardFirstWindowOnly:
+            if computesInputGradient { routeMaxPoolGradient(dy, input: input, into: dx) }
         case .dropoutNotInverted:
             if trainedLast && computesInputGradient { Scalar._scale(dx, count: input.size, by: keepProbability) }
+        case .dropoutBackwardIgnoresMask:
+            if trainedLast && computesInputGradient {
+                dx.update(from: dy, count: input.size)
+                Scalar._scale(dx, count: input.size, by: Scalar(1 / (1 - (inner as! DropoutLayer<Scalar>).rate)))
+            }
+        case .batchnormGradientIgnoresStatistics:
+            if trainedLast && computesInputGradient { constantStatisticsGradient(dy, input: input, into: dx) }
         default:
             break
         }

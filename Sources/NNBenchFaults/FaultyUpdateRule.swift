@@ -10,16 +10,26 @@ final class FaultyUpdateRule<Scalar: EngineScalar>: UpdateRule {
     private let accumulated: [Buffer<Scalar>]
 
     /// The engine's rule for `spec` wrapped with `fault`, or `nil` when the fault is not an
-    /// optimizer's.
+    /// optimizer's or does not concern `spec` (rmsprop's and adamw's own faults).
     static func make(_ spec: OptimizerSpec, parameters: [Parameter<Scalar>], fault: Fault) -> FaultyUpdateRule? {
-        switch fault {
-        case .updatesNotApplied, .updateWrongSign, .gradientsNotZeroed, .momentumNotKept, .adamWithoutBiasCorrection:
-            FaultyUpdateRule(Optimizer.rule(spec, parameters: parameters), fault: fault, parameters: parameters)
-        case .weightDecayWrongSign:
-            FaultyUpdateRule(Optimizer.rule(spec.withWeightDecayNegated, parameters: parameters), fault: fault, parameters: parameters)
+        let inner: any UpdateRule<Scalar>
+        switch (fault, spec) {
+        case (.updatesNotApplied, _), (.updateWrongSign, _), (.gradientsNotZeroed, _), (.momentumNotKept, _),
+             (.adamWithoutBiasCorrection, _):
+            inner = Optimizer.rule(spec, parameters: parameters)
+        case (.weightDecayWrongSign, _):
+            inner = Optimizer.rule(spec.withWeightDecayNegated, parameters: parameters)
+        case (.adamWDecayCoupled, .adamW(let lr, let beta1, let beta2, let epsilon, let weightDecay)):
+            let adam = OptimizerSpec.adam(learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
+            inner = Optimizer.rule(adam, parameters: parameters)
+        case (.rmspropWithoutEpsInside, .rmsprop(_, let alpha, let epsilon, let momentum, let weightDecay, let centered)):
+            inner = EpsilonInsideRMSprop(
+                parameters: parameters, alpha: alpha, epsilon: epsilon, momentum: momentum, weightDecay: weightDecay,
+                centered: centered)
         default:
-            nil
+            return nil
         }
+        return FaultyUpdateRule(inner, fault: fault, parameters: parameters)
     }
 
     private init(_ inner: any UpdateRule<Scalar>, fault: Fault, parameters: [Parameter<Scalar>]) {

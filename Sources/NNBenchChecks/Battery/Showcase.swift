@@ -56,8 +56,11 @@ public struct Showcase: Sendable {
         let name = switch fault {
         case .sigmoidDerivativeOfInput, .bceUnstable: "sigmoid"
         case .mseGradientMissingFactor2: "regression"
-        case .convKernelFlipped, .maxpoolGradientToWindow, .dropoutNotInverted, .dropoutInEvaluation: "image"
-        case .batchnormBatchStatisticsInEvaluation: "strided"
+        case .convKernelFlipped, .maxpoolGradientToWindow, .maxpoolBackwardFirstWindowOnly, .dropoutNotInverted,
+             .dropoutInEvaluation, .dropoutBackwardIgnoresMask:
+            "image"
+        // Only overlapping windows share a maximum, which the assignment loses.
+        case .batchnormBatchStatisticsInEvaluation, .maxpoolBackwardAssigns, .batchnormGradientIgnoresStatistics: "strided"
         default: "mlp"
         }
         return all.first { $0.name == name }!
