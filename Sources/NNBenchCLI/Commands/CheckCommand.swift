@@ -22,8 +22,8 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The architecture, e.g. \"dense(16) relu dense(2)\".", valueName: "spec"))
     var arch: String?
 
-    @Option(help: "The task whose data and loss the checks use (see 'nnbench list').")
-    var task = "memorize"
+    @Option(help: "The task whose data and loss the checks use (see 'nnbench list'); without --arch, on its reference architecture. Default: memorize with --arch.")
+    var task: String?
 
     @Option(
         name: .customLong("param"), parsing: .unconditionalSingleValue,
@@ -128,24 +128,53 @@ struct CheckCommand: ParsableCommand {
         if result.alarms > 0 || !result.unchecked.isEmpty || !result.comparedAnything { throw ExitStatus.failed }
     }
 
-    /// The battery on nnbench's engine, with `--inject`'s bug if any.
+    /// The battery on nnbench's engine, with `--inject`'s bug if any: on `--arch` or `--task`, on
+    /// the bug's showcase, or on every showcase.
     private func checkEngine(precision: Precision, seed: UInt64, only: Set<String>?) throws {
-        guard let arch else {
-            throw failure("missing --arch; e.g. --arch \"dense(16) relu dense(2)\"", status: ExitStatus.usage)
-        }
         let fault = try inject.map { name in
             guard let fault = Fault(rawValue: name) else {
                 throw failure("unknown bug '\(name)'; expected one of: \(Fault.allCases.map(\.rawValue).joined(separator: ", "))", status: ExitStatus.usage)
             }
             return fault
         }
-        let (architecture, task) = try architectureAndTask(arch)
-        let model: any CheckableModel = precision == .float32 ? EngineModel<Float>(fault: fault) : EngineModel<Double>(fault: fault)
-        let results = CheckBattery.run(model: model, architecture: architecture, task: task, seed: seed, only: only)
-        let report = CheckReport(results: results)
-        print(json ? report.json() : report.text, terminator: "")
+        let model = { () -> any CheckableModel in precision == .float32 ? EngineModel<Float>(fault: fault) : EngineModel<Double>(fault: fault) }
+        let targets = try checkTargets(fault: fault)
+        let results: [CheckResult]
+        if targets.count == 1, let target = targets.first {
+            results = CheckBattery.run(model: model(), architecture: target.architecture, task: target.task, seed: seed, only: only)
+            if !json, arch == nil { print("\(target.name): \(target.architecture) on \(target.task.name)") }
+            let report = CheckReport(results: results)
+            print(json ? report.json() : report.text, terminator: "")
+        } else {
+            var report = ProgramCheckReport(command: "nnbench's engine")
+            report.program = try? ProgramCheckReport.Program(model().hello())
+            for target in targets {
+                var entry = ProgramCheckReport.Entry(name: target.name, architecture: target.architecture.description, task: target.task.name)
+                entry.results = CheckBattery.run(model: model(), architecture: target.architecture, task: target.task, seed: seed, only: only)
+                report.entries.append(entry)
+            }
+            results = report.entries.flatMap(\.results)
+            print(json ? report.json() : report.text, terminator: "")
+        }
         if results.contains(where: { $0.status == .error }) { throw ExitStatus.error }
         if results.contains(where: { $0.status == .failed }) { throw ExitStatus.failed }
+    }
+
+    /// What to check on: `--arch` on `--task` (memorize by default); `--task` alone on its
+    /// reference architecture; otherwise the bug's showcase, or every showcase.
+    func checkTargets(fault: Fault? = nil) throws -> [(name: String, architecture: ArchitectureSpec, task: LearningTask)] {
+        if let arch {
+            let (architecture, task) = try architectureAndTask(arch)
+            return [("arch", architecture, task)]
+        }
+        if task != nil {
+            let task = try makeTask()
+            return [(task.name, try ArchitectureSpec(parsing: task.reference.architecture), task)]
+        }
+        if !parameters.isEmpty {
+            throw failure("--param needs --task (or --arch, for memorize's parameters)", status: ExitStatus.usage)
+        }
+        return (fault.map { [Showcase.showcase(for: $0)] } ?? Showcase.all).map { ($0.name, $0.architectureSpec, $0.makeTask()) }
     }
 
     /// The checks `--only` names, or `nil` for all.
@@ -161,9 +190,7 @@ struct CheckCommand: ParsableCommand {
 
     /// The `--arch` architecture and the `--task` task, checked against each other.
     func architectureAndTask(_ arch: String) throws -> (ArchitectureSpec, LearningTask) {
-        // The task's options are read as 'nnbench generate' reads them, so the errors are the same.
-        let taskOptions = try TaskOptions.parse([self.task] + parameters.flatMap { ["--param", $0] })
-        let task = try taskOptions.makeTask(seed: "0")
+        let task = try makeTask()
         do {
             let architecture = try ArchitectureSpec(parsing: arch)
             _ = try architecture.resolve(for: task)
@@ -171,5 +198,11 @@ struct CheckCommand: ParsableCommand {
         } catch {
             throw failure("invalid --arch for task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
         }
+    }
+
+    /// `--task` (memorize by default) with its `--param`s.
+    private func makeTask() throws -> LearningTask {
+        // The task's options are read as 'nnbench generate' reads them, so the errors are the same.
+        try TaskOptions.parse([task ?? "memorize"] + parameters.flatMap { ["--param", $0] }).makeTask(seed: "0")
     }
 }

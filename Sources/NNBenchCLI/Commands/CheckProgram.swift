@@ -8,13 +8,7 @@ extension CheckCommand {
     /// architecture's failure cannot spoil the next. `known-answers`, which builds its own models
     /// whatever the architecture, runs once, with the first architecture checked.
     func runProgram(_ command: String, only: Set<String>?, seed: UInt64) throws {
-        let targets: [(name: String, architecture: ArchitectureSpec, task: LearningTask)]
-        if let arch {
-            let (architecture, task) = try architectureAndTask(arch)
-            targets = [("arch", architecture, task)]
-        } else {
-            targets = Showcase.all.map { ($0.name, try! ArchitectureSpec(parsing: $0.architecture), $0.makeTask()) }
-        }
+        let targets = try checkTargets()
         if let log, !FileManager.default.createFile(atPath: log, contents: nil) {
             throw failure("cannot write the log '\(log)'", status: ExitStatus.error)
         }
@@ -64,8 +58,8 @@ extension CheckCommand {
         print(json ? report.json() : report.text, terminator: "")
         let checked = report.entries.filter { $0.status == .checked }
         let results = report.entries.flatMap(\.results)
-        // An explicit --arch the program declines could not be checked; a default one is only out of its scope.
-        if checked.isEmpty || report.entries.contains(where: { $0.status == .error || (arch != nil && $0.status == .unsupported) })
+        // An architecture asked for and declined could not be checked; a default one is only out of its scope.
+        if checked.isEmpty || report.entries.contains(where: { $0.status == .error || (targets.count == 1 && $0.status == .unsupported) })
             || results.contains(where: { $0.status == .error }) {
             throw ExitStatus.error
         }

@@ -73,8 +73,13 @@ public struct Showcase: Sendable {
 
     /// Runs the battery on any model.
     public func run(on model: any CheckableModel, seed: UInt64 = 0, only: Set<String>? = nil) -> [CheckResult] {
-        // Every showcase's architecture is a literal that parses (the showcases' tests run them all).
-        CheckBattery.run(model: model, architecture: try! ArchitectureSpec(parsing: architecture), task: makeTask(), seed: seed, only: only)
+        CheckBattery.run(model: model, architecture: architectureSpec, task: makeTask(), seed: seed, only: only)
+    }
+
+    /// The architecture, parsed.
+    public var architectureSpec: ArchitectureSpec {
+        // Every showcase's architecture parses: the showcases' tests run them all.
+        try! ArchitectureSpec(parsing: architecture)
     }
 }
 

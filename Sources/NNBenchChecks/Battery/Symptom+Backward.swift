@@ -75,7 +75,10 @@ extension Symptom {
 extension Symptom {
     /// A parameter's gradient that differs from central differences while the loss's and the
     /// layers' input gradients may be right: the causes that fit the layer and the parameter.
-    static func parameterGradient(of layer: LayerSpec, parameter: String) -> Symptom {
+    ///
+    /// - Parameter above: Whether a layer above may pass a wrong gradient down (not when the
+    ///   reference shows every other gradient right).
+    static func parameterGradient(of layer: LayerSpec, parameter: String, above: Bool = true) -> Symptom {
         var causes: [String] = []
         let isBias = parameter.contains(".bias")
         switch layer {
@@ -90,9 +93,9 @@ extension Symptom {
         case .batchNorm:
             causes += isBias ? ["the shift's gradient not summed over the batch"] : ["the scale's gradient not Σ dy·x̂"]
         default:
-            causes += ["a layer above it passes a wrong gradient down (see input-gradient)"]
+            if above { causes += ["a layer above it passes a wrong gradient down (see input-gradient)"] }
         }
-        causes.append("a wrong activation derivative above this layer, which its own gradient inherits")
+        if above { causes.append("a wrong activation derivative above this layer, which its own gradient inherits") }
         return Symptom(name: "a parameter's gradient differs from central differences of the loss", likelyCauses: causes)
     }
 }

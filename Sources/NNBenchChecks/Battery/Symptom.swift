@@ -23,10 +23,6 @@ public struct Symptom: Sendable, Hashable {
     static let lossMismatch = Symptom(name: "the loss differs from the reference", likelyCauses: [
         "sum instead of mean over the batch", "a wrong loss formula", "the link (softmax/sigmoid) applied twice or not at all",
     ])
-    static let stepMismatch = Symptom(name: "parameters after optimizer steps differ from the reference", likelyCauses: [
-        "updates not applied, or with the wrong sign", "gradients not zeroed between steps", "the momentum buffer not kept",
-        "adam without bias correction", "weight decay with the wrong sign", "labels shuffled separately from the inputs",
-    ])
     static let initNotDeterministic = Symptom(name: "the same seed gives different weights", likelyCauses: [
         "an unseeded random generator", "weights drawn from a global generator shared with other code",
     ])

@@ -11,8 +11,8 @@ import NNBenchModel
 /// last index), and so are dropout (against the pass's own mask) and batchnorm (through the batch
 /// statistics) in training mode.
 ///
-/// Each layer's input is sampled at up to `entries` evenly spread positions, each held to the bound
-/// of ``DerivativeProbe`` (with the rounding noise of `⟨g, f_L⟩` estimated at the point, and a
+/// Each layer's input is sampled at up to `entries` positions spread over it (one at random in
+/// each of `entries` equal segments), each held to the bound of ``DerivativeProbe`` (with the rounding noise of `⟨g, f_L⟩` estimated at the point, and a
 /// relu's or max-pooling window's kinks read from the perturbed input itself). When every compared
 /// value is off by one factor, the factor is named (−1: a sign; the batch size: a sum for a mean).
 struct InputGradientCheck: Check {
@@ -110,7 +110,7 @@ struct InputGradientCheck: Check {
         var probe = DerivativeProbe(tolerances: tolerances, base: try f(point).0, noise: noise)
         var fit = ScaleFit(), worst = GradientCheck.Worst()
         let scale = analytic.maxAbs
-        for i in positions(point.count) {
+        for i in Self.positions(point.count, entries: entries, seed: context.seed, layer: layer) {
             let result = try probe.compare(analytic.scalars[i], scale: scale) { amount, pattern throws(ModelError) in
                 var moved = point
                 moved.scalars[i] = context.precision.rounded(point.scalars[i] + amount)
@@ -162,10 +162,17 @@ struct InputGradientCheck: Check {
         return findings.reversed()
     }
 
-    /// Up to ``entries`` evenly spread positions among `count`.
-    private func positions(_ count: Int) -> [Int] {
+    /// Up to `entries` positions among `count`, one drawn at random in each of `entries` equal
+    /// segments: spread over the batch and the channels like an even grid, but not locked to
+    /// one pixel when a segment's length is a plane's (an even grid on a 4×4 plane samples only
+    /// its corner, where a max-pooling window's overlap or a relu's zero can hide a bug).
+    static func positions(_ count: Int, entries: Int, seed: UInt64, layer: Int?) -> [Int] {
         let n = Swift.min(entries, count)
-        return (0..<n).map { $0 * count / n }
+        var stream = RandomStream(key: StreamKey.make(seed: seed, purpose: "check/input-gradient-positions"), index: UInt64((layer ?? -1) + 1))
+        return (0..<n).map { k in
+            let lower = k * count / n, upper = (k + 1) * count / n
+            return lower + stream.integer(below: upper - lower)
+        }
     }
 
     /// A unit direction for the noise estimate, from the check's seed.

@@ -140,22 +140,26 @@ struct ReferenceCheck: Check {
         return try gradientFailure(gradients, reference: reference, context: context, comparison: comparison, training: false)
     }
 
-    /// The first parameter whose gradient differs from the reference's last pass.
+    /// The parameters whose gradients differ from the reference's last pass, reported at the one
+    /// nearest the output: a backward pass carries a bug down to every layer below it, so the
+    /// deepest wrong gradient sits just below the bug, and the correct ones above clear the rest.
     private func gradientFailure(
         _ gradients: [String: Tensor<Double>], reference: Network<Double>, context: CheckContext, comparison: Comparison, training: Bool
     ) throws(ModelError) -> CheckOutcome? {
+        var differing: [(name: String, difference: Double, index: Int, wanted: Tensor<Double>)] = []
         for (name, wanted) in reference.gradients {
             guard let value = gradients[name] else { throw .failed(.gradients, "no gradient for '\(name)'") }
-            if let (difference, index) = comparison.differs(value, wanted) {
-                return .failed(
-                    "|Δ| \(short(difference)) in d loss/d \(name)" + (training ? " (training)" : ""), bound: comparison.bound,
-                    (training ? "in training mode, under the model's own masks, " : "")
-                        + "the gradient of \(context.describe(parameter: name))\(wanted.position(index)) is "
-                        + "\(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
-                    .gradientMismatch)
-            }
+            if let (difference, index) = comparison.differs(value, wanted) { differing.append((name, difference, index, wanted)) }
         }
-        return nil
+        guard let last = differing.last, let value = gradients[last.name] else { return nil }
+        let location = GradientLocation(parameters: reference.gradients.map(\.name), differing: differing.map(\.name), layerCount: context.layers.count)
+        return .failed(
+            "|Δ| \(short(last.difference)) in d loss/d \(last.name)" + (training ? " (training)" : ""), bound: comparison.bound,
+            (training ? "in training mode, under the model's own masks, " : "")
+                + "the gradient of \(context.describe(parameter: last.name))\(last.wanted.position(last.index)) is "
+                + "\(short(value.scalars[safe: last.index])), reference \(short(last.wanted.scalars[last.index])); "
+                + location.sentence(describe: context.describe(layer:)),
+            location.symptom(context.layers, loss: context.loss))
     }
 
     /// ``steps`` steps of each optimizer from the same weights, under the model's masks when it
@@ -186,7 +190,7 @@ struct ReferenceCheck: Check {
                             "|Δ| \(short(difference)) after \(spec.name) step \(step)", bound: comparison.bound,
                             "\(spec) step \(step): \(name)\(wanted.position(index)) is \(short(value.scalars[safe: index])), "
                                 + "reference \(short(wanted.scalars[index]))",
-                            .stepMismatch)
+                            .step(of: spec, at: step))
                     }
                 }
             }
