@@ -172,10 +172,10 @@ class Dense:
         return p
 
     def initialise(self, rng, init):
-        for w in self.parameters()[0][2]:  # row-major: the draws depend only on the seed
-            w.data = initial_weight(rng, init, self.inputs, self.units)
-        for b in self.bias or []:
-            b.data = 0.0
+        """Draws the weight from `init` in row-major order (the biases stay 0)."""
+        for row in self.weight:
+            for w in row:
+                w.data = initial_weight(rng, init, self.inputs, self.units)
 
     def __call__(self, row):
         bias = self.bias or [0.0] * self.units
@@ -183,6 +183,8 @@ class Dense:
 
 
 class Activation:
+    """relu or tanh, elementwise."""
+
     def __init__(self, kind, width):
         self.kind, self.inputs, self.units = kind, width, width
 
@@ -208,6 +210,8 @@ def initial_weight(rng, init, fan_in, fan_out):
 
 
 class MLP:
+    """The layers of a `build` request, weights drawn from `seed` in layer order."""
+
     def __init__(self, features, specs, seed, protocol):
         self.features, self.layers = features, []
         rng = random.Random(seed)
@@ -250,12 +254,12 @@ def mse(outputs, targets):
     return Value.sum(squares) * (1.0 / len(squares))
 
 
-def sgd(parameters, grads, buffers, opt):
-    """One step of torch.optim.SGD: g ← g + wd·p; b ← g at the first step, μ·b + g after;
-    g ← g + μ·b (nesterov) or b; p ← p − lr·g. `buffers` holds b per parameter name."""
+def sgd(parameters, buffers, opt):
+    """One step of torch.optim.SGD from each parameter's .grad: g ← g + wd·p; b ← g at the first
+    step, μ·b + g after; g ← g + μ·b (nesterov) or b; p ← p − lr·g. `buffers` keeps b by name."""
     lr, mu, wd, nesterov = opt["lr"], opt.get("momentum", 0), opt.get("weight_decay", 0), opt.get("nesterov", False)
     for name, _, values in parameters:
-        g = [gi + wd * p.data for gi, p in zip(grads[name], values)]
+        g = [p.grad + wd * p.data for p in values]
         if mu != 0:
             b = buffers.get(name)
             b = g if b is None else [mu * bi + gi for bi, gi in zip(b, g)]
@@ -305,12 +309,12 @@ class Server:
             raise Refused("no model: send build first")
         return self.net
 
-    def batch(self, req, start=0):
+    def batch(self, req, start=0, targets=True):
         """The request's x (shaped as the input of layer `start`) and y, as rows of floats."""
         net = self.need_net()
         width = net.layers[start].inputs if start < len(net.layers) else net.outputs
         x = rows_in(req.get("x"), width, "x")
-        y = rows_in(req.get("y"), net.outputs, "y") if "y" in req else None
+        y = rows_in(req.get("y"), net.outputs, "y") if targets else None
         if y is not None and len(y) != len(x):
             raise Refused("x has %d samples, y %d" % (len(x), len(y)))
         return x, y
@@ -385,7 +389,7 @@ class Server:
         return {}
 
     def op_forward(self, req):
-        x, _ = self.batch(req)
+        x, _ = self.batch(req, targets=False)
         keep = [] if req.get("trace", False) else None
         answer = {"y": tensor_out(self.net.run(leaves(x), keep=keep))}
         return self.with_trace(answer, keep, bool(req.get("train", False)) and self.protocol >= 2)
@@ -410,8 +414,7 @@ class Server:
         x, y = self.batch(req)
         keep = [] if self.flag(req, "trace", False) else None
         loss, _ = self.backpropagate(x, y, keep)
-        parameters = self.net.parameters()
-        sgd(parameters, {n: [v.grad for v in values] for n, _, values in parameters}, self.buffers, opt)
+        sgd(self.net.parameters(), self.buffers, opt)
         return self.with_trace({"loss": loss.data}, keep, self.flag(req, "train", True))
 
     def op_layer_gradients(self, req):
@@ -433,7 +436,7 @@ class Server:
 
     def op_layer_forward(self, req):
         index = self.layer_index(req, len(self.need_net().layers) - 1)
-        x, _ = self.batch(req, start=index)
+        x, _ = self.batch(req, start=index, targets=False)
         return {"y": tensor_out([self.net.layers[index](row) for row in leaves(x)])}
 
     def op_loss_from_layer(self, req):

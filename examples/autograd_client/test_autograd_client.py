@@ -35,6 +35,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -75,6 +76,21 @@ class Client:
         if not answer["ok"]:
             raise Refused("%s: %s" % (op, answer["error"]))
         return answer
+
+    def pipeline(self, requests):
+        """The answers to [(op, fields)], all sent before any answer is read (the protocol answers
+        in order): one round trip instead of one each. A thread writes, so neither pipe can fill."""
+        first, lines = self.next_id + 1, []
+        for op, fields in requests:
+            self.next_id += 1
+            lines.append(json.dumps(dict(id=self.next_id, op=op, **fields)) + "\n")
+        writer = threading.Thread(target=lambda: (self.process.stdin.write("".join(lines)), self.process.stdin.flush()))
+        writer.start()
+        answers = [json.loads(self.process.stdout.readline()) for _ in lines]
+        writer.join()
+        for i, answer in enumerate(answers):
+            assert answer["id"] == first + i and answer["ok"], answer
+        return answers
 
     def refuses(self, op, **fields):
         try:
@@ -119,12 +135,18 @@ def built(bug, seed=7, n=5):
     return client, random_rows(rng, n, 3), random_rows(rng, n, 2)
 
 
-def central_difference(f, point, i):
-    moved = list(point)
-    moved[i] = point[i] + H
-    up = f(moved)
-    moved[i] = point[i] - H
-    return (up - f(moved)) / (2 * H)
+def central_differences(client, point, requests):
+    """(f(p + h·eᵢ) − f(p − h·eᵢ)) / 2h for every entry i of the list `point`, where
+    `requests(moved)` are the requests whose last answer's loss is f(moved)."""
+    batch, per = [], None
+    for i in range(len(point)):
+        for sign in (1, -1):
+            moved = list(point)
+            moved[i] = point[i] + sign * H
+            batch += requests(moved)
+            per = per or len(batch)
+    losses = [answer["loss"] for answer in client.pipeline(batch)[per - 1::per]]
+    return [(up - down) / (2 * H) for up, down in zip(losses[0::2], losses[1::2])]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,10 +163,11 @@ def check_example(bug):
         client.next_id = req["id"] - 1
         answers[req["op"]] = client.call(req["op"], **{k: v for k, v in req.items() if k not in ("id", "op")})
     client.close()
-    assert answers["loss"]["loss"] == 2.5, answers["loss"]
-    assert answers["gradients"]["grads"]["0.weight"]["data"] == [1, 2, 2, 4, 3, 6], answers["gradients"]
-    assert answers["gradients"]["grads"]["0.bias"]["data"] == [1, 2], answers["gradients"]
-    assert answers["layer_gradients"]["input_grads"][0]["data"] == [-1.5, 1.25, 2.0], answers["layer_gradients"]
+    # Every figure is a sum of a few products of binary fractions: exact in float64.
+    for got, want, what in ((answers["loss"]["loss"], 2.5, "loss"), (answers["gradients"]["grads"]["0.weight"]["data"], [1, 2, 2, 4, 3, 6], "d loss / d 0.weight"),
+                            (answers["gradients"]["grads"]["0.bias"]["data"], [1, 2], "d loss / d 0.bias"),
+                            (answers["layer_gradients"]["input_grads"][0]["data"], [-1.5, 1.25, 2], "d loss / d x")):
+        assert got == want, "docs/protocol.md's example: %s is %s, worked out as %s" % (what, got, want)
 
 
 def check_shapes(bug):
@@ -195,14 +218,12 @@ def check_gradient(bug):
     grads = client.call("gradients", x=T(x), y=T(y))["grads"]
     params = {n: t for n, t in client.call("get_params")["params"].items()}
 
-    def loss_at(name, data):
-        client.call("set_params", params=dict(params, **{name: {"shape": params[name]["shape"], "data": data}}))
-        return client.call("loss", x=T(x), y=T(y))["loss"]
-
     pairs = {}
     for name, tensor in params.items():
-        pairs[name] = [(grads[name]["data"][i], central_difference(lambda d: loss_at(name, d), tensor["data"], i), "%s[%d]" % (name, i))
-                       for i in range(len(tensor["data"]))]
+        def requests(data):
+            return [("set_params", {"params": dict(params, **{name: {"shape": tensor["shape"], "data": data}})}), ("loss", {"x": T(x), "y": T(y)})]
+        numerical = central_differences(client, tensor["data"], requests)
+        pairs[name] = [(a, n, "%s[%d]" % (name, i)) for i, (a, n) in enumerate(zip(grads[name]["data"], numerical))]
     client.close()
     if bug == "backward-recursive-per-path":
         # Above the first value used twice nothing changes; below it the gradient is too large.
@@ -221,10 +242,10 @@ def check_input_gradient(bug):
     gradients = answer["input_grads"] + [answer["output_grads"][-1]]
     pairs = []
     for layer, (point, gradient) in enumerate(zip(inputs, gradients)):
-        def loss_at(data):
-            return client.call("loss_from_layer", layer=layer, x={"shape": point["shape"], "data": data}, y=T(y))["loss"]
-        pairs += [(gradient["data"][i], central_difference(loss_at, point["data"], i), "input of layer %d [%d]" % (layer, i))
-                  for i in range(len(point["data"]))]
+        def requests(data):
+            return [("loss_from_layer", {"layer": layer, "x": {"shape": point["shape"], "data": data}, "y": T(y)})]
+        numerical = central_differences(client, point["data"], requests)
+        pairs += [(a, n, "input of layer %d [%d]" % (layer, i)) for i, (a, n) in enumerate(zip(gradient["data"], numerical))]
     client.close()
     worst(pairs, "d loss / d layer input")
 
