@@ -297,10 +297,13 @@ def grads_out(rows):
 
 
 def leaves(rows):
+    """Rows of floats as rows of fresh Values: the inputs whose .grad layer_gradients reads."""
     return [[Value(v) for v in row] for row in rows]
 
 
 class Server:
+    """The protocol's ops on one MLP; each `op_NAME` answers the request `NAME`'s fields."""
+
     def __init__(self):
         self.protocol, self.net = 2, None
 
