@@ -36,7 +36,8 @@ struct CheckCommandTests {
     }
 
     static let usageErrors: [([String], String)] = [
-        (["check"], "nnbench: error: missing --arch; e.g. --arch \"dense(16) relu dense(2)\""),
+        (["check", "--param", "n=4"], "nnbench: error: --param needs --task (or --arch, for memorize's parameters)"),
+        (["check", "--task", "xorr"], "nnbench: error: unknown task 'xorr'"),
         (["check", "--arch", "dense(2)", "--inject", "typo"], "nnbench: error: unknown bug 'typo'; expected one of: relu-backward-passes-negative, "),
         (["check", "--arch", "dense(2)", "--only", "gradiant"], "nnbench: error: unknown check 'gradiant'; expected one of: init, reference, "),
         (["check", "--arch", "dense(2)", "--precision", "half"], "nnbench: error: invalid --precision 'half'; expected one of: float32, float64"),
@@ -48,5 +49,20 @@ struct CheckCommandTests {
         let result = try CommandRunner.run(arguments)
         #expect(result.status == 64)
         #expect(result.standardError.hasPrefix(message), "\(result.standardError)")
+    }
+
+    @Test("an injected bug without --arch is checked on its showcase, and caught")
+    func injectedBugOnItsShowcase() throws {
+        let result = try CommandRunner.run(["check", "--inject", "bias-gradient-averaged", "--only", "reference"])
+        #expect(result.status == 1, "\(result.output)\(result.standardError)")
+        #expect(result.output.hasPrefix("mlp: dense(8) tanh dense(8) relu dense(3) on memorize\n"))
+        #expect(result.output.contains("the gradient of 4.weight agrees, so this layer's output gradient is right: the bug is in 4.bias's own gradient"))
+    }
+
+    @Test("--task without --arch checks the task's reference architecture")
+    func taskReferenceArchitecture() throws {
+        let result = try CommandRunner.run(["check", "--task", "xor", "--only", "gradient", "--json"])
+        #expect(result.status == 0, "\(result.output)\(result.standardError)")
+        #expect(result.output.contains(#""check":"gradient""#))
     }
 }

@@ -57,3 +57,26 @@ struct SelfTestTests {
         #expect(gradient.worstLoad == 1 && gradient.worstAt == "mlp seed 2")
     }
 }
+
+/// A model without Adam (an SGD-only program) is trained with SGD by the training checks, and the
+/// correct engine passes them so too.
+@Suite("models without adam")
+struct SGDOnlyTests {
+    static let cases: [(String, Precision)] = Showcase.all.flatMap { showcase in Precision.allCases.map { (showcase.name, $0) } }
+
+    @Test(arguments: cases)
+    func theCorrectEnginePassesWithSGDOnly(showcase name: String, precision: Precision) {
+        let showcase = Showcase.all.first { $0.name == name }!
+        for seed in NoFalseAlarmTests.seeds {
+            let model: any CheckableModel = precision == .float32
+                ? EngineModel<Float>(optimizers: ["sgd"]) : EngineModel<Double>(optimizers: ["sgd"])
+            for result in showcase.run(on: model, seed: seed, only: ["reference", "health", "overfit", "update"]) {
+                #expect(result.status == .passed || result.status == .skipped, "seed \(seed) \(result.check): \(result.figure) \(result.diagnosis ?? "")")
+                if result.check == "overfit" || result.check == "health" {
+                    #expect(result.status == .passed, "\(result.check) \(result.diagnosis ?? "")")
+                    #expect(result.notes.first?.hasPrefix("trained with sgd(") == true, "\(result.notes)")
+                }
+            }
+        }
+    }
+}

@@ -53,6 +53,17 @@ struct CheckContext {
         layers.contains { switch $0 { case .dropout, .batchNorm: true; default: false } }
     }
 
+    /// Whether the model offers an optimizer: as its `hello` lists, or, when it does not list
+    /// them, every one of its protocol version's.
+    func offers(_ optimizer: OptimizerSpec) -> Bool {
+        info.optimizers.map { $0.contains(optimizer.name) } ?? (info.version >= 2 || ["sgd", "adam"].contains(optimizer.name))
+    }
+
+    /// The optimizer a training check uses: the first of `choices` the model offers, or `nil`.
+    func optimizer(_ choices: [OptimizerSpec]) -> OptimizerSpec? {
+        choices.first(where: offers)
+    }
+
     /// Whether the model says it can build every layer type of `layers`.
     func supports(_ layers: [LayerSpec]) -> Bool {
         guard let types = info.layerTypes else { return true }

@@ -60,9 +60,7 @@ struct ReferenceCheck: Check {
             notes.append("dropout or batchnorm: optimizer steps not compared (they need the pass's masks, protocol 2)")
             return .passed("all equal", bound: comparison.bound, load: comparison.load, notes: notes)
         }
-        let optimizers = Self.optimizers.filter { spec in
-            context.info.optimizers.map { $0.contains(spec.name) } ?? (context.info.version >= 2 || ["sgd", "adam"].contains(spec.name))
-        }
+        let optimizers = Self.optimizers.filter(context.offers)
         if let failure = try compareSteps(context, optimizers: optimizers, order: order, initial: initial, batch: batch, comparison: comparison) {
             return failure
         }

@@ -22,7 +22,9 @@ struct TrainingHealthCheck: Check {
     let requiredOps: [ModelOp] = [.step]
     static let steps = 30
     static let batchSize = 16
-    static let optimizer = OptimizerSpec.adam(learningRate: 1e-3)
+    /// Adam at its usual rate where the model offers it; SGD with momentum otherwise (the
+    /// reference is trained with the same one, and the figures are held to its).
+    static let optimizers: [OptimizerSpec] = [.adam(learningRate: 1e-3), .sgd(learningRate: 0.01, momentum: 0.9)]
     static let depthRatio = 1e-3...1e3
     static let deadFraction = 0.5
     static let saturatedFraction = 0.4
@@ -42,9 +44,12 @@ struct TrainingHealthCheck: Check {
     }
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
+        guard let optimizer = context.optimizer(Self.optimizers) else {
+            return .skipped("needs adam or sgd, which the model does not offer")
+        }
         try context.build()
         let weights = try context.model.parameters()
-        let run = try figures(of: context.model, context)
+        let run = try figures(of: context.model, context, optimizer: optimizer)
         if case .failure(let failure) = run { return failure.outcome }
         guard case .success(let model) = run else { return .skipped("no figures") }
         let reference = EngineModel<Double>()
@@ -52,10 +57,10 @@ struct TrainingHealthCheck: Check {
         try reference.setParameters(weights)
         let referenceInfo = try reference.hello()
         let referenceContext = CheckContext(model: reference, info: referenceInfo, modelSpec: context.modelSpec, task: context.task, seed: context.seed)
-        guard case .success(let expected) = try figures(of: reference, referenceContext) else {
+        guard case .success(let expected) = try figures(of: reference, referenceContext, optimizer: optimizer) else {
             return .skipped("the reference engine itself does not train this architecture to finite values in \(Self.steps) steps")
         }
-        var load = 0.0, notes: [String] = []
+        var load = 0.0, notes = ["trained with \(optimizer)"]
         for figure in model {
             guard let wanted = expected.first(where: { $0.name == figure.name }) else { continue }
             guard wanted.healthy else {
@@ -78,7 +83,7 @@ struct TrainingHealthCheck: Check {
 
     /// The short run on `model` and its figures, or the failure at the first step whose loss or
     /// parameters are not finite.
-    private func figures(of model: any CheckableModel, _ context: CheckContext) throws(ModelError) -> Result<[Figure], Failure> {
+    private func figures(of model: any CheckableModel, _ context: CheckContext, optimizer: OptimizerSpec) throws(ModelError) -> Result<[Figure], Failure> {
         let order = context.layers.indices.flatMap { index -> [String] in
             switch context.layers[index] {
             case .dense, .conv2d: ["\(index).weight"]
@@ -92,7 +97,7 @@ struct TrainingHealthCheck: Check {
         for step in 0..<Self.steps {
             let start = (step * size) % Swift.max(samples - size + 1, 1)
             let batch = (data.inputs.samples(start..<start + size), data.targets.samples(start..<start + size))
-            let loss = try model.step(inputs: batch.0, targets: batch.1, optimizer: Self.optimizer)
+            let loss = try model.step(inputs: batch.0, targets: batch.1, optimizer: optimizer)
             let current = try model.parameters()
             let broken = current.keys.sorted().first { !(current[$0]?.allFinite ?? true) }
             if !loss.isFinite || broken != nil {

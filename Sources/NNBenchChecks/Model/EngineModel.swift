@@ -11,14 +11,20 @@ import NNBenchModel
 public final class EngineModel<Scalar: EngineScalar>: CheckableModel {
     /// The bug injected into every network it builds, or `nil`.
     public let fault: Fault?
+    /// The optimizers it offers: every one of the engine's unless told otherwise.
+    public let optimizers: Set<String>
     private var network: Network<Scalar>?
     private var optimizer: NetworkOptimizer<Scalar>?
 
     /// Creates the adapter; ``build(_:loss:seed:)`` makes the network.
     ///
-    /// - Parameter fault: A bug to inject, or `nil` for the correct engine.
-    public init(fault: Fault? = nil) {
+    /// - Parameters:
+    ///   - fault: A bug to inject, or `nil` for the correct engine.
+    ///   - optimizers: The optimizer types it offers (`sgd`, ...), declining the others as a
+    ///     program would: the checks' choices for models without Adam are tested with it.
+    public init(fault: Fault? = nil, optimizers: Set<String> = Set(OptimizerSpec.typeNames)) {
         self.fault = fault
+        self.optimizers = optimizers
     }
 
     public func hello() throws(ModelError) -> ModelInfo {
@@ -26,7 +32,7 @@ public final class EngineModel<Scalar: EngineScalar>: CheckableModel {
         return ModelInfo(
             name: name, precision: Scalar.self == Float.self ? .float32 : .float64, version: ModelInfo.current,
             ops: Set(ModelOp.allCases), layerTypes: Set(LayerSpec.typeNames), losses: Set(Loss.allCases),
-            optimizers: Set(OptimizerSpec.typeNames))
+            optimizers: optimizers)
     }
 
     public func build(_ model: ModelSpec, loss: Loss, seed: UInt64) throws(ModelError) -> [ParameterShape] {
@@ -95,6 +101,7 @@ public final class EngineModel<Scalar: EngineScalar>: CheckableModel {
         inputs: Tensor<Double>, targets: Tensor<Double>, optimizer spec: OptimizerSpec, training: Bool, trace: Bool
     ) throws(ModelError) -> StepResult {
         let network = try built(.step)
+        guard optimizers.contains(spec.name) else { throw .failed(.step, "unsupported optimizer '\(spec.name)'") }
         try checkInputs(inputs, network, op: .step)
         try checkBatch(inputs, network, op: .step, training: training)
         if optimizer?.spec != spec { optimizer = NetworkOptimizer(spec, network: network, fault: fault) }
