@@ -179,9 +179,9 @@ public final class ProtocolModel: CheckableModel {
         if training || trace {
             try requireVersion(2, "'gradients' in training mode or with a trace")
             if trace { try require(.trace) }
-            fields["train"] = .bool(training)
-            fields["trace"] = .bool(trace)
         }
+        // Version 2 always says which: a program need not know the defaults to answer right.
+        if version >= 2 { (fields["train"], fields["trace"]) = (.bool(training), .bool(trace)) }
         let answer = try request(.gradients, fields)
         let gradients = try parameterTensors(
             answer["grads"], expected: architecture.parameters.map { ($0.name, $0.shape) }, op: .gradients, field: "grads")
@@ -199,9 +199,8 @@ public final class ProtocolModel: CheckableModel {
         if !training || trace {
             try requireVersion(2, "'step' in evaluation mode or with a trace")
             if trace { try require(.trace) }
-            fields["train"] = .bool(training)
-            fields["trace"] = .bool(trace)
         }
+        if version >= 2 { (fields["train"], fields["trace"]) = (.bool(training), .bool(trace)) }
         if version < 2, optimizer.name == "adamw" || optimizer.name == "rmsprop" {
             throw .requiresVersion(2, "the optimizer '\(optimizer.name)'")
         }

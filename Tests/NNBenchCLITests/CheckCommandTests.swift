@@ -65,4 +65,19 @@ struct CheckCommandTests {
         #expect(result.status == 0, "\(result.output)\(result.standardError)")
         #expect(result.output.contains(#""check":"gradient""#))
     }
+
+    @Test("--arch takes a JSON model file as train does; one that is not a model is status 2")
+    func modelFile() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = #"{"inputs": [4], "layers": [{"type": "dense", "units": 8}, {"type": "tanh"}, {"type": "dense", "units": 2}]}"#
+        try Data(model.utf8).write(to: folder.appendingPathComponent("model.json"))
+        let result = try CommandRunner.run(["check", "--arch", "model.json", "--only", "gradient"], in: folder)
+        #expect(result.status == 0, "\(result.output)\(result.standardError)")
+        try Data("{\"inputs\": [4], \"layers\": [{\"type\": \"dense\"}]}".utf8).write(to: folder.appendingPathComponent("bad.json"))
+        let bad = try CommandRunner.run(["check", "--arch", "bad.json"], in: folder)
+        #expect(bad.status == 2 && bad.standardError.hasPrefix("nnbench: error: bad.json: "), "\(bad.standardError)")
+        let missing = try CommandRunner.run(["check", "--arch", "missing.json"], in: folder)
+        #expect(missing.status == 2, "\(missing.standardError)")
+    }
 }

@@ -19,7 +19,7 @@ struct CheckCommand: ParsableCommand {
             when the model could not be checked.
             """)
 
-    @Option(help: ArgumentHelp("The architecture, e.g. \"dense(16) relu dense(2)\".", valueName: "spec"))
+    @Option(help: ArgumentHelp("The architecture, e.g. \"dense(16) relu dense(2)\", or a JSON model file (docs/protocol.md).", valueName: "spec"))
     var arch: String?
 
     @Option(help: "The task whose data and loss the checks use (see 'nnbench list'); without --arch, on its reference architecture. Default: memorize with --arch.")
@@ -191,8 +191,8 @@ struct CheckCommand: ParsableCommand {
     /// The `--arch` architecture and the `--task` task, checked against each other.
     func architectureAndTask(_ arch: String) throws -> (ArchitectureSpec, LearningTask) {
         let task = try makeTask()
+        let architecture = try ArchitectureArgument.parse(arch)
         do {
-            let architecture = try ArchitectureSpec(parsing: arch)
             _ = try architecture.resolve(for: task)
             return (architecture, task)
         } catch {

@@ -24,7 +24,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var suite: SuiteOptions
 
-    @Option(help: ArgumentHelp("Replace every selected entry's architecture (entries meant to miss their target are left out).", valueName: "spec"))
+    @Option(help: ArgumentHelp("Replace every selected entry's architecture, a spec or a JSON model file (entries meant to miss their target are left out).", valueName: "spec"))
     var arch: String?
 
     @Option(help: ArgumentHelp("Replace every selected entry's optimizer, e.g. \"sgd(lr: 0.1, momentum: 0.9)\".", valueName: "spec"))
@@ -54,7 +54,8 @@ struct RunCommand: ParsableCommand {
             print("wrote the default suite (\(Suite.makeDefault().entries.count) entries) to \(path)")
             return
         }
-        let prepared = try suite.prepare(entries, transform: replacingSpecs)
+        let architecture = try arch.map(ArchitectureArgument.parse)
+        let prepared = try suite.prepare(entries) { try replacingSpecs($0, architecture: architecture) }
         let jobs = try suite.jobCount()
         let progress = SuiteProgress(entries: prepared)
         let results = SuiteRunner.run(prepared, jobs: jobs, onEvent: progress.handle)
@@ -81,13 +82,11 @@ struct RunCommand: ParsableCommand {
 
     /// Applies `--arch` and `--optimizer`; with `--arch`, entries meant to miss are dropped and
     /// the others are expected to meet their target with the user's architecture.
-    private func replacingSpecs(_ entry: SuiteEntry) throws -> SuiteEntry? {
+    private func replacingSpecs(_ entry: SuiteEntry, architecture: ArchitectureSpec?) throws -> SuiteEntry? {
         var entry = entry
-        if let arch {
+        if let architecture {
             guard entry.expectation == .meet else { return nil }
-            do { entry.architecture = try ArchitectureSpec(parsing: arch).description } catch {
-                throw failure("invalid --arch:\n\(error.rendered)", status: ExitStatus.usage)
-            }
+            entry.architecture = architecture.description
         }
         if let optimizer {
             do { entry.optimizer = try OptimizerSpec(parsing: optimizer).description } catch {

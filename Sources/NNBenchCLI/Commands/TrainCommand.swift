@@ -73,22 +73,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func readArchitecture(for task: LearningTask) throws -> ArchitectureSpec {
-        let text = arch ?? task.reference.architecture
-        if text.hasSuffix(".json") {
-            do {
-                let bytes = try AtomicFile.read(text, limit: 1 << 20)
-                return try ModelSpec(jsonData: Data(bytes)).architecture
-            } catch let error as FileError {
-                throw failure(error.description, status: ExitStatus.error)
-            } catch let error as SpecError {
-                throw failure("\(text): \(error.description)", status: ExitStatus.usage)
-            }
-        }
-        do {
-            return try ArchitectureSpec(parsing: text)
-        } catch {
-            throw failure("invalid --arch:\n\(error.rendered)", status: ExitStatus.usage)
-        }
+        try ArchitectureArgument.parse(arch ?? task.reference.architecture)
     }
 
     private func makeConfiguration(for task: LearningTask) throws -> TrainingConfiguration {
