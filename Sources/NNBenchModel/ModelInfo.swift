@@ -60,6 +60,12 @@ public struct ModelInfo: Sendable, Hashable {
 
     /// The newest protocol version nnbench speaks.
     public static let current = 2
+    /// The layer types version 1 defines: a version 1 program is never asked for another.
+    public static let version1LayerTypes: Set<String> = [
+        "dense", "relu", "tanh", "sigmoid", "identity", "leaky_relu", "conv2d", "maxpool2d", "flatten", "dropout",
+    ]
+    /// The optimizer types version 1 defines.
+    public static let version1Optimizers: Set<String> = ["sgd", "adam"]
 
     /// Creates a model description.
     public init(

@@ -106,8 +106,12 @@ public final class ProtocolModel: CheckableModel {
         }
         let info = ModelInfo(
             name: answer["name"]?.string ?? command, precision: precision, version: version, ops: ops,
-            layerTypes: Self.names(answer["layers"]), losses: Self.names(answer["losses"]).map { Set($0.compactMap(Loss.init)) },
-            optimizers: version >= 2 ? Self.names(answer["optimizers"]) : nil)
+            // Version 1 defines no lists: at most its own sets, so that later types are declined, not sent.
+            layerTypes: version >= 2 ? Self.names(answer["layers"]) : (Self.names(answer["layers"]) ?? ModelInfo.version1LayerTypes)
+                .intersection(ModelInfo.version1LayerTypes),
+            losses: Self.names(answer["losses"]).map { Set($0.compactMap(Loss.init)) },
+            optimizers: version >= 2 ? Self.names(answer["optimizers"]) : (Self.names(answer["optimizers"]) ?? ModelInfo.version1Optimizers)
+                .intersection(ModelInfo.version1Optimizers))
         self.info = info
         return info
     }

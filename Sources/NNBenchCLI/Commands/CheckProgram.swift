@@ -24,9 +24,9 @@ extension CheckCommand {
             do {
                 let info = try model.hello()
                 report.program = report.program ?? .init(info)
-                if let types = info.layerTypes, let missing = target.architecture.layers.map(\.name).first(where: { !types.contains($0) }) {
+                if let reason = Self.declines(info, target.architecture, target.task.loss) {
                     entry.status = .unsupported
-                    entry.reason = "the program does not list the layer type '\(missing)'"
+                    entry.reason = reason
                 } else {
                     // An ok: false to build is the program declining the architecture, not a failure.
                     _ = try model.build(spec, loss: target.task.loss, seed: seed)
@@ -107,5 +107,20 @@ extension CheckCommand {
         // A program that could not be checked is a program to fix first (2), as with `--exec` alone.
         if !result.unchecked.isEmpty || !result.comparedAnything { throw ExitStatus.error }
         if result.alarms > 0 { throw ExitStatus.failed }
+    }
+}
+
+extension CheckCommand {
+    /// Why a program's `hello` rules out an architecture and loss before any build, or `nil`.
+    static func declines(_ info: ModelInfo, _ architecture: ArchitectureSpec, _ loss: Loss) -> String? {
+        if let types = info.layerTypes, let missing = architecture.layers.map(\.name).first(where: { !types.contains($0) }) {
+            return info.version < 2 && !ModelInfo.version1LayerTypes.contains(missing)
+                ? "the layer type '\(missing)' needs protocol 2; the program speaks protocol \(info.version)"
+                : "the program does not list the layer type '\(missing)'"
+        }
+        if let losses = info.losses, !losses.contains(loss) {
+            return "the program does not list the loss '\(loss.rawValue)'"
+        }
+        return nil
     }
 }

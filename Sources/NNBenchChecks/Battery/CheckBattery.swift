@@ -46,7 +46,7 @@ public enum CheckBattery {
 
     private static func run(_ check: any Check, _ context: CheckContext) -> CheckResult {
         if let missing = check.requiredOps.first(where: { !context.info.ops.contains($0) }) {
-            return CheckResult(check: check.name, status: .skipped, diagnosis: "needs the op '\(missing)', which the model does not offer")
+            return CheckResult(check: check.name, status: .skipped, diagnosis: needs(missing, context))
         }
         do {
             let outcome = try check.run(context)
@@ -55,9 +55,16 @@ public enum CheckBattery {
                 diagnosis: outcome.diagnosis, likelyCauses: outcome.symptom?.likelyCauses ?? [], notes: outcome.notes,
                 load: outcome.load)
         } catch .unsupported(let op) {
-            return CheckResult(check: check.name, status: .skipped, diagnosis: "needs the op '\(op)', which the model does not offer")
+            return CheckResult(check: check.name, status: .skipped, diagnosis: needs(op, context))
         } catch {
             return CheckResult(check: check.name, status: .error, diagnosis: "the model could not be checked: \(error.description)")
         }
+    }
+
+    /// Why a check is skipped for an op the model lacks: its version's, or its own choice.
+    private static func needs(_ op: ModelOp, _ context: CheckContext) -> String {
+        op.version > context.info.version
+            ? "needs the op '\(op)' (protocol \(op.version)); the model speaks protocol \(context.info.version)"
+            : "needs the op '\(op)', which the model does not offer"
     }
 }

@@ -56,7 +56,7 @@ struct CheckContext {
     /// Whether the model offers an optimizer: as its `hello` lists, or, when it does not list
     /// them, every one of its protocol version's.
     func offers(_ optimizer: OptimizerSpec) -> Bool {
-        info.optimizers.map { $0.contains(optimizer.name) } ?? (info.version >= 2 || ["sgd", "adam"].contains(optimizer.name))
+        info.optimizers.map { $0.contains(optimizer.name) } ?? (info.version >= 2 || ModelInfo.version1Optimizers.contains(optimizer.name))
     }
 
     /// The optimizer a training check uses: the first of `choices` the model offers, or `nil`.

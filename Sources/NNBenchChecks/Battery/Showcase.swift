@@ -20,7 +20,9 @@ public struct Showcase: Sendable {
     ///
     /// - `mlp`: dense, tanh, relu; softmax cross-entropy on a memorised batch.
     /// - `sigmoid`: a sigmoid hidden layer; binary cross-entropy on xor.
-    /// - `regression`: mean squared error on sum.
+    /// - `regression`: mean squared error on a linear map with three outputs, through two hidden
+    ///   layers: every hidden value feeds several units, so that a program offering only mse gets
+    ///   an architecture where an autograd engine's per-path bugs show.
     /// - `activations`: leaky_relu, gelu, softplus and identity between dense layers, batchnorm on
     ///   features; softmax cross-entropy.
     /// - `image`: conv2d, relu, non-overlapping max pooling, flatten, dropout; bars-stripes (every
@@ -34,8 +36,8 @@ public struct Showcase: Sendable {
         Showcase(name: "sigmoid", architecture: "dense(8) sigmoid dense(1)") {
             try! Generators.xor(sizes: SplitSizes(train: 64, validation: 4, test: 4), noise: 0.1)
         },
-        Showcase(name: "regression", architecture: "dense(8) tanh dense(1)") {
-            try! Generators.sum(sizes: SplitSizes(train: 64, validation: 4, test: 4))
+        Showcase(name: "regression", architecture: "dense(8) tanh dense(8) relu dense(3)") {
+            try! Generators.linear(sizes: SplitSizes(train: 64, validation: 4, test: 4), inputs: 4)
         },
         Showcase(name: "activations", architecture: "dense(8) leaky_relu(0.1) dense(8) batchnorm gelu dense(8) softplus identity dense(3)") {
             try! Generators.memorize(points: 8, features: 4, classes: 3)
