@@ -196,10 +196,30 @@ struct InputGradientCheck: Check {
                     + "\(short(worst.numerical))\(scale)\(also)",
                 .lossGradient(context.loss, scale: first.scale, batch: 4, outputs: context.task.outputWidth), load: load, notes: notes)
         }
+        let symptom = Symptom.backward(of: context.layers[layer], scale: first.scale)
+        let shared = Self.sharedCause(Set(findings.compactMap(\.layer)), layers: context.layers)
         return .failed(
             figure + " at \(context.describe(layer: layer))", bound: "≤ 1",
             "the backward pass of \(context.describe(layer: layer)) is wrong (\(first.mode) mode): d loss/d input\(worst.place) is "
-                + "\(short(worst.analytic)), its output gradient gives \(short(worst.numerical))\(scale)\(also)",
-            .backward(of: context.layers[layer], scale: first.scale), load: load, notes: notes)
+                + "\(short(worst.analytic)), its output gradient gives \(short(worst.numerical))\(scale)\(also)"
+                + (shared.map { "; \($0.sentence)" } ?? ""),
+            Symptom(name: symptom.name, likelyCauses: (shared.map { [$0.cause] } ?? []) + symptom.likelyCauses), load: load, notes: notes)
+    }
+
+    /// What several layers wrong on their own say, when one layer's formula cannot explain them:
+    /// a run of adjacent layers of any types is the autograd engine's doing (a value's gradient
+    /// passed on before every user added its share, or assigned where it accumulates); layers
+    /// of one type apart from each other share the code with the mistake.
+    static func sharedCause(_ wrong: Set<Int>, layers: [LayerSpec]) -> (sentence: String, cause: String)? {
+        guard wrong.count >= 2, let low = wrong.min(), let high = wrong.max() else { return nil }
+        if high - low + 1 == wrong.count, Set(wrong.map { layers[$0].name }).count > 1 {
+            return ("layers \(low)–\(high) are each wrong on their own, which no single layer's formula explains",
+                    "the autograd engine, not a layer: a value with several users passes its gradient on before every user has added its share (no topological order), or a gradient is assigned where it should accumulate")
+        }
+        if Set(wrong.map { layers[$0].name }).count == 1, let type = wrong.first.map({ layers[$0].name }) {
+            return ("every \(type) layer is wrong on its own: the mistake is in code they share",
+                    "the same mistake in the code every \(type) layer runs")
+        }
+        return nil
     }
 }
