@@ -22,7 +22,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The architecture, e.g. \"dense(16) relu dense(2)\", or a JSON model file (docs/protocol.md).", valueName: "spec"))
     var arch: String?
 
-    @Option(help: "The task whose data and loss the checks use (see 'nnbench list'); without --arch, on its reference architecture. Default: memorize with --arch.")
+    @Option(help: "The task whose data and loss the checks use (see 'nnbench list'); without --arch, checked on its reference architecture. Default: memorize.")
     var task: String?
 
     @Option(
@@ -128,8 +128,8 @@ struct CheckCommand: ParsableCommand {
         if result.alarms > 0 || !result.unchecked.isEmpty || !result.comparedAnything { throw ExitStatus.failed }
     }
 
-    /// The battery on nnbench's engine, with `--inject`'s bug if any: on `--arch` or `--task`, on
-    /// the bug's showcase, or on every showcase.
+    /// The battery on nnbench's engine, with `--inject`'s bug if any, on ``checkTargets(fault:)``'s
+    /// architecture.
     private func checkEngine(precision: Precision, seed: UInt64, only: Set<String>?) throws {
         let fault = try inject.map { name in
             guard let fault = Fault(rawValue: name) else {
@@ -137,44 +137,35 @@ struct CheckCommand: ParsableCommand {
             }
             return fault
         }
-        let model = { () -> any CheckableModel in precision == .float32 ? EngineModel<Float>(fault: fault) : EngineModel<Double>(fault: fault) }
-        let targets = try checkTargets(fault: fault)
-        let results: [CheckResult]
-        if targets.count == 1, let target = targets.first {
-            results = CheckBattery.run(model: model(), architecture: target.architecture, task: target.task, seed: seed, only: only)
-            if !json, arch == nil { print("\(target.name): \(target.architecture) on \(target.task.name)") }
-            let report = CheckReport(results: results)
-            print(json ? report.json() : report.text, terminator: "")
-        } else {
-            var report = ProgramCheckReport(command: "nnbench's engine")
-            report.program = try? ProgramCheckReport.Program(model().hello())
-            for target in targets {
-                var entry = ProgramCheckReport.Entry(name: target.name, architecture: target.architecture.description, task: target.task.name)
-                entry.results = CheckBattery.run(model: model(), architecture: target.architecture, task: target.task, seed: seed, only: only)
-                report.entries.append(entry)
-            }
-            results = report.entries.flatMap(\.results)
-            print(json ? report.json() : report.text, terminator: "")
-        }
+        let model: any CheckableModel = precision == .float32 ? EngineModel<Float>(fault: fault) : EngineModel<Double>(fault: fault)
+        guard let target = try checkTargets(fault: fault).first else { return }
+        let results = CheckBattery.run(model: model, architecture: target.architecture, task: target.task, seed: seed, only: only)
+        if !json, arch == nil { print("\(target.name): \(target.architecture) on \(target.task.name)") }
+        let report = CheckReport(results: results)
+        print(json ? report.json() : report.text, terminator: "")
         if results.contains(where: { $0.status == .error }) { throw ExitStatus.error }
         if results.contains(where: { $0.status == .failed }) { throw ExitStatus.failed }
     }
 
-    /// What to check on: `--arch` on `--task` (memorize by default); `--task` alone on its
-    /// reference architecture; otherwise the bug's showcase, or every showcase.
+    /// What to check on: `--arch` on `--task` (memorize by default); an injected bug without
+    /// either on its showcase, the architecture its code runs in; otherwise `--task`'s reference
+    /// architecture, as `train` does. A program (`--exec`) without `--arch` or `--task` gets
+    /// every showcase: together they cover every layer type, loss and variant.
     func checkTargets(fault: Fault? = nil) throws -> [(name: String, architecture: ArchitectureSpec, task: LearningTask)] {
         if let arch {
             let (architecture, task) = try architectureAndTask(arch)
             return [("arch", architecture, task)]
         }
-        if task != nil {
-            let task = try makeTask()
-            return [(task.name, try ArchitectureSpec(parsing: task.reference.architecture), task)]
+        if task == nil, let fault {
+            let showcase = Showcase.showcase(for: fault)
+            return [(showcase.name, showcase.architectureSpec, showcase.makeTask())]
         }
-        if !parameters.isEmpty {
-            throw failure("--param needs --task (or --arch, for memorize's parameters)", status: ExitStatus.usage)
+        if task == nil, exec != nil {
+            guard parameters.isEmpty else { throw failure("--param needs --task or --arch", status: ExitStatus.usage) }
+            return Showcase.all.map { ($0.name, $0.architectureSpec, $0.makeTask()) }
         }
-        return (fault.map { [Showcase.showcase(for: $0)] } ?? Showcase.all).map { ($0.name, $0.architectureSpec, $0.makeTask()) }
+        let task = try makeTask()
+        return [(task.name, try ArchitectureSpec(parsing: task.reference.architecture), task)]
     }
 
     /// The checks `--only` names, or `nil` for all.
