@@ -90,14 +90,15 @@ public final class ProtocolModel: CheckableModel {
         let answer = try request(.hello, ["protocol": .number(Double(ModelInfo.current))])
         guard let version = answer["protocol"]?.integer, (1...ModelInfo.current).contains(version) else {
             throw fail(.hello, "answered 'hello' with protocol \(answer["protocol"]?.brief ?? "missing"); nnbench speaks versions 1 and 2",
-                       hint: "answer {\"id\": ..., \"ok\": true, \"protocol\": 2, ...} (or 1 for a version-1 program)")
+                       hint: "answer {\"id\": ..., \"ok\": true, \"protocol\": 2, ...} (or 1 for a version-1 program)", restating: [.field("protocol")])
         }
         guard case .string(let dtype) = answer["dtype"], let precision = Precision(rawValue: dtype) else {
             throw fail(.hello, "answered 'hello' with dtype \(answer["dtype"]?.brief ?? "missing"); expected \"float32\" or \"float64\"",
-                       hint: "say which precision the program computes in")
+                       hint: "say which precision the program computes in", restating: [.field("dtype")])
         }
         guard case .array(let listed) = answer["ops"] else {
-            throw fail(.hello, "answered 'hello' without an 'ops' array", hint: "list the optional ops it offers, e.g. [\"gradients\", \"step\", \"trace\"]")
+            throw fail(.hello, "answered 'hello' with ops \(answer["ops"]?.brief ?? "missing"); expected an array of op names", hint: "list the optional ops it offers, e.g. [\"gradients\", \"step\", \"trace\"]",
+                       restating: [.field("ops")])
         }
         var ops = ModelOp.required
         // Names nnbench does not know, or of a later version than the program's, are ignored.
@@ -131,7 +132,8 @@ public final class ProtocolModel: CheckableModel {
                 + (version >= 2 ? layer.state.map { ParameterShape(name: $0.name, shape: $0.shape, trainable: false) } : [])
         }
         guard case .array(let entries) = answer["params"] else {
-            throw fail(.build, "answered 'build' without a 'params' array", hint: "answer params: [{\"name\": \"0.weight\", \"shape\": [...]}, ...]")
+            throw fail(.build, "answered 'build' with params \(answer["params"]?.brief ?? "missing"); expected an array of {name, shape}", hint: "answer params: [{\"name\": \"0.weight\", \"shape\": [...]}, ...]",
+                       restating: [.field("params")])
         }
         let announced = entries.map { entry -> ParameterShape? in
             guard case .string(let name) = entry["name"], let shape = Self.shape(entry["shape"]) else { return nil }
@@ -142,7 +144,9 @@ public final class ProtocolModel: CheckableModel {
             func text(_ parameter: ParameterShape) -> String { "\(parameter.name) \(parameter.shape)" + (parameter.trainable ? "" : " (buffer)") }
             throw fail(.build, "announced the parameters \(announced.map { $0.map(text) ?? "(unreadable)" }), but the model has \(expected.map(text))",
                        hint: "name parameters 'L.weight'/'L.bias' with L the layer's index (activations count), shaped and ordered as docs/protocol.md's layer table says"
-                        + (version >= 2 ? ", each layer's buffers (running_mean, running_var) after its parameters with \"trainable\": false" : ""))
+                        + (version >= 2 ? ", each layer's buffers (running_mean, running_var) after its parameters with \"trainable\": false" : ""),
+                       // The list shows an entry it cannot read as "(unreadable)": the schema's finding in it is the same.
+                       restating: [.field("params")] + announced.indices.filter { announced[$0] == nil }.map { .within("params[\($0)]") })
         }
         architecture = resolved
         return expected

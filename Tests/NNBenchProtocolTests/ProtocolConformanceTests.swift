@@ -25,13 +25,14 @@ struct ProtocolConformanceTests {
     static let breaches: [(mode: String, op: String, fragments: [String])] = [
         ("conf_dtype", "hello", ["dtype", "float16", "float32"]),
         ("conf_protocol", "hello", ["protocol 3", "versions 1 and 2"]),
-        ("conf_ops", "hello", ["ops: got \"gradients\", expected an array of a string"]),
+        ("conf_ops", "hello", ["with ops \"gradients\"; expected an array of op names", "[\"gradients\", \"step\", \"trace\"]"]),
         ("conf_trainable", "build", ["params[0].trainable: got \"yes\", expected true or false"]),
         ("conf_param_order", "build", ["announced the parameters", "0.bias", "0.weight"]),
-        ("conf_data_string", "get_params", ["data[0]: got \"half\", expected a number"]),
-        ("conf_loss", "loss", ["loss: got \"low\", expected a number"]),
+        ("conf_data_string", "get_params", ["'params.0.weight'.data[0] = \"half\", not a number"]),
+        ("conf_loss", "loss", ["without a number 'loss' (got \"low\")"]),
         ("conf_grads", "gradients", ["grads", "expected exactly"]),
         ("wrong_shape", "forward", ["'y' of shape [4, 4]; expected [4, 3]"]),
+        ("conf_y_shape", "forward", ["'y' = ", "not a tensor", "(y.shape[1]: got \"3\", expected an integer of at least 0)"]),
     ]
 
     @Test(arguments: breaches)
@@ -44,5 +45,15 @@ struct ProtocolConformanceTests {
             #expect(reported.contains(fragment), "\(mode): '\(fragment)' not in:\n\(reported)")
         }
         #expect(result.steps.contains { $0.name == op && $0.outcome == "breaks the protocol" } || result.failure != nil, "\(result.steps)")
+        // Each mode breaks one rule once; a field that breaks its schema and a rule is one problem.
+        #expect(result.violations.count == 1, "\(mode): \(result.violations.map(\.description))")
+    }
+
+    @Test("an answer without ok is one breach, not also its schema's", .enabled(if: ProtocolFailureTests.hasPython, "needs python3"))
+    func missingOKIsReportedOnce() throws {
+        let result = Self.run("conf_no_ok")
+        let failure = try #require(result.failure)
+        #expect(failure.contains("answered without \"ok\""))
+        #expect(result.violations.isEmpty, "\(result.violations.map(\.description))")
     }
 }

@@ -76,7 +76,7 @@ for line in sys.stdin:
         if MODE == "wrong_id":
             request["id"] += 1
         if MODE == "conf_trainable":
-            params = [dict(p, trainable="yes") for p in params]
+            params[0] = dict(params[0], trainable="yes")
         if MODE == "conf_param_order":
             params = list(reversed(params))
         answer(request, params=params)
@@ -89,9 +89,16 @@ for line in sys.stdin:
         answer(request)
     elif op == "forward":
         n = request["x"]["shape"][0]
-        answer(request, y=tensor([n, units + (1 if MODE == "wrong_shape" else 0)]))
+        y = tensor([n, units + (1 if MODE == "wrong_shape" else 0)])
+        if MODE == "conf_y_shape":
+            y["shape"] = [n, str(units)]
+        answer(request, y=y)
     elif op == "loss":
         loss = float("nan") if MODE == "nan_loss" else 0.25
+        if MODE == "conf_no_ok":
+            sys.stdout.write(json.dumps({"id": request["id"], "loss": loss}) + "\n")
+            sys.stdout.flush()
+            continue
         answer(request, loss="low" if MODE == "conf_loss" else loss)
     elif op == "gradients":
         grads = {p["name"]: tensor(p["shape"]) for p in params}
