@@ -44,6 +44,9 @@ public final class ProtocolModel: CheckableModel {
     public var recordsTranscript = false
     /// Every request and answer line, in order, while ``recordsTranscript`` is on.
     public internal(set) var transcript: [String] = []
+    /// The names `hello` listed in `ops` that nnbench ignores: not an op of the protocol, or one
+    /// of a later version than the program's (conformance warns of them).
+    public internal(set) var ignoredOps: [String] = []
 
     var process: ProgramProcess?
     var nextID = 1
@@ -103,7 +106,7 @@ public final class ProtocolModel: CheckableModel {
         var ops = ModelOp.required
         // Names nnbench does not know, or of a later version than the program's, are ignored.
         for case .string(let name) in listed {
-            if let op = ModelOp(rawValue: name), op.version <= version { ops.insert(op) }
+            if let op = ModelOp(rawValue: name), op.version <= version { ops.insert(op) } else if name != "shutdown" { ignoredOps.append(name) }
         }
         let info = ModelInfo(
             name: answer["name"]?.string ?? command, precision: precision, version: version, ops: ops,
