@@ -48,13 +48,30 @@ public struct ConformanceReport: Sendable {
         return groups.map { $0.names.joined(separator: ", ") + ": " + $0.why }
     }
 
-    /// The run as JSON, keys sorted (the transcript left out).
+    /// The run as JSON, keys sorted: what the program said, the network, every op's outcome,
+    /// the violations and warnings, and the verdict (`conforms`, the ops left `undriven`, the
+    /// `hint`); the transcript is left out (`--record` writes it).
     public func json() -> String {
-        var result = self.result
-        result.transcript = []
+        let view = JSONView(
+            program: result.program, network: result.network, steps: result.steps, violations: result.violations,
+            failure: result.failure, warnings: result.warnings, conforms: result.conforms,
+            undriven: result.undriven.map(\.name), hint: result.hint)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // Strings, booleans and arrays of them: encoding cannot fail.
-        return String(decoding: try! encoder.encode(result), as: UTF8.self) + "\n"
+        return String(decoding: try! encoder.encode(view), as: UTF8.self) + "\n"
+    }
+
+    /// The JSON form: the result's stored fields and what it computes.
+    private struct JSONView: Encodable {
+        let program: String?
+        let network: String?
+        let steps: [ProtocolConformance.Step]
+        let violations: [ProtocolViolation]
+        let failure: String?
+        let warnings: [String]
+        let conforms: Bool
+        let undriven: [String]
+        let hint: String?
     }
 }
