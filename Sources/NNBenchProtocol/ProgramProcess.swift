@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import NNBenchEngine
+import NNBenchIO
 
 /// A program started through `/bin/sh -c` in its own process group, talked to one line at a
 /// time over pipes.
@@ -32,7 +33,7 @@ final class ProgramProcess {
     private var input: Int32
     private var output: Int32
     private var errors: Int32
-    private var log: Int32
+    private let log: ProgramLog?
     private var buffer: [UInt8] = []
     private var scanned = 0
     private var exitStatus: Int32?
@@ -40,13 +41,10 @@ final class ProgramProcess {
 
     /// Starts `command` with `/bin/sh -c` in the current directory.
     ///
-    /// - Parameter logPath: A file that receives the program's whole standard error (appended, so one
-    ///   log can follow several programs), or `nil`.
-    /// - Throws: A message when the pipes, the log or the process cannot be made.
-    init(command: String, logPath: String?) throws(ProgramStartError) {
-        // A program that exits while a request is being written would otherwise kill nnbench with
-        // SIGPIPE; the write then fails with EPIPE, which the exchange reports.
-        signal(SIGPIPE, SIG_IGN)
+    /// - Parameter log: Where the program's whole standard error goes too, or `nil`.
+    /// - Throws: A message when the pipes or the process cannot be made.
+    init(command: String, log: ProgramLog?) throws(ProgramStartError) {
+        self.log = log
         // One spawn at a time: between pipe() and fcntl() below, a program spawned on another
         // thread would inherit these pipe ends and hold off this program's end-of-file until it
         // exits (Glibc's pipe2 and posix_spawn_file_actions_addclosefrom_np are not visible to Swift).
@@ -61,15 +59,6 @@ final class ProgramProcess {
             }
             _ = fcntl(fds[2 * i], F_SETFD, FD_CLOEXEC)
             _ = fcntl(fds[2 * i + 1], F_SETFD, FD_CLOEXEC)
-        }
-        if let logPath {
-            log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            guard log >= 0 else {
-                fds.forEach { _ = close($0) }
-                throw ProgramStartError("cannot write the log '\(logPath)': \(String(cString: strerror(errno)))")
-            }
-        } else {
-            log = -1
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -97,7 +86,7 @@ final class ProgramProcess {
         }
         for fd in [fds[0], fds[3], fds[5]] { close(fd) }
         guard status == 0 else {
-            for fd in [fds[1], fds[2], fds[4], log] where fd >= 0 { close(fd) }
+            for fd in [fds[1], fds[2], fds[4]] { close(fd) }
             throw ProgramStartError("cannot start /bin/sh: \(String(cString: strerror(status)))")
         }
         pid = child
@@ -157,7 +146,11 @@ final class ProgramProcess {
                 output = -1
             }
             if polled.count > 2, polled[2].revents != 0 {
-                let count = request[written...].withUnsafeBytes { write(input, $0.baseAddress!, $0.count) }
+                // A program that exits while its request is written must not take nnbench down with
+                // SIGPIPE: the write fails with EPIPE instead, and the program's exit is reported.
+                let count = request[written...].withUnsafeBytes { bytes in
+                    DescriptorIO.withoutSIGPIPE { write(input, bytes.baseAddress!, bytes.count) }
+                }
                 if count > 0 {
                     written += count
                 } else if errno != EAGAIN && errno != EINTR {
@@ -203,10 +196,9 @@ final class ProgramProcess {
         // Children that outlived the program are still in its group: they go too.
         kill(-pid, SIGKILL)
         drainErrors()
-        for fd in [output, errors, log] where fd >= 0 { close(fd) }
+        for fd in [output, errors] where fd >= 0 { close(fd) }
         output = -1
         errors = -1
-        log = -1
         return killed
     }
 
@@ -238,7 +230,7 @@ final class ProgramProcess {
             let count = chunk.withUnsafeMutableBytes { read(errors, $0.baseAddress!, $0.count) }
             if count > 0 {
                 stderrTail.append(chunk[..<count])
-                if log >= 0 { _ = chunk.withUnsafeBytes { write(log, $0.baseAddress!, count) } }
+                chunk.withUnsafeBytes { log?.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
                 continue
             }
             if count == 0 || (errno != EAGAIN && errno != EINTR) {

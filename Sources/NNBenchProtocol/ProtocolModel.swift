@@ -22,8 +22,8 @@ public final class ProtocolModel: CheckableModel {
     public let grace: Double
     /// The longest answer line accepted, in bytes.
     public let maxLineBytes: Int
-    /// The file receiving the program's whole standard error, or `nil`.
-    public let logPath: String?
+    /// Where the program's whole standard error goes too, or `nil`.
+    public let log: ProgramLog?
     /// What ended the program, with the request and the last lines of its standard error, once
     /// something has.
     public private(set) var failure: String?
@@ -44,13 +44,13 @@ public final class ProtocolModel: CheckableModel {
     ///   - timeout: The longest wait for one answer, in seconds.
     ///   - grace: The time to exit after `shutdown` or SIGTERM, in seconds.
     ///   - maxLineBytes: The longest answer line accepted.
-    ///   - logPath: A file for the program's whole standard error.
-    public init(command: String, timeout: Double = 5, grace: Double = 1, maxLineBytes: Int = 64 << 20, logPath: String? = nil) {
+    ///   - log: Where the program's whole standard error goes too; one log may serve several models.
+    public init(command: String, timeout: Double = 5, grace: Double = 1, maxLineBytes: Int = 64 << 20, log: ProgramLog? = nil) {
         self.command = command
         self.timeout = timeout
         self.grace = grace
         self.maxLineBytes = maxLineBytes
-        self.logPath = logPath
+        self.log = log
     }
 
     deinit {
@@ -210,7 +210,7 @@ public final class ProtocolModel: CheckableModel {
         if let running = self.process {
             process = running
         } else {
-            do { process = try ProgramProcess(command: command, logPath: logPath) } catch {
+            do { process = try ProgramProcess(command: command, log: log) } catch {
                 failure = "could not start '\(command)': \(error.description)"
                 failedOp = op.name
                 throw .failed(op.modelOp, failure!)

@@ -14,12 +14,13 @@ extension CheckCommand {
         } else {
             targets = Showcase.protocolDefaults.map { ($0.name, try! ArchitectureSpec(parsing: $0.architecture), $0.makeTask()) }
         }
-        if let log, !FileManager.default.createFile(atPath: log, contents: nil) {
-            throw failure("cannot write the log '\(log)'", status: ExitStatus.error)
+        let programLog: ProgramLog?
+        do { programLog = try log.map { path throws(FileError) in try ProgramLog(path: path) } } catch {
+            throw failure(error.description, status: ExitStatus.error)
         }
         var report = ProgramCheckReport(command: command)
         for target in targets {
-            let model = ProtocolModel(command: command, timeout: timeout, logPath: log)
+            let model = ProtocolModel(command: command, timeout: timeout, log: programLog)
             var entry = ProgramCheckReport.Entry(name: target.name, architecture: target.architecture.description, task: target.task.name)
             let spec = ModelSpec(inputShape: target.task.inputShape, architecture: target.architecture)
             do {
@@ -47,6 +48,8 @@ extension CheckCommand {
             if report.program == nil { break }
         }
         print(json ? report.json() : report.text, terminator: "")
+        // The report stands; a log that could not be written is still a file nnbench failed to write.
+        if let logFailure = programLog?.failure { throw failure(logFailure.description, status: ExitStatus.error) }
         let checked = report.entries.filter { $0.status == .checked }
         let results = report.entries.flatMap(\.results)
         // An explicit --arch the program declines could not be checked; a default one is only out of its scope.
