@@ -57,6 +57,21 @@ struct ProtocolFailureTests {
         }
     }
 
+    @Test("a program that closed its input: EPIPE reported as its exit, SIGPIPE's disposition untouched", .enabled(if: hasPython, "needs python3"))
+    func closesInput() throws {
+        // SIGPIPE's default action, whatever another test or the runner set: had the request's
+        // write not blocked it, this process would end here.
+        let previous = signal(SIGPIPE, SIG_DFL)
+        defer { signal(SIGPIPE, previous) }
+        try Self.expectFailure("close_input", ["exited with status 4 instead of answering", "\"op\":\"build\""]) {
+            _ = try $0.build(Self.spec, loss: .mse, seed: 1)
+        }
+        // The library left the process-wide disposition as it found it: SIG_DFL, a null handler.
+        var current = sigaction()
+        sigaction(SIGPIPE, nil, &current)
+        #expect(current.__sigaction_handler.sa_handler == nil)
+    }
+
     @Test("a program that hangs is ended at the time limit", .enabled(if: hasPython, "needs python3"))
     func hangs() throws {
         let start = Date()

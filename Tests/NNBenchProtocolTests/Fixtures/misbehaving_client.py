@@ -43,7 +43,12 @@ for line in sys.stdin:
         sys.stderr.write(("x" * 1023 + "\n") * 4096)
         sys.stderr.flush()
     if op == "hello":
+        if MODE == "close_input":
+            # No reader is left before the answer leaves: nnbench's next request meets EPIPE.
+            os.close(0)
         answer(request, protocol=1, name="misbehaving-" + MODE, dtype="float64", ops=["gradients"], layers=["dense"])
+        if MODE == "close_input":
+            sys.exit(4)
     elif op == "build":
         if MODE == "exit":
             sys.stderr.write("fatal: cannot build this model\n")
