@@ -21,7 +21,7 @@ struct KernelWorkspaceTests {
             // malloc arena grows inside address space it reserved at its creation.
             let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
             let line = status.split(separator: "\n").first { $0.hasPrefix("VmData:") }!
-            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])!
+            let kilobytes = Int(line.split(whereSeparator: \.isWhitespace)[1])!
             var limit = rlimit()
             limit.rlim_cur = rlim_t(kilobytes * 1024 + (1 << 20))
             limit.rlim_max = limit.rlim_cur

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import NNBench
 
 /// `nnbench generate TASK`: write a task's data as CSV, JSON or NPY.
