@@ -107,7 +107,7 @@ final class ProgramProcess {
         let deadline = Self.now + timeout
         var written = 0
         while true {
-            if let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = buffer[scanned...].firstNewline {
                 let line = Array(buffer[..<newline])
                 buffer.removeFirst(newline + 1)
                 scanned = 0
@@ -133,7 +133,7 @@ final class ProgramProcess {
                         previous = buffer.count
                         if !readOutput() { break }
                     }
-                    if !buffer[scanned...].contains(UInt8(ascii: "\n")) {
+                    if buffer[scanned...].firstNewline == nil {
                         close(output)
                         output = -1
                     }
