@@ -50,7 +50,7 @@ public enum KernelBenchmark {
                 runs += 1
             }
         }
-        let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) * 1e-18
+        let seconds = best.seconds
         return MatmulResult(n: n, threads: threads, gflops: 2 * Double(n) * Double(n) * Double(n) / seconds / 1e9)
     }
 }

@@ -55,7 +55,7 @@ public enum TrainingBenchmark {
         for index in 0...(steps / 10) { step(index) }
         let clock = ContinuousClock()
         let elapsed = clock.measure { for index in 0..<steps { step(index) } }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.seconds
         return Result(
             architecture: resolved.architecture.description, batch: batch, threads: threads, steps: steps,
             samplesPerSecond: Double(steps * batch) / seconds)

@@ -38,6 +38,7 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
         }
     }
 
+    var dropout: (any DropoutMasking<Scalar>)? { inner.dropout.map { FaultyMasking(inner: $0, fault: fault) } }
     var parameters: [Parameter<Scalar>] { inner.parameters }
     var state: [Parameter<Scalar>] { inner.state }
     var computesInputGradient: Bool {
@@ -161,5 +162,28 @@ private extension UnsafeMutablePointer {
         let value = self[i]
         self[i] = self[j]
         self[j] = value
+    }
+}
+
+/// The mask a faulty dropout layer reports: the multipliers it really applied, as a program with
+/// the same bug would report them (1 for a kept value when dropout is not inverted).
+private final class FaultyMasking<Scalar: EngineScalar>: DropoutMasking {
+    let inner: any DropoutMasking<Scalar>
+    let fault: Fault
+
+    init(inner: any DropoutMasking<Scalar>, fault: Fault) {
+        self.inner = inner
+        self.fault = fault
+    }
+
+    var rate: Double { inner.rate }
+
+    var lastMask: [Scalar] {
+        fault == .dropoutNotInverted ? inner.lastMask.map { $0 * Scalar(1 - inner.rate) } : inner.lastMask
+    }
+
+    var replayedMask: [Scalar]? {
+        get { inner.replayedMask }
+        set { inner.replayedMask = newValue }
     }
 }

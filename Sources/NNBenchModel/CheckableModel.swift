@@ -1,113 +1,102 @@
 import NNBenchDatasets
 import NNBenchEngine
 
-/// A neural-network implementation under test, seen through the ops of `PROTOCOL.md`.
+/// A neural-network implementation under test, seen through the ops of the model protocol
+/// (`docs/protocol.md`).
 ///
 /// Every check talks to the model only through this protocol, so the same checks serve nnbench's
-/// own engine (``EngineModel``), a Swift model in its author's tests, and a program in another
-/// language behind the wire protocol. Values are Double tensors whatever the model's precision;
-/// the model converts them. Each op returns its answer or throws a ``ModelError``: an op the model
-/// does not offer throws ``ModelError/unsupported(_:)`` and the checks that need it are skipped.
+/// own engine (`EngineModel`), a Swift model in its author's tests, and a program in another
+/// language behind the wire protocol (`ProtocolModel`). Values are Double tensors whatever the
+/// model's precision; the model converts them. Each op returns its answer or throws a
+/// ``ModelError``: an op the model does not offer throws ``ModelError/unsupported(_:)`` and the
+/// checks that need it are skipped.
 ///
 /// The model holds one network at a time, the one of the last ``build(_:loss:seed:)``.
 public protocol CheckableModel: AnyObject {
-    /// The model's name, precision and supported ops (`hello`).
+    /// The model's name, precision, protocol version, ops and the types it builds (`hello`).
     func hello() throws(ModelError) -> ModelInfo
 
     /// Builds a network and initialises its weights from `seed` (`build`).
     ///
-    /// - Returns: The parameters' names and shapes, in layer order (`0.weight`, `0.bias`, ...).
+    /// - Returns: Every parameter's name and shape in layer order (`0.weight`, `0.bias`, ...),
+    ///   and every buffer (batchnorm's running statistics) marked as not trainable.
     func build(_ model: ModelSpec, loss: Loss, seed: UInt64) throws(ModelError) -> [ParameterShape]
 
-    /// Every parameter's current value, by name (`get_params`).
+    /// Every parameter's and buffer's current value, by name (`get_params`).
     func parameters() throws(ModelError) -> [String: Tensor<Double>]
 
-    /// Replaces every parameter and empties the optimizer's state (`set_params`).
+    /// Replaces every parameter and buffer, and empties the optimizer's state (`set_params`).
     func setParameters(_ values: [String: Tensor<Double>]) throws(ModelError)
 
-    /// The raw output of the last layer and, with `trace`, every layer's output in order (`forward`).
+    /// The raw output of the last layer and, with `trace`, every layer's output in order and,
+    /// in training mode, the dropout masks of that pass (`forward`).
     func forward(_ inputs: Tensor<Double>, training: Bool, trace: Bool) throws(ModelError) -> ForwardResult
 
     /// The mean loss of a batch in evaluation mode (`loss`).
     func loss(inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> Double
 
-    /// The loss and d loss / d parameter for every parameter, in evaluation mode (`gradients`).
-    func gradients(inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> GradientResult
+    /// The loss and d loss / d parameter for every trainable parameter, for one pass in the given
+    /// mode, with that pass's trace when asked (`gradients`).
+    func gradients(inputs: Tensor<Double>, targets: Tensor<Double>, training: Bool, trace: Bool) throws(ModelError) -> GradientResult
 
-    /// Forward in training mode, backward, and one update of the model's own optimizer (`step`).
-    ///
-    /// - Returns: The loss before the update.
-    func step(inputs: Tensor<Double>, targets: Tensor<Double>, optimizer: OptimizerSpec) throws(ModelError) -> Double
+    /// Forward in the given mode, backward, and one update of the model's own optimizer, with
+    /// that pass's trace when asked (`step`).
+    func step(
+        inputs: Tensor<Double>, targets: Tensor<Double>, optimizer: OptimizerSpec, training: Bool, trace: Bool
+    ) throws(ModelError) -> StepResult
 
-    /// d loss / d (input of each layer), in evaluation mode: nnbench's optional op
-    /// `layer_gradients`, for the layer-by-layer input-gradient check.
-    func layerInputGradients(inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> [Tensor<Double>]
+    /// d loss / d (input) and d loss / d (output) of every layer, for one pass in the given mode
+    /// (`layer_gradients`).
+    func layerGradients(inputs: Tensor<Double>, targets: Tensor<Double>, training: Bool) throws(ModelError) -> LayerGradients
+
+    /// One layer alone applied to `inputs`, changing nothing (`layer_forward`): in training mode,
+    /// batchnorm uses the batch's statistics without moving its buffers and dropout uses `mask`.
+    func layerForward(_ layer: Int, inputs: Tensor<Double>, training: Bool, mask: Tensor<Double>?) throws(ModelError) -> Tensor<Double>
 
     /// The loss, in evaluation mode, of the layers from `layer` on, fed `inputs` in place of the
-    /// output of layer `layer − 1`: nnbench's optional op `loss_from_layer`.
+    /// output of layer `layer − 1`; with `layer` the number of layers, the loss of `inputs` as
+    /// the network's output (`loss_from_layer`).
     func loss(fromLayer layer: Int, inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> Double
 }
 
 extension CheckableModel {
     /// Unsupported unless the model offers it.
-    public func gradients(inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> GradientResult {
+    public func gradients(inputs: Tensor<Double>, targets: Tensor<Double>, training: Bool, trace: Bool) throws(ModelError) -> GradientResult {
         throw .unsupported(.gradients)
     }
 
     /// Unsupported unless the model offers it.
-    public func step(inputs: Tensor<Double>, targets: Tensor<Double>, optimizer: OptimizerSpec) throws(ModelError) -> Double {
+    public func step(
+        inputs: Tensor<Double>, targets: Tensor<Double>, optimizer: OptimizerSpec, training: Bool, trace: Bool
+    ) throws(ModelError) -> StepResult {
         throw .unsupported(.step)
     }
 
     /// Unsupported unless the model offers it.
-    public func layerInputGradients(inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> [Tensor<Double>] {
+    public func layerGradients(inputs: Tensor<Double>, targets: Tensor<Double>, training: Bool) throws(ModelError) -> LayerGradients {
         throw .unsupported(.layerGradients)
+    }
+
+    /// Unsupported unless the model offers it.
+    public func layerForward(_ layer: Int, inputs: Tensor<Double>, training: Bool, mask: Tensor<Double>?) throws(ModelError) -> Tensor<Double> {
+        throw .unsupported(.layerForward)
     }
 
     /// Unsupported unless the model offers it.
     public func loss(fromLayer layer: Int, inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> Double {
         throw .unsupported(.lossFromLayer)
     }
-}
 
-/// A parameter as `build` announces it.
-public struct ParameterShape: Sendable, Hashable {
-    /// `L.weight`, `L.bias`, ...
-    public var name: String
-    /// The shape, as `PROTOCOL.md` gives it.
-    public var shape: [Int]
-
-    /// Creates a parameter description.
-    public init(name: String, shape: [Int]) {
-        self.name = name
-        self.shape = shape
+    /// The loss and parameter gradients of an evaluation-mode pass, without a trace.
+    public func gradients(inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> GradientResult {
+        try gradients(inputs: inputs, targets: targets, training: false, trace: false)
     }
-}
 
-/// The answer to `forward`.
-public struct ForwardResult: Sendable {
-    /// The last layer's raw output.
-    public var output: Tensor<Double>
-    /// Every layer's output in order, when a trace was asked for.
-    public var trace: [Tensor<Double>]?
-
-    /// Creates a forward answer.
-    public init(output: Tensor<Double>, trace: [Tensor<Double>]? = nil) {
-        self.output = output
-        self.trace = trace
-    }
-}
-
-/// The answer to `gradients`.
-public struct GradientResult: Sendable {
-    /// The loss of the batch.
-    public var loss: Double
-    /// d loss / d parameter, by name, shaped as the parameters.
-    public var gradients: [String: Tensor<Double>]
-
-    /// Creates a gradients answer.
-    public init(loss: Double, gradients: [String: Tensor<Double>]) {
-        self.loss = loss
-        self.gradients = gradients
+    /// One training-mode step without a trace.
+    ///
+    /// - Returns: The loss before the update.
+    @discardableResult
+    public func step(inputs: Tensor<Double>, targets: Tensor<Double>, optimizer: OptimizerSpec) throws(ModelError) -> Double {
+        try step(inputs: inputs, targets: targets, optimizer: optimizer, training: true, trace: false).loss
     }
 }

@@ -1,15 +1,29 @@
+import NNBenchDatasets
 import NNBenchEngine
 
-/// The ops of `PROTOCOL.md` and nnbench's optional additions.
+/// The ops of the model protocol (`docs/protocol.md`), by their protocol names.
 public enum ModelOp: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case hello, build, getParams = "get_params", setParams = "set_params", forward, loss, gradients, step, trace
-    /// d loss / d (input of each layer): ``CheckableModel/layerInputGradients(inputs:targets:)``.
+    /// d loss / d input and output of every layer (version 2).
     case layerGradients = "layer_gradients"
-    /// ``CheckableModel/loss(fromLayer:inputs:targets:)``.
+    /// One layer alone (version 2).
+    case layerForward = "layer_forward"
+    /// The loss of the layers from one on (version 2).
     case lossFromLayer = "loss_from_layer"
 
     /// The op's protocol name.
     public var description: String { rawValue }
+
+    /// The ops every model answers; the others are optional and listed in `hello`.
+    public static let required: Set<ModelOp> = [.hello, .build, .getParams, .setParams, .forward, .loss]
+
+    /// The first protocol version that defines the op.
+    public var version: Int {
+        switch self {
+        case .layerGradients, .layerForward, .lossFromLayer: 2
+        default: 1
+        }
+    }
 }
 
 /// The precision a model computes in, which sets the checks' tolerances.
@@ -32,18 +46,37 @@ public struct ModelInfo: Sendable, Hashable {
     public var name: String
     /// Its precision.
     public var precision: Precision
-    /// The ops it answers; `hello`, `build`, `get_params`, `set_params`, `forward` and `loss` are required.
+    /// The protocol version it speaks: 1 or 2 (``current``). Version 2 brings buffers, dropout
+    /// masks, and `train` and `trace` on `gradients` and `step`.
+    public var version: Int
+    /// The ops it answers, the required ones (``ModelOp/required``) included.
     public var ops: Set<ModelOp>
     /// The layer types it can build (`dense`, `relu`, ...), or `nil` when it does not say.
     public var layerTypes: Set<String>?
+    /// The losses it offers, or `nil` when it does not say.
+    public var losses: Set<Loss>?
+    /// The optimizer types it offers (`sgd`, `adam`, ...), or `nil` when it does not say.
+    public var optimizers: Set<String>?
+
+    /// The newest protocol version nnbench speaks.
+    public static let current = 2
 
     /// Creates a model description.
-    public init(name: String, precision: Precision, ops: Set<ModelOp>, layerTypes: Set<String>? = nil) {
+    public init(
+        name: String, precision: Precision, version: Int = ModelInfo.current, ops: Set<ModelOp>, layerTypes: Set<String>? = nil,
+        losses: Set<Loss>? = nil, optimizers: Set<String>? = nil
+    ) {
         self.name = name
         self.precision = precision
-        self.ops = ops
+        self.version = version
+        self.ops = ops.union(ModelOp.required)
         self.layerTypes = layerTypes
+        self.losses = losses
+        self.optimizers = optimizers
     }
+
+    /// Whether the model offers every op of `ops`.
+    public func offers(_ ops: some Sequence<ModelOp>) -> Bool { ops.allSatisfy(self.ops.contains) }
 }
 
 /// Why a model did not answer an op: a value the checks report, never a crash.
@@ -52,11 +85,14 @@ public enum ModelError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupported(ModelOp)
     /// The model refused the request or failed (`ok: false` with its reason).
     case failed(ModelOp, String)
+    /// The model speaks an older protocol version than `what` needs; checks that need it are skipped.
+    case requiresVersion(Int, String)
 
     public var description: String {
         switch self {
         case .unsupported(let op): "the model does not support '\(op)'"
         case .failed(let op, let reason): "'\(op)' failed: \(reason)"
+        case .requiresVersion(let version, let what): "\(what) needs protocol version \(version); the model speaks an earlier one"
         }
     }
 }

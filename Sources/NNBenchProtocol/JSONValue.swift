@@ -25,6 +25,11 @@ enum JSONValue: Sendable, Equatable {
         return Int(value)
     }
 
+    /// The text when this is a string.
+    var string: String? {
+        if case .string(let text) = self { text } else { nil }
+    }
+
     /// The value under `key` when this is an object.
     subscript(key: String) -> JSONValue? {
         guard case .object(let fields) = self else { return nil }

@@ -1,3 +1,4 @@
+import Foundation
 import NNBenchEngine
 
 /// Writes requests compactly: no spaces, keys sorted (so a request reads the same in every log),
@@ -71,20 +72,17 @@ extension JSONValue {
         self = .object(["shape": .array(tensor.shape.map { .number(Double($0)) }), "data": .array(tensor.scalars.map { .number($0) })])
     }
 
-    /// A value built by `JSONSerialization`-style code (`ModelSpec.jsonModel`, `OptimizerSpec.jsonObject`).
+    /// A value as its `Encodable` conformance writes it (``ModelSpec``, ``OptimizerSpec``), so that
+    /// a request carries the same JSON as a file: one definition of each.
     ///
-    /// Those builders use only dictionaries, arrays, strings, booleans and numbers; anything else
-    /// would be a bug in nnbench and is written as its description, which the program then refuses.
-    init(foundation value: Any) {
-        switch value {
-        case let flag as Bool: self = .bool(flag)
-        case let integer as Int: self = .number(Double(integer))
-        case let number as Double: self = .number(number)
-        case let number as Float: self = .number(Double(number))
-        case let text as String: self = .string(text)
-        case let elements as [Any]: self = .array(elements.map(JSONValue.init(foundation:)))
-        case let fields as [String: Any]: self = .object(fields.mapValues(JSONValue.init(foundation:)))
-        default: self = .string("\(value)")
-        }
+    /// - Throws: ``JSONWriter/NonFiniteNumber`` when the value holds a non-finite number, which
+    ///   `JSONEncoder` refuses and nnbench never sends.
+    init(encoding value: some Encodable, userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws(JSONWriter.NonFiniteNumber) {
+        let bytes: Data
+        let encoder = JSONEncoder()
+        encoder.userInfo = userInfo
+        do { bytes = try encoder.encode(value) } catch { throw JSONWriter.NonFiniteNumber() }
+        // JSONEncoder writes RFC 8259 JSON, well within the reader's limits for a model or an optimizer.
+        self = try! JSONReader().read(Array(bytes))
     }
 }

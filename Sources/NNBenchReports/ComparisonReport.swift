@@ -20,7 +20,10 @@ public struct ComparisonReport: Sendable {
     }
 
     /// The summary table, the details of every entry that is not a pass, and a closing line.
-    public func text() -> String {
+    ///
+    /// - Parameter passingDetails: Also the details of entries that pass (why a comparison was
+    ///   statistical, whether every curve is identical), as `baseline diff` shows them.
+    public func text(passingDetails: Bool = false) -> String {
         var table = TextTable(header: ["entry", "metric", "result", "baseline", "verdict", "target"])
         for comparison in comparisons {
             if comparison.metrics.isEmpty {
@@ -36,7 +39,7 @@ public struct ComparisonReport: Sendable {
             }
         }
         var lines = [table.render()]
-        for comparison in comparisons where comparison.verdict != .pass && !comparison.details.isEmpty {
+        for comparison in comparisons where (passingDetails || comparison.verdict != .pass) && !comparison.details.isEmpty {
             lines.append("\(comparison.entry): \(comparison.verdict.rawValue)")
             lines += comparison.details.map { "  - " + $0 }
         }

@@ -45,6 +45,11 @@ struct ComparisonTests {
         let comparison = BaselineComparison.compare(current, with: baseline)
         #expect(comparison.mode == .statistical && comparison.verdict == .pass)
         #expect(comparison.details.first?.contains("the engine fingerprint differs") == true)
+        // After a deliberate engine change, the comparison says whether any number moved.
+        #expect(comparison.details.contains("every seed's curve and outcome are identical to the baseline's, bit for bit"))
+        current.seeds[2].curve[1].test.loss = current.seeds[2].curve[1].test.loss.nextUp
+        current.seeds[2].final = current.seeds[2].curve.last!
+        #expect(!BaselineComparison.compare(current, with: baseline).details.contains { $0.hasPrefix("every seed's curve") })
     }
 
     @Test func zeroSpreadIsFlooredAtTheRoundingOfAnEpoch() throws {

@@ -102,11 +102,18 @@ struct OptimizerTests {
         #expect(steps.allSatisfy { $0 == Self.start.map { Double(Float($0)) } })
     }
 
-    @Test(arguments: specs.filter { $0.jsonObject["weight_decay"] as? Double == 0 })
+    @Test(arguments: specs.filter { weightDecay(of: $0) == 0 })
     func nothingMovesWithoutGradients(spec: OptimizerSpec) {
         let zeros = [Double](repeating: 0, count: 3)
         let steps = trajectory(spec, as: Float.self, start: Self.start, gradients: [zeros, zeros, zeros], learningRates: Self.learningRates)
         #expect(steps.allSatisfy { $0 == Self.start.map { Double(Float($0)) } })
+    }
+
+    /// The optimizer's weight decay.
+    static func weightDecay(of spec: OptimizerSpec) -> Double {
+        switch spec {
+        case .sgd(_, _, _, let decay), .adam(_, _, _, _, let decay), .adamW(_, _, _, _, let decay), .rmsprop(_, _, _, _, let decay, _): decay
+        }
     }
 
     // MARK: Running the engine

@@ -8,8 +8,10 @@ struct SpecJSONModelTests {
         try ModelSpec(jsonData: Data(json.utf8))
     }
 
-    private func text(_ object: [String: Any]) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    private func text(_ model: ModelSpec) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(model), as: UTF8.self)
     }
 
     private func failure(_ json: String) -> String? {
@@ -25,8 +27,8 @@ struct SpecJSONModelTests {
         let model = try model(#"{"inputs":3,"layers":[{"type":"dense","units":2}]}"#)
         #expect(model.inputShape == [3])
         #expect(model.architecture.layers == [.dense(units: 2)])
-        #expect(try text(model.jsonModel) == #"{"inputs":3,"layers":[{"bias":true,"type":"dense","units":2}]}"#)
-        #expect(try ModelSpec(jsonModel: model.jsonModel) == model)
+        #expect(try text(model) == #"{"inputs":3,"layers":[{"bias":true,"type":"dense","units":2}]}"#)
+        #expect(try self.model(text(model)) == model)
         let resolved = try model.resolve(outputWidth: 2)
         #expect(resolved.parameters.map(\.description) == ["0.weight [3, 2]", "0.bias [2]"])
     }
@@ -37,18 +39,12 @@ struct SpecJSONModelTests {
             leaky_relu(0.2) maxpool2d(2) avgpool2d(2, stride: 1) flatten dropout(0.25) \
             dense(8, bias: false, init: constant(0.5)) relu tanh sigmoid identity softplus gelu dense(1)
             """)
-        let json = try text(architecture.jsonModel(inputShape: [1, 8, 8]))
+        let json = try text(ModelSpec(inputShape: [1, 8, 8], architecture: architecture))
         #expect(json.hasPrefix(#"{"inputs":[1,8,8],"layers":[{"bias":false,"filters":4,"init":"he_normal","kernel":3,"padding":1,"stride":2,"type":"conv2d"},{"eps":0.001,"momentum":0.2,"type":"batchnorm"},{"slope":0.2,"type":"leaky_relu"},{"size":2,"stride":2,"type":"maxpool2d"}"#))
-        let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8))
-        let model = try ModelSpec(jsonModel: decoded)
+        let model = try model(json)
         #expect(model.inputShape == [1, 8, 8])
         #expect(model.architecture == architecture)
         #expect(model.architecture.description == architecture.description)
-    }
-
-    @Test func swiftLiteralsAreReadToo() throws {
-        let model = try ModelSpec(jsonModel: ["inputs": [1, 4, 4], "layers": [["type": "flatten"], ["type": "dense", "units": 2, "bias": false]]] as [String: Any])
-        #expect(model.architecture.layers == [.flatten, .dense(units: 2, bias: false)])
     }
 
     @Test("errors name the field's path", arguments: [
@@ -58,15 +54,30 @@ struct SpecJSONModelTests {
         (#"{"inputs":3,"layers":[{"type":"dense"}]}"#, "layers[0]: missing required field 'units'"),
         (#"{"inputs":3,"layers":[{"type":"dense","unit":2}]}"#, "layers[0].unit: unknown field (did you mean 'units'?); dense's fields are: units, bias, init"),
         (#"{"inputs":3,"layers":[{"type":"dnse","units":2}]}"#, "layers[0].type: unknown layer 'dnse'; did you mean 'dense'?"),
-        (#"{"inputs":3,"layers":[{"units":2}]}"#, #"layers[0]: missing field "type""#),
+        (#"{"inputs":3,"layers":[{"units":2}]}"#, "layers[0]: missing field 'type'"),
+        (#"{"inputs":3,"layers":[{"type":1}]}"#, "layers[0].type: expected a string, got 1"),
+        (#"{"inputs":3,"layers":[3]}"#, #"layers[0]: expected an object with a "type", got 3"#),
+        (#"{"inputs":3,"layers":[{"type":"dense","units":2.5}]}"#, "layers[0].units: expected a positive integer, got 2.5"),
         (#"{"inputs":3,"layers":[{"type":"dense","units":2,"init":"he_norml"}]}"#, "layers[0].init: unknown initializer 'he_norml'; did you mean 'he_normal'? known: glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, constant"),
         (#"{"inputs":[1,8],"layers":[]}"#, "inputs: expected a positive integer or [channels, height, width], got [1, 8]"),
-        (#"{"inputs":3,"layers":{}}"#, "layers: expected an array of layer objects, got an object"),
-        (#"{"inputs":3}"#, #"model: missing field "layers""#),
-        (#"{"inputs":3,"layers":[],"loss":"mse"}"#, "loss: unknown field; a model's fields are: inputs, layers"),
+        (#"{"inputs":true,"layers":[]}"#, "inputs: expected a positive integer or [channels, height, width], got true"),
+        (#"{"inputs":2.5,"layers":[]}"#, "inputs: expected a positive integer or [channels, height, width], got 2.5"),
+        (#"{"inputs":3,"layers":{}}"#, "layers: expected an array of layer objects, got {}"),
+        (#"{"inputs":3}"#, "model: missing field 'layers'"),
+        (#"{"inputs":3,"layers":[],"loss":"mse"}"#, "loss: unknown field; expected one of: inputs, layers"),
+        (#"{"inputs":3,"layer":[]}"#, "layer: unknown field (did you mean 'layers'?); expected one of: inputs, layers"),
+        ("[1]", #"model: expected a model object {"inputs": ..., "layers": [...]}, got [1]"#),
+        ("{", "model: not valid JSON"),
     ])
     func errors(json: String, description: String) {
         #expect(failure(json) == description)
+    }
+
+    @Test func errorsInALayerNameItsIndex() throws {
+        let missing = try #require(throws: SpecError.self) { try model(#"{"inputs":3,"layers":[{"type":"relu"},{"units":2}]}"#) }
+        #expect(missing.layerIndex == 1)
+        let invalid = try #require(throws: SpecError.self) { try model(#"{"inputs":3,"layers":[{"type":"relu"},{"type":"dense","units":0}]}"#) }
+        #expect(invalid.layerIndex == 1)
     }
 
     @Test func shapeErrorsNameTheLayerInsteadOfPointing() throws {

@@ -19,13 +19,15 @@ struct SpecTrainingTests {
         #expect(optimizer == expected)
         #expect(optimizer.description == canonical)
         #expect(try OptimizerSpec(parsing: canonical) == optimizer)
-        #expect(try OptimizerSpec(jsonObject: optimizer.jsonObject) == optimizer)
+        #expect(try JSONDecoder().decode(OptimizerSpec.self, from: JSONEncoder().encode(optimizer)) == optimizer)
     }
 
     @Test func optimizerJSONObjects() throws {
-        let sgd = try OptimizerSpec(jsonObject: try JSONSerialization.jsonObject(with: Data(#"{"type":"sgd","lr":0.1,"momentum":0.9,"nesterov":true,"weight_decay":0}"#.utf8)))
+        let sgd = try Self.optimizer(#"{"type":"sgd","lr":0.1,"momentum":0.9,"nesterov":true,"weight_decay":0}"#)
         #expect(sgd == .sgd(learningRate: 0.1, momentum: 0.9, nesterov: true))
-        let json = try JSONSerialization.data(withJSONObject: OptimizerSpec.adam(learningRate: 0.05).jsonObject, options: [.sortedKeys])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = try encoder.encode(OptimizerSpec.adam(learningRate: 0.05))
         #expect(String(decoding: json, as: UTF8.self) == #"{"beta1":0.9,"beta2":0.999,"eps":1e-08,"lr":0.05,"type":"adam","weight_decay":0}"#)
     }
 
@@ -44,11 +46,18 @@ struct SpecTrainingTests {
         #expect(error.range == range)
     }
 
+    /// An optimizer read from its JSON object.
+    static func optimizer(_ json: String) throws -> OptimizerSpec {
+        try JSONDecoder().decode(OptimizerSpec.self, from: Data(json.utf8))
+    }
+
     @Test func optimizerJSONErrors() throws {
-        let error = try #require(throws: SpecError.self) { try OptimizerSpec(jsonObject: ["type": "sgd", "lr": -1] as [String: Any]) }
+        let error = try #require(throws: SpecError.self) { try Self.optimizer(#"{"type":"sgd","lr":-1}"#) }
         #expect(error.description == "optimizer.lr: expected a positive number, got -1")
-        let unknown = try #require(throws: SpecError.self) { try OptimizerSpec(jsonObject: ["type": "lbfgs"]) }
+        let unknown = try #require(throws: SpecError.self) { try Self.optimizer(#"{"type":"lbfgs"}"#) }
         #expect(unknown.description == "optimizer.type: unknown optimizer 'lbfgs'; known: sgd, adam, adamw, rmsprop")
+        let flag = try #require(throws: SpecError.self) { try Self.optimizer(#"{"type":"sgd","lr":0.1,"momentum":0.9,"nesterov":1}"#) }
+        #expect(flag.description == "optimizer.nesterov: expected true or false, got 1")
     }
 
     @Test("schedules", arguments: [

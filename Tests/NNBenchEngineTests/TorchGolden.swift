@@ -108,8 +108,9 @@ enum TorchGolden {
     /// as `.grad`, and torch's parameters after it.
     struct OptimizerCase: Decodable, Sendable, CustomTestStringConvertible {
         let name: String
-        /// The protocol's JSON object: `{"type": "adam", "lr": 0.1, ...}`, every option written.
-        let optimizer: [String: Option]
+        /// The protocol's JSON object, `{"type": "adam", "lr": 0.1, ...}`, every option written,
+        /// read by the engine's own reader of it.
+        let optimizer: OptimizerSpec
         let start: [String: TensorRecord]
         let steps: [Step]
 
@@ -120,37 +121,6 @@ enum TorchGolden {
         }
 
         var testDescription: String { name }
-
-        /// The optimizer, read by the engine's own reader of the protocol's JSON object.
-        func spec() throws -> OptimizerSpec {
-            try OptimizerSpec(jsonObject: optimizer.mapValues(\.value))
-        }
-    }
-
-    /// A field of an optimizer's JSON object.
-    enum Option: Decodable, Sendable {
-        case string(String)
-        case flag(Bool)
-        case number(Double)
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let flag = try? container.decode(Bool.self) {
-                self = .flag(flag)
-            } else if let number = try? container.decode(Double.self) {
-                self = .number(number)
-            } else {
-                self = .string(try container.decode(String.self))
-            }
-        }
-
-        var value: Any {
-            switch self {
-            case .string(let string): string
-            case .flag(let flag): flag
-            case .number(let number): number
-            }
-        }
     }
 }
 
@@ -168,6 +138,6 @@ struct GoldenFileTests {
             "conv2d", "maxpool2d", "avgpool2d", "flatten",
         ])
         #expect(Set(file.losses.map(\.loss)) == Set(Loss.allCases.map(\.rawValue)))
-        #expect(Set(try file.optimizers.map { try $0.spec().name }) == ["sgd", "adam", "adamw", "rmsprop"])
+        #expect(Set(file.optimizers.map(\.optimizer.name)) == ["sgd", "adam", "adamw", "rmsprop"])
     }
 }

@@ -25,7 +25,7 @@ struct TorchGoldenOptimizerTests {
             parameter.value.assign(start.values)
             return parameter
         }
-        let optimizer = Optimizer(try golden.spec(), parameters: parameters)
+        let optimizer = Optimizer(golden.optimizer, parameters: parameters)
         for (index, step) in golden.steps.enumerated() {
             for parameter in parameters {
                 parameter.gradient.assign(try #require(step.gradients[parameter.name]).values)

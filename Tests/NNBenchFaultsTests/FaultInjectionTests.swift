@@ -68,3 +68,26 @@ struct FaultInjectionTests {
         #expect(Self.pass(fresh) == Self.pass(Network<Double>(Self.architecture, loss: .softmaxCrossEntropy, seed: 3)))
     }
 }
+
+/// The engine fingerprint moves when the engine's numbers do: a fault in a layer, a loss, the
+/// initialisation or an optimizer, each made through the same hooks as `nnbench check --inject`,
+/// changes it; the engine's own networks through those hooks give it unchanged.
+@Suite("engine fingerprint")
+struct FingerprintFaultTests {
+    @Test func theHooksWithoutAFaultGiveTheSameFingerprint() {
+        #expect(EngineFingerprint.compute(modifier: nil, rule: { Optimizer.rule($0, parameters: $1) }) == EngineFingerprint.current)
+    }
+
+    @Test(arguments: [Fault.reluBackwardPassesNegative, .maxpoolGradientToWindow, .lossSumNotMean, .initScaleTimes10, .dropoutNotInverted])
+    func aNetworkFaultChangesIt(fault: Fault) {
+        #expect(EngineFingerprint.compute(modifier: { FaultInjection<Float>(fault) }) != EngineFingerprint.current)
+    }
+
+    @Test(arguments: [Fault.momentumNotKept, .adamWithoutBiasCorrection, .weightDecayWrongSign])
+    func anOptimizerFaultChangesIt(fault: Fault) {
+        let rule = { (spec: OptimizerSpec, parameters: [Parameter<Float>]) -> any UpdateRule<Float> in
+            FaultyUpdateRule<Float>.make(spec, parameters: parameters, fault: fault) ?? Optimizer.rule(spec, parameters: parameters)
+        }
+        #expect(EngineFingerprint.compute(rule: rule) != EngineFingerprint.current)
+    }
+}

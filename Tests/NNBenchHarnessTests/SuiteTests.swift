@@ -35,19 +35,66 @@ struct SuiteTests {
         #expect(read.entries.map(\.target.value.bitPattern) == suite.entries.map(\.target.value.bitPattern))
     }
 
+    @Test func longDecimalsAreReadExactly() throws {
+        // 0.012001000000000001 is the shortest text of the double next above 0.012001 (the
+        // catalogue's linear target, a sum of two doubles). Foundation's JSONSerialization read it as
+        // an NSDecimalNumber whose double was 0.012001; JSONDecoder must give the nearest double.
+        let suite = try Suite.parse(Array(Self.suite(["target": #"{"split": "test", "metric": "mse", "value": 0.012001000000000001}"#]).utf8), source: "s")
+        #expect(suite.entries[0].target.value.bitPattern == (0.012001000000000001).bitPattern)
+        #expect(suite.entries[0].target.value != 0.012001)
+    }
+
+    /// A suite of `copies` of a valid entry `a`, with `changes` to its fields: JSON text by field
+    /// name, `nil` to leave a field out.
+    static func suite(_ changes: [String: String?] = [:], copies: Int = 1) -> String {
+        var fields: [String: String?] = [
+            "name": #""a""#, "task": #""xor""#, "architecture": #""dense(1)""#, "optimizer": #""sgd(lr: 0.1)""#,
+            "batch_size": "4", "epochs": "3", "seeds": "[0]", "target": #"{"split": "train", "metric": "accuracy", "value": 1}"#,
+        ]
+        fields.merge(changes) { $1 }
+        let entry = fields.keys.sorted().compactMap { key in fields[key]!.map { "\"\(key)\": \($0)" } }.joined(separator: ", ")
+        return #"{"schema": 1, "name": "s", "entries": ["# + Array(repeating: "{\(entry)}", count: copies).joined(separator: ", ") + "]}"
+    }
+
     static let badSuites: [(String, String)] = [
-        (#"{"schema": 2, "name": "s", "entries": []}"#, "suite 's.json'.schema: this nnbench reads schema 1, the file has 2"),
-        (#"{"schema": 1, "name": "s", "entries": [{"name": "a", "task": "xor", "architecture": "dense(1)", "optimizer": "sgd(lr: 0.1)", "batch_size": 4, "epochs": 0, "seeds": [0], "target": {"split": "train", "metric": "accuracy", "value": 1}}]}"#,
-         "suite 's.json', entries[0] ('a').epochs: expected an integer in 1...1000000, got 0"),
-        (#"{"schema": 1, "name": "s", "entries": [{"name": "a", "task": "xor", "epoch": 3}]}"#,
-         "suite 's.json', entries[0] ('a'): unknown field 'epoch'; expected one of:"),
-        (#"{"schema": 1, "name": "s", "entries": [{"name": "a", "task": "xor", "architecture": "dense(1)", "optimizer": "sgd(lr: 0.1)", "batch_size": 4, "epochs": 3, "seeds": [0, 0], "target": {"split": "train", "metric": "accuracy", "value": 1}}]}"#,
-         "suite 's.json', entries[0] ('a').seeds: expected a non-empty list of distinct integers"),
-        (#"{"schema": 1, "name": "s", "entries": [{"name": "a", "task": "xor", "architecture": "dense(1)", "optimizer": "sgd(lr: 0.1)", "batch_size": 4, "epochs": 3, "seeds": [0], "target": {"split": "dev", "metric": "accuracy", "value": 1}}]}"#,
-         "suite 's.json', entries[0] ('a').target.split: expected one of: train, valid, test, got \"dev\""),
-        (#"{"schema": 1, "name": "s", "entries": [{"name": "A b", "task": "xor"}]}"#,
-         "suite 's.json', entries[0].name: expected lowercase letters"),
-        ("{", "suite 's.json' is not valid JSON"),
+        (#"{"schema": 2, "name": "s", "entries": []}"#, "suite 's.json', schema: this nnbench reads schema 1, the file has 2"),
+        (#"{"schema": 1.5, "name": "s", "entries": []}"#, "suite 's.json', schema: expected an integer in 0...2147483647, got 1.5"),
+        (#"{"schema": 1, "name": "s", "entries": [], "extra": 1}"#, "suite 's.json', extra: unknown field; expected one of: entries, name, schema"),
+        (#"{"schema": 1, "name": "s", "entries": []}"#, "suite 's.json', entries: the suite has no entries"),
+        (#"{"schema": 1, "name": "s", "entries": {}}"#, "suite 's.json', entries: expected an array of entries, got {}"),
+        (#"{"schema": 1, "name": "s", "entries": [3]}"#, "suite 's.json', entries[0]: expected an object, got 3"),
+        (#"{"schema": 1, "name": "s", "entries": [null]}"#, "suite 's.json', entries[0]: expected an object, got null"),
+        (#"{"schema": 1, "name": 7, "entries": []}"#, "suite 's.json', name: expected a string, got 7"),
+        (#"{"schema": 1, "entries": []}"#, "suite 's.json': missing field 'name'"),
+        (suite(["epochs": "0"]), "suite 's.json', entries[0] ('a').epochs: expected an integer in 1...1000000, got 0"),
+        (suite(["epochs": "2.5"]), "suite 's.json', entries[0] ('a').epochs: expected an integer in 1...1000000, got 2.5"),
+        (suite(["epochs": "true"]), "suite 's.json', entries[0] ('a').epochs: expected an integer in 1...1000000, got true"),
+        (suite(["epochs": #""3""#]), #"suite 's.json', entries[0] ('a').epochs: expected an integer in 1...1000000, got "3""#),
+        (suite(["batch_size": nil]), "suite 's.json', entries[0] ('a'): missing field 'batch_size'"),
+        (suite(["epoch": "3"]),
+         "suite 's.json', entries[0] ('a').epoch: unknown field (did you mean 'epochs'?); expected one of: architecture, batch_size, data_seed, epochs, expect, name, note, optimizer, parameters, schedule, seeds, target, task"),
+        (suite(["task": "3"]), "suite 's.json', entries[0] ('a').task: expected a string, got 3"),
+        (suite(["note": "null"]), "suite 's.json', entries[0] ('a').note: expected a string, got null"),
+        (suite(["parameters": #"{"classes": 5}"#]), #"suite 's.json', entries[0] ('a').parameters: expected an object of strings, got {"classes": 5}"#),
+        (suite(["data_seed": "-1"]), "suite 's.json', entries[0] ('a').data_seed: expected an integer in 0...9007199254740992, got -1"),
+        (suite(["seeds": "[0, 0]"]), "suite 's.json', entries[0] ('a').seeds: expected a non-empty list of distinct integers in 0...9007199254740992, got [0, 0]"),
+        (suite(["seeds": "[9007199254740994]"]), "suite 's.json', entries[0] ('a').seeds: expected a non-empty list of distinct integers"),
+        (suite(["seeds": "[]"]), "suite 's.json', entries[0] ('a').seeds: expected a non-empty list of distinct integers"),
+        (suite(["expect": #""hit""#]), #"suite 's.json', entries[0] ('a').expect: expected one of: meet, miss, got "hit""#),
+        (suite(["target": #"{"split": "dev", "metric": "accuracy", "value": 1}"#]),
+         #"suite 's.json', entries[0] ('a').target.split: expected one of: train, valid, test, got "dev""#),
+        (suite(["target": #"{"split": "train", "metric": "accuracy", "value": "x"}"#]),
+         #"suite 's.json', entries[0] ('a').target.value: expected a finite number, got "x""#),
+        (suite(["target": #"{"split": "train", "metric": "accuracy", "value": 1, "vaule": 1}"#]),
+         "suite 's.json', entries[0] ('a').target.vaule: unknown field (did you mean 'value'?); expected one of: metric, split, value"),
+        (suite(["target": "[1]"]), "suite 's.json', entries[0] ('a').target: expected an object, got [1]"),
+        (suite(["target": "null"]), "suite 's.json', entries[0] ('a').target: expected an object, got null"),
+        (suite(["target": nil]), "suite 's.json', entries[0] ('a'): missing field 'target'"),
+        (suite(["name": #""A b""#]), #"suite 's.json', entries[0].name: expected lowercase letters, digits, '-' and '_' (it names the baseline file), got "A b""#),
+        (suite(copies: 2),
+         "suite 's.json', entries[1]: a second entry named 'a'; entry names must be unique"),
+        ("[1]", "suite 's.json': expected an object, got [1]"),
+        ("{", "suite 's.json': not valid JSON"),
     ]
 
     @Test(arguments: badSuites)
@@ -58,6 +105,10 @@ struct SuiteTests {
             let description = (error as? SuiteError)?.description ?? ""
             return description.hasPrefix(message) && !description.contains("\n")
         }
+    }
+
+    @Test func theTestSuiteItselfIsValid() throws {
+        #expect(try Suite.parse(Array(Self.suite().utf8), source: "s").entries.map(\.name) == ["a"])
     }
 
     @Test func preparingChecksTheArchitectureAgainstTheTask() {

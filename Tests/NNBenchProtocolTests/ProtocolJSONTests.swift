@@ -64,8 +64,15 @@ struct ProtocolJSONTests {
         let numbers: [Double] = data.compactMap { (value: JSONValue) in value.number }
         #expect(numbers == scalars)
         #expect(throws: JSONWriter.NonFiniteNumber.self) { try JSONWriter.write(.number(.nan)) }
-        #expect(JSONValue(foundation: ["b": true, "n": 2, "l": [1.5, "s"]] as [String: Any])
-            == .object(["b": .bool(true), "n": .number(2), "l": .array([.number(1.5), .string("s")])]))
+    }
+
+    @Test func modelsAndOptimizersAreSentAsTheirCodableJSON() throws {
+        let model = ModelSpec(inputShape: [3], architecture: ArchitectureSpec([.dense(units: 2), .leakyReLU(slope: 0.2)]))
+        let request = try JSONWriter.write(.object(["model": try JSONValue(encoding: model), "optimizer": try JSONValue(encoding: OptimizerSpec.sgd(learningRate: 0.1))]))
+        #expect(String(decoding: request, as: UTF8.self) == #"{"model":{"inputs":3,"layers":[{"bias":true,"type":"dense","units":2},{"slope":0.2,"type":"leaky_relu"}]},"#
+            + #""optimizer":{"lr":0.1,"momentum":0,"nesterov":false,"type":"sgd","weight_decay":0}}"#)
+        let unsendable = ModelSpec(inputShape: [3], architecture: ArchitectureSpec([.leakyReLU(slope: .nan)]))
+        #expect(throws: JSONWriter.NonFiniteNumber.self) { try JSONValue(encoding: unsendable) }
     }
 
     @Test("fuzz: random bytes, mutations and truncations never crash")

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""A reference client of nnbench's model protocol (PROTOCOL.md, version 1), in plain numpy.
+"""A reference client of nnbench's model protocol (docs/protocol.md, version 2), in plain numpy.
 
     nnbench check --exec "python3 examples/numpy_client/nnbench_client.py"
     python3 nnbench_client.py --dtype float32      # compute in float32 instead of float64
+    python3 nnbench_client.py --protocol 1         # behave exactly as a version 1 program
     python3 nnbench_client.py --bug NAME           # commit one classic mistake on purpose
     python3 nnbench_client.py --list-bugs
 
@@ -15,13 +16,17 @@ the model's gradient dictionary. Each `if bug(...)` branch is a deliberate mista
 `--bug` names it; read the code around it to see the correct version.
 """
 
+import itertools
 import json
+import math
+import re
 import sys
 
 import numpy as np
 
 # ---------------------------------------------------------------------------------------------
-# Switchable bugs. Names follow nnbench's own injected faults (docs/checks.md).
+# Switchable bugs. The first names follow nnbench's own injected faults (docs/checks.md); the
+# later ones are nnbench issue 11's real-world bugs of the version 2 layers and optimizers.
 
 BUGS = {
     "relu-backward-passes-negative": "relu's backward passes the gradient for negative inputs too",
@@ -48,8 +53,20 @@ BUGS = {
     "weight-decay-wrong-sign": "weight decay subtracted from the gradient: g -= wd*p",
     "init-zeros": "weights initialised to zero",
     "init-constant": "weights initialised to one constant (0.1)",
-    "init-scale-times-10": "weights drawn from ten times the Glorot bound",
+    "init-scale-times-10": "weights drawn with ten times the initialiser's scale",
     "labels-shuffled-separately": "step shuffles the targets apart from the inputs",
+    "dropout-backward-ignores-mask": "dropout's backward scales by 1/(1-rate) but passes the gradient of dropped units too",
+    "maxpool-backward-assigns": "maxpool's backward assigns (=) where overlapping windows must accumulate (+=)",
+    "maxpool-backward-first-window-only": "maxpool's backward stops after the first window: only the first output's gradient is routed",
+    "dense-input-gradient-last-unit-only": "dense's input gradient keeps only the last unit's share (= where += belongs)",
+    "softmax-ce-gradient-wrong-sign": "softmax cross-entropy's gradient with the wrong sign: onehot - softmax",
+    "bias-gradient-averaged": "dense's bias gradient averaged over the batch instead of summed",
+    "batchnorm-gradient-ignores-statistics": "batchnorm's training input gradient treats the batch mean and variance as constants",
+    "batchnorm-running-var-biased": "batchnorm's running variance moves towards the biased batch variance, not the unbiased one",
+    "batchnorm-eval-uses-batch-statistics": "batchnorm normalises with the batch's statistics in evaluation too (no eval mode)",
+    "gelu-tanh-approximation": "gelu computed with the tanh approximation (and its derivative) instead of the exact erf form",
+    "rmsprop-without-eps-inside": "rmsprop divides by sqrt(s + eps) instead of sqrt(s) + eps",
+    "adamw-decay-coupled": "adamw adds wd*p to the gradient (adam's L2) instead of decaying the weights apart",
 }
 
 ACTIVE_BUG = None  # set from --bug
@@ -65,16 +82,24 @@ class ProtocolError(Exception):
     """A request the client cannot honour; answered as {"ok": false, "error": message}."""
 
 
+# What each protocol version offers (docs/protocol.md, "Versions"), in the tables' order.
+LAYER_TYPES = {1: ["dense", "relu", "leaky_relu", "tanh", "sigmoid", "identity", "dropout", "conv2d", "maxpool2d", "flatten"]}
+LAYER_TYPES[2] = LAYER_TYPES[1] + ["gelu", "softplus", "batchnorm", "avgpool2d"]
+OPTIMIZER_TYPES = {1: ["sgd", "adam"], 2: ["sgd", "adam", "adamw", "rmsprop"]}
+OPTIONAL_OPS = {1: ["gradients", "step", "trace"], 2: ["gradients", "step", "trace", "layer_gradients", "layer_forward", "loss_from_layer"]}
+
 # ---------------------------------------------------------------------------------------------
-# Layers. Each has: params (names and initial values), forward(x, train), backward(dy).
+# Layers. Each has: param_names, buffer_names, init_params(rng, dtype), forward(model, x, train)
+# and backward(model, dy). Shapes are per sample: (features,) or (channels, height, width).
 
 
 class Layer:
     def __init__(self, index, in_shape):
         self.index = index
-        self.in_shape = in_shape  # per-sample shape, e.g. (features,) or (c, h, w)
+        self.in_shape = in_shape
         self.out_shape = in_shape
-        self.param_names = []  # e.g. ["0.weight", "0.bias"]
+        self.param_names = []  # trainable, e.g. ["0.weight", "0.bias"]
+        self.buffer_names = []  # learnt without gradients: batchnorm's running statistics
 
     def init_params(self, rng, dtype):
         return {}
@@ -83,8 +108,22 @@ class Layer:
         return "%d.%s" % (self.index, what)
 
 
+SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+
+
+def normal_cdf(x):
+    """Phi(x) = erfc(-x/sqrt(2))/2, with the C library's erfc in float64, element by element.
+
+    numpy has no erf. erfc's form equals (1 + erf(x/sqrt(2)))/2 but keeps its relative accuracy
+    for negative x, where 1 + erf cancels (1 + erf gives 0 below x = -8.3). Measured against
+    mpmath at 40 digits: gelu = x*Phi(x) within 1.3e-14 relative for |x| <= 10 (the conditioning
+    of erfc at 7, not erfc itself) and within 1 ulp for x >= 0."""
+    return (0.5 * _erfc(-np.asarray(x, np.float64) / math.sqrt(2)).astype(np.float64)).astype(x.dtype)
+
+
 class Activation(Layer):
-    """relu, tanh, sigmoid, identity, leaky_relu: elementwise, no parameters."""
+    """relu, leaky_relu, tanh, sigmoid, identity, gelu, softplus: elementwise, no parameters."""
 
     def __init__(self, index, in_shape, kind, slope=0.01):
         super().__init__(index, in_shape)
@@ -99,8 +138,15 @@ class Activation(Layer):
         elif self.kind == "tanh":
             y = np.tanh(x)
         elif self.kind == "sigmoid":
-            # 1 / (1 + e^-x) written as exp(-log(1 + e^-x)): no overflow for large |x|.
-            y = np.exp(-np.logaddexp(0, -x))
+            y = sigmoid(x)
+        elif self.kind == "gelu":
+            if bug("gelu-tanh-approximation"):
+                y = 0.5 * x * (1 + np.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
+            else:
+                y = x * normal_cdf(x)  # the exact form
+        elif self.kind == "softplus":
+            # PyTorch's threshold: x itself above 20 (where ln(1 + e^x) is x to 2e-9).
+            y = np.where(x > 20, x, np.log1p(np.exp(np.minimum(x, 20))))
         else:  # identity
             y = x
         self.y = y
@@ -122,22 +168,35 @@ class Activation(Layer):
             if bug("sigmoid-derivative-of-input"):
                 return dy * x * (1 - x)
             return dy * y * (1 - y)  # sigmoid' = s(1 - s), of the output
+        if self.kind == "gelu":
+            if bug("gelu-tanh-approximation"):  # the approximation's own derivative: consistent
+                t = np.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x ** 3))
+                return dy * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x))
+            pdf = np.exp(-0.5 * x * x) / x.dtype.type(math.sqrt(2 * math.pi))
+            return dy * (normal_cdf(x) + x * pdf)  # (x Phi(x))' = Phi(x) + x phi(x)
+        if self.kind == "softplus":
+            return dy * np.where(x > 20, 1, sigmoid(x)).astype(dy.dtype)  # ln(1 + e^x)' = sigmoid(x)
         return dy
+
+
+def sigmoid(x):
+    # 1 / (1 + e^-x) written as exp(-log(1 + e^-x)): no overflow for large |x|.
+    return np.exp(-np.logaddexp(0, -x))
 
 
 class Dense(Layer):
     """y = x.W + b, W: [in, units], b: [units]."""
 
-    def __init__(self, index, in_shape, units, bias=True):
+    def __init__(self, index, in_shape, units, bias=True, init="glorot_uniform"):
         super().__init__(index, in_shape)
         if len(in_shape) != 1:
             raise ProtocolError("layer %d (dense) needs [n, features] inputs, got per-sample shape %s (add a flatten)" % (index, list(in_shape)))
-        self.inputs, self.units, self.has_bias = in_shape[0], units, bias
+        self.inputs, self.units, self.has_bias, self.init = in_shape[0], units, bias, init
         self.out_shape = (units,)
         self.param_names = [self.name("weight")] + ([self.name("bias")] if bias else [])
 
     def init_params(self, rng, dtype):
-        p = {self.name("weight"): glorot(rng, (self.inputs, self.units), self.inputs, self.units, dtype)}
+        p = {self.name("weight"): initial_weight(rng, self.init, (self.inputs, self.units), self.inputs, self.units, dtype)}
         if self.has_bias:
             p[self.name("bias")] = np.zeros(self.units, dtype)
         return p
@@ -165,6 +224,9 @@ class Dense(Layer):
             dW = (dy.T @ x).reshape(W.shape)  # [units, in] read as [in, units]: wrong even when square
         if bug("dense-input-gradient-wrong-product"):
             dx = dy @ W.reshape(self.units, self.inputs)
+        if bug("dense-input-gradient-last-unit-only"):
+            for u in range(self.units):  # unit u's share of dx is dy[:, u] W[:, u]^T ...
+                dx = np.outer(dy[:, u], W[:, u])  # ... and `=` keeps only the last one: `+=` belongs
         model.add_grad(self.name("weight"), dW)
         if self.has_bias:
             db = dy.sum(axis=0)  # the bias is added to every sample: sum over the batch
@@ -172,16 +234,69 @@ class Dense(Layer):
                 db = np.zeros_like(db)
             if bug("dense-bias-gradient-not-summed"):
                 db = dy[0]
+            if bug("bias-gradient-averaged"):
+                db = dy.mean(axis=0)
             model.add_grad(self.name("bias"), db)
         return dx
+
+
+class BatchNorm(Layer):
+    """PyTorch's BatchNorm1d on [n, features] and BatchNorm2d on [n, c, h, w]: per channel,
+    over the batch (and the plane). y = weight * (x - mean) / sqrt(var + eps) + bias."""
+
+    def __init__(self, index, in_shape, momentum=0.1, eps=1e-5):
+        super().__init__(index, in_shape)
+        if len(in_shape) not in (1, 3):
+            raise ProtocolError("layer %d (batchnorm) needs [n, features] or [n, c, h, w] inputs" % index)
+        self.c, self.momentum, self.eps = in_shape[0], momentum, eps
+        self.axes = (0,) if len(in_shape) == 1 else (0, 2, 3)  # all but the channel
+        self.param_names = [self.name("weight"), self.name("bias")]
+        self.buffer_names = [self.name("running_mean"), self.name("running_var")]
+
+    def init_params(self, rng, dtype):
+        ones, zeros = np.ones(self.c, dtype), np.zeros(self.c, dtype)
+        return dict(zip(self.param_names + self.buffer_names, (ones, zeros, zeros.copy(), ones.copy())))
+
+    def per_channel(self, v):
+        """[c] -> broadcastable against the input: [1, c] or [1, c, 1, 1]."""
+        return v.reshape((1, -1) + (1,) * (len(self.in_shape) - 1))
+
+    def forward(self, model, x, train):
+        weight, bias, mean_name, var_name = self.param_names + self.buffer_names
+        P, m = model.params, x.size // self.c  # m values per channel
+        self.batch_statistics = train or bug("batchnorm-eval-uses-batch-statistics")
+        if self.batch_statistics:
+            if train and m == 1:
+                raise ProtocolError("layer %d (batchnorm): one value per channel in training mode (PyTorch refuses it too)" % self.index)
+            mean, var = x.mean(axis=self.axes), x.var(axis=self.axes)  # the biased variance
+            if train and model.move_buffers:  # only step's forward moves them
+                unbiased = var if bug("batchnorm-running-var-biased") else var * x.dtype.type(m / (m - 1))
+                P[mean_name] = (1 - self.momentum) * P[mean_name] + self.momentum * mean
+                P[var_name] = (1 - self.momentum) * P[var_name] + self.momentum * unbiased
+        else:
+            mean, var = P[mean_name], P[var_name]
+        self.inv_std = 1 / np.sqrt(var + x.dtype.type(self.eps))
+        self.xhat = (x - self.per_channel(mean)) * self.per_channel(self.inv_std)
+        return self.per_channel(P[weight]) * self.xhat + self.per_channel(P[bias])
+
+    def backward(self, model, dy):
+        xhat, inv_std, pc = self.xhat, self.per_channel(self.inv_std), self.per_channel
+        model.add_grad(self.param_names[0], (dy * xhat).sum(axis=self.axes))
+        model.add_grad(self.param_names[1], dy.sum(axis=self.axes))
+        dxhat = dy * pc(model.params[self.param_names[0]])
+        if not self.batch_statistics or bug("batchnorm-gradient-ignores-statistics"):
+            return dxhat * inv_std  # the mean and variance are constants: true in evaluation only
+        # The batch mean and variance depend on every x: d/dx of (x - mean(x)) / sqrt(var(x) + eps).
+        m = dy.size // self.c
+        return inv_std / m * (m * dxhat - pc(dxhat.sum(axis=self.axes)) - xhat * pc((dxhat * xhat).sum(axis=self.axes)))
 
 
 class Conv2D(Layer):
     """Cross-correlation as PyTorch's Conv2d: y[n,f,i,j] = b[f] + sum_{c,a,b} xp[n,c,i*s+a,j*s+b] w[f,c,a,b]."""
 
-    def __init__(self, index, in_shape, filters, kernel, stride=1, padding=0, bias=True):
+    def __init__(self, index, in_shape, filters, kernel, stride=1, padding=0, bias=True, init="glorot_uniform"):
         super().__init__(index, in_shape)
-        self.has_bias = bias
+        self.has_bias, self.init = bias, init
         if len(in_shape) != 3:
             raise ProtocolError("layer %d (conv2d) needs [n, c, h, w] inputs" % index)
         c, h, w = in_shape
@@ -195,7 +310,7 @@ class Conv2D(Layer):
 
     def init_params(self, rng, dtype):
         kk = self.k * self.k  # PyTorch's fans: fan_in = c k k, fan_out = f k k
-        p = {self.name("weight"): glorot(rng, (self.f, self.c, self.k, self.k), self.c * kk, self.f * kk, dtype)}
+        p = {self.name("weight"): initial_weight(rng, self.init, (self.f, self.c, self.k, self.k), self.c * kk, self.f * kk, dtype)}
         if self.has_bias:
             p[self.name("bias")] = np.zeros(self.f, dtype)
         return p
@@ -240,46 +355,79 @@ class Conv2D(Layer):
         return dxp[:, :, p:dxp.shape[2] - p, p:dxp.shape[3] - p]
 
 
-class MaxPool2D(Layer):
-    """The maximum of each size x size window; the first maximum (row-major) wins ties."""
+class Pool2D(Layer):
+    """size x size windows every `stride` pixels; with stride < size they overlap."""
 
-    def __init__(self, index, in_shape, size, stride=None):
+    def __init__(self, index, in_shape, kind, size, stride=None):
         super().__init__(index, in_shape)
         if len(in_shape) != 3:
-            raise ProtocolError("layer %d (maxpool2d) needs [n, c, h, w] inputs" % index)
+            raise ProtocolError("layer %d (%s) needs [n, c, h, w] inputs" % (index, kind))
         c, h, w = in_shape
         self.size, self.s = size, stride or size
         self.oh, self.ow = (h - size) // self.s + 1, (w - size) // self.s + 1
         if self.oh < 1 or self.ow < 1:
-            raise ProtocolError("layer %d (maxpool2d): window %d larger than the input %dx%d" % (index, size, h, w))
+            raise ProtocolError("layer %d (%s): window %d larger than the input %dx%d" % (index, kind, size, h, w))
         self.out_shape = (c, self.oh, self.ow)
 
-    def window(self, a, b):
-        s = self.s
-        return (slice(None), slice(None), slice(a, a + s * (self.oh - 1) + 1, s), slice(b, b + s * (self.ow - 1) + 1, s))
+    def window(self, i, j):
+        """The input slice that output position (i, j) pools."""
+        s, k = self.s, self.size
+        return (slice(None), slice(None), slice(i * s, i * s + k), slice(j * s, j * s + k))
+
+    def positions(self):
+        return itertools.product(range(self.oh), range(self.ow))
+
+
+class MaxPool2D(Pool2D):
+    """The maximum of each window; the first maximum (row-major) wins ties and takes the gradient."""
 
     def forward(self, model, x, train):
         self.x = x
-        best = x[self.window(0, 0)].copy()
-        self.arg = np.zeros(best.shape, np.int64)  # which offset a*size+b holds the max
-        for a in range(self.size):
-            for b in range(self.size):
-                v = x[self.window(a, b)]
-                # Strictly greater: an earlier equal value keeps its place. A NaN wins, so that
-                # it propagates (as in PyTorch) instead of vanishing from the output.
-                better = (v > best) | (np.isnan(v) & ~np.isnan(best))
-                best = np.where(better, v, best)
-                self.arg[better] = a * self.size + b
-        return best
+        n, c = x.shape[:2]
+        y = np.empty((n, c, self.oh, self.ow), x.dtype)
+        self.arg = np.empty((n, c, self.oh, self.ow), np.int64)  # where in its window: a*size + b
+        for i, j in self.positions():
+            flat = x[self.window(i, j)].reshape(n, c, -1)
+            # argmax answers the first maximum; a NaN counts as the maximum, so it propagates
+            # (as in PyTorch) instead of vanishing from the output.
+            self.arg[:, :, i, j] = flat.argmax(axis=2)
+            y[:, :, i, j] = flat.max(axis=2)
+        return y
 
     def backward(self, model, dy):
         dx = np.zeros_like(self.x)
-        for a in range(self.size):
-            for b in range(self.size):
-                if bug("maxpool-gradient-to-window"):
-                    dx[self.window(a, b)] += dy
-                else:
-                    dx[self.window(a, b)] += dy * (self.arg == a * self.size + b)
+        n, c = self.x.shape[:2]
+        samples, channels = np.indices((n, c))
+        for i, j in self.positions():
+            if bug("maxpool-gradient-to-window"):
+                dx[self.window(i, j)] += dy[:, :, i, j, None, None]
+                continue
+            a, b = np.divmod(self.arg[:, :, i, j], self.size)
+            argmax = (samples, channels, i * self.s + a, j * self.s + b)
+            if bug("maxpool-backward-assigns"):
+                dx[argmax] = dy[:, :, i, j]  # an input that is the max of two windows keeps one share
+            else:
+                dx[argmax] += dy[:, :, i, j]  # overlapping windows: their shares add up
+            if bug("maxpool-backward-first-window-only"):
+                break
+        return dx
+
+
+class AvgPool2D(Pool2D):
+    """The mean of each window; its gradient is shared equally by the window's inputs."""
+
+    def forward(self, model, x, train):
+        self.x = x
+        y = np.empty((x.shape[0], x.shape[1], self.oh, self.ow), x.dtype)
+        for i, j in self.positions():
+            y[:, :, i, j] = x[self.window(i, j)].mean(axis=(2, 3))
+        return y
+
+    def backward(self, model, dy):
+        dx = np.zeros_like(self.x)
+        share = dy / dy.dtype.type(self.size * self.size)
+        for i, j in self.positions():
+            dx[self.window(i, j)] += share[:, :, i, j, None, None]  # overlapping windows add up
         return dx
 
 
@@ -296,7 +444,8 @@ class Flatten(Layer):
 
 
 class Dropout(Layer):
-    """Inverted dropout: in training keep each unit with probability 1-rate and divide by 1-rate."""
+    """Inverted dropout: in training keep each unit with probability 1-rate and divide by 1-rate.
+    `self.mask` holds the multipliers (0 or 1/(1-rate)) of the last training pass."""
 
     def __init__(self, index, in_shape, rate):
         super().__init__(index, in_shape)
@@ -305,6 +454,9 @@ class Dropout(Layer):
         self.rate = rate
 
     def forward(self, model, x, train):
+        if self.index in model.given_masks:  # layer_forward's mask: replayed, not drawn
+            self.mask = model.given_masks[self.index]
+            return x * self.mask
         if not train and not bug("dropout-in-evaluation"):
             self.mask = None
             return x
@@ -314,48 +466,71 @@ class Dropout(Layer):
         return x * self.mask
 
     def backward(self, model, dy):
-        return dy if self.mask is None else dy * self.mask
+        if self.mask is None:
+            return dy
+        if bug("dropout-backward-ignores-mask"):
+            return dy * dy.dtype.type(1.0 / (1.0 - self.rate))  # the dropped units get a gradient too
+        return dy * self.mask
 
 
-def glorot(rng, shape, fan_in, fan_out, dtype):
-    """Glorot (Xavier) uniform: U(-sqrt(6/(fan_in+fan_out)), +sqrt(...)), drawn in float64."""
+def initial_weight(rng, init, shape, fan_in, fan_out, dtype):
+    """A weight drawn from the initialiser `init` (docs/protocol.md, "Initialisation"), in float64.
+
+    The normal initialisers have standard deviation sigma: glorot sqrt(2/(fan_in + fan_out)), he
+    sqrt(2/fan_in), lecun sqrt(1/fan_in); each uniform one has the same variance, U(-b, b) with
+    b = sqrt(3) sigma (glorot_uniform's b = sqrt(6/(fan_in + fan_out)), and so on)."""
     if bug("init-zeros"):
         return np.zeros(shape, dtype)
     if bug("init-constant"):
         return np.full(shape, 0.1, dtype)
-    bound = np.sqrt(6.0 / (fan_in + fan_out))
-    if bug("init-scale-times-10"):
-        bound *= 10
-    return rng.uniform(-bound, bound, size=shape).astype(dtype)
+    constant = re.fullmatch(r"constant\((.+)\)", init)
+    if init == "zeros" or constant:
+        return np.full(shape, float(constant.group(1)) if constant else 0.0, dtype)
+    family, _, distribution = init.partition("_")
+    variance = {"glorot": 2 / (fan_in + fan_out), "he": 2 / fan_in, "lecun": 1 / fan_in}.get(family)
+    if variance is None or distribution not in ("uniform", "normal"):
+        raise ProtocolError("unsupported init %r" % init)
+    sigma = math.sqrt(variance) * (10 if bug("init-scale-times-10") else 1)
+    if distribution == "normal":
+        return rng.normal(0, sigma, size=shape).astype(dtype)
+    return rng.uniform(-math.sqrt(3) * sigma, math.sqrt(3) * sigma, size=shape).astype(dtype)
 
 
-def make_layer(index, spec, in_shape):
+def make_layer(index, spec, in_shape, protocol):
+    """The layer `spec` describes; a version 1 program knows neither the version 2 types nor the
+    fields `init` and conv2d's `bias`, and ignores them as unknown fields."""
     if not isinstance(spec, dict) or "type" not in spec:
         raise ProtocolError("layer %d: expected an object with a \"type\"" % index)
     kind = spec["type"]
+    if kind not in LAYER_TYPES[protocol]:
+        raise ProtocolError("layer %d: unsupported layer type %r" % (index, kind))
+    init = str(spec.get("init", "glorot_uniform")) if protocol >= 2 else "glorot_uniform"
 
     def need(field):
         if field not in spec:
             raise ProtocolError("layer %d (%s): missing field %r" % (index, kind, field))
         return spec[field]
 
-    if kind in ("relu", "tanh", "sigmoid", "identity"):
+    if kind in ("relu", "tanh", "sigmoid", "identity", "gelu", "softplus"):
         return Activation(index, in_shape, kind)
     if kind == "leaky_relu":
         return Activation(index, in_shape, kind, float(spec.get("slope", 0.01)))
     if kind == "dense":
-        return Dense(index, in_shape, int(need("units")), bool(spec.get("bias", True)))
+        return Dense(index, in_shape, int(need("units")), bool(spec.get("bias", True)), init)
     if kind == "conv2d":
-        return Conv2D(index, in_shape, int(need("filters")), int(need("kernel")), int(spec.get("stride", 1)), int(spec.get("padding", 0)),
-                      bool(spec.get("bias", True)))
-    if kind == "maxpool2d":
+        bias = bool(spec.get("bias", True)) if protocol >= 2 else True
+        return Conv2D(index, in_shape, int(need("filters")), int(need("kernel")), int(spec.get("stride", 1)), int(spec.get("padding", 0)), bias, init)
+    if kind == "batchnorm":
+        return BatchNorm(index, in_shape, float(spec.get("momentum", 0.1)), float(spec.get("eps", 1e-5)))
+    if kind in ("maxpool2d", "avgpool2d"):
         size = int(need("size"))
-        return MaxPool2D(index, in_shape, size, int(spec.get("stride", size)))
+        stride = int(spec.get("stride", size))
+        if stride < size and protocol < 2:
+            raise ProtocolError("layer %d (%s): overlapping windows (stride %d < size %d) are not supported" % (index, kind, stride, size))
+        return (MaxPool2D if kind == "maxpool2d" else AvgPool2D)(index, in_shape, kind, size, stride)
     if kind == "flatten":
         return Flatten(index, in_shape)
-    if kind == "dropout":
-        return Dropout(index, in_shape, float(need("rate")))
-    raise ProtocolError("layer %d: unsupported layer type %r" % (index, kind))
+    return Dropout(index, in_shape, float(need("rate")))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,7 +548,7 @@ def mse(z, y):
 
 def bce_logits(z, y):
     n_k = 1 if bug("loss-sum-not-mean") else z.size
-    sig = np.exp(-np.logaddexp(0, -z))  # sigmoid(z), stable
+    sig = sigmoid(z)
     if bug("bce-unstable"):
         with np.errstate(all="ignore"):
             s = 1 / (1 + np.exp(-z))
@@ -404,10 +579,79 @@ def softmax_ce(z, y):
     loss = np.sum(lse - shifted[rows, labels]) / count
     grad = p.copy()
     grad[rows, labels] -= 1  # d/dz (logsumexp(z) - z_y) = softmax(z) - onehot(y)
+    if bug("softmax-ce-gradient-wrong-sign"):
+        grad = -grad  # onehot - softmax: every step climbs the loss
     return loss, grad / z.dtype.type(count)
 
 
 LOSSES = {"mse": mse, "bce_logits": bce_logits, "softmax_ce": softmax_ce}
+
+
+# ---------------------------------------------------------------------------------------------
+# Optimizers (PyTorch's definitions, as docs/protocol.md writes them). Each returns the amount
+# to subtract from the parameter p, given its gradient g.
+
+
+def with_weight_decay(g, p, wd):
+    """g + wd p: L2 regularisation folded into the gradient."""
+    return g - wd * p if bug("weight-decay-wrong-sign") else g + wd * p
+
+
+def sgd(client, name, p, g, opt):
+    lr, mu = opt["lr"], opt.get("momentum", 0)
+    g = with_weight_decay(g, p, opt.get("weight_decay", 0))
+    if mu != 0:
+        b = client.opt_state.get(name)
+        b = g if b is None or bug("momentum-not-kept") else mu * b + g
+        client.opt_state[name] = b
+        g = g + mu * b if opt.get("nesterov", False) else b
+    return lr * g
+
+
+def adam(client, name, p, g, opt):
+    """adam, and adamw: p <- p (1 - lr wd) first (decoupled), then adam's update without wd."""
+    lr, b1, b2, eps = opt["lr"], opt.get("beta1", 0.9), opt.get("beta2", 0.999), opt.get("eps", 1e-8)
+    decoupled = opt["type"] == "adamw"
+    wd = opt.get("weight_decay", 0.01 if decoupled else 0)
+    if bug("adamw-decay-coupled"):
+        decoupled = False  # the decay then goes through m and v, and adam's scaling undoes it
+    if not decoupled:
+        g = with_weight_decay(g, p, wd)
+    m, v = client.opt_state.get(name, (np.zeros_like(p), np.zeros_like(p)))
+    m = b1 * m + (1 - b1) * g
+    v = b2 * v + (1 - b2) * g * g
+    client.opt_state[name] = (m, v)
+    t = client.opt_step
+    if bug("adam-without-bias-correction"):
+        m_hat, v_hat = m, v
+    else:
+        m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)  # early m, v are biased towards 0
+    update = lr * m_hat / (np.sqrt(v_hat) + eps)
+    if decoupled:
+        update = update + lr * with_weight_decay(0, p, wd)  # p (1 - lr wd) = p - lr wd p
+    return update
+
+
+def rmsprop(client, name, p, g, opt):
+    lr, alpha, eps, mu = opt["lr"], opt.get("alpha", 0.99), opt.get("eps", 1e-8), opt.get("momentum", 0)
+    g = with_weight_decay(g, p, opt.get("weight_decay", 0))
+    s, a, b = client.opt_state.get(name, (np.zeros_like(p),) * 3)
+    s = alpha * s + (1 - alpha) * g * g  # the mean square
+    var = s
+    if opt.get("centered", False):
+        a = alpha * a + (1 - alpha) * g  # the mean: s - a^2 estimates the variance
+        var = s - a * a
+    if bug("rmsprop-without-eps-inside"):
+        d = np.sqrt(var + eps)
+    else:
+        d = np.sqrt(var) + eps  # PyTorch's convention: eps outside the root
+    if mu != 0:
+        b = mu * b + g / d
+    client.opt_state[name] = (s, a, b)
+    return lr * b if mu != 0 else lr * g / d
+
+
+OPTIMIZERS = {"sgd": sgd, "adam": adam, "adamw": adam, "rmsprop": rmsprop}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -430,41 +674,66 @@ def tensor_out(a):
 
 
 class Client:
-    def __init__(self, dtype="float64"):
+    def __init__(self, dtype="float64", protocol=2):
         self.dtype = np.dtype(dtype)
+        self.max_protocol = self.protocol = protocol  # hello may lower it: a version 1 nnbench
         self.layers = None
+        self.given_masks = {}  # layer index -> dropout mask to replay instead of drawing one
+        self.move_buffers = False  # batchnorm's running statistics move in step's forward only
 
     # -- model ----------------------------------------------------------------------------
 
     def add_grad(self, name, g):
         self.grads[name] += g
 
-    def run_forward(self, x, train, keep=None):
-        for layer in self.layers:
+    def run_forward(self, x, train, keep=None, start=0):
+        """Layers start, start+1, ... applied to x; `keep` collects each one's output."""
+        for layer in self.layers[start:]:
             x = layer.forward(self, x, train)
             if keep is not None:
                 keep.append(x)
         return x
 
-    def compute_gradients(self, x, y, train):
-        """Forward, loss, backward; leaves the gradients in self.grads."""
-        z = self.run_forward(x, train)
+    def compute_gradients(self, x, y, train, keep=None, flow=None):
+        """Forward, loss, backward; leaves the gradients in self.grads. `flow` collects each
+        layer's (d loss/d output, d loss/d input), last layer first."""
+        z = self.run_forward(x, train, keep)
         loss, dz = self.loss_fn(z, y)
         if not bug("gradients-not-zeroed"):
-            self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+            self.grads = {n: np.zeros_like(self.params[n]) for n in self.names}
         d = dz.astype(self.dtype)
         for layer in reversed(self.layers):
-            d = layer.backward(self, d)
+            d_out, d = d, layer.backward(self, d)
+            if flow is not None:
+                flow.append((d_out, d))
         return float(loss)
 
-    def inputs(self, req, field="x"):
+    def masks(self):
+        """The multipliers of every dropout layer in the last training pass, keyed by index."""
+        return {str(layer.index): tensor_out(layer.mask) for layer in self.layers if isinstance(layer, Dropout)}
+
+    def apply_layer(self, index, x, train, mask=None):
+        """Layer `index` alone (layer_forward): batch statistics without moving the buffers in
+        training, and the given dropout mask."""
+        self.given_masks = {} if mask is None else {index: mask}
+        try:
+            return self.layers[index].forward(self, x, train)
+        finally:
+            self.given_masks = {}
+
+    def need_model(self):
         if self.layers is None:
             raise ProtocolError("no model: send build first")
+
+    def inputs(self, req, shape=None, field="x"):
+        """The request's tensor `field`, shaped [n] + shape (the model's input by default)."""
+        self.need_model()
+        shape = self.in_shape if shape is None else tuple(shape)
         if field not in req:
             raise ProtocolError("missing field %r" % field)
         x = tensor_in(req[field], self.dtype, field)
-        if x.ndim < 1 or tuple(x.shape[1:]) != self.in_shape:
-            raise ProtocolError("x has shape %s, the model expects [n, %s]" % (list(x.shape), ", ".join(map(str, self.in_shape))))
+        if x.ndim < 1 or tuple(x.shape[1:]) != shape:
+            raise ProtocolError("%s has shape %s, expected [n, %s]" % (field, list(x.shape), ", ".join(map(str, shape))))
         return x
 
     def targets(self, req, n):
@@ -473,11 +742,28 @@ class Client:
             raise ProtocolError("y has shape %s, expected %s" % (list(y.shape), [n] + list(self.out_shape)))
         return y
 
+    def version2_flag(self, req, field, default=False):
+        """A boolean field that version 2 added to a version 1 op: a version 1 program ignores it."""
+        return bool(req.get(field, default)) if self.protocol >= 2 else default
+
+    def layer_index(self, req, largest):
+        index = req.get("layer")
+        if isinstance(index, bool) or not isinstance(index, (int, float)) or index != int(index) or not 0 <= index <= largest:
+            raise ProtocolError("layer must be an integer in 0...%d, got %r" % (largest, index))
+        return int(index)
+
     # -- ops ------------------------------------------------------------------------------
 
     def op_hello(self, req):
+        asked = req.get("protocol", 1)  # a version 1 nnbench does not send the field
+        if isinstance(asked, bool) or not isinstance(asked, int) or asked < 1:
+            raise ProtocolError("protocol must be a positive integer, got %r" % (asked,))
+        self.protocol = min(self.max_protocol, asked)
         name = "tiny-numpy-mlp" if ACTIVE_BUG is None else "tiny-numpy-mlp (bug: %s)" % ACTIVE_BUG
-        return {"protocol": 1, "name": name, "dtype": self.dtype.name, "ops": ["gradients", "step", "trace"]}
+        answer = {"protocol": self.protocol, "name": name, "dtype": self.dtype.name, "ops": OPTIONAL_OPS[self.protocol]}
+        if self.protocol >= 2:
+            answer.update(layers=LAYER_TYPES[2], losses=list(LOSSES), optimizers=OPTIMIZER_TYPES[2])
+        return answer
 
     def op_build(self, req):
         model, loss = req.get("model"), req.get("loss")
@@ -490,7 +776,7 @@ class Client:
         shape = (int(shape),) if isinstance(shape, (int, float)) else tuple(int(d) for d in shape)
         layers = []
         for i, spec in enumerate(model["layers"]):
-            layers.append(make_layer(i, spec, shape if not layers else layers[-1].out_shape))
+            layers.append(make_layer(i, spec, shape if not layers else layers[-1].out_shape, self.protocol))
         rng = np.random.default_rng(seed)
         params = {}
         for layer in layers:  # layer order, weight before bias: the draws depend only on the seed
@@ -498,28 +784,29 @@ class Client:
         self.layers, self.params, self.in_shape = layers, params, shape
         self.out_shape = layers[-1].out_shape if layers else shape
         self.loss_name, self.loss_fn = loss, LOSSES[loss]
-        self.names = [n for layer in layers for n in layer.param_names]
-        self.grads = {k: np.zeros_like(v) for k, v in params.items()}
+        self.names = [n for layer in layers for n in layer.param_names]  # trainable
+        self.all_names = [n for layer in layers for n in layer.param_names + layer.buffer_names]
+        self.grads = {n: np.zeros_like(params[n]) for n in self.names}
         self.dropout_rng = np.random.default_rng([seed, 1])  # its own stream, from the same seed
         self.reset_optimizer()
-        return {"params": [{"name": n, "shape": list(params[n].shape)} for n in self.names]}
+        if self.protocol < 2:
+            return {"params": [{"name": n, "shape": list(params[n].shape)} for n in self.names]}
+        return {"params": [{"name": n, "shape": list(params[n].shape), "trainable": n in self.names} for n in self.all_names]}
 
     def reset_optimizer(self):
         self.opt_type, self.opt_step, self.opt_state = None, 0, {}
 
     def op_get_params(self, req):
-        if self.layers is None:
-            raise ProtocolError("no model: send build first")
-        return {"params": {n: tensor_out(self.params[n]) for n in self.names}}
+        self.need_model()
+        return {"params": {n: tensor_out(self.params[n]) for n in self.all_names}}
 
     def op_set_params(self, req):
-        if self.layers is None:
-            raise ProtocolError("no model: send build first")
+        self.need_model()
         given = req.get("params")
-        if not isinstance(given, dict) or set(given) != set(self.names):
-            raise ProtocolError("set_params needs exactly these parameters: %s" % ", ".join(self.names))
+        if not isinstance(given, dict) or set(given) != set(self.all_names):
+            raise ProtocolError("set_params needs exactly these parameters: %s" % ", ".join(self.all_names))
         new = {}
-        for n in self.names:
+        for n in self.all_names:
             t = tensor_in(given[n], self.dtype, n)
             if t.shape != self.params[n].shape:
                 raise ProtocolError("%s has shape %s, expected %s" % (n, list(t.shape), list(self.params[n].shape)))
@@ -530,11 +817,14 @@ class Client:
 
     def op_forward(self, req):
         x = self.inputs(req)
+        train = bool(req.get("train", False))
         keep = [] if req.get("trace", False) else None
-        y = self.run_forward(x, bool(req.get("train", False)), keep)
+        y = self.run_forward(x, train, keep)
         answer = {"y": tensor_out(y)}
         if keep is not None:
             answer["trace"] = [tensor_out(t) for t in keep]
+            if train and self.protocol >= 2:
+                answer["masks"] = self.masks()
         return answer
 
     def op_loss(self, req):
@@ -545,70 +835,89 @@ class Client:
 
     def op_gradients(self, req):
         x = self.inputs(req)
-        loss = self.compute_gradients(x, self.targets(req, x.shape[0]), train=False)
-        return {"loss": loss, "grads": {n: tensor_out(self.grads[n]) for n in self.names}}
+        train, keep = self.version2_flag(req, "train"), [] if self.version2_flag(req, "trace") else None
+        loss = self.compute_gradients(x, self.targets(req, x.shape[0]), train, keep)
+        answer = {"loss": loss, "grads": {n: tensor_out(self.grads[n]) for n in self.names}}
+        return self.with_trace(answer, keep, train)
+
+    def with_trace(self, answer, keep, train):
+        """The answer, with the pass's trace (and masks, in training) when it was asked for."""
+        if keep is not None:
+            answer["trace"] = [tensor_out(t) for t in keep]
+            if train:
+                answer["masks"] = self.masks()
+        return answer
 
     def op_step(self, req):
         x = self.inputs(req)
         y = self.targets(req, x.shape[0])
         opt = req.get("optimizer")
-        if not isinstance(opt, dict) or opt.get("type") not in ("sgd", "adam"):
-            raise ProtocolError("optimizer must be {\"type\": \"sgd\" | \"adam\", ...}")
+        if not isinstance(opt, dict) or opt.get("type") not in OPTIMIZER_TYPES[self.protocol]:
+            raise ProtocolError("optimizer must be {\"type\": %s, ...}" % " | ".join('"%s"' % t for t in OPTIMIZER_TYPES[self.protocol]))
+        train, keep = self.version2_flag(req, "train", True), [] if self.version2_flag(req, "trace") else None
         if bug("labels-shuffled-separately"):
             y = y[self.dropout_rng.permutation(y.shape[0])]
-        loss = self.compute_gradients(x, y, train=True)
-        if opt["type"] != self.opt_type:  # a new optimizer starts with empty state
-            self.opt_type, self.opt_step, self.opt_state = opt["type"], 0, {}
-        self.opt_step += 1
-        for n in self.names:
-            update = (sgd if opt["type"] == "sgd" else adam)(self, n, self.params[n], self.grads[n], opt)
-            if not bug("updates-not-applied"):
-                self.params[n] = self.params[n] - update
-        return {"loss": loss}
+        before = dict(self.params)  # a failed step changes nothing (arrays are replaced, never written into)
+        try:
+            self.move_buffers = train
+            loss = self.compute_gradients(x, y, train, keep)
+            self.move_buffers = False
+            if opt["type"] != self.opt_type:  # a new optimizer starts with empty state
+                self.opt_type, self.opt_step, self.opt_state = opt["type"], 0, {}
+            self.opt_step += 1
+            for n in self.names:
+                update = OPTIMIZERS[opt["type"]](self, n, self.params[n], self.grads[n], opt)
+                if bug("update-wrong-sign"):
+                    update = -update  # p += lr g: up the gradient
+                if not bug("updates-not-applied"):
+                    self.params[n] = self.params[n] - update
+        except Exception:
+            self.params = before
+            raise
+        finally:
+            self.move_buffers = False
+        return self.with_trace({"loss": loss}, keep, train)
+
+    def op_layer_gradients(self, req):
+        x = self.inputs(req)
+        train, flow = bool(req.get("train", False)), []
+        loss = self.compute_gradients(x, self.targets(req, x.shape[0]), train, flow=flow)
+        flow.reverse()  # layer order
+        answer = {"loss": loss, "input_grads": [tensor_out(d_in) for _, d_in in flow],
+                  "output_grads": [tensor_out(d_out) for d_out, _ in flow]}
+        if train:
+            answer["masks"] = self.masks()
+        return answer
+
+    def op_layer_forward(self, req):
+        self.need_model()
+        index = self.layer_index(req, len(self.layers) - 1)
+        layer = self.layers[index]
+        x = self.inputs(req, layer.in_shape)
+        train, mask = bool(req.get("train", False)), None
+        if train and isinstance(layer, Dropout):
+            mask = self.inputs(req, layer.in_shape, field="mask")
+            if mask.shape != x.shape:
+                raise ProtocolError("mask has shape %s, x %s" % (list(mask.shape), list(x.shape)))
+        return {"y": tensor_out(self.apply_layer(index, x, train, mask))}
+
+    def op_loss_from_layer(self, req):
+        self.need_model()
+        index = self.layer_index(req, len(self.layers))
+        x = self.inputs(req, self.layers[index].in_shape if index < len(self.layers) else self.out_shape)
+        loss, _ = self.loss_fn(self.run_forward(x, False, start=index), self.targets(req, x.shape[0]))
+        return {"loss": float(loss)}
 
     def op_shutdown(self, req):
         return {}
 
     def handle(self, req):
         op = req.get("op")
-        method = getattr(self, "op_%s" % op, None) if isinstance(op, str) else None
+        version2 = op in OPTIONAL_OPS[2] and op not in OPTIONAL_OPS[1]
+        method = getattr(self, "op_%s" % op, None) if isinstance(op, str) and (self.protocol >= 2 or not version2) else None
         if method is None:
             raise ProtocolError("unsupported op %r" % (op,))
         return method(req)
-
-
-# ---------------------------------------------------------------------------------------------
-# Optimizers (PyTorch's definitions, as PROTOCOL.md writes them). Each returns the amount to
-# subtract from the parameter p, given its gradient g.
-
-
-def sgd(client, name, p, g, opt):
-    lr, mu = opt["lr"], opt.get("momentum", 0)
-    wd, nesterov = opt.get("weight_decay", 0), opt.get("nesterov", False)
-    g = g - wd * p if bug("weight-decay-wrong-sign") else g + wd * p
-    if mu != 0:
-        b = client.opt_state.get(name)
-        b = g if b is None or bug("momentum-not-kept") else mu * b + g
-        client.opt_state[name] = b
-        g = g + mu * b if nesterov else b
-    return -lr * g if bug("update-wrong-sign") else lr * g
-
-
-def adam(client, name, p, g, opt):
-    lr, wd = opt["lr"], opt.get("weight_decay", 0)
-    b1, b2, eps = opt.get("beta1", 0.9), opt.get("beta2", 0.999), opt.get("eps", 1e-8)
-    g = g - wd * p if bug("weight-decay-wrong-sign") else g + wd * p
-    m, v = client.opt_state.get(name, (np.zeros_like(p), np.zeros_like(p)))
-    m = b1 * m + (1 - b1) * g
-    v = b2 * v + (1 - b2) * g * g
-    client.opt_state[name] = (m, v)
-    t = client.opt_step
-    if bug("adam-without-bias-correction"):
-        m_hat, v_hat = m, v
-    else:
-        m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)  # early m, v are biased towards 0
-    update = lr * m_hat / (np.sqrt(v_hat) + eps)
-    return -update if bug("update-wrong-sign") else update
 
 
 # ---------------------------------------------------------------------------------------------
@@ -634,25 +943,30 @@ def answer_line(client, line):
         return json.dumps({"id": req_id, "ok": False, "error": message}, separators=(",", ":")), False
 
 
+USAGE = "usage: nnbench_client.py [--dtype float32|float64] [--protocol 1|2] [--bug NAME] [--list-bugs]"
+
+
 def main(argv):
     global ACTIVE_BUG
-    dtype = "float64"
+    dtype, protocol = "float64", 2
     args = list(argv)
     while args:
         a = args.pop(0)
         if a == "--list-bugs":
             for name, what in BUGS.items():
-                print("%-36s %s" % (name, what))
+                print("%-38s %s" % (name, what))
             return 0
         elif a == "--dtype" and args and args[0] in ("float32", "float64"):
             dtype = args.pop(0)
+        elif a == "--protocol" and args and args[0] in ("1", "2"):
+            protocol = int(args.pop(0))
         elif a == "--bug" and args and args[0] in BUGS:
             ACTIVE_BUG = args.pop(0)
         else:
-            print("usage: nnbench_client.py [--dtype float32|float64] [--bug NAME] [--list-bugs]", file=sys.stderr)
+            print(USAGE, file=sys.stderr)
             return 64
-    print("nnbench numpy client: dtype %s, bug %s" % (dtype, ACTIVE_BUG), file=sys.stderr)
-    client = Client(dtype)
+    print("nnbench numpy client: protocol %d, dtype %s, bug %s" % (protocol, dtype, ACTIVE_BUG), file=sys.stderr)
+    client = Client(dtype, protocol)
     for line in sys.stdin:
         if not line.strip():
             continue

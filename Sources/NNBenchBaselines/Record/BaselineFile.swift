@@ -6,9 +6,11 @@ import NNBenchIO
 ///
 ///     {"record":{...},"schema":1,"sha256":"<SHA-256 of the record's JSON bytes>"}
 ///
-/// with the record's keys sorted. The digest covers the record's exact bytes, so a record edited
-/// by hand (and re-compressed) is told from one nnbench wrote; the schema number says which
-/// layout the record has.
+/// with keys sorted at every level. The digest covers the record's canonical JSON (as
+/// ``json(of:)`` writes it), so a record edited by hand (and re-compressed) is told from one nnbench
+/// wrote: reading decodes the record, encodes it again and compares the digests, which holds
+/// because encoding is deterministic and every double reads back exactly. The schema number says
+/// which layout the record has.
 public enum BaselineFile {
     /// The version of the record layout this writes and reads.
     public static let currentSchema = 1
@@ -17,7 +19,38 @@ public enum BaselineFile {
     /// The largest decompressed record accepted: a corrupt or hostile file cannot inflate past it.
     public static let inflatedLimit = 64 << 20
 
-    private static let prefix = Array(#"{"record":"#.utf8)
+    /// The JSON object of a file: the record, its layout's schema, and its digest.
+    struct Envelope: Codable {
+        var record: BaselineRecord
+        var schema: Int
+        var sha256: String
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case record, schema, sha256
+        }
+
+        init(record: BaselineRecord) {
+            self.record = record
+            self.schema = BaselineFile.currentSchema
+            self.sha256 = HexDigest.sha256(BaselineFile.json(of: record))
+        }
+
+        init(from decoder: any Decoder) throws {
+            let fields = try decoder.strictContainer(keyedBy: CodingKeys.self)
+            // The schema first: a record of another layout would fail with a less helpful message.
+            schema = try fields.schema(.schema, current: BaselineFile.currentSchema, remedy: "re-record it with 'nnbench baseline record'")
+            sha256 = try fields.string(.sha256)
+            record = try fields.decode(BaselineRecord.self, forKey: .record)
+        }
+    }
+
+    /// An encoder of baseline JSON: keys sorted, non-finite numbers as `"nan"`, `"inf"`, `"-inf"`.
+    private static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
 
     /// The file name of an entry's baseline: `ENTRY.json.gz`.
     ///
@@ -30,11 +63,8 @@ public enum BaselineFile {
     /// - Parameter record: The record.
     /// - Returns: The JSON bytes.
     static func json(of record: BaselineRecord) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         // Every value is encodable: non-finite numbers are written as strings.
-        return Array(try! encoder.encode(record))
+        Array(try! makeEncoder().encode(record))
     }
 
     /// The complete file: the envelope around the record, compressed.
@@ -42,9 +72,7 @@ public enum BaselineFile {
     /// - Parameter record: The record.
     /// - Returns: The gzip bytes.
     public static func encode(_ record: BaselineRecord) -> [UInt8] {
-        let body = json(of: record)
-        let suffix = #","schema":\#(currentSchema),"sha256":"\#(HexDigest.sha256(body))"}"# + "\n"
-        return Gzip.compress(prefix + body + Array(suffix.utf8))
+        Gzip.compress(Array(try! makeEncoder().encode(Envelope(record: record))) + [UInt8(ascii: "\n")])
     }
 
     /// Writes a record as `directory/ENTRY.json.gz`, atomically.
@@ -81,38 +109,25 @@ public enum BaselineFile {
         return try decode(bytes, path: path)
     }
 
-    /// Checks the envelope of decompressed bytes and decodes the record.
+    /// Decodes decompressed bytes strictly and checks the record against its digest.
     static func decode(_ bytes: [UInt8], path: String) throws(BaselineError) -> BaselineRecord {
         func fail(_ problem: String) -> BaselineError { BaselineError(path: path, problem: problem) }
-        guard let envelope = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-            throw fail("the decompressed content is not a JSON object")
-        }
-        guard let schema = envelope["schema"] as? Int else { throw fail("no schema number") }
-        guard schema == currentSchema else {
-            throw fail("schema \(schema) is not the schema \(currentSchema) this nnbench reads; re-record it with 'nnbench baseline record'")
-        }
-        guard let digest = envelope["sha256"] as? String, envelope["record"] != nil, envelope.count == 3 else {
-            throw fail("not in the layout nnbench writes (a record, a schema and a sha256)")
-        }
-        // The record's bytes are those between the prefix and the suffix nnbench writes.
-        let suffix = Array(#","schema":\#(currentSchema),"sha256":"\#(digest)"}"#.utf8) + [0x0A]
-        guard bytes.starts(with: prefix), bytes.count >= prefix.count + suffix.count, Array(bytes.suffix(suffix.count)) == suffix else {
-            throw fail("not in the layout nnbench writes; was it edited by hand? Re-record it with 'nnbench baseline record'")
-        }
-        let body = Array(bytes[prefix.count..<(bytes.count - suffix.count)])
-        guard HexDigest.sha256(body) == digest else {
-            throw fail("the record does not match its SHA-256; it was edited by hand or damaged. Re-record it with 'nnbench baseline record'")
-        }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let record: BaselineRecord
-        do { record = try decoder.decode(BaselineRecord.self, from: Data(body)) } catch let error as DecodingError {
-            throw fail("the record is incomplete: \(describe(error))")
+        let envelope: Envelope
+        do {
+            envelope = try decoder.decode(Envelope.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw fail(error.line(in: error.fieldPath.isEmpty ? "the decompressed content" : ""))
         } catch {
+            // The record's readers throw nothing but decoding errors.
             throw fail("the record cannot be read: \(error)")
         }
-        try check(record, fail: fail)
-        return record
+        guard HexDigest.sha256(json(of: envelope.record)) == envelope.sha256 else {
+            throw fail("the record does not match its SHA-256; it was edited by hand or damaged. Re-record it with 'nnbench baseline record'")
+        }
+        try check(envelope.record, fail: fail)
+        return envelope.record
     }
 
     /// The consistency a record nnbench wrote always has.
@@ -125,19 +140,6 @@ public enum BaselineFile {
                   seed.final == seed.curve.last, seed.curve.count <= record.entry.epochs + 1 else {
                 throw fail("seed \(seed.seed) has an inconsistent curve (epochs out of order, or a final point that is not the last)")
             }
-        }
-    }
-
-    /// A decoding error as `missing field 'seeds[0].curve'`.
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "missing field '\(path(context.codingPath + [key]))'"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "field '\(path(context.codingPath))': \(context.debugDescription)"
-        @unknown default: return "\(error)"
         }
     }
 }

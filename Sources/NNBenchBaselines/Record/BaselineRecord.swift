@@ -1,6 +1,7 @@
 import NNBenchDatasets
 import NNBenchEngine
 import NNBenchHarness
+import NNBenchIO
 
 /// What one suite entry gave, recorded so that later runs can be compared with it: the entry,
 /// the data, the engine and platform it ran on, and every seed's curves and results.
@@ -53,10 +54,28 @@ public struct BaselineRecord: Sendable, Hashable, Codable {
             seeds: result.runs.map(SeedResult.init))
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case entry, engine, platform, seeds
         case datasetSHA256 = "dataset_sha256"
         case splitSizes = "split_sizes"
+    }
+
+    /// Reads a record strictly: every field present, no other field.
+    ///
+    /// - Throws: `DecodingError` naming the field.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(
+            entry: try fields.decode(SuiteEntry.self, forKey: .entry),
+            datasetSHA256: try fields.string(.datasetSHA256),
+            splitSizes: try fields.value(.splitSizes, expected: "an object of sample counts") { json in
+                guard case .object(let object) = json else { return nil }
+                let counts = object.compactMapValues { $0.integer.flatMap { $0 >= 0 ? $0 : nil } }
+                return counts.count == object.count ? counts : nil
+            },
+            engine: try fields.decode(EngineIdentity.self, forKey: .engine),
+            platform: try fields.decode(PlatformDescription.self, forKey: .platform),
+            seeds: try fields.decode([SeedResult].self, forKey: .seeds, expected: "an array of seed results"))
     }
 }
 
@@ -79,6 +98,18 @@ public struct EngineIdentity: Sendable, Hashable, Codable {
 
     /// This process's engine.
     public static let current = EngineIdentity(version: EngineFingerprint.version, fingerprint: EngineFingerprint.current)
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case version, fingerprint
+    }
+
+    /// Reads an identity strictly: both fields, no other.
+    ///
+    /// - Throws: `DecodingError` naming the field.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(version: try fields.string(.version), fingerprint: try fields.string(.fingerprint))
+    }
 }
 
 /// One seed's run: how it ended, when it met the target, and its per-epoch metrics.
@@ -119,9 +150,23 @@ public struct SeedResult: Sendable, Hashable, Codable {
             curve: record.epochs.map(CurvePoint.init))
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case seed, outcome, final, curve
         case epochsToTarget = "epochs_to_target"
+    }
+
+    /// Reads a seed's result strictly: `epochs_to_target` only when the target was met, every
+    /// other field always, no other field. `final` is read as written, for the file check to
+    /// compare with the curve.
+    ///
+    /// - Throws: `DecodingError` naming the field.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        seed = UInt64(try fields.integer(.seed, in: 0...SuiteEntry.largestSeed))
+        outcome = try fields.decode(TrainingOutcome.self, forKey: .outcome)
+        epochsToTarget = fields.contains(.epochsToTarget) ? try fields.integer(.epochsToTarget, in: 0...1_000_000) : nil
+        final = try fields.decode(CurvePoint.self, forKey: .final)
+        curve = try fields.decode([CurvePoint].self, forKey: .curve, expected: "an array of epochs")
     }
 }
 
@@ -158,9 +203,21 @@ public struct CurvePoint: Sendable, Hashable, Codable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case epoch, train, test
         case learningRate = "lr"
         case validation = "valid"
+    }
+
+    /// Reads an epoch's point strictly: every field, no other.
+    ///
+    /// - Throws: `DecodingError` naming the field.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        epoch = try fields.integer(.epoch, in: 0...1_000_000)
+        learningRate = try fields.decode(Double.self, forKey: .learningRate)
+        train = try fields.decode(SplitMetrics.self, forKey: .train)
+        validation = try fields.decode(SplitMetrics.self, forKey: .validation)
+        test = try fields.decode(SplitMetrics.self, forKey: .test)
     }
 }

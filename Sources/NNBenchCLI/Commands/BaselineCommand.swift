@@ -94,29 +94,7 @@ struct BaselineCommand: ParsableCommand {
 
         func run() throws {
             let prepared = try suite.prepare([])
-            var problems: [String] = []
-            for entry in prepared {
-                let path = "\(baselines)/\(BaselineFile.fileName(of: entry.entry.name))"
-                guard FileManager.default.fileExists(atPath: path) else {
-                    problems.append("\(entry.entry.name): no baseline '\(path)'; record it with 'nnbench baseline record \(entry.entry.name)'")
-                    continue
-                }
-                do {
-                    let record = try BaselineFile.read(path)
-                    if !record.entry.trainsLike(entry.entry) {
-                        problems.append("\(entry.entry.name): the baseline was recorded for another entry: \(BaselineComparison.entryDifference(entry.entry, record.entry))")
-                    } else if record.datasetSHA256 != entry.datasetFingerprint {
-                        problems.append("\(entry.entry.name): the baseline's data SHA-256 is not that of the data generated now")
-                    }
-                } catch {
-                    problems.append(error.description)
-                }
-            }
-            let names = Set(prepared.map { BaselineFile.fileName(of: $0.entry.name) })
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: baselines)) ?? []
-            for file in files.sorted() where file.hasSuffix(".json.gz") && !names.contains(file) {
-                problems.append("'\(baselines)/\(file)' belongs to no entry of the suite")
-            }
+            let problems = BaselineStore(directory: baselines).problems(serving: prepared)
             for problem in problems { print("problem: \(problem)") }
             if !problems.isEmpty { throw ExitStatus.failed }
             print("all \(prepared.count) baselines read and match the suite")
@@ -153,7 +131,7 @@ struct BaselineCommand: ParsableCommand {
                 throw failure("'\(old)' and '\(new)' have no entry in common", status: ExitStatus.usage)
             }
             let report = ComparisonReport(comparisons: comparisons)
-            print(json ? report.json() : report.text(), terminator: "")
+            print(json ? report.json() : report.text(passingDetails: true), terminator: "")
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
 

@@ -25,20 +25,11 @@ struct BenchCommand: ParsableCommand {
             guard (1...1000).contains(repeats) else {
                 throw failure("invalid --repeats '\(repeats)'; expected an integer in 1...1000", status: ExitStatus.usage)
             }
-            let clock = ContinuousClock()
-            var best = Duration.seconds(Int64.max)
-            var samples = 0
-            for _ in 0..<repeats {
-                var generated: LearningTask?
-                let elapsed = try clock.measure { generated = try task.makeTask(seed: "0") }
-                best = min(best, elapsed)
-                samples = generated.map { $0.train.count + $0.validation.count + $0.test.count } ?? 0
-            }
-            let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) * 1e-18
+            let result = try GenerationBenchmark.time(repeats: repeats) { try task.makeTask(seed: "0") }
             if json {
-                print("{\"task\":\"\(task.task)\",\"samples\":\(samples),\"seconds\":\(seconds)}")
+                print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
             } else {
-                print(String(format: "%@: %d samples in %.3f s", task.task, samples, seconds))
+                print(String(format: "%@: %d samples in %.3f s", result.task, result.samples, result.seconds))
             }
         }
     }

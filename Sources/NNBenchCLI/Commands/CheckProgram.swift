@@ -12,7 +12,7 @@ extension CheckCommand {
             let (architecture, task) = try architectureAndTask(arch)
             targets = [("arch", architecture, task)]
         } else {
-            targets = Showcase.protocolDefaults.map { ($0.name, try! ArchitectureSpec(parsing: $0.architecture), $0.makeTask()) }
+            targets = Showcase.all.map { ($0.name, try! ArchitectureSpec(parsing: $0.architecture), $0.makeTask()) }
         }
         let programLog: ProgramLog?
         do { programLog = try log.map { path throws(FileError) in try ProgramLog(path: path) } } catch {

@@ -68,14 +68,8 @@ struct RunCommand: ParsableCommand {
                 throw failure(error.description, status: ExitStatus.error)
             }
         }
-        let comparisons = records.map { record in
-            let path = "\(baselines)/\(BaselineFile.fileName(of: record.entry.name))"
-            guard FileManager.default.fileExists(atPath: path) else { return BaselineComparison.compare(record, with: nil) }
-            do throws(BaselineError) { return BaselineComparison.compare(record, with: try BaselineFile.read(path)) } catch {
-                return EntryComparison.unreadable(record.entry.name, error: error)
-            }
-        }
-        let report = ComparisonReport(comparisons: comparisons)
+        let store = BaselineStore(directory: baselines)
+        let report = ComparisonReport(comparisons: records.map(store.compare))
         if let junit {
             do throws(FileError) { try AtomicFile.write(Array(report.junit(suite: suite.suite.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "default").utf8), to: junit) } catch {
                 throw failure(error.description, status: ExitStatus.error)

@@ -49,15 +49,11 @@ final class SuiteProgress: @unchecked Sendable {
         let now = clock.now
         if !force, let lastDraw, now - lastDraw < .milliseconds(100) { return }
         lastDraw = now
-        let elapsed = seconds(now - start)
+        let elapsed = (now - start).seconds
         let remaining = done == 0 ? "?" : String(format: "%.0f s", elapsed * Double(total - done) / Double(done))
         let width = 20, filled = total == 0 ? width : width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         write("\r\u{1B}[K[\(bar)] \(done)/\(total) runs  \(activity)  elapsed " + String(format: "%.0f s", elapsed) + ", remaining ~\(remaining)")
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
     private func write(_ text: String) {

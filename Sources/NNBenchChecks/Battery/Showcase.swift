@@ -13,7 +13,19 @@ public struct Showcase: Sendable {
     /// Makes the task (cheap: small splits).
     public let makeTask: @Sendable () -> LearningTask
 
-    /// Every showcase.
+    /// Every showcase: together they cover every layer type and variant of the model protocol
+    /// (`docs/protocol.md`) and its three losses, each on a task where it matters. They are the
+    /// architectures `nnbench check --exec` checks a program on when no `--arch` is given, and the
+    /// ones `--self-test` sweeps on the engine.
+    ///
+    /// - `mlp`: dense, tanh, relu; softmax cross-entropy on a memorised batch.
+    /// - `sigmoid`: a sigmoid hidden layer; binary cross-entropy on xor.
+    /// - `regression`: mean squared error on sum.
+    /// - `activations`: leaky_relu, gelu, softplus and identity between dense layers, batchnorm on
+    ///   features; softmax cross-entropy.
+    /// - `image`: conv2d, relu, non-overlapping max pooling, flatten, dropout, batchnorm; bars-stripes.
+    /// - `strided`: a padded conv2d of stride 2, batchnorm over channels, overlapping max and
+    ///   average pooling; bars-stripes.
     public static let all: [Showcase] = [
         Showcase(name: "mlp", architecture: "dense(8) tanh dense(8) relu dense(3)") {
             try! Generators.memorize(points: 8, features: 4, classes: 3)
@@ -24,8 +36,17 @@ public struct Showcase: Sendable {
         Showcase(name: "regression", architecture: "dense(8) tanh dense(1)") {
             try! Generators.sum(sizes: SplitSizes(train: 64, validation: 4, test: 4))
         },
+        Showcase(name: "activations", architecture: "dense(8) leaky_relu(0.1) dense(8) batchnorm gelu dense(8) softplus identity dense(3)") {
+            try! Generators.memorize(points: 8, features: 4, classes: 3)
+        },
         Showcase(name: "image", architecture: "conv2d(2, kernel: 3) relu maxpool2d(2) flatten dropout(0.25) batchnorm dense(1)") {
             try! Generators.barsStripes(sizes: SplitSizes(train: 64, validation: 4, test: 4), size: 6)
+        },
+        Showcase(
+            name: "strided",
+            architecture: "conv2d(3, kernel: 3, stride: 2, padding: 1) batchnorm relu maxpool2d(2, stride: 1) avgpool2d(2, stride: 1) flatten dense(1)"
+        ) {
+            try! Generators.barsStripes(sizes: SplitSizes(train: 64, validation: 4, test: 4), size: 8)
         },
     ]
 

@@ -19,18 +19,29 @@ struct GradientCheck: Check {
     /// The number of random directions in directional mode.
     var directions = 8
 
-    func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
-        let order = try context.build().map(\.name)
-        let batch = context.batch(4)
-        let model = context.model
-        let base = try model.parameters()
-        let analytic = try model.gradients(inputs: batch.inputs, targets: batch.targets)
-        let tolerances = Tolerances(precision: context.precision)
-        let baseLoss = try model.loss(inputs: batch.inputs, targets: batch.targets)
-        var probe = DifferenceProbe(baseLoss: baseLoss, tolerances: tolerances)
+    /// A direction in parameter space: for each parameter in the model's order, its entries'
+    /// weights. An array rather than a dictionary, so that sums over it have one order on every run.
+    typealias Direction = [(name: String, entries: [(index: Int, weight: Double)])]
+
+    /// The worst comparison so far: its relative error, where, and both values.
+    struct Worst {
+        var error = 0.0, place = "", analytic = 0.0, numerical = 0.0
+
+        mutating func keep(_ error: Double, at place: @autoclosure () -> String, analytic: Double, numerical: Double) {
+            guard error > self.error || error.isNaN else { return }
+            self = Worst(error: error.isNaN ? .infinity : error, place: place(), analytic: analytic, numerical: numerical)
+        }
+    }
+
+    /// The model at fixed weights and batch: the loss moved along a direction.
+    struct Probe {
+        let context: CheckContext
+        let base: [String: Tensor<Double>]
+        let batch: (inputs: Tensor<Double>, targets: Tensor<Double>)
+
         /// The loss with the parameters moved by `amount` along `direction`, and the length of the
         /// move the model really made (on the direction's largest entry, after its rounding).
-        func loss(along direction: [String: [(Int, Double)]], by amount: Double) throws(ModelError) -> (Double, Double) {
+        func loss(along direction: Direction, by amount: Double) throws(ModelError) -> (Double, Double) {
             var values = base
             var largest = (weight: 0.0, moved: 0.0)
             for (name, entries) in direction {
@@ -41,55 +52,29 @@ struct GradientCheck: Check {
                     if Swift.abs(weight) > Swift.abs(largest.weight) { largest = (weight, moved - original) }
                 }
             }
-            try model.setParameters(values)
-            return (try model.loss(inputs: batch.inputs, targets: batch.targets), largest.moved / largest.weight)
+            try context.model.setParameters(values)
+            return (try context.model.loss(inputs: batch.inputs, targets: batch.targets), largest.moved / largest.weight)
         }
+    }
+
+    func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
+        let order = try context.build().filter(\.trainable).map(\.name)
+        let batch = context.batch(4)
+        let model = context.model
+        let base = try model.parameters()
+        let analytic = try model.gradients(inputs: batch.inputs, targets: batch.targets)
+        let tolerances = Tolerances(precision: context.precision)
+        var difference = DifferenceProbe(baseLoss: try model.loss(inputs: batch.inputs, targets: batch.targets), tolerances: tolerances)
+        let probe = Probe(context: context, base: base, batch: batch)
         defer { try? model.setParameters(base) }
         let total = order.reduce(0) { $0 + base[$1]!.count }
-        var worst = (error: 0.0, place: "", analytic: 0.0, numerical: 0.0)
-        if total <= directionalAbove {
-            for name in order {
-                guard let gradient = analytic.gradients[name] else {
-                    throw .failed(.gradients, "no gradient for parameter '\(name)'")
-                }
-                for i in 0..<gradient.count {
-                    guard let (error, numerical) = try probe.compare(gradient.scalars[i], evaluate: { amount throws(ModelError) in
-                        try loss(along: [name: [(i, 1)]], by: amount)
-                    }) else { continue }
-                    if error > worst.error || error.isNaN {
-                        worst = (error.isNaN ? .infinity : error, context.describe(parameter: name) + gradient.position(i), gradient.scalars[i], numerical)
-                    }
-                }
-            }
-        } else {
-            var stream = RandomStream(key: StreamKey.make(seed: context.seed, purpose: "check/gradient-directions"), index: 0)
-            for direction in 0..<directions {
-                var vector: [String: [(Int, Double)]] = [:]
-                var squares = 0.0
-                for name in order {
-                    vector[name] = (0..<base[name]!.count).map { i in
-                        let u = stream.normal()
-                        squares += u * u
-                        return (i, u)
-                    }
-                }
-                let scale = 1 / squares.squareRoot()
-                vector = vector.mapValues { $0.map { ($0.0, $0.1 * scale) } }
-                var derivative = 0.0
-                for (name, entries) in vector {
-                    for (i, u) in entries { derivative += (analytic.gradients[name]?.scalars[i] ?? 0) * u }
-                }
-                guard let (error, numerical) = try probe.compare(derivative, evaluate: { amount throws(ModelError) in
-                    try loss(along: vector, by: amount)
-                }) else { continue }
-                if error > worst.error || error.isNaN {
-                    worst = (error.isNaN ? .infinity : error, "random direction \(direction + 1) (vᵀJu)", derivative, numerical)
-                }
-            }
-        }
-        let mode = total <= directionalAbove ? "\(total) entries" : "\(directions) directions over \(total) values"
+        let entryWise = total <= directionalAbove
+        let worst = entryWise
+            ? try compareEntries(order, analytic: analytic, probe: probe, difference: &difference)
+            : try compareDirections(order, analytic: analytic, probe: probe, difference: &difference)
+        let mode = entryWise ? "\(total) entries" : "\(directions) directions over \(total) values"
         var notes = ["\(mode), step \(short(tolerances.step)), floor \(short(tolerances.gradientFloor))"]
-        if probe.kinks > 0 { notes.append("\(probe.kinks) perturbation(s) crossed a kink (relu at 0, a max-pool tie) and were skipped") }
+        if difference.kinks > 0 { notes.append("\(difference.kinks) perturbation(s) crossed a kink (relu at 0, a max-pool tie) and were skipped") }
         let figure = "rel. error \(short(worst.error))"
         let bound = "≤ \(short(tolerances.gradientError))"
         guard worst.error <= tolerances.gradientError else {
@@ -100,5 +85,56 @@ struct GradientCheck: Check {
         }
         return .passed(figure, bound: bound, notes: notes)
     }
-}
 
+    /// Every entry of every parameter against its own central difference.
+    private func compareEntries(
+        _ order: [String], analytic: GradientResult, probe: Probe, difference: inout DifferenceProbe
+    ) throws(ModelError) -> Worst {
+        var worst = Worst()
+        for name in order {
+            guard let gradient = analytic.gradients[name] else {
+                throw .failed(.gradients, "no gradient for parameter '\(name)'")
+            }
+            for i in 0..<gradient.count {
+                guard let (error, numerical) = try difference.compare(gradient.scalars[i], evaluate: { amount throws(ModelError) in
+                    try probe.loss(along: [(name, [(i, 1)])], by: amount)
+                }) else { continue }
+                worst.keep(
+                    error, at: probe.context.describe(parameter: name) + gradient.position(i), analytic: gradient.scalars[i],
+                    numerical: numerical)
+            }
+        }
+        return worst
+    }
+
+    /// Directional derivatives vᵀJu along ``directions`` random unit directions (normal entries,
+    /// from the check's seed), for models too large to compare entry by entry.
+    private func compareDirections(
+        _ order: [String], analytic: GradientResult, probe: Probe, difference: inout DifferenceProbe
+    ) throws(ModelError) -> Worst {
+        var worst = Worst()
+        var stream = RandomStream(key: StreamKey.make(seed: probe.context.seed, purpose: "check/gradient-directions"), index: 0)
+        for direction in 0..<directions {
+            var vector: Direction = []
+            var squares = 0.0
+            for name in order {
+                vector.append((name, (0..<probe.base[name]!.count).map { i in
+                    let u = stream.normal()
+                    squares += u * u
+                    return (i, u)
+                }))
+            }
+            let scale = 1 / squares.squareRoot()
+            vector = vector.map { ($0.name, $0.entries.map { ($0.index, $0.weight * scale) }) }
+            var derivative = 0.0
+            for (name, entries) in vector {
+                for (i, u) in entries { derivative += (analytic.gradients[name]?.scalars[i] ?? 0) * u }
+            }
+            guard let (error, numerical) = try difference.compare(derivative, evaluate: { amount throws(ModelError) in
+                try probe.loss(along: vector, by: amount)
+            }) else { continue }
+            worst.keep(error, at: "random direction \(direction + 1) (vᵀJu)", analytic: derivative, numerical: numerical)
+        }
+        return worst
+    }
+}

@@ -17,6 +17,11 @@ struct KnownAnswerCheck: Check {
     /// linear's least-squares estimate has a standard error of noise/√n = 0.1/16 ≈ 0.006 per
     /// weight with 256 samples; 0.05 is eight of them.
     static let linearTolerance = 0.05
+    /// Full-batch steps for each known answer.
+    static let steps = 300
+    static let regressionOptimizer = OptimizerSpec.sgd(learningRate: 0.1)
+    static let xorOptimizer = OptimizerSpec.adam(learningRate: 0.05)
+    static let xorLayers: [LayerSpec] = [.dense(units: 8), .tanh, .dense(units: 1)]
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
         var figures: [String] = []
@@ -26,7 +31,7 @@ struct KnownAnswerCheck: Check {
             let spec = ModelSpec(inputShape: task.inputShape, architecture: ArchitectureSpec([.dense(units: outputs)]))
             _ = try context.model.build(spec, loss: .mse, seed: context.seed)
             let batch = CheckContext.batch(from: task.train, count: task.train.count)
-            try ModelTraining.train(context.model, on: batch, optimizer: .sgd(learningRate: 0.1), steps: 300)
+            try ModelTraining.train(context.model, on: batch, optimizer: Self.regressionOptimizer, steps: Self.steps)
             let values = try context.model.parameters()
             guard let weight = values["0.weight"], let bias = values["0.bias"] else {
                 throw .failed(.getParams, "expected 0.weight and 0.bias")
@@ -39,24 +44,23 @@ struct KnownAnswerCheck: Check {
             guard error <= tolerance else {
                 return .failed(
                     "\(task.name) |ΔW| \(short(error))", bound: "≤ \(short(tolerance))",
-                    "dense(\(outputs)) on \(task.name) ends \(short(error)) from the known weights after 300 sgd(lr: 0.1) steps",
+                    "dense(\(outputs)) on \(task.name) ends \(short(error)) from the known weights after \(Self.steps) \(Self.regressionOptimizer) steps",
                     .knownAnswerMissed)
             }
         }
-        let xorLayers: [LayerSpec] = [.dense(units: 8), .tanh, .dense(units: 1)]
-        guard context.supports(xorLayers) else {
+        guard context.supports(Self.xorLayers) else {
             return .passed(figures.joined(separator: ", "), bound: "within the noise", notes: ["xor skipped: the model has no tanh"])
         }
         let xor = try! Generators.xor()
-        _ = try context.model.build(ModelSpec(inputShape: [2], architecture: ArchitectureSpec(xorLayers)), loss: .bceLogits, seed: context.seed)
+        _ = try context.model.build(ModelSpec(inputShape: [2], architecture: ArchitectureSpec(Self.xorLayers)), loss: .bceLogits, seed: context.seed)
         let batch = CheckContext.batch(from: xor.train, count: 4)
-        try ModelTraining.train(context.model, on: batch, optimizer: .adam(learningRate: 0.05), steps: 300)
+        try ModelTraining.train(context.model, on: batch, optimizer: Self.xorOptimizer, steps: Self.steps)
         let accuracy = try ModelTraining.accuracy(context.model, on: batch)
         figures.append("xor \(Int(100 * accuracy)) %")
         guard accuracy == 1 else {
             return .failed(
                 "xor \(Int(100 * accuracy)) %", bound: "100 %",
-                "dense(8) tanh dense(1) reaches \(Int(100 * accuracy)) % on xor after 300 adam(lr: 0.05) steps", .knownAnswerMissed)
+                "\(ArchitectureSpec(Self.xorLayers)) reaches \(Int(100 * accuracy)) % on xor after \(Self.steps) \(Self.xorOptimizer) steps", .knownAnswerMissed)
         }
         return .passed(figures.joined(separator: ", "), bound: "within the noise, xor 100 %")
     }

@@ -33,7 +33,7 @@ struct ModesCheck: Check {
         }
         var (kept, fed) = (0.0, 0.0)
         for _ in 0..<Self.runs {
-            guard let trace = try model.forward(batch.inputs, training: true, trace: true).trace else { throw .unsupported(.trace) }
+            guard let trace = try model.forward(batch.inputs, training: true, trace: true).trace?.outputs else { throw .unsupported(.trace) }
             let input = dropout == 0 ? batch.inputs : trace[dropout - 1], output = trace[dropout]
             for (x, y) in zip(input.scalars, output.scalars) {
                 kept += x < 0 ? -y : y

@@ -16,7 +16,7 @@ struct UpdateCheck: Check {
     static let ratioBounds = 0.7...1.3
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
-        let order = try context.build().map(\.name)
+        let order = try context.build().filter(\.trainable).map(\.name)
         let model = context.model, batch = context.batch(8)
         let initial = try model.parameters()
         defer { try? model.setParameters(initial) }

@@ -1,3 +1,5 @@
+import NNBenchIO
+
 /// What is known of a task before any model is trained on it.
 ///
 /// Every field is a fact of the generating process, not of a trained model: the weights that
@@ -70,6 +72,19 @@ public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
         self.metric = metric
         self.split = split
         self.value = value
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case metric, split, value
+    }
+
+    /// Reads a target strictly: every field present and valid, no other field.
+    ///
+    /// - Throws: `DecodingError` naming the field: `split: expected one of: train, valid, test, got "dev"`.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        let split: SplitName = try fields.oneOf(.split)
+        self.init(metric: try fields.oneOf(.metric), split: split, value: try fields.finiteNumber(.value))
     }
 
     /// Whether `measured` meets the target.

@@ -1,3 +1,5 @@
+import NNBenchIO
+
 /// What besides the source decides the engine's last bits: the processor architecture, the
 /// operating system (its libm), and the matrix-product kernel (AVX2 + FMA fuses multiply-adds
 /// that the portable kernel rounds twice).
@@ -19,6 +21,20 @@ public struct PlatformDescription: Sendable, Hashable, Codable, CustomStringConv
         self.architecture = architecture
         self.operatingSystem = operatingSystem
         self.gemmKernel = gemmKernel
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case architecture, operatingSystem, gemmKernel
+    }
+
+    /// Reads a platform strictly: every field, no other.
+    ///
+    /// - Throws: `DecodingError` naming the field.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(
+            architecture: try fields.string(.architecture), operatingSystem: try fields.string(.operatingSystem),
+            gemmKernel: try fields.string(.gemmKernel))
     }
 
     /// The platform this process runs on.

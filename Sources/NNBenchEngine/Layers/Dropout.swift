@@ -5,14 +5,15 @@ import NNBenchDatasets
 ///
 /// Training forward number `t` (from 0) draws its mask from `RandomStream(key: key, index: t)`,
 /// one uniform `u` per value in order, keeping the value iff `u ≥ rate`: the masks depend only on
-/// the seed, the layer and the step, never on threads or timing.
-package final class DropoutLayer<Scalar: EngineScalar>: Layer {
+/// the seed, the layer and the step, never on threads or timing. A mask can also be given
+/// (``replayedMask``): another implementation's, so that both compute the same function.
+package final class DropoutLayer<Scalar: EngineScalar>: Layer, DropoutMasking {
     package let rate: Double
     package let key: UInt64
     package var computesInputGradient = true
-    /// For gradient checks only: training forwards reuse the last mask (or draw the first one)
-    /// instead of drawing the next, so that perturbed losses see one fixed function.
-    package var repeatsMask = false
+    /// The mask training forwards use instead of drawing one, while set: multipliers 0 or
+    /// `1 / (1 − rate)`, one per value of the batch.
+    package var replayedMask: [Scalar]?
     private var masksDrawn: UInt64 = 0
     private var trainedLast = false
     private var input: Batch<Scalar>?
@@ -30,8 +31,9 @@ package final class DropoutLayer<Scalar: EngineScalar>: Layer {
         self.input = input
         trainedLast = training
         guard training else { return input }
-        if repeatsMask && masksDrawn > 0 {
-            precondition(mask.count == input.size, "dropout: a repeated mask needs a batch of the same size")
+        if let replayedMask {
+            precondition(replayedMask.count == input.size, "dropout: a replayed mask needs a batch of its size")
+            mask.assign(replayedMask)
         } else {
             mask.resize(input.size)
             Scalar._dropoutMask(mask.pointer, count: input.size, rate: rate, key: key, index: masksDrawn)
@@ -41,6 +43,11 @@ package final class DropoutLayer<Scalar: EngineScalar>: Layer {
         Scalar._multiply(input.pointer, mask.pointer, into: output.pointer, count: input.size)
         return Batch(count: input.count, shape: input.shape, pointer: output.pointer)
     }
+
+    /// The mask of the last training forward: multipliers 0 or `1 / (1 − rate)`.
+    package var lastMask: [Scalar] { mask.array }
+
+    package var dropout: (any DropoutMasking<Scalar>)? { self }
 
     package func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
         guard trainedLast else { return outputGradient }

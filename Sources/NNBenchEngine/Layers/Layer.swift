@@ -30,9 +30,25 @@ package protocol Layer<Scalar>: AnyObject {
     /// - Returns: d loss / d input, in a buffer the layer owns; unspecified when
     ///   ``computesInputGradient`` is off.
     func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar>
+
+    /// The layer's dropout masking, when it has one (``DropoutMasking``); `nil` for every other layer.
+    var dropout: (any DropoutMasking<Scalar>)? { get }
 }
 
 extension Layer {
     package var parameters: [Parameter<Scalar>] { [] }
     package var state: [Parameter<Scalar>] { [] }
+    package var dropout: (any DropoutMasking<Scalar>)? { nil }
+}
+
+/// A layer that multiplies its input by a random mask in training (dropout, or a layer wrapping
+/// one): the mask it last drew, and one it is told to use instead.
+package protocol DropoutMasking<Scalar>: AnyObject {
+    associatedtype Scalar: EngineScalar
+    /// The drop probability.
+    var rate: Double { get }
+    /// The multipliers of the last training forward (0 or `1 / (1 − rate)` for correct dropout).
+    var lastMask: [Scalar] { get }
+    /// The mask training forwards use instead of drawing one, while set.
+    var replayedMask: [Scalar]? { get set }
 }

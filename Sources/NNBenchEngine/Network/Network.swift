@@ -18,6 +18,11 @@ public final class Network<Scalar: EngineScalar> {
     /// What changes the network's computation from outside the engine, or `nil`: nnbench's
     /// own networks have none.
     private let modifier: (any NetworkModifier<Scalar>)?
+    /// Whether every forward pass keeps a copy of each layer's output (``lastOutputs``), for
+    /// checks that compare the trace of a training step; off for training, which never needs it.
+    public var recordsOutputs = false
+    /// Every layer's output in the last forward pass, in order, while ``recordsOutputs`` is on.
+    public private(set) var lastOutputs: [Tensor<Scalar>] = []
 
     /// Builds a network and initialises its parameters.
     ///
@@ -194,20 +199,31 @@ public final class Network<Scalar: EngineScalar> {
     public func gradients(
         inputs: Tensor<Scalar>, targets: Tensor<Scalar>, training: Bool = false
     ) -> (loss: Scalar, inputGradient: Tensor<Scalar>) {
+        var inputGradient: Tensor<Scalar>?
+        let loss = gradients(inputs: inputs, targets: targets, training: training) { inputGradient = $0.tensor }
+        return (loss, inputGradient!)
+    }
+
+    /// Forward, loss and backward on a batch, handing `observe` the loss's gradient and then each
+    /// layer's input gradient, from the last layer to the first.
+    func gradients(
+        inputs: Tensor<Scalar>, targets: Tensor<Scalar>, training: Bool, observe: (Batch<Scalar>) -> Void
+    ) -> Scalar {
         layers.first?.computesInputGradient = true
         defer { layers.first?.computesInputGradient = false }
         let batch = load(inputs)
         self.targets.assign(targets.scalars)
-        let loss = step(batch, targets: self.targets.pointer, training: training)
-        return (loss, lastInputGradient!.tensor)
+        return step(batch, targets: self.targets.pointer, training: training, observe: observe)
     }
-
-    private var lastInputGradient: Batch<Scalar>?
 
     /// Forward, loss and backward on a batch already in memory: the training loop's hot path.
     ///
+    /// - Parameter observe: Called with the loss's gradient and then each layer's input
+    ///   gradient, from the last layer to the first, while they are valid.
     /// - Returns: The loss; the gradients are in the parameters' gradient buffers.
-    package func step(_ batch: Batch<Scalar>, targets: UnsafePointer<Scalar>, training: Bool) -> Scalar {
+    package func step(
+        _ batch: Batch<Scalar>, targets: UnsafePointer<Scalar>, training: Bool, observe: (Batch<Scalar>) -> Void = { _ in }
+    ) -> Scalar {
         let output = forward(batch, training: training)
         lossGradient.resize(output.size)
         var targets = targets
@@ -217,15 +233,23 @@ public final class Network<Scalar: EngineScalar> {
         }
         let value = lossValue(output, targets: targets, gradient: lossGradient.pointer)
         var gradient = Batch(count: output.count, shape: output.shape, pointer: lossGradient.pointer)
-        for layer in layers.reversed() { gradient = layer.backward(gradient) }
-        lastInputGradient = gradient
+        observe(gradient)
+        for layer in layers.reversed() {
+            gradient = layer.backward(gradient)
+            observe(gradient)
+        }
         return value
     }
 
-    /// Runs a batch already in memory through every layer.
+    /// Runs a batch already in memory through every layer, keeping a copy of each layer's
+    /// output in ``lastOutputs`` when ``recordsOutputs`` is on.
     func forward(_ batch: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
         var batch = batch
-        for layer in layers { batch = layer.forward(batch, training: training) }
+        if recordsOutputs { lastOutputs = [] }
+        for layer in layers {
+            batch = layer.forward(batch, training: training)
+            if recordsOutputs { lastOutputs.append(batch.tensor) }
+        }
         return batch
     }
 
@@ -243,6 +267,14 @@ public enum NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownParameter(String, known: [String])
     /// A tensor's shape is not the parameter's.
     case shapeMismatch(String, expected: [Int], got: [Int])
+    /// A dropout mask's shape is not its layer's input shape.
+    case maskShapeMismatch(Int, expected: [Int], got: [Int])
+    /// A dropout mask was given for a layer that is not a dropout layer.
+    case notADropoutLayer(Int)
+    /// No mask was given for a dropout layer.
+    case missingMask(Int)
+    /// A mask holds a value that is neither 0 nor the layer's `1 / (1 − rate)`.
+    case invalidMask(Int, value: Double, kept: Double)
 
     public var description: String {
         switch self {
@@ -250,6 +282,14 @@ public enum NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
             return "unknown parameter '\(name)'; the network has: \(known.joined(separator: ", "))"
         case .shapeMismatch(let name, let expected, let got):
             return "parameter '\(name)' has shape \(expected) but the value given has shape \(got)"
+        case .maskShapeMismatch(let index, let expected, let got):
+            return "the mask of layer \(index) has shape \(got); expected [n] + the layer's input shape, \(expected)"
+        case .notADropoutLayer(let index):
+            return "a mask was given for layer \(index), which is not a dropout layer"
+        case .missingMask(let index):
+            return "no mask was given for the dropout layer \(index)"
+        case .invalidMask(let index, let value, let kept):
+            return "the mask of layer \(index) holds \(value); a dropout mask holds only 0 and 1/(1 − rate) = \(kept)"
         }
     }
 }

@@ -30,10 +30,13 @@ public final class NetworkOptimizer<Scalar: EngineScalar> {
     /// - Parameters:
     ///   - inputs: `[n] + inputShape`.
     ///   - targets: As the model protocol shapes them for the loss.
+    ///   - training: The mode of the step's forward pass: training (dropout drops, batchnorm uses
+    ///     and moves batch statistics), or evaluation, where a step is a plain function of the
+    ///     weights that two implementations can compare without sharing random masks.
     /// - Returns: The loss before the update.
     @discardableResult
-    public func step(inputs: Tensor<Scalar>, targets: Tensor<Scalar>) -> Scalar {
-        let loss = network.gradients(inputs: inputs, targets: targets, training: true).loss
+    public func step(inputs: Tensor<Scalar>, targets: Tensor<Scalar>, training: Bool = true) -> Scalar {
+        let loss = network.gradients(inputs: inputs, targets: targets, training: training).loss
         optimizer.step(learningRate: spec.learningRate)
         return loss
     }

@@ -1,3 +1,5 @@
+import NNBenchIO
+
 /// Gradient clipping before each optimizer step.
 ///
 /// Spec text: `norm(1.0)` (or `norm(max_norm: 1.0)`), `value(0.5)` (or `value(clip_value: 0.5)`).

@@ -1,3 +1,5 @@
+import NNBenchIO
+
 /// How a weight tensor starts, by its fans (`fan_in`, `fan_out`).
 ///
 /// Fans: a dense weight `[in, units]` has `fan_in = in`, `fan_out = units`; a conv2d weight

@@ -1,6 +1,9 @@
+import NNBenchIO
+
 extension LayerSpec {
-    /// Every layer name, in the order messages list them.
-    static let names = [
+    /// Every layer type's name (the spec name and the protocol's `"type"`), in the order messages
+    /// list them.
+    public static let typeNames = [
         "dense", "relu", "leaky_relu", "tanh", "sigmoid", "identity", "softplus", "gelu",
         "dropout", "batchnorm", "conv2d", "maxpool2d", "avgpool2d", "flatten",
     ]
@@ -47,8 +50,8 @@ extension LayerSpec {
             self = call.name == "maxpool2d" ? .maxPool2d(size: size, stride: stride) : .avgPool2d(size: size, stride: stride)
         default:
             guard let layer = Self.optionless[call.name] else {
-                let hint = nearestName(to: call.name, in: Self.names).map { "; did you mean '\($0)'?" }
-                    ?? "; known layers: \(Self.names.joined(separator: ", "))"
+                let hint = nearestName(to: call.name, in: Self.typeNames).map { "; did you mean '\($0)'?" }
+                    ?? "; known layers: \(Self.typeNames.joined(separator: ", "))"
                 throw site.error("unknown layer '\(call.name)'\(hint)", field: site.isJSON ? "type" : nil)
             }
             _ = try OptionReader(call, options: [], site: site)

@@ -1,3 +1,5 @@
+import NNBenchIO
+
 /// One layer of an architecture, with its options. Shapes are not part of it: they follow from
 /// the input shape (see ``ArchitectureSpec/resolve(inputShape:outputWidth:)``).
 public enum LayerSpec: Sendable, Hashable, CustomStringConvertible {

@@ -1,3 +1,5 @@
+import NNBenchIO
+
 /// Reading a spec that is one named call or a short sequence of them (an optimizer, a clip, a
 /// schedule), from text or from a JSON object, with the same messages for unknown names.
 enum NamedCall {
@@ -20,13 +22,6 @@ enum NamedCall {
         try SpecParser.sequence(text, noun: "\(kind.article) \(kind) name").map { call in
             Located(call: call, site: .text(text, subject: "\(kind) '\(call.name)'", range: call.range))
         }
-    }
-
-    /// The call of a JSON object with a `"type"`, with a JSON error site at `path`.
-    ///
-    /// - Throws: ``SpecError`` when the object has no string `"type"`.
-    static func json(_ object: Any, path: String) throws(SpecError) -> Located {
-        Located(call: try JSONObjectReading.call(object, path: path), site: .json(path: path))
     }
 
     /// The error for a call whose name is none of `known`, suggesting the nearest.

@@ -1,4 +1,5 @@
 import NNBenchDatasets
+import NNBenchIO
 
 /// An optimizer with PyTorch's definitions, option names and defaults.
 ///
@@ -17,6 +18,9 @@ public enum OptimizerSpec: Sendable, Hashable, CustomStringConvertible {
     /// RMSprop as PyTorch's: `v = α·v + (1−α)·g²` (centered: minus the squared running mean of
     /// `g`), then `g / (√v + eps)` with optional momentum.
     case rmsprop(learningRate: Double = 0.01, alpha: Double = 0.99, epsilon: Double = 1e-8, momentum: Double = 0, weightDecay: Double = 0, centered: Bool = false)
+
+    /// Every optimizer type's name, as ``name`` gives it.
+    public static let typeNames = ["sgd", "adam", "adamw", "rmsprop"]
 
     /// The spec name and the JSON `"type"`: `sgd`, `adam`, `adamw`, `rmsprop`.
     public var name: String {
@@ -48,20 +52,6 @@ public enum OptimizerSpec: Sendable, Hashable, CustomStringConvertible {
             throw SpecError(calls.isEmpty ? "no optimizer given" : "expected one optimizer", source: text, range: range)
         }
         try self.init(calls[0])
-    }
-
-    /// Reads an optimizer from the protocol's JSON object, e.g. `{"type": "sgd", "lr": 0.1}`.
-    ///
-    /// - Throws: ``SpecError`` naming the field: `optimizer.lr: expected a positive number, got 0`.
-    public init(jsonObject: Any) throws(SpecError) {
-        try self.init(try NamedCall.json(jsonObject, path: "optimizer"))
-    }
-
-    /// The protocol's JSON object, every field written.
-    public var jsonObject: [String: Any] {
-        var object: [String: Any] = ["type": name]
-        for (key, value) in fields { object[key] = value.json }
-        return object
     }
 
     /// The canonical spec: `lr` always, the other options when they differ from their defaults.
@@ -128,13 +118,6 @@ public enum OptimizerSpec: Sendable, Hashable, CustomStringConvertible {
             case .flag(let value): String(value)
             }
         }
-
-        var json: Any {
-            switch self {
-            case .number(let value): value
-            case .flag(let value): value
-            }
-        }
     }
 
     /// The options in canonical order with their values.
@@ -159,5 +142,31 @@ public enum OptimizerSpec: Sendable, Hashable, CustomStringConvertible {
         default: .rmsprop()
         }
         return Dictionary(uniqueKeysWithValues: optimizer.fields.map { ($0.name, $0.value) })
+    }
+}
+
+/// An optimizer as the protocol's JSON object, `{"type": "sgd", "lr": 0.1, ...}`: the one
+/// definition of its JSON, for the `step` request and for files alike.
+extension OptimizerSpec: Codable {
+    /// Reads an optimizer object, its fields validated as the options of the spec language.
+    ///
+    /// - Throws: ``SpecError`` naming the field: `optimizer.lr: expected a positive number, got 0`;
+    ///   `DecodingError` when the value is not an object with a string `"type"`.
+    public init(from decoder: any Decoder) throws {
+        let path = decoder.codingPath.jsonPath
+        try self.init(NamedCall.Located(call: SpecCall(jsonObjectFrom: decoder), site: .json(path: path.isEmpty ? "optimizer" : path)))
+    }
+
+    /// Writes the optimizer object, every option written, defaults included, so that a program
+    /// need not know PyTorch's defaults.
+    public func encode(to encoder: any Encoder) throws {
+        var object = encoder.container(keyedBy: JSONPathKey.self)
+        try object.encode(name, forKey: JSONPathKey("type"))
+        for (key, value) in fields {
+            switch value {
+            case .number(let number): try object.encode(number, forKey: JSONPathKey(key))
+            case .flag(let flag): try object.encode(flag, forKey: JSONPathKey(key))
+            }
+        }
     }
 }

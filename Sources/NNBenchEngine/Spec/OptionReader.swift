@@ -1,4 +1,5 @@
 import NNBenchDatasets
+import NNBenchIO
 
 /// Reads and validates the options of one call, positional or named, so that every layer,
 /// optimizer and schedule part checks its options the same way and reports them the same way.

@@ -1,3 +1,5 @@
+import NNBenchIO
+
 import Foundation
 
 /// How the learning rate changes over a run, counted in optimizer steps: an optional linear

@@ -34,8 +34,3 @@ indirect enum SpecValue: Sendable, Hashable {
     /// A JSON value no option accepts (null, an array, an object).
     case unsupported
 }
-
-/// The shortest text that reads back as the same double: `3`, `0.1`, `1e-05`.
-func canonicalNumberText(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-}

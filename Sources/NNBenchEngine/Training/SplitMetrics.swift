@@ -1,4 +1,5 @@
 import NNBenchDatasets
+import NNBenchIO
 
 /// A model's loss and metrics on one split.
 public struct SplitMetrics: Sendable, Hashable, Codable {
@@ -17,6 +18,20 @@ public struct SplitMetrics: Sendable, Hashable, Codable {
         self.accuracy = accuracy
         self.mse = mse
         self.r2 = r2
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case loss, accuracy, mse, r2
+    }
+
+    /// Reads metrics strictly: the loss, the metrics that apply, no other field.
+    ///
+    /// - Throws: `DecodingError` naming the field.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self)
+        self.init(
+            loss: try fields.decode(Double.self, forKey: .loss), accuracy: try fields.decodeIfPresent(Double.self, forKey: .accuracy),
+            mse: try fields.decodeIfPresent(Double.self, forKey: .mse), r2: try fields.decodeIfPresent(Double.self, forKey: .r2))
     }
 
     /// The value of `metric`, or `nil` when it does not apply to the task.

@@ -1,3 +1,5 @@
+import NNBenchDatasets
+
 /// Everything besides the task and the architecture that decides a training run's numbers.
 public struct TrainingConfiguration: Sendable, Hashable {
     /// The optimizer and its hyperparameters.
@@ -12,7 +14,10 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var batchSize: Int
     /// The seed of the initial weights, the shuffling and dropout.
     public var seed: UInt64
-    /// Whether to stop after the first epoch that meets the task's target.
+    /// The result that counts as success: epochs to target count until it is met, and
+    /// ``stopAtTarget`` stops there. `nil` for the task's own (its reference solution's) target.
+    public var target: Target?
+    /// Whether to stop after the first epoch that meets the target.
     public var stopAtTarget: Bool
     /// The most threads a matrix product may use; the results do not depend on it.
     public var threads: Int
@@ -20,7 +25,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// Creates a configuration.
     public init(
         optimizer: OptimizerSpec, schedule: ScheduleSpec = ScheduleSpec(), clipping: ClipSpec? = nil, epochs: Int,
-        batchSize: Int, seed: UInt64 = 0, stopAtTarget: Bool = false, threads: Int = 1
+        batchSize: Int, seed: UInt64 = 0, target: Target? = nil, stopAtTarget: Bool = false, threads: Int = 1
     ) {
         self.optimizer = optimizer
         self.schedule = schedule
@@ -28,13 +33,14 @@ public struct TrainingConfiguration: Sendable, Hashable {
         self.epochs = epochs
         self.batchSize = batchSize
         self.seed = seed
+        self.target = target
         self.stopAtTarget = stopAtTarget
         self.threads = threads
     }
 }
 
 /// How a training run ended.
-public enum TrainingOutcome: Sendable, Hashable, Codable {
+public enum TrainingOutcome: Sendable, Hashable {
     /// Every epoch ran.
     case completed
     /// The run stopped after the first epoch that met the target.

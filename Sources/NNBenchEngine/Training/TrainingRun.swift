@@ -13,6 +13,8 @@ public final class TrainingRun<Scalar: EngineScalar> {
     public let network: Network<Scalar>
     /// How it is trained.
     public let configuration: TrainingConfiguration
+    /// The target the run counts epochs to: the configuration's, or the task's own.
+    public let target: Target
     private let optimizer: Optimizer<Scalar>
     private let train: EvaluationData<Scalar>
     private let validation: EvaluationData<Scalar>
@@ -28,12 +30,25 @@ public final class TrainingRun<Scalar: EngineScalar> {
     /// - Parameters:
     ///   - task: The task; the network is trained on its training split.
     ///   - architecture: The architecture; its shapes are inferred from the task.
-    ///   - configuration: The optimizer, schedule, epochs, batch size and seed.
+    ///   - configuration: The optimizer, schedule, epochs, batch size, seed and target.
     /// - Throws: ``SpecError`` when the architecture does not fit the task.
-    public init(task: LearningTask, architecture: ArchitectureSpec, configuration: TrainingConfiguration) throws(SpecError) {
+    public convenience init(task: LearningTask, architecture: ArchitectureSpec, configuration: TrainingConfiguration) throws(SpecError) {
+        self.init(task: task, resolved: try architecture.resolve(for: task), configuration: configuration)
+    }
+
+    /// Builds the network for the task from an architecture already resolved against it, and
+    /// prepares the run.
+    ///
+    /// - Parameters:
+    ///   - task: The task; the network is trained on its training split.
+    ///   - resolved: The architecture, resolved for the task's inputs and outputs
+    ///     (``ArchitectureSpec/resolve(for:)``).
+    ///   - configuration: The optimizer, schedule, epochs, batch size, seed and target.
+    public init(task: LearningTask, resolved: ResolvedArchitecture, configuration: TrainingConfiguration) {
+        precondition(resolved.inputShape == task.inputShape, "the architecture was resolved for other inputs than the task's")
         self.task = task
         self.configuration = configuration
-        let resolved = try architecture.resolve(inputShape: task.inputShape, outputWidth: task.outputWidth)
+        target = configuration.target ?? task.reference.target
         network = Network(resolved, loss: task.loss, seed: configuration.seed, threads: configuration.threads)
         optimizer = Optimizer(configuration.optimizer, parameters: network.trainable)
         statisticsProbe = ParameterStatisticsProbe(network.trainable)
@@ -92,9 +107,9 @@ public final class TrainingRun<Scalar: EngineScalar> {
             task: task.name, parameters: Dictionary(uniqueKeysWithValues: task.parameters.map { ($0.name, $0.value.description) }),
             dataSeed: task.seed, seed: configuration.seed, architecture: network.architecture.architecture.description,
             optimizer: configuration.optimizer.description, schedule: configuration.schedule.description,
-            batchSize: configuration.batchSize, target: task.reference.target.description, epochs: epochs,
+            batchSize: configuration.batchSize, target: target.description, epochs: epochs,
             epochsToTarget: epochsToTarget, outcome: outcome,
-            wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            wallSeconds: elapsed.seconds)
     }
 
     private func evaluate(epoch: Int, learningRate: Double) -> EpochRecord {
@@ -112,7 +127,6 @@ public final class TrainingRun<Scalar: EngineScalar> {
     }
 
     private func meetsTarget(_ record: EpochRecord) -> Bool {
-        let target = task.reference.target
         guard let value = record[target.split].value(of: target.metric) else { return false }
         return target.isMet(by: value)
     }

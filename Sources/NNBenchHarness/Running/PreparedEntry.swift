@@ -1,15 +1,17 @@
 import NNBenchDatasets
 import NNBenchEngine
 
-/// A suite entry checked and made ready to train: its task generated (with the entry's target),
-/// its specs parsed, and its architecture checked against the task.
+/// A suite entry checked and made ready to train: its task generated, its specs parsed, and its
+/// architecture resolved against the task, once.
 public struct PreparedEntry: Sendable {
     /// The entry, with its specs in canonical form.
     public let entry: SuiteEntry
-    /// The task, whose reference target is the entry's.
+    /// The task.
     public let task: LearningTask
     /// The architecture.
     public let architecture: ArchitectureSpec
+    /// The architecture resolved against the task's inputs and outputs.
+    public let resolved: ResolvedArchitecture
     /// The optimizer.
     public let optimizer: OptimizerSpec
     /// The schedule.
@@ -42,7 +44,6 @@ public struct PreparedEntry: Sendable {
         do { schedule = try ScheduleSpec(parsing: entry.schedule) } catch {
             throw SuiteError("\(subject): invalid schedule: \(error.description)")
         }
-        let resolved: ResolvedArchitecture
         do { resolved = try architecture.resolve(for: generated) } catch {
             throw SuiteError("\(subject): the architecture does not fit task '\(entry.task)': \(error.description)")
         }
@@ -56,25 +57,19 @@ public struct PreparedEntry: Sendable {
         canonical.optimizer = optimizer.description
         canonical.schedule = schedule.description
         self.entry = canonical
-        task = LearningTask(
-            name: generated.name, parameters: generated.parameters, seed: generated.seed, kind: generated.kind,
-            inputShape: generated.inputShape, train: generated.train, validation: generated.validation, test: generated.test,
-            answer: generated.answer, chanceLevel: generated.chanceLevel, expectedInitialLoss: generated.expectedInitialLoss,
-            reference: ReferenceSolution(
-                architecture: canonical.architecture, optimizer: canonical.optimizer, epochs: entry.epochs,
-                batchSize: entry.batchSize, target: entry.target))
+        task = generated
         datasetFingerprint = task.fingerprint
         let parameterCount = resolved.layers.reduce(0) { $0 + $1.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) } }
         costEstimate = Double(entry.epochs) * Double(task.train.count) * Double(max(parameterCount, 1))
     }
 
-    /// The training configuration of one seed: single-threaded, stopping at the target.
+    /// The training configuration of one seed: single-threaded, stopping at the entry's target.
     ///
     /// - Parameter seed: The run's seed.
     /// - Returns: The configuration.
     public func configuration(seed: UInt64) -> TrainingConfiguration {
         TrainingConfiguration(
             optimizer: optimizer, schedule: schedule, epochs: entry.epochs, batchSize: entry.batchSize, seed: seed,
-            stopAtTarget: true, threads: 1)
+            target: entry.target, stopAtTarget: true, threads: 1)
     }
 }

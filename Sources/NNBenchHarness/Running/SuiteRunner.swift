@@ -33,9 +33,8 @@ public enum SuiteRunner {
                     let prepared = entries[job.entry]
                     let seed = prepared.entry.seeds[job.seed]
                     state.report(.started(entry: job.entry, seed: seed))
-                    // The architecture was resolved against this task when the entry was prepared.
-                    let run = try! TrainingRun<Float>(
-                        task: prepared.task, architecture: prepared.architecture, configuration: prepared.configuration(seed: seed))
+                    let run = TrainingRun<Float>(
+                        task: prepared.task, resolved: prepared.resolved, configuration: prepared.configuration(seed: seed))
                     let record = run.run { state.report(.epoch(entry: job.entry, seed: seed, epoch: $0.epoch)) }
                     state.finish(job, record: record)
                 }

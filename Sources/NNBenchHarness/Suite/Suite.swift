@@ -1,6 +1,4 @@
-import Foundation
 import NNBenchDatasets
-import NNBenchIO
 
 /// A list of benchmarks, stored as JSON in `Datasets/suites/`.
 ///
@@ -12,13 +10,8 @@ import NNBenchIO
 /// ```
 ///
 /// `parameters`, `data_seed` (0), `schedule` (`constant`), `expect` (`meet`) and `note` may be
-/// left out; any other field missing, and any unknown field, is an error.
+/// left out; any other field missing, and any unknown field, is an error (see ``read(_:)``).
 public struct Suite: Sendable, Hashable {
-    /// The version of the file format this reads and writes.
-    public static let currentSchema = 1
-    /// The largest suite file read, a guard against reading a wrong file.
-    static let readLimit = 4 << 20
-
     /// The suite's name.
     public var name: String
     /// The entries, in the order they are reported.
@@ -32,99 +25,6 @@ public struct Suite: Sendable, Hashable {
     public init(name: String, entries: [SuiteEntry]) {
         self.name = name
         self.entries = entries
-    }
-
-    /// Reads a suite file.
-    ///
-    /// - Parameter path: The file.
-    /// - Returns: The suite.
-    /// - Throws: ``SuiteError`` naming the file and what is wrong: unreadable, not JSON, a wrong
-    ///   schema, a missing, unknown or invalid field, or two entries of one name.
-    public static func read(_ path: String) throws(SuiteError) -> Suite {
-        let bytes: [UInt8]
-        do { bytes = try AtomicFile.read(path, limit: readLimit) } catch {
-            throw SuiteError(error.description, isFileError: true)
-        }
-        return try parse(bytes, source: "suite '\(path)'")
-    }
-
-    /// Reads a suite from JSON bytes.
-    ///
-    /// - Parameters:
-    ///   - bytes: The JSON text.
-    ///   - source: The suite's name in messages, e.g. `suite 'my.json'`.
-    /// - Returns: The suite.
-    /// - Throws: ``SuiteError`` naming the field and what was expected.
-    public static func parse(_ bytes: [UInt8], source: String) throws(SuiteError) -> Suite {
-        let json: Any
-        do { json = try JSONSerialization.jsonObject(with: Data(bytes)) } catch {
-            throw SuiteError("\(source) is not valid JSON")
-        }
-        let fields = try JSONFields(json, path: source, known: ["schema", "name", "entries"])
-        let schema = try fields.integer("schema", in: 0...Int.max)
-        guard schema == currentSchema else {
-            throw fields.error("schema", "this nnbench reads schema \(currentSchema), the file has \(schema)")
-        }
-        let name = try fields.string("name")
-        var entries: [SuiteEntry] = []
-        for (index, item) in try fields.array("entries").enumerated() {
-            let entry = try readEntry(item, path: "\(source), entries[\(index)]")
-            if entries.contains(where: { $0.name == entry.name }) {
-                throw SuiteError("\(source), entries[\(index)]: a second entry named '\(entry.name)'; entry names must be unique")
-            }
-            entries.append(entry)
-        }
-        guard !entries.isEmpty else { throw fields.error("entries", "the suite has no entries") }
-        return Suite(name: name, entries: entries)
-    }
-
-    private static func readEntry(_ value: Any, path: String) throws(SuiteError) -> SuiteEntry {
-        let known: Set<String> = [
-            "name", "task", "parameters", "data_seed", "architecture", "optimizer", "schedule", "batch_size", "epochs",
-            "seeds", "target", "expect", "note",
-        ]
-        // The entry's name, when it has one, goes into every message about it.
-        let givenName = ((value as? [String: Any])?["name"] as? String).map { "\(path) ('\($0)')" } ?? path
-        let fields = try JSONFields(value, path: givenName, known: known)
-        let name = try fields.string("name")
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw try JSONFields(value, path: path, known: known).error("name", "expected lowercase letters, digits, '-' and '_' (it names the baseline file), got \"\(name)\"")
-        }
-        let targetFields = try JSONFields(try fields.value("target"), path: "\(fields.path).target", known: ["split", "metric", "value"])
-        let splitText = try targetFields.string("split"), metricText = try targetFields.string("metric")
-        guard let split = SplitName(rawValue: splitText) else {
-            throw targetFields.error("split", "expected one of: \(SplitName.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(splitText)\"")
-        }
-        guard let metric = Metric(rawValue: metricText) else {
-            throw targetFields.error("metric", "expected one of: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(metricText)\"")
-        }
-        let expectText = try fields.string("expect", default: SuiteEntry.Expectation.meet.rawValue)
-        guard let expectation = SuiteEntry.Expectation(rawValue: expectText) else {
-            throw fields.error("expect", "expected \"meet\" or \"miss\", got \"\(expectText)\"")
-        }
-        return SuiteEntry(
-            name: name, task: try fields.string("task"), parameters: try fields.strings("parameters"),
-            dataSeed: UInt64(try fields.integer("data_seed", in: 0...9_007_199_254_740_992, default: 0)),
-            architecture: try fields.string("architecture"), optimizer: try fields.string("optimizer"),
-            schedule: try fields.string("schedule", default: "constant"),
-            batchSize: try fields.integer("batch_size", in: 1...1_000_000), epochs: try fields.integer("epochs", in: 1...1_000_000),
-            seeds: try fields.seeds("seeds"),
-            target: Target(metric: metric, split: split, value: try targetFields.number("value")),
-            expectation: expectation, note: try fields.string("note", default: ""))
-    }
-
-    /// The suite as JSON, one entry per line, keys sorted, ending in a newline: the same suite
-    /// gives the same bytes.
-    ///
-    /// - Returns: The file's bytes.
-    public func encoded() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // `encode` fails only for non-finite numbers, which a suite cannot hold (targets are read finite).
-        let lines = entries.map { entry in "    " + String(decoding: try! encoder.encode(entry), as: UTF8.self) }
-        let text = "{\n  \"entries\": [\n" + lines.joined(separator: ",\n") + "\n  ],\n  \"name\": \""
-            + name + "\",\n  \"schema\": \(Self.currentSchema)\n}\n"
-        return Array(text.utf8)
     }
 
     /// Selects entries by name or by task name.

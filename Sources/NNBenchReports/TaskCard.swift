@@ -1,13 +1,37 @@
 import Foundation
-import NNBench
+import NNBenchDatasets
 
-/// The text of a task's card (`nnbench show`) and its one-line summary (`nnbench list`).
-struct TaskCard {
-    let task: LearningTask
-    let definition: TaskDefinition
+/// A task as a person reads it: its whole card (`nnbench show`) and its row of the catalogue
+/// (`nnbench list`).
+public struct TaskCard: Sendable {
+    /// The task, generated with the parameters to show.
+    public let task: LearningTask
+    /// Its catalogue entry (summary, formula, parameters, citation).
+    public let definition: TaskDefinition
 
-    /// What is known, in a few words, for the list's last column.
-    var knownSummary: String {
+    /// Creates the card.
+    public init(task: LearningTask, definition: TaskDefinition) {
+        self.task = task
+        self.definition = definition
+    }
+
+    /// The catalogue as a table, every task at its defaults: kind, shapes, loss and what is known.
+    ///
+    /// - Throws: ``DatasetError`` when a task cannot be generated at its defaults.
+    public static func catalogue() throws(DatasetError) -> TextTable {
+        var table = TextTable(header: ["task", "kind", "input", "output", "loss", "known answer"])
+        for definition in TaskCatalogue.all {
+            let task = try definition.makeTask()
+            table.rows.append([
+                definition.name, task.kind.name, shapeText(task.inputShape), String(task.outputWidth),
+                task.loss.rawValue, TaskCard(task: task, definition: definition).knownSummary,
+            ])
+        }
+        return table
+    }
+
+    /// What is known, in a few words, for the catalogue's last column.
+    public var knownSummary: String {
         let answer = task.answer
         var parts: [String] = []
         if !answer.weights.isEmpty { parts.append("weights " + answer.weights.keys.sorted().joined(separator: ", ")) }
@@ -22,8 +46,9 @@ struct TaskCard {
         return parts.joined(separator: "; ")
     }
 
-    /// The whole card.
-    func render() -> String {
+    /// The whole card: kind, shapes, sizes, formula, parameters, known answer, reference
+    /// solution and citation.
+    public func render() -> String {
         var lines: [String] = []
         lines.append("\(task.name): \(definition.summary)")
         lines.append("")

@@ -5,7 +5,7 @@
 ///   - name: What the user wrote.
 ///   - known: The accepted names.
 /// - Returns: The suggestion, or `nil`.
-func nearestName(to name: String, in known: [String]) -> String? {
+package func nearestName(to name: String, in known: [String]) -> String? {
     let written = Array(name.lowercased())
     let scored = known.map { (name: $0, distance: editDistance(written, Array($0.lowercased()))) }
     guard let best = scored.min(by: { $0.distance < $1.distance }) else { return nil }

@@ -1,0 +1,118 @@
+import NNBenchEngine
+import NNBenchModel
+
+extension ProtocolModel {
+    func built(_ op: ModelOp) throws(ModelError) -> ResolvedArchitecture {
+        guard let architecture else { throw .failed(op, "no network has been built") }
+        return architecture
+    }
+
+    func number(_ answer: JSONValue, _ field: String, op: ModelOp) throws(ModelError) -> Double {
+        guard let value = answer[field]?.number else {
+            throw fail(op, "answered '\(op)' without a number '\(field)' (got \(answer[field]?.brief ?? "nothing"))",
+                       hint: "answer \"\(field)\": <number>")
+        }
+        return value
+    }
+
+    func tensor(_ value: JSONValue?, shape expected: [Int], op: ModelOp, field: String) throws(ModelError) -> Tensor<Double> {
+        guard let value, let shape = Self.shape(value["shape"]), case .array(let data)? = value["data"] else {
+            throw fail(op, "answered '\(op)' with '\(field)' = \(value?.brief ?? "nothing"), not a tensor {\"shape\": [...], \"data\": [...]}",
+                       hint: "write tensors as {\"shape\": [d0, ...], \"data\": [row-major values]}")
+        }
+        guard shape == expected else {
+            throw fail(op, "answered '\(op)' with '\(field)' of shape \(shape); expected \(expected)",
+                       hint: "check the layer's output shape and the parameter layout in docs/protocol.md")
+        }
+        guard data.count == shape.reduce(1, *) else {
+            throw fail(op, "answered '\(op)' with '\(field)' of shape \(shape) but \(data.count) values",
+                       hint: "flatten the data in row-major order")
+        }
+        var scalars: [Double] = []
+        scalars.reserveCapacity(data.count)
+        for (i, element) in data.enumerated() {
+            guard let number = element.number else {
+                throw fail(op, "answered '\(op)' with '\(field)'.data[\(i)] = \(element.brief), not a number", hint: "send numbers only")
+            }
+            scalars.append(number)
+        }
+        return Tensor(shape: shape, scalars: scalars)
+    }
+
+    /// An object holding exactly the tensors `expected`, each of its shape.
+    func parameterTensors(
+        _ value: JSONValue?, expected: [(name: String, shape: [Int])], op: ModelOp, field: String
+    ) throws(ModelError) -> [String: Tensor<Double>] {
+        let names = expected.map(\.name)
+        guard case .object(let fields)? = value, Set(fields.keys) == Set(names) else {
+            let got = if case .object(let fields)? = value { "\(fields.keys.sorted())" } else { value?.brief ?? "nothing" }
+            throw fail(op, "answered '\(op)' with '\(field)' holding \(got); expected exactly \(names)",
+                       hint: "answer an object {name: tensor} with every parameter")
+        }
+        var tensors: [String: Tensor<Double>] = [:]
+        for parameter in expected {
+            tensors[parameter.name] = try tensor(fields[parameter.name], shape: parameter.shape, op: op, field: "\(field).\(parameter.name)")
+        }
+        return tensors
+    }
+
+    static func shape(_ value: JSONValue?) -> [Int]? {
+        guard case .array(let dimensions)? = value else { return nil }
+        let shape = dimensions.compactMap(\.integer).filter { $0 >= 0 }
+        return shape.count == dimensions.count ? shape : nil
+    }
+
+    static func seconds(_ value: Double) -> String {
+        "\(JSONWriter.number(value)) s"
+    }
+
+    /// An array of tensors, one per entry of `shapes`, each of that shape.
+    func tensors(_ value: JSONValue?, shapes: [[Int]], op: ModelOp, field: String) throws(ModelError) -> [Tensor<Double>] {
+        guard case .array(let entries)? = value, entries.count == shapes.count else {
+            throw fail(op, "answered '\(op)' with '\(field)' = \(value?.brief ?? "nothing"); expected an array of \(shapes.count) tensors, one per layer",
+                       hint: "answer one tensor per layer, in order, activations included")
+        }
+        var tensors: [Tensor<Double>] = []
+        for (i, shape) in shapes.enumerated() {
+            tensors.append(try tensor(entries[i], shape: shape, op: op, field: "\(field)[\(i)]"))
+        }
+        return tensors
+    }
+
+    /// The `trace` of an answer (every layer's output) and, in training mode for a version-2
+    /// program, its `masks`.
+    func readTrace(
+        _ answer: JSONValue, _ architecture: ResolvedArchitecture, samples n: Int, training: Bool, op: ModelOp
+    ) throws(ModelError) -> Trace {
+        guard case .array(let layers) = answer["trace"], layers.count == architecture.layers.count else {
+            throw fail(op, "answered '\(op)' with trace: true without a 'trace' array of \(architecture.layers.count) tensors (one per layer)",
+                       hint: "return every layer's output in order, activations included")
+        }
+        let outputs = try tensors(answer["trace"], shapes: architecture.layers.map { [n] + $0.outputShape }, op: op, field: "trace")
+        let masks = training && version >= 2 ? try readMasks(answer, architecture, samples: n, op: op) : [:]
+        return Trace(outputs: outputs, masks: masks)
+    }
+
+    /// The `masks` of a training-mode answer: one per dropout layer, keyed by its index, shaped as
+    /// the layer's input. Their values are the program's (0 and `1 / (1 − rate)` when its dropout
+    /// is right); the checks judge them.
+    func readMasks(_ answer: JSONValue, _ architecture: ResolvedArchitecture, samples n: Int, op: ModelOp) throws(ModelError) -> [Int: Tensor<Double>] {
+        let dropouts = architecture.layers.filter { if case .dropout = $0.spec { true } else { false } }
+        guard !dropouts.isEmpty else { return [:] }
+        guard case .object(let fields)? = answer["masks"], Set(fields.keys) == Set(dropouts.map { String($0.index) }) else {
+            throw fail(op, "answered '\(op)' in training mode with 'masks' = \(answer["masks"]?.brief ?? "nothing"); expected one mask per dropout layer, keyed \(dropouts.map { "\"\($0.index)\"" })",
+                       hint: "report each dropout layer's mask of that pass (0 or 1/(1 − rate) per value, shaped as its input) under its layer index")
+        }
+        var masks: [Int: Tensor<Double>] = [:]
+        for layer in dropouts {
+            masks[layer.index] = try tensor(fields[String(layer.index)], shape: [n] + layer.inputShape, op: op, field: "masks.\(layer.index)")
+        }
+        return masks
+    }
+
+    /// The strings of a `hello` list (`layers`, `losses`, `optimizers`), or `nil` when absent.
+    static func names(_ value: JSONValue?) -> Set<String>? {
+        guard case .array(let names)? = value else { return nil }
+        return Set(names.compactMap(\.string))
+    }
+}
