@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "NNBenchBaselines", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchHarness"]),
         .target(
             name: "NNBenchReports",
-            dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchChecks", "NNBenchBaselines"]
+            dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchModel", "NNBenchProtocol", "NNBenchChecks", "NNBenchHarness", "NNBenchBaselines"]
         ),
         .target(name: "NNBenchBenchmarks", dependencies: ["NNBenchDatasets", "NNBenchEngine"]),
         .target(

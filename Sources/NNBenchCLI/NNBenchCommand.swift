@@ -15,6 +15,6 @@ struct NNBenchCommand: ParsableCommand {
             """,
         // One version for the tool and the engine whose numbers it reports.
         version: EngineFingerprint.version,
-        subcommands: [ListCommand.self, ShowCommand.self, GenerateCommand.self, TrainCommand.self, CheckCommand.self, BenchCommand.self, ManifestCommand.self, RunCommand.self, BaselineCommand.self]
+        subcommands: [ListCommand.self, ShowCommand.self, GenerateCommand.self, TrainCommand.self, CheckCommand.self, BenchCommand.self, ManifestCommand.self, RunCommand.self, BaselineCommand.self, ProtocolCommand.self]
     )
 }

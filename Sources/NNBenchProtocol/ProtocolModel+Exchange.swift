@@ -23,9 +23,13 @@ extension ProtocolModel {
             throw .failed(op.modelOp, Self.nonFinite)
         }
         let process: ProgramProcess
+        // The first answer waits for the program to start too (an interpreter, a framework's
+        // import): it gets at least ``startTimeout``.
+        var wait = timeout
         if let running = self.process {
             process = running
         } else {
+            wait = Swift.max(timeout, startTimeout)
             do { process = try ProgramProcess(command: command, log: log) } catch {
                 failure = "could not start '\(command)': \(error.description)"
                 failedOp = op.name
@@ -35,9 +39,10 @@ extension ProtocolModel {
         }
         let requestText = String(decoding: line.dropLast().prefix(300), as: UTF8.self) + (line.count > 301 ? "…" : "")
         lastRequest = requestText
+        if recordsTranscript { transcript.append(String(decoding: line.dropLast(), as: UTF8.self)) }
         let answerLine: [UInt8]
         do {
-            answerLine = try process.exchange(line, timeout: timeout, maxLineBytes: maxLineBytes)
+            answerLine = try process.exchange(line, timeout: wait, maxLineBytes: maxLineBytes)
         } catch {
             switch error {
             case .exited(let how):
@@ -51,6 +56,7 @@ extension ProtocolModel {
                            hint: "answer with one compact JSON object per line")
             }
         }
+        if recordsTranscript { transcript.append(String(decoding: answerLine, as: UTF8.self)) }
         let answer: JSONValue
         do { answer = try JSONReader().read(answerLine) } catch {
             let shown = String(decoding: answerLine.prefix(120), as: UTF8.self)
@@ -63,6 +69,12 @@ extension ProtocolModel {
         guard answer["id"]?.integer == id else {
             throw fail(op, request: requestText, "answered with id \(answer["id"]?.brief ?? "missing") to the request with id \(id)",
                        hint: "repeat the request's id in the answer, and answer requests in order")
+        }
+        if checksConformance {
+            let schema = answer["ok"] == .bool(false) ? ProtocolMessages.error : ProtocolMessages.messages(of: op.name)?.answer
+            for violation in schema?.violations(of: answer) ?? [] {
+                violations.append(ProtocolViolation(op: op.name, request: requestText, what: "\(violation)", hint: "see \(schema!.name).schema.json in docs/protocol/"))
+            }
         }
         switch answer["ok"] {
         case .bool(true): return answer
@@ -94,9 +106,12 @@ extension ProtocolModel {
         return .failed(op.modelOp, summary)
     }
 
-    /// A failure found in an answer's content, after the exchange.
+    /// A failure found in an answer's content, after the exchange: the end of the program, or
+    /// when checking conformance, a violation recorded while the exchange goes on.
     func fail(_ op: ModelOp, _ what: String, hint: String) -> ModelError {
-        fail(RequestOp(op), request: lastRequest, what, hint: hint)
+        guard checksConformance else { return fail(RequestOp(op), request: lastRequest, what, hint: hint) }
+        violations.append(ProtocolViolation(op: op.rawValue, request: lastRequest, what: "the program \(what)", hint: hint))
+        return .failed(op, "the program \(what)")
     }
 }
 

@@ -20,6 +20,9 @@ public final class ProtocolModel: CheckableModel {
     public let command: String
     /// The longest wait for one answer, in seconds.
     public let timeout: Double
+    /// The longest wait for the first answer, which includes the program's start, in seconds (when
+    /// longer than ``timeout``): PyTorch alone takes seconds to import on a busy machine.
+    public let startTimeout: Double
     /// How long the program has to exit after `shutdown` or SIGTERM before SIGKILL, in seconds.
     public let grace: Double
     /// The longest answer line accepted, in bytes.
@@ -29,6 +32,18 @@ public final class ProtocolModel: CheckableModel {
     /// What ended the program, with the request and the last lines of its standard error, once
     /// something has.
     public internal(set) var failure: String?
+
+    /// Whether every answer is also held to its JSON Schema, and a breach of a rule is recorded
+    /// in ``violations`` while the exchange goes on instead of ending the program
+    /// (`nnbench check --exec CMD --conformance`). Breaches that leave nothing to read (an exit, a
+    /// hang, a line that is not JSON, a wrong id) still end it.
+    public var checksConformance = false
+    /// The breaches found while ``checksConformance`` is on, in order.
+    public internal(set) var violations: [ProtocolViolation] = []
+    /// Whether every line sent and received is kept in ``transcript``.
+    public var recordsTranscript = false
+    /// Every request and answer line, in order, while ``recordsTranscript`` is on.
+    public internal(set) var transcript: [String] = []
 
     var process: ProgramProcess?
     var nextID = 1
@@ -44,12 +59,17 @@ public final class ProtocolModel: CheckableModel {
     /// - Parameters:
     ///   - command: Run with `/bin/sh -c` in the current directory.
     ///   - timeout: The longest wait for one answer, in seconds.
+    ///   - startTimeout: The longest wait for the first answer, program start included, in seconds.
     ///   - grace: The time to exit after `shutdown` or SIGTERM, in seconds.
     ///   - maxLineBytes: The longest answer line accepted.
     ///   - log: Where the program's whole standard error goes too; one log may serve several models.
-    public init(command: String, timeout: Double = 5, grace: Double = 1, maxLineBytes: Int = 64 << 20, log: ProgramLog? = nil) {
+    public init(
+        command: String, timeout: Double = 5, startTimeout: Double = 30, grace: Double = 1, maxLineBytes: Int = 64 << 20,
+        log: ProgramLog? = nil
+    ) {
         self.command = command
         self.timeout = timeout
+        self.startTimeout = startTimeout
         self.grace = grace
         self.maxLineBytes = maxLineBytes
         self.log = log

@@ -41,8 +41,57 @@ import Testing
         #expect(result.status == 0, "\(result.output)\(result.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
         let entries = try #require(report["entries"] as? [[String: Any]])
-        #expect(entries.map { $0["name"] as? String } == ["mlp", "sigmoid", "regression", "image"])
+        #expect(entries.map { $0["name"] as? String } == ["mlp", "sigmoid", "regression", "activations", "image", "strided"])
         #expect(entries.allSatisfy { $0["status"] as? String == "checked" })
+    }
+
+    /// Every version-2 check runs over the wire (none skipped for a missing op), and every layer
+    /// type of the protocol is gradient-checked and compared with the engine through it.
+    @Test("version 2: input-gradient and training-mode comparisons run on every layer type", .enabled(if: hasClient, "needs python3 and numpy"))
+    func version2RunsEverything() throws {
+        let result = try CommandRunner.run(["check", "--exec", "python3 \(Self.client)", "--only", "reference,gradient,input-gradient", "--json"])
+        #expect(result.status == 0, "\(result.output)\(result.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
+        let entries = try #require(report["entries"] as? [[String: Any]])
+        var layers = Set<String>()
+        for entry in entries {
+            let results = try #require(entry["results"] as? [[String: Any]])
+            #expect(results.allSatisfy { $0["status"] as? String == "passed" }, "\(entry["name"] ?? "")")
+            let architecture = try #require(entry["architecture"] as? String)
+            for name in ["dense", "relu", "leaky_relu", "tanh", "sigmoid", "identity", "softplus", "gelu", "dropout", "batchnorm", "conv2d",
+                         "maxpool2d", "avgpool2d", "flatten"] where architecture.contains(name + "(") || architecture.contains(name + " ") || architecture.hasSuffix(name) {
+                layers.insert(name)
+            }
+            if architecture.contains("dropout") || architecture.contains("batchnorm") {
+                let reference = try #require(results.first { $0["check"] as? String == "reference" })
+                #expect((reference["notes"] as? [String])?.contains("training mode compared under the model's own dropout masks") == true)
+            }
+        }
+        #expect(layers.count == 14, "\(layers.sorted())")
+        #expect(result.output.contains("stride: 2") && result.output.contains("padding: 1") && result.output.contains("maxpool2d(2, stride: 1)"))
+    }
+
+    /// A version-1 program (`--protocol 1`) gets every check version 1 allows; the others are
+    /// skipped with what they need, and layer types version 1 lacks are unsupported.
+    @Test("a version 1 program still gets every check version 1 allows", .enabled(if: hasClient, "needs python3 and numpy"))
+    func version1Program() throws {
+        let result = try CommandRunner.run(["check", "--exec", "python3 \(Self.client) --protocol 1", "--json"])
+        #expect(result.status == 0, "\(result.output)\(result.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
+        let entries = try #require(report["entries"] as? [[String: Any]])
+        let checked = entries.filter { $0["status"] as? String == "checked" }.compactMap { $0["name"] as? String }
+        #expect(checked == ["mlp", "sigmoid", "regression", "image"])
+        for entry in entries where entry["status"] as? String == "checked" {
+            for check in try #require(entry["results"] as? [[String: Any]]) {
+                let status = check["status"] as? String
+                if check["check"] as? String == "input-gradient" {
+                    #expect(status == "skipped" && (check["diagnosis"] as? String)?.contains("layer_gradients") == true)
+                } else if check["check"] as? String != "ablation" {
+                    #expect(status == "passed", "\(check)")
+                }
+            }
+        }
+        #expect(entries.filter { $0["status"] as? String == "unsupported" }.count == 2)
     }
 
     @Test("layers a program does not offer are unsupported, not failed", .enabled(if: hasPython, "needs python3"))
@@ -51,7 +100,7 @@ import Testing
         // The fixture builds dense layers only: every default architecture has an activation.
         #expect(result.status == 2)
         #expect(result.output.contains("unsupported: the program does not list the layer type 'tanh'"))
-        #expect(result.output.contains("0 architectures checked, 4 unsupported"))
+        #expect(result.output.contains("0 architectures checked, 6 unsupported"))
     }
 
     @Test("a hanging program is reported with its request and standard error, status 2", .enabled(if: hasPython, "needs python3"))

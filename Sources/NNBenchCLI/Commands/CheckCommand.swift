@@ -69,6 +69,12 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --exec: write the program's whole standard error to this file.", valueName: "file"))
     var log: String?
 
+    @Flag(help: "With --exec: drive every op of the protocol once and report each answer that breaks it (its JSON Schema in docs/protocol/, the rules of docs/protocol.md), without running the checks.")
+    var conformance = false
+
+    @Option(help: ArgumentHelp("With --exec: write every request and answer line to this file, in order (JSON lines).", valueName: "file"))
+    var record: String?
+
     func run() throws {
         if listChecks { return printChecks() }
         if listBugs { return printBugs() }
@@ -81,6 +87,7 @@ struct CheckCommand: ParsableCommand {
             guard timeout > 0, timeout <= 3600 else {
                 throw failure("invalid --timeout '\(timeout)'; expected seconds in (0, 3600]", status: ExitStatus.usage)
             }
+            if conformance { return try runConformance(exec) }
             return try runProgram(exec, only: only, seed: seed)
         }
         guard let precision = Precision(rawValue: precision) else {

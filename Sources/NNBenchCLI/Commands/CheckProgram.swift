@@ -14,13 +14,13 @@ extension CheckCommand {
         } else {
             targets = Showcase.all.map { ($0.name, try! ArchitectureSpec(parsing: $0.architecture), $0.makeTask()) }
         }
-        let programLog: ProgramLog?
-        do { programLog = try log.map { path throws(FileError) in try ProgramLog(path: path) } } catch {
-            throw failure(error.description, status: ExitStatus.error)
-        }
+        let programLog = try openLog()
         var report = ProgramCheckReport(command: command)
+        var transcript: [String] = []
         for target in targets {
             let model = ProtocolModel(command: command, timeout: timeout, log: programLog)
+            model.recordsTranscript = record != nil
+            defer { transcript += model.transcript }
             var entry = ProgramCheckReport.Entry(name: target.name, architecture: target.architecture.description, task: target.task.name)
             let spec = ModelSpec(inputShape: target.task.inputShape, architecture: target.architecture)
             do {
@@ -47,9 +47,9 @@ extension CheckCommand {
             // A program that cannot even say hello cannot be checked on anything else either.
             if report.program == nil { break }
         }
+        try writeTranscript(transcript)
         print(json ? report.json() : report.text, terminator: "")
-        // The report stands; a log that could not be written is still a file nnbench failed to write.
-        if let logFailure = programLog?.failure { throw failure(logFailure.description, status: ExitStatus.error) }
+        try checkLog(programLog)
         let checked = report.entries.filter { $0.status == .checked }
         let results = report.entries.flatMap(\.results)
         // An explicit --arch the program declines could not be checked; a default one is only out of its scope.
@@ -58,5 +58,41 @@ extension CheckCommand {
             throw ExitStatus.error
         }
         if results.contains(where: { $0.status == .failed }) { throw ExitStatus.failed }
+    }
+}
+
+extension CheckCommand {
+    /// `--conformance`: every op once, each answer held to its schema and the rules; exit 2 when
+    /// the program breaks the protocol.
+    func runConformance(_ command: String) throws {
+        let programLog = try openLog()
+        let result = ProtocolConformance.run(command: command, timeout: timeout, log: programLog, records: record != nil)
+        try writeTranscript(result.transcript)
+        let report = ConformanceReport(result: result, command: command)
+        print(json ? report.json() : report.text, terminator: "")
+        try checkLog(programLog)
+        if !result.conforms { throw ExitStatus.error }
+    }
+
+    /// `--log`'s file, opened once for every program the run starts (created or emptied; a device
+    /// or FIFO is written into, never replaced).
+    func openLog() throws -> ProgramLog? {
+        do { return try log.map { path throws(FileError) in try ProgramLog(path: path) } } catch {
+            throw failure(error.description, status: ExitStatus.error)
+        }
+    }
+
+    /// After the report, which stands: a log that could not be written is still a file nnbench
+    /// failed to write, status 2.
+    func checkLog(_ log: ProgramLog?) throws {
+        if let logFailure = log?.failure { throw failure(logFailure.description, status: ExitStatus.error) }
+    }
+
+    /// Writes `--record`'s file: every line sent and received, in order.
+    func writeTranscript(_ lines: [String]) throws {
+        guard let record else { return }
+        do { try AtomicFile.write(Array(lines.map { $0 + "\n" }.joined().utf8), to: record) } catch {
+            throw failure(error.description, status: ExitStatus.error)
+        }
     }
 }

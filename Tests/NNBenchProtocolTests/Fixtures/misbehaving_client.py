@@ -46,7 +46,15 @@ for line in sys.stdin:
         if MODE == "close_input":
             # No reader is left before the answer leaves: nnbench's next request meets EPIPE.
             os.close(0)
-        answer(request, protocol=1, name="misbehaving-" + MODE, dtype="float64", ops=["gradients"], layers=["dense"])
+        fields = dict(protocol=1, name="misbehaving-" + MODE, dtype="float64", ops=["gradients"], layers=["dense"])
+        # Conformance breaches, each of one rule (ProtocolConformanceTests).
+        if MODE == "conf_dtype":
+            fields["dtype"] = "float16"
+        if MODE == "conf_protocol":
+            fields["protocol"] = 3
+        if MODE == "conf_ops":
+            fields["ops"] = "gradients"
+        answer(request, **fields)
         if MODE == "close_input":
             sys.exit(4)
     elif op == "build":
@@ -72,18 +80,29 @@ for line in sys.stdin:
             print("Building the model...", flush=True)
         if MODE == "wrong_id":
             request["id"] += 1
+        if MODE == "conf_trainable":
+            params = [dict(p, trainable="yes") for p in params]
+        if MODE == "conf_param_order":
+            params = list(reversed(params))
         answer(request, params=params)
     elif op == "get_params":
-        answer(request, params={p["name"]: tensor(p["shape"], 0.5) for p in params})
+        values = {p["name"]: tensor(p["shape"], 0.5) for p in params}
+        if MODE == "conf_data_string":
+            values[params[0]["name"]]["data"][0] = "half"
+        answer(request, params=values)
     elif op == "set_params":
         answer(request)
     elif op == "forward":
         n = request["x"]["shape"][0]
         answer(request, y=tensor([n, units + (1 if MODE == "wrong_shape" else 0)]))
     elif op == "loss":
-        answer(request, loss=float("nan") if MODE == "nan_loss" else 0.25)
+        loss = float("nan") if MODE == "nan_loss" else 0.25
+        answer(request, loss="low" if MODE == "conf_loss" else loss)
     elif op == "gradients":
-        answer(request, loss=0.25, grads={p["name"]: tensor(p["shape"]) for p in params})
+        grads = {p["name"]: tensor(p["shape"]) for p in params}
+        if MODE == "conf_grads":
+            grads.pop(params[-1]["name"])
+        answer(request, loss=0.25, grads=grads)
     elif op == "shutdown":
         answer(request)
         if MODE == "ignore_shutdown":
