@@ -12,10 +12,10 @@ public enum ProtocolConformance {
     /// - Parameters:
     ///   - command: Run with `/bin/sh -c`.
     ///   - timeout: The longest wait for one answer, in seconds.
-    ///   - logPath: A file for the program's whole standard error.
+    ///   - log: Where the program's whole standard error goes too, or `nil`.
     ///   - records: Whether to keep the transcript.
-    public static func run(command: String, timeout: Double, logPath: String?, records: Bool = false) -> Result {
-        let model = ProtocolModel(command: command, timeout: timeout, logPath: logPath)
+    public static func run(command: String, timeout: Double, log: ProgramLog?, records: Bool = false) -> Result {
+        let model = ProtocolModel(command: command, timeout: timeout, log: log)
         model.checksConformance = true
         model.recordsTranscript = records
         var result = Result()

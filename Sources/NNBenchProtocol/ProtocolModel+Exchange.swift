@@ -30,7 +30,7 @@ extension ProtocolModel {
             process = running
         } else {
             wait = Swift.max(timeout, startTimeout)
-            do { process = try ProgramProcess(command: command, logPath: logPath) } catch {
+            do { process = try ProgramProcess(command: command, log: log) } catch {
                 failure = "could not start '\(command)': \(error.description)"
                 failedOp = op.name
                 throw .failed(op.modelOp, failure!)

@@ -27,8 +27,8 @@ public final class ProtocolModel: CheckableModel {
     public let grace: Double
     /// The longest answer line accepted, in bytes.
     public let maxLineBytes: Int
-    /// The file receiving the program's whole standard error, or `nil`.
-    public let logPath: String?
+    /// Where the program's whole standard error goes too, or `nil`.
+    public let log: ProgramLog?
     /// What ended the program, with the request and the last lines of its standard error, once
     /// something has.
     public internal(set) var failure: String?
@@ -65,17 +65,17 @@ public final class ProtocolModel: CheckableModel {
     ///   - startTimeout: The longest wait for the first answer, program start included, in seconds.
     ///   - grace: The time to exit after `shutdown` or SIGTERM, in seconds.
     ///   - maxLineBytes: The longest answer line accepted.
-    ///   - logPath: A file for the program's whole standard error.
+    ///   - log: Where the program's whole standard error goes too; one log may serve several models.
     public init(
         command: String, timeout: Double = 5, startTimeout: Double = 30, grace: Double = 1, maxLineBytes: Int = 64 << 20,
-        logPath: String? = nil
+        log: ProgramLog? = nil
     ) {
         self.command = command
         self.timeout = timeout
         self.startTimeout = startTimeout
         self.grace = grace
         self.maxLineBytes = maxLineBytes
-        self.logPath = logPath
+        self.log = log
     }
 
     deinit {

@@ -9,7 +9,7 @@ struct ProtocolConformanceTests {
     static let fixture = ProtocolFailureTests.fixture
 
     static func run(_ mode: String) -> ProtocolConformance.Result {
-        ProtocolConformance.run(command: "exec python3 \(fixture) \(mode)", timeout: 5, logPath: nil, records: true)
+        ProtocolConformance.run(command: "exec python3 \(fixture) \(mode)", timeout: 5, log: nil, records: true)
     }
 
     @Test("a program that keeps the rules conforms", .enabled(if: ProtocolFailureTests.hasPython, "needs python3"))
@@ -36,7 +36,7 @@ struct ProtocolConformanceTests {
     /// The autograd client offers dense, relu, tanh, mse and sgd only; every op it lists is driven.
     @Test("the autograd client is driven through every op", .enabled(if: ProtocolFailureTests.hasPython && FileManager.default.fileExists(atPath: autogradClient), "needs python3"))
     func autogradClientConforms() {
-        let result = ProtocolConformance.run(command: "exec python3 \(Self.autogradClient)", timeout: 30, logPath: nil)
+        let result = ProtocolConformance.run(command: "exec python3 \(Self.autogradClient)", timeout: 30, log: nil)
         #expect(result.conforms, "\(result.steps) \(result.violations) \(result.failure ?? "")")
         #expect(result.network?.hasSuffix("loss mse") ?? false, "\(result.network ?? "no network")")
         #expect(result.steps.count == 17 && result.steps.allSatisfy { $0.outcome == "conforms" }, "\(result.steps)")

@@ -50,6 +50,9 @@ for line in sys.stdin:
         sys.stderr.write(("x" * 1023 + "\n") * 4096)
         sys.stderr.flush()
     if op == "hello":
+        if MODE == "close_input":
+            # No reader is left before the answer leaves: nnbench's next request meets EPIPE.
+            os.close(0)
         fields = dict(protocol=1, name="misbehaving-" + MODE, dtype="float64", ops=["gradients"], layers=["dense"])
         # Conformance breaches, each of one rule (ProtocolConformanceTests).
         if MODE == "conf_dtype":
@@ -65,6 +68,8 @@ for line in sys.stdin:
         if MODE == "unknown_op":
             fields["ops"] = ["gradients", "trian"]
         answer(request, **fields)
+        if MODE == "close_input":
+            sys.exit(4)
     elif op == "build":
         if MODE == "exit":
             sys.stderr.write("fatal: cannot build this model\n")
