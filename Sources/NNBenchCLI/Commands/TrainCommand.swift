@@ -53,11 +53,15 @@ struct TrainCommand: ParsableCommand {
         let task = try self.task.makeTask(seed: dataSeed, option: "--data-seed")
         let architecture = try readArchitecture(for: task)
         let configuration = try makeConfiguration(for: task)
+        let resolved: ResolvedArchitecture
+        do { resolved = try architecture.resolve(for: task) } catch {
+            throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+        }
         let run: TrainingRun<Float>
         do {
-            run = try TrainingRun(task: task, architecture: architecture, configuration: configuration)
+            run = try TrainingRun(task: task, resolved: resolved, configuration: configuration)
         } catch {
-            throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+            throw failure("cannot train on task '\(task.name)' in batches of \(configuration.batchSize):\n\(error.rendered)", status: ExitStatus.usage)
         }
         let printer = EpochPrinter(totalEpochs: configuration.epochs, kind: task.kind, quiet: json)
         let record = run.run(onEpoch: printer.print)
@@ -65,6 +69,8 @@ struct TrainCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
+            // A diverged run's losses are not numbers; JSON has no word for them but a string.
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             print(String(decoding: try encoder.encode(record), as: UTF8.self))
         } else {
             print(TrainingSummary(record: record, task: task).text, terminator: "")

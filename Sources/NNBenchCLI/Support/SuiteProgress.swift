@@ -36,6 +36,14 @@ final class SuiteProgress: @unchecked Sendable {
                 let target = record.epochsToTarget.map { "met the target at epoch \($0)" } ?? "did not meet the target in \(record.epochs.count - 1) epochs"
                 write("[\(done)/\(total)] \(name) seed \(seed): \(target) (" + String(format: "%.2f s", record.wallSeconds) + ")\n")
             }
+        case .failed(let entry, let seed, _):
+            done += 1
+            let name = entries[entry].entry.name
+            if interactive {
+                draw("\(name) seed \(seed) could not be trained", force: true)
+            } else {
+                write("[\(done)/\(total)] \(name) seed \(seed): could not be trained (the report says why)\n")
+            }
         }
     }
 
