@@ -23,7 +23,7 @@ import Testing
     func referenceClientPasses() throws {
         let result = try CommandRunner.run(["check", "--exec", "python3 \(Self.client)", "--arch", "dense(8) tanh dense(2)", "--only", "reference,gradient,batch"])
         #expect(result.status == 0, "\(result.output)\(result.standardError)")
-        #expect(result.output.contains("1 architectures checked, 0 unsupported, 0 could not be checked; checks: 3 passed"))
+        #expect(result.output.contains("1 architecture checked, 0 unsupported, 0 could not be checked; checks: 3 passed"))
     }
 
     @Test("a bug in the client fails with status 1 and a diagnosis", .enabled(if: hasClient, "needs python3, numpy and examples/numpy_client/nnbench_client.py"))

@@ -66,10 +66,6 @@ struct RunCommand: ParsableCommand {
         if writeDefaultSuite { return try writeSuite() }
         let architecture = try arch.map(ArchitectureArgument.parse)
         let optimizerSpec = try optimizer.map(Self.parseOptimizer)
-        // Everything that can be checked before the work is: the inputs, then the outputs.
-        try BaselineFolder.check(baselines)
-        if let junit { try OutputPath.checkFile(junit, option: "--junit") }
-        if let output { try OutputPath.prepareFolder(output, option: "--output") }
         let selection = try suite.prepare(entries) { entry in
             var entry = entry
             if let architecture {
@@ -83,6 +79,10 @@ struct RunCommand: ParsableCommand {
             throw failure("no entry to run: --arch leaves out the entries meant to miss their target, and those are all that were selected", status: ExitStatus.usage)
         }
         let jobCount = try jobs.count()
+        // Everything that can be checked before the work is: the command line, the inputs, the outputs.
+        try BaselineFolder.check(baselines)
+        if let junit { try OutputPath.checkFile(junit, option: "--junit") }
+        if let output { try OutputPath.prepareFolder(output, option: "--output") }
         let seeds = suite.seedsDescription(selection.entries)
         if !json { print(selection.header(seeds: seeds, baselines: baselines)) }
         let progress = SuiteProgress(entries: selection.entries)

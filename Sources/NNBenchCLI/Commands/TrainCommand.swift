@@ -11,7 +11,19 @@ struct TrainCommand: ParsableCommand {
             Without --arch, --optimizer, --epochs and --batch, trains the task's reference solution \
             (see 'nnbench show TASK'). Prints one line per epoch (a progress bar on a terminal) and \
             a summary; --json prints the whole record instead. The same arguments give the same \
-            numbers, bit for bit. Exit status 1 when the loss stops being finite.
+            numbers, bit for bit. Sizes beyond the engine's limits (2^26 parameters, 2^22 values \
+            per sample in a layer, 2^28 in a layer's batch) and batches batchnorm cannot \
+            normalise are refused before training.
+
+            Examples:
+              nnbench train xor
+              nnbench train spirals --arch "dense(100) relu dense(3)" --optimizer "sgd(lr: 1, momentum: 0.9)" --epochs 50
+              nnbench train bars-stripes --arch "conv2d(4, kernel: 3, padding: 1) relu maxpool2d(2) flatten dense(1)"
+              nnbench train two-spirals --stop-at-target --json
+
+            Exit status: 0 when training ran; 1 when the loss stopped being finite (the run \
+            diverged); 2 when a model file cannot be read or is not a model; 64 for a usage \
+            error (an unknown task, a malformed spec, an architecture that does not fit the task).
             """)
 
     @OptionGroup var task: TaskOptions

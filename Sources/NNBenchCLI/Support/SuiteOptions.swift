@@ -40,6 +40,7 @@ struct SuiteOptions: ParsableArguments {
     /// - Throws: Exit 2 for a suite file that cannot be read or holds an invalid entry; 64 for an
     ///   unknown name, a bad option, or an entry the command line's change makes invalid.
     func prepare(_ names: [String], transform: (SuiteEntry) throws -> SuiteEntry? = { $0 }) throws -> Selection {
+        if let path = self.suite { try OutputPath.checkNotEmpty(path, option: "--suite") }
         let source: String
         var suite: Suite
         do {

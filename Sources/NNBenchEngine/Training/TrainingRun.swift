@@ -76,7 +76,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
         try resolved.checkBatch(samples: full, training: true)
         let last = samples % full
         guard last > 0 else { return }
-        do { try resolved.checkBatch(samples: last, training: true) } catch {
+        do throws(SpecError) { try resolved.checkBatch(samples: last, training: true) } catch {
             let message = "\(error.message); it is the last batch of each epoch (\(samples) training samples in batches of \(batchSize)): choose a batch size that does not leave \(last == 1 ? "1 sample" : "\(last) samples") over"
             throw SpecError(message, subject: error.subject, source: error.source, range: error.range, layerIndex: error.layerIndex)
         }
