@@ -21,13 +21,20 @@ public enum BaselineComparison {
         switch entry.expectation {
         case .meet:
             targetStatus = "met \(met.count)/\(current.seeds.count)"
-            let missed = current.seeds.filter { $0.epochsToTarget == nil }
+            // A diverged seed missed the target because it stopped: said so, not "in N epochs".
+            let missed = current.seeds.filter { $0.epochsToTarget == nil && !$0.outcome.isDiverged }
             if !missed.isEmpty {
                 missedTarget = true
-                details.append("seed\(missed.count == 1 ? "" : "s") \(missed.map { String($0.seed) }.joined(separator: ", ")) did not meet \(entry.target) in \(entry.epochs) epochs (final \(finalValues(missed, entry)))")
+                details.append("seed\(missed.count == 1 ? "" : "s") \(missed.map { String($0.seed) }.joined(separator: ", ")) did not meet \(entry.target) in \(entry.epochs) epoch\(entry.epochs == 1 ? "" : "s") (final \(finalValues(missed, entry)))")
             }
+            if current.seeds.contains(where: { $0.epochsToTarget == nil && $0.outcome.isDiverged }) { missedTarget = true }
         case .miss:
             targetStatus = met.isEmpty ? "missed \(current.seeds.count)/\(current.seeds.count) (expected)" : "met \(met.count)/\(current.seeds.count) (expected to miss)"
+        }
+        for seed in current.seeds {
+            if case .diverged(let epoch, let step, let loss) = seed.outcome {
+                details.append("seed \(seed.seed) diverged in epoch \(epoch), step \(step): the loss became \(loss)")
+            }
         }
 
         var mode = ComparisonMode.none

@@ -185,8 +185,9 @@ struct BaselineCommand: ParsableCommand {
                   nnbench baseline diff old/xor.json.gz Baselines/xor.json.gz
 
                 Exit status: 0 when no entry in common regressed; 1 when one regressed, changed \
-                or missed its target; 2 when a file is not a readable baseline; 64 when OLD or NEW \
-                does not exist or they have no entry in common.
+                or missed its target; 2 when OLD or NEW does not exist, a file is not a readable \
+                baseline, or they have no entry in common (nothing compared); 64 for a usage \
+                error.
                 """)
 
         @Argument(help: ArgumentHelp("The reference: a .json.gz file or a folder.", valueName: "old"))
@@ -214,7 +215,8 @@ struct BaselineCommand: ParsableCommand {
                 let names = { (records: [(name: String, record: Result<BaselineRecord, BaselineError>)]) in
                     records.map(\.name).joined(separator: ", ")
                 }
-                throw failure("'\(old)' (\(names(oldRecords))) and '\(new)' (\(names(newRecords))) have no entry in common", status: ExitStatus.usage)
+                // Comparing nothing is not a pass.
+                throw failure("'\(old)' (\(names(oldRecords))) and '\(new)' (\(names(newRecords))) have no entry in common; nothing was compared", status: ExitStatus.error)
             }
             let report = ComparisonReport(comparisons: comparisons)
             print(json ? report.json() : report.text(passingDetails: true), terminator: "")
@@ -227,7 +229,7 @@ struct BaselineCommand: ParsableCommand {
             try OutputPath.checkNotEmpty(path, option: "OLD and NEW")
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw failure("'\(path)' does not exist; expected a baseline file or a folder of them", status: ExitStatus.usage)
+                throw failure("'\(path)' does not exist; expected a baseline file or a folder of them", status: ExitStatus.error)
             }
             guard isDirectory.boolValue else {
                 do throws(BaselineError) {
