@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import NNBench
 
 /// `nnbench generate TASK`: write a task's data as CSV, JSON or NPY.
@@ -46,12 +45,8 @@ struct GenerateCommand: ParsableCommand {
         var bytes = DatasetExport.render(task, splits: selection, format: format)
         let path = output ?? "-"
         if path.hasSuffix(".gz") { bytes = Gzip.compress(bytes) }
-        if path == "-" {
-            FileHandle.standardOutput.write(Data(bytes))
-            return
-        }
-        do {
-            try AtomicFile.write(bytes, to: path)
+        do throws(FileError) {
+            if path == "-" { try StandardOutput.write(bytes) } else { try AtomicFile.write(bytes, to: path) }
         } catch {
             throw failure(error.description, status: ExitStatus.error)
         }

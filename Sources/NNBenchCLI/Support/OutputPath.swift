@@ -16,21 +16,26 @@ enum OutputPath {
     /// - Throws: Exit 64 for an empty path; exit 2 for a directory, a missing or unwritable folder.
     static func checkFile(_ path: String, option: String) throws {
         try checkNotEmpty(path, option: option)
+        // What the write will replace: the end of a chain of symbolic links, as AtomicFile follows it.
+        let target: String
+        do throws(FileError) { target = try AtomicFile.finalTarget(of: path) } catch {
+            throw failure("cannot write \(option) '\(path)': \(error.description)", status: ExitStatus.error)
+        }
         var info = stat()
-        if stat(path, &info) == 0 {
+        if stat(target, &info) == 0 {
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
                 throw failure("cannot write \(option) '\(path)': it is a directory", status: ExitStatus.error)
             case S_IFREG:
-                let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
-                try checkFolder(target.deletingLastPathComponent().path, for: path, option: option)
+                let folder = (target as NSString).deletingLastPathComponent
+                try checkFolder(folder.isEmpty ? "." : folder, for: path, option: option)
             default:
                 guard access(path, W_OK) == 0 else {
                     throw failure("cannot write \(option) '\(path)': \(String(cString: strerror(errno)))", status: ExitStatus.error)
                 }
             }
         } else if errno == ENOENT {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = (target as NSString).deletingLastPathComponent
             try checkFolder(folder.isEmpty ? "." : folder, for: path, option: option)
         } else {
             throw failure("cannot write \(option) '\(path)': \(String(cString: strerror(errno)))", status: ExitStatus.error)
