@@ -22,7 +22,7 @@ struct CommandLineRulesTests {
     ]
 
     @Test("argument-parser errors are one line, 'nnbench: error: ...', status 64", arguments: argumentParserErrors)
-    func argumentParserErrors(arguments: [String], message: String) throws {
+    func argumentParserErrorIsOneLine(arguments: [String], message: String) throws {
         try Self.expectError(arguments, status: 64, message)
     }
 
@@ -55,7 +55,7 @@ struct CommandLineRulesTests {
     ]
 
     @Test("bad values, negative numbers included, name the value: status 64", arguments: badValues)
-    func badValues(arguments: [String], message: String) throws {
+    func badValueIsNamed(arguments: [String], message: String) throws {
         let result = try CommandRunner.run(arguments, in: CommandRunner.packageRoot)
         #expect(result.status == 64, "\(result.standardError)")
         // A spec's error adds the spec and a caret under the part at fault: only the first line is checked whole.
@@ -130,6 +130,27 @@ struct CommandLineRulesTests {
         try Self.expectError(["manifest", "verify", "--directory", ""], status: 64, "invalid --directory ''")
         try Self.expectError(["run", "xor", "--suite", ""], status: 64, "invalid --suite ''")
         try Self.expectError(["run", "xor", "--suite", "/nonexistent/suite.json"], status: 2, "")
+    }
+
+    @Test("manifest verify: a canonical file that cannot be read is status 2, not a mismatch")
+    func manifestUnreadable() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = CommandRunner.packageRoot.appendingPathComponent("Datasets/manifest.json").path
+        try AtomicFile.write(try AtomicFile.read(manifest, limit: 1 << 20), to: folder.appendingPathComponent("manifest.json").path)
+        let result = try CommandRunner.run(["manifest", "verify", "--directory", folder.path])
+        #expect(result.status == 2, "\(result.output)\(result.standardError)")
+        #expect(result.output.hasPrefix("unreadable: "), "\(result.output)")
+    }
+
+    @Test("check --exec's --log and --record are checked before the program starts")
+    func checkOutputsFirst() throws {
+        try Self.expectError(
+            ["check", "--exec", "true", "--log", "/nonexistent/dir/p.log"], status: 2,
+            "cannot write --log '/nonexistent/dir/p.log': the folder '/nonexistent/dir' does not exist")
+        try Self.expectError(
+            ["check", "--exec", "true", "--record", "/nonexistent/dir/p.jsonl"], status: 2,
+            "cannot write --record '/nonexistent/dir/p.jsonl': the folder '/nonexistent/dir' does not exist")
     }
 
     /// Every command, by its words.

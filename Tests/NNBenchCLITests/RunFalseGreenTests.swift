@@ -90,7 +90,7 @@ struct RunFalseGreenTests {
         let verify = try CommandRunner.run(["baseline", "verify", "--suite", "renamed.json", "--baselines", "base"], in: folder)
         #expect(verify.status == 1, "\(verify.output)\(verify.standardError)")
         #expect(verify.output.contains("xor-2: the baseline was recorded for another entry: name xor-2 vs the baseline's xor"), "\(verify.output)")
-        let run = try CommandRunner.run(["run", "xor-2", "--suite", "renamed.json", "--baselines", "base"], in: folder)
+        let run = try CommandRunner.run(["run", "xor-2", "--suite", "renamed.json", "--baselines", "base", "--json"], in: folder)
         #expect(run.status == 0, "\(run.output)\(run.standardError)")
         #expect(run.output.contains("statistical comparison: the entry differs: name xor-2 vs the baseline's xor"), "\(run.output)")
     }
@@ -148,6 +148,7 @@ struct RunFalseGreenTests {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput)) as? [String: Any])
         let entries = try #require(report["entries"] as? [[String: Any]])
         #expect(entries.map { $0["verdict"] as? String } == ["error", "pass"])
-        #expect(((entries[0]["details"] as? [String])?.first ?? "").contains("batchnorm needs more than one value per channel"))
+        let reason = (entries[0]["details"] as? [String])?.first ?? ""
+        #expect(reason.contains("batchnorm needs more than one value per channel"), "\(reason)")
     }
 }

@@ -26,7 +26,8 @@ struct SuiteOptions: ParsableArguments {
         /// `suite Datasets/suites/default.json (2 of 21 entries), seeds 0..<5, baselines Baselines`:
         /// what a run compares, in one line.
         func header(seeds: String, baselines: String) -> String {
-            "suite \(source) (\(entries.count == suiteCount ? "all \(suiteCount)" : "\(entries.count) of \(suiteCount)") entries), seeds \(seeds), baselines \(baselines)"
+            let selected = entries.count == suiteCount ? (suiteCount == 1 ? "its 1 entry" : "all \(suiteCount) entries") : "\(entries.count) of \(suiteCount) entries"
+            return "suite \(source) (\(selected)), seeds \(seeds), baselines \(baselines)"
         }
     }
 
