@@ -91,9 +91,10 @@ public struct ProgramCheckReport: Encodable, Sendable {
         }
         let count = { (status: Status) in entries.filter { $0.status == status }.count }
         let results = entries.flatMap(\.results)
-        text += "\n\(count(.checked)) architectures checked, \(count(.unsupported)) unsupported, \(count(.error)) could not be checked; "
+        let errors = results.filter { $0.status == .error }.count
+        text += "\n\(count(.checked)) architecture\(count(.checked) == 1 ? "" : "s") checked, \(count(.unsupported)) unsupported, \(count(.error)) could not be checked; "
             + "checks: \(results.filter { $0.status == .passed }.count) passed, \(results.filter { $0.status == .failed }.count) failed, "
-            + "\(results.filter { $0.status == .skipped }.count) skipped, \(results.filter { $0.status == .error }.count) errors\n"
+            + "\(results.filter { $0.status == .skipped }.count) skipped, \(errors) error\(errors == 1 ? "" : "s")\n"
         return text
     }
 }

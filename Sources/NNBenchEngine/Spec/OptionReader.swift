@@ -65,11 +65,13 @@ struct OptionReader {
     /// - Throws: ``SpecError`` when it is missing, not an integer, or below `minimum`.
     func integer(_ name: String, minimum: Int, default defaultValue: Int? = nil) throws(SpecError) -> Int {
         guard let argument = arguments[name] else { return try required(name, defaultValue) }
-        let expected = switch minimum {
+        var expected = switch minimum {
         case 1: "a positive integer"
         case 0: "a non-negative integer"
         default: "an integer of at least \(minimum)"
         }
+        // Numbers are read as Double: beyond 10^15 they are no longer exact integers.
+        if case .number(let value) = argument.value, !(abs(value) < 1e15) { expected += " below 10^15" }
         guard case .number(let value) = argument.value, value == value.rounded(), abs(value) < 1e15, Int(value) >= minimum else {
             throw mismatch(argument, name, expected: expected)
         }

@@ -20,9 +20,11 @@ package final class EvaluationData<Scalar: EngineScalar> {
     }
 
     /// The loss and metrics of `network` on the whole split, in evaluation mode, in chunks of
-    /// `chunk` samples (the chunking does not change any result: each sample is independent in
-    /// evaluation mode, and the loss is summed chunk by chunk in order).
-    func evaluate(_ network: Network<Scalar>, kind: TaskKind, chunk: Int = 1024) -> SplitMetrics {
+    /// 1024 samples, or fewer when a chunk would pass ``SizeLimits/valuesPerBatch`` (each sample
+    /// is independent in evaluation mode; the chunk's mean loss, in `Scalar`, is summed chunk by
+    /// chunk in order, so the chunk size is fixed by the architecture alone).
+    func evaluate(_ network: Network<Scalar>, kind: TaskKind) -> SplitMetrics {
+        let chunk = Swift.min(1024, network.architecture.largestBatch)
         var lossSum = 0.0, correct = 0
         var start = 0
         while start < count {
