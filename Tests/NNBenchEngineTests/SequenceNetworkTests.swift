@@ -89,6 +89,26 @@ struct SequenceNetworkTests {
         #expect(error.layerIndex == 0)
     }
 
+    /// The products over the whole sequence (`x·W_ihᵀ` and the weight gradients, `steps·n = 80`
+    /// rows) are split over two threads here; every output and gradient keeps its bits.
+    @Test func sameBitsWithOneOrTwoThreads() throws {
+        let (steps, features, units, samples) = (10, 32, 32, 8)
+        #expect(steps * samples * 4 * units * features >= GEMMParallelism.minimumMultiplyAdds)
+        #expect(GEMMParallelism.rowBlocks(m: steps * samples, n: 4 * units, k: features, threads: 2).count == 2)
+        let results = try [1, 2].map { threads in
+            let network = try NumericalGradient.network(
+                "lstm(\(units)) gru(\(units)) dense(3)", input: [steps, features], outputs: nil, threads: threads)
+            let (inputs, targets) = Self.batch(network, samples: samples)
+            let output = network.forward(inputs)
+            let (loss, inputGradient) = network.gradients(inputs: inputs, targets: targets)
+            return (output: output, loss: loss, inputGradient: inputGradient, gradients: network.gradients.map(\.value))
+        }
+        #expect(results[0].output == results[1].output)
+        #expect(results[0].loss == results[1].loss)
+        #expect(results[0].inputGradient == results[1].inputGradient)
+        #expect(results[0].gradients == results[1].gradients)
+    }
+
     /// Initial states: kept until replaced, each part checked against its layer; final states and
     /// their gradients come back by layer index.
     @Test func initialStatesAreCheckedAndUsed() throws {
