@@ -41,14 +41,19 @@ struct InputGradientCheck: Check {
         let loss = try lossComparison(context, output: trace.last!, gradient: pass.outputs.last!, targets: batch.targets, kinks: &kinks)
         load = Swift.max(load, loss.worst.load)
         if loss.worst.load > 1 { findings.append(loss) }
+        var notes = ["\(resolved.count) layers alone and the loss, up to \(entries) input entries each"]
         for layer in resolved.reversed() {
+            // Token indices have no gradient (PyTorch's embedding takes none): nothing to compare.
+            if case .embedding = layer.spec {
+                notes.append("layer \(layer.index) (embedding): its input is token indices, which have no gradient")
+                continue
+            }
             let local = try localComparison(
                 context, layer: layer, input: layerInputs[layer.index], outputGradient: pass.outputs[layer.index],
                 inputGradient: pass.inputs[layer.index], training: false, mask: nil, kinks: &kinks)
             load = Swift.max(load, local.worst.load)
             if local.worst.load > 1 { findings.append(local) }
         }
-        var notes = ["\(resolved.count) layers alone and the loss, up to \(entries) input entries each"]
         if context.trainsDifferently {
             if context.info.version >= 2 {
                 let training = try trainingComparisons(context, resolved: resolved, batch: batch, kinks: &kinks)

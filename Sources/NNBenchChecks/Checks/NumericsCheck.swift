@@ -14,13 +14,19 @@ struct NumericsCheck: Check {
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
         try context.build()
         let model = context.model, batch = context.batch(8)
-        var large = batch.inputs
-        large.scalars = large.scalars.map { $0 * Self.inputScale }
-        if let problem = try nonFinite(context, inputs: large, targets: batch.targets) {
-            return .failed(problem, bound: "finite", "with inputs ×\(short(Self.inputScale)): \(problem)", .nonFinite)
+        var notes: [String] = []
+        // Token indices scaled 1000× are no longer indices: an embedding's input is not a size.
+        if case .embedding = context.layers.first {
+            notes.append("inputs are token indices (embedding): large inputs not tried")
+        } else {
+            var large = batch.inputs
+            large.scalars = large.scalars.map { $0 * Self.inputScale }
+            if let problem = try nonFinite(context, inputs: large, targets: batch.targets) {
+                return .failed(problem, bound: "finite", "with inputs ×\(short(Self.inputScale)): \(problem)", .nonFinite)
+            }
         }
         guard let (_, name) = context.lastBias else {
-            return .passed("finite", bound: "finite", notes: ["no bias on the last dense layer: large logits not tried"])
+            return .passed("finite", bound: "finite", notes: notes + ["no bias on the last dense layer: large logits not tried"])
         }
         var values = try model.parameters()
         guard var bias = values[name] else { throw .failed(.getParams, "no parameter '\(name)'") }
@@ -30,7 +36,7 @@ struct NumericsCheck: Check {
         if let problem = try nonFinite(context, inputs: batch.inputs, targets: batch.targets) {
             return .failed(problem, bound: "finite", "with logits near ±\(short(Self.logitShift)): \(problem)", .nonFinite)
         }
-        return .passed("finite", bound: "finite")
+        return .passed("finite", bound: "finite", notes: notes)
     }
 
     /// What is not finite in the loss or the gradients of a batch, or `nil`.
