@@ -194,7 +194,8 @@ struct InputGradientCheck: Check {
                 figure + " at the loss", bound: "≤ 1",
                 "the loss's gradient d loss/d output\(worst.place) is \(short(worst.analytic)), central differences of the loss give "
                     + "\(short(worst.numerical))\(scale)\(also)",
-                .lossGradient(context.loss, scale: first.scale, batch: 4, outputs: context.task.outputWidth), load: load, notes: notes)
+                .lossGradient(context.loss, scale: first.scale, batch: 4, outputs: context.task.outputWidth), load: load, notes: notes,
+                at: .loss)
         }
         let symptom = Symptom.backward(of: context.layers[layer], scale: first.scale)
         let shared = Self.sharedCause(Set(findings.compactMap(\.layer)), layers: context.layers)
@@ -203,7 +204,8 @@ struct InputGradientCheck: Check {
             "the backward pass of \(context.describe(layer: layer)) is wrong (\(first.mode) mode): d loss/d input\(worst.place) is "
                 + "\(short(worst.analytic)), its output gradient gives \(short(worst.numerical))\(scale)\(also)"
                 + (shared.map { "; \($0.sentence)" } ?? ""),
-            Symptom(name: symptom.name, likelyCauses: (shared.map { [$0.cause] } ?? []) + symptom.likelyCauses), load: load, notes: notes)
+            Symptom(name: symptom.name, likelyCauses: (shared.map { [$0.cause] } ?? []) + symptom.likelyCauses), load: load, notes: notes,
+            at: .layers(context.locate(layers: findings.compactMap(\.layer))))
     }
 
     /// What several layers wrong on their own say, when one layer's formula cannot explain them:
