@@ -80,7 +80,7 @@ struct GradientCheck: Check {
             context: context, base: base, batch: batch, resolved: resolved,
             tracesKinks: KinkPattern.exists(in: resolved) && context.info.ops.contains(.trace))
         let tolerances = Tolerances(precision: context.precision)
-        let noise = try NoiseEstimate.sigma(step: tolerances.step / 10) { amount throws(ModelError) in
+        let noise = try NoiseEstimate.sigma(step: tolerances.step / 10, precision: context.precision) { amount throws(ModelError) in
             try probe.evaluate(along: randomDirection(order, base, seed: context.seed, index: UInt64.max), by: amount, pattern: false).value
         }
         var derivative = DerivativeProbe(tolerances: tolerances, base: try model.loss(inputs: batch.inputs, targets: batch.targets), noise: noise)

@@ -110,7 +110,7 @@ struct InputGradientCheck: Check {
             return DerivativeProbe.Evaluation(value: value, step: step, pattern: pattern ? kinks : nil)
         }
         let direction = Self.direction(point.count, seed: context.seed)
-        let noise = try NoiseEstimate.sigma(step: tolerances.step / 10) { amount throws(ModelError) in
+        let noise = try NoiseEstimate.sigma(step: tolerances.step / 10, precision: context.precision) { amount throws(ModelError) in
             var moved = point
             for i in moved.scalars.indices { moved.scalars[i] = context.precision.rounded(point.scalars[i] + amount * direction[i]) }
             return try f(moved).0
