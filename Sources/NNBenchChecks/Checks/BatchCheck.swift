@@ -56,9 +56,9 @@ struct BatchCheck: Check {
               let alone = try context.model.forward(inputs.samples(sample..<sample + 1), training: false, trace: true).trace?.outputs
         else { return nil }
         let bound = Tolerances(precision: context.precision).reference
-        return zip(alone, among).firstIndex { one, all in
-            let row = all.samples(sample..<sample + 1)
+        return zip(alone, among).enumerated().first { _, pair in
+            let (one, all) = pair, row = all.samples(sample..<sample + 1)
             return one.shape != row.shape || !(one.largestDifference(from: row).difference <= bound * Swift.max(1, row.maxAbs))
-        }
+        }?.offset
     }
 }

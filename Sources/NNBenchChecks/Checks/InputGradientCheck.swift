@@ -40,6 +40,15 @@ struct InputGradientCheck: Check {
         let resolved = try context.resolved().layers
         let pass = try model.layerGradients(inputs: batch.inputs, targets: batch.targets, training: false)
         guard let trace = try model.forward(batch.inputs, training: false, trace: true).trace?.outputs else { throw .unsupported(.trace) }
+        // Every comparison takes one pass's gradients at another pass's layer inputs: they must be
+        // the same pass's, so evaluation must be deterministic; the first layer that is not is blamed.
+        if let again = try model.forward(batch.inputs, training: false, trace: true).trace?.outputs,
+           let layer = zip(trace, again).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+            return .failed(
+                "\(context.describe(layer: layer)) not deterministic", bound: "identical passes",
+                "two evaluation passes of the same batch differ first at \(context.describe(layer: layer)): its gradients cannot be "
+                    + "checked against its output", .evaluationNondeterministic, at: context.location(layers: layer))
+        }
         let layerInputs = [batch.inputs] + trace.dropLast()
         var findings: [Finding] = []
         var kinks = 0, load = 0.0
@@ -91,7 +100,11 @@ struct InputGradientCheck: Check {
         let model = context.model
         let entries = if case .maxPool2d = layer.spec { poolingEntries } else { entries }
         return try compare(
-            context, at: input, analytic: inputGradient, layer: layer.index, mode: training ? "training" : "evaluation", entries: entries, kinks: &kinks
+            context, at: input, analytic: inputGradient, layer: layer.index, mode: training ? "training" : "evaluation", entries: entries, kinks: &kinks,
+            magnitude: { moved throws(ModelError) in
+                let y = try model.layerForward(layer.index, inputs: moved, training: training, mask: mask)
+                return zip(g.scalars, y.scalars).reduce(0) { $0 + Swift.abs($1.0) * $1.1 }
+            }
         ) {
             moved throws(ModelError) in
             let y = try model.layerForward(layer.index, inputs: moved, training: training, mask: mask)
@@ -100,8 +113,16 @@ struct InputGradientCheck: Check {
     }
 
     /// Central differences of `f` around `point` against `analytic`, at up to `entries` entries.
+    ///
+    /// A layer's input gradient is a sum of terms `g_u·∂f_u/∂x_i`, rounded in the model's
+    /// precision at the scale of their magnitudes, which can cancel to far below them (a dense
+    /// layer whose units are identical under a softmax's `Σ g_u = 0`: the value is all rounding).
+    /// For a value past its bound, `magnitude` (`⟨|g|, f(x)⟩`) gives a lower estimate `T` of that
+    /// scale by one central difference, and the bound gets `ρ·T` more: a wrong backward pass is
+    /// off by the order of the value itself, which no cancellation hides.
     private func compare(
         _ context: CheckContext, at point: Tensor<Double>, analytic: Tensor<Double>, layer: Int?, mode: String, entries: Int, kinks: inout Int,
+        magnitude: ((Tensor<Double>) throws(ModelError) -> Double)? = nil,
         _ f: (Tensor<Double>) throws(ModelError) -> (Double, KinkPattern?)
     ) throws(ModelError) -> Finding {
         let tolerances = Tolerances(precision: context.precision)
@@ -124,7 +145,17 @@ struct InputGradientCheck: Check {
                 moved.scalars[i] = context.precision.rounded(point.scalars[i] + amount)
                 return try evaluate(moved, step: moved.scalars[i] - point.scalars[i], pattern: pattern)
             }
-            guard let result else { continue }
+            guard var result else { continue }
+            if result.load > 1, let magnitude {
+                var (up, down) = (point, point)
+                up.scalars[i] = context.precision.rounded(point.scalars[i] + tolerances.step)
+                down.scalars[i] = context.precision.rounded(point.scalars[i] - tolerances.step)
+                let step = up.scalars[i] - down.scalars[i]
+                let terms = step > 0 ? Swift.abs((try magnitude(up) - magnitude(down)) / step) : 0
+                let difference = Swift.abs(analytic.scalars[i] - result.numerical)
+                let bound = difference / result.load + tolerances.relative * terms
+                result = DerivativeProbe.Comparison(load: bound > 0 ? difference / bound : result.load, numerical: result.numerical)
+            }
             fit.add(analytic: analytic.scalars[i], numerical: result.numerical, load: result.load)
             worst.keep(result.load, at: point.position(i), analytic: analytic.scalars[i], numerical: result.numerical)
         }

@@ -69,6 +69,6 @@ struct ModesCheck: Check {
               let first = try context.model.forward(inputs, training: false, trace: true).trace?.outputs,
               let second = try context.model.forward(inputs, training: false, trace: true).trace?.outputs
         else { return nil }
-        return zip(first, second).firstIndex { $0 != $1 }
+        return zip(first, second).enumerated().first { $0.element.0 != $0.element.1 }?.offset
     }
 }
