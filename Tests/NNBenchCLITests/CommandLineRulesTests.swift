@@ -189,3 +189,18 @@ struct ModelFileInputsTests {
         #expect(result.standardError.contains("the model's inputs [3] do not match the samples of task 'xor', [2]"), "\(result.standardError)")
     }
 }
+
+/// An output folder that exists as a file: the reason named, the same in every command (a new
+/// user's trial met "Input/output error" and Foundation's wording).
+@Suite("output folders")
+struct OutputFolderTests {
+    @Test("--output naming an existing file: status 2, 'File exists'", arguments: [["run", "xor", "--output"], ["protocol", "schemas", "--output"]])
+    func existingFile(command: [String]) throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let file = folder.appendingPathComponent("data.csv")
+        try Data("x\n".utf8).write(to: file)
+        let result = try CommandRunner.run(command + [file.path], in: CommandRunner.packageRoot)
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError == "nnbench: error: cannot write --output '\(file.path)': cannot create the directory '\(file.path)': File exists\n")
+    }
+}
