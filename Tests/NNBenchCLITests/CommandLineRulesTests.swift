@@ -204,3 +204,17 @@ struct OutputFolderTests {
         #expect(result.standardError == "nnbench: error: cannot write --output '\(file.path)': cannot create the directory '\(file.path)': File exists\n")
     }
 }
+
+/// `train --stop-at-target` asks for the target: missing it is status 1, as in `run`.
+@Suite("train's target")
+struct TrainTargetTests {
+    @Test("--stop-at-target: 1 when the target is missed, 0 when met")
+    func missedTargetIsOne() throws {
+        let missed = try CommandRunner.run(["train", "xor", "--arch", "dense(1)", "--epochs", "3", "--stop-at-target"])
+        #expect(missed.status == 1, "\(missed.standardError)")
+        let met = try CommandRunner.run(["train", "xor", "--stop-at-target"])
+        #expect(met.status == 0, "\(met.standardError)")
+        let plain = try CommandRunner.run(["train", "xor", "--arch", "dense(1)", "--epochs", "3"])
+        #expect(plain.status == 0, "\(plain.standardError)")
+    }
+}

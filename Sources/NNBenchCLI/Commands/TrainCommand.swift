@@ -22,7 +22,7 @@ struct TrainCommand: ParsableCommand {
               nnbench train two-spirals --stop-at-target --json
 
             Exit status: 0 when training ran; 1 when the loss stopped being finite (the run \
-            diverged); 2 when a model file cannot be read or is not a model; 64 for a usage \
+            diverged), or with --stop-at-target when the target was not met; 2 when a model file cannot be read or is not a model; 64 for a usage \
             error (an unknown task, a malformed spec, an architecture that does not fit the task).
             """)
 
@@ -88,6 +88,8 @@ struct TrainCommand: ParsableCommand {
             print(TrainingSummary(record: record, task: task).text, terminator: "")
         }
         if case .diverged = record.outcome { throw ExitStatus.failed }
+        // Asked to reach the target, a run that does not is a missed target: status 1, as in run.
+        if stopAtTarget, record.epochsToTarget == nil { throw ExitStatus.failed }
     }
 
     private func readArchitecture(for task: LearningTask) throws -> ArchitectureSpec {
