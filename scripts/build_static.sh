@@ -25,20 +25,25 @@ while [ $# -gt 0 ]; do
 done
 output=${output:-$scratch/static/nnbench}
 
-# The package's CZlib module map says `link "z"`, which the linker resolves to libz.so when it
-# finds one. A folder holding only Debian's libz.a (libz-dev), searched first, makes the same
-# `-lz` take the static archive instead: no change to the package, which stays a normal
-# dependency for others.
+# The package's CZlib module map says `link "z"`, and SwiftPM reads zlib's pkg-config file
+# (Libs: -L/usr/lib/x86_64-linux-gnu -lz), putting that folder first on the linker's search path,
+# where `-lz` finds libz.so. A copy of the system's zlib.pc whose library folder holds only
+# Debian's libz.a (libz-dev), found first through PKG_CONFIG_PATH, makes the same `-lz` take the
+# static archive: no change to the package, which stays a normal dependency for others, and the
+# same compiler flags (Cflags unchanged), so only the link differs from a normal release build.
 libz=$(cc -print-file-name=libz.a)
-if [ ! -f "$libz" ]; then
-    echo "build_static: libz.a not found (cc -print-file-name=libz.a); install Debian's libz-dev" >&2
+pc=$(pkg-config --variable pcfiledir zlib 2>/dev/null)/zlib.pc
+if [ ! -f "$libz" ] || [ ! -f "$pc" ]; then
+    echo "build_static: libz.a or zlib.pc not found (cc -print-file-name=libz.a, pkg-config zlib); install Debian's libz-dev" >&2
     exit 1
 fi
 mkdir -p "$scratch/static-zlib"
-ln -sf "$(readlink -f "$libz")" "$scratch/static-zlib/libz.a"
+zdir=$(cd "$scratch/static-zlib" && pwd)
+ln -sf "$(readlink -f "$libz")" "$zdir/libz.a"
+sed -e "s|^libdir=.*|libdir=$zdir|" -e "s|^sharedlibdir=.*|sharedlibdir=$zdir|" "$pc" > "$zdir/zlib.pc"
 
-swift build -c release --static-swift-stdlib --product nnbench --scratch-path "$scratch" \
-    -Xlinker -L"$(cd "$scratch/static-zlib" && pwd)"
+PKG_CONFIG_PATH="$zdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}" \
+    swift build -c release --static-swift-stdlib --product nnbench --scratch-path "$scratch"
 built="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/nnbench"
 
 mkdir -p "$(dirname "$output")"
