@@ -75,7 +75,9 @@ public struct ProgramCheckReport: Encodable, Sendable {
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        // Strings, numbers, booleans and arrays of them only: encoding cannot fail.
+        // A load is infinite when a check measured a non-finite figure: written as the protocol
+        // writes non-finite numbers. Strings, numbers, booleans and arrays of them: encoding cannot fail.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
     }
 

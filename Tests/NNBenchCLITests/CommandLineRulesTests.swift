@@ -52,6 +52,11 @@ struct CommandLineRulesTests {
         (["check", "--inject", "relu-backward-passes-negative", "--arch", "dense(2)"], "relu-backward-passes-negative needs a relu layer; 'dense(2)' has none, so no check could catch it"),
         (["run", "all", "xor"], "'all' selects every entry and cannot be given with other names"),
         (["train", "xor", "--arch", "dense(99999999999) dense(1)"], "the architecture does not fit task 'xor': layer 0"),
+        // A list of no checks would run nothing: not a pass.
+        (["check", "--only", ""], "invalid --only ''; expected check names"),
+        (["check", "--only", ","], "invalid --only ','; expected check names"),
+        // Seeds travel as JSON numbers, exact up to 2^53: 2^53 + 1 would reach the program as 1.
+        (["check", "--exec", "true", "--seed", "9007199254740993"], "invalid --seed '9007199254740993'; a program over the protocol takes seeds in 0...9007199254740991"),
     ]
 
     @Test("bad values, negative numbers included, name the value: status 64", arguments: badValues)

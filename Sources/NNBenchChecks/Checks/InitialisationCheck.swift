@@ -53,23 +53,28 @@ struct InitialisationCheck: Check {
         try context.build()
         let again = try model.parameters()
         if let name = order.first(where: { first[$0] != again[$0] }) {
-            return .failed("\(name) differs", bound: "identical", "two builds with seed \(context.seed) give different \(name)", .initNotDeterministic)
+            return .failed("\(name) differs", bound: "identical", "two builds with seed \(context.seed) give different \(name)", .initNotDeterministic, at: .initialisation)
+        }
+        let weights = order.filter { (first[$0]?.shape.count ?? 0) >= 2 }
+        // Degenerate weights first: zero or constant weights are also the same for every seed,
+        // and "the seed is ignored" would name the wrong bug.
+        for name in weights {
+            let tensor = first[name]!
+            if tensor.scalars.allSatisfy({ $0 == 0 }) {
+                return .failed("\(name) all zero", bound: "not all zero", "\(context.describe(parameter: name)) is all zeros", .initDegenerate, at: .initialisation)
+            }
+            if let (a, b) = Self.identicalUnits(tensor) {
+                return .failed("units \(a) and \(b) equal", bound: "distinct units", "\(context.describe(parameter: name)): units \(a) and \(b) have identical weights; they will stay identical", .initDegenerate, at: .initialisation)
+            }
         }
         try context.build(seed: context.seed &+ 1)
         let other = try model.parameters()
-        let weights = order.filter { (first[$0]?.shape.count ?? 0) >= 2 }
         if !weights.isEmpty && weights.allSatisfy({ first[$0] == other[$0] }) {
-            return .failed("equal weights", bound: "different", "seeds \(context.seed) and \(context.seed &+ 1) give the same weights: the seed is ignored", .initNotDeterministic)
+            return .failed("equal weights", bound: "different", "seeds \(context.seed) and \(context.seed &+ 1) give the same weights: the seed is ignored", .initNotDeterministic, at: .initialisation)
         }
         var worstScale = (load: 0.0, ratio: 1.0, name: "")
         for name in weights {
             let tensor = first[name]!
-            if tensor.scalars.allSatisfy({ $0 == 0 }) {
-                return .failed("\(name) all zero", bound: "not all zero", "\(context.describe(parameter: name)) is all zeros", .initDegenerate)
-            }
-            if let (a, b) = Self.identicalUnits(tensor) {
-                return .failed("units \(a) and \(b) equal", bound: "distinct units", "\(context.describe(parameter: name)): units \(a) and \(b) have identical weights; they will stay identical", .initDegenerate)
-            }
             guard tensor.count >= Self.scaleMinimumCount, let expected = expectedDeviation(name, tensor.shape, context) else { continue }
             let rms = (tensor.scalars.reduce(0) { $0 + $1 * $1 } / Double(tensor.count)).squareRoot()
             let load = Swift.abs(Foundation.log(rms / expected)) / (Self.scaleSigmas * (1 / (2 * Double(tensor.count))).squareRoot())
@@ -79,7 +84,7 @@ struct InitialisationCheck: Check {
             return .failed(
                 "RMS ratio \(short(worstScale.ratio))", bound: "within \(short(Self.scaleSigmas)) standard errors of 1",
                 "\(context.describe(parameter: worstScale.name)) has \(short(worstScale.ratio))× its initialiser's scale", .initScale,
-                load: worstScale.load)
+                load: worstScale.load, at: .initialisation)
         }
         try context.build()
         let batch = context.batch(256)
@@ -96,10 +101,14 @@ struct InitialisationCheck: Check {
             "the task's expected initial loss: \(short(context.task.expectedInitialLoss)) (\(expectedName(context)))",
         ]
         guard loss.isFinite, loss > 0, distance <= allowance else {
+            // The reference's loss at the model's own weights tells the two places apart: the same
+            // value puts the bug in the weights drawn, another in the loss.
+            let reference = try context.reference(holding: try model.parameters()).loss(inputs: batch.inputs, targets: batch.targets)
+            let sameLoss = Swift.abs(reference - loss) <= Tolerances(precision: context.precision).reference * Swift.max(1, Swift.abs(reference))
             return .failed(
                 figure, bound: bound,
                 "the initial loss \(short(loss)) is \(short(loss / median))× the median of what \(Self.lossSeeds) initialisations of this architecture give (\(short(median))); a correct one stays within ×\(short(Foundation.exp(allowance)))",
-                .initialLoss, load: load, notes: notes)
+                .initialLoss, load: load, notes: notes, at: sameLoss ? .initialisation : .loss)
         }
         return .passed(figure, bound: bound, load: load, notes: notes)
     }
