@@ -49,8 +49,14 @@ class Layer:
     def add_param(self, name, shape, init="zeros", fan_in=None, fan_out=None):
         """Declares a trainable parameter, drawn now from the build's seed with the initialiser
         `init` (docs/protocol.md, "Initialisation"; None is glorot_uniform), and returns it.
-        Fans default to PyTorch's: [in, units] -> (in, units); [F, C, k, k] -> (C k k, F k k)."""
+        Fans default to PyTorch's: [in, units] -> (in, units); [F, C, k, k] -> (C k k, F k k).
+        `init` may also be a function (rng, shape) -> array, for the layers whose initialisation
+        is not one of those names (the recurrent layers' U(-1/sqrt(units), 1/sqrt(units)),
+        `lambda rng, shape: rng.uniform(-k, k, shape)`)."""
         shape = tuple(int(d) for d in shape)
+        if callable(init):
+            self.params[name] = np.asarray(init(self._rng, shape), dtype=self.dtype).reshape(shape)
+            return self.params[name]
         if fan_in is None or fan_out is None:
             receptive = int(np.prod(shape[2:])) if len(shape) > 2 else 1
             if len(shape) >= 3:  # a convolution's [F, C, k, ...]

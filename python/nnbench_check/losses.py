@@ -21,18 +21,23 @@ def bce_logits(z, y):
 
 
 def softmax_ce(z, y):
-    """(1/n) sum logsumexp(z_i) - z_i,y_i with y the class indices [n]; gradient (softmax - onehot) / n."""
-    n, classes = z.shape[0], z.shape[1]
-    labels = y.astype(np.int64)
-    if y.shape != (n,) or np.any(labels != y) or np.any(labels < 0) or np.any(labels >= classes):
-        raise ProtocolError("softmax_ce targets must be [%d] class indices in 0...%d" % (n, classes - 1))
-    shifted = z - z.max(axis=1, keepdims=True)  # logsumexp unchanged, exp never overflows
+    """(1/n) sum logsumexp(z_i) - z_i,y_i with y the class indices [n]; gradient (softmax - onehot) / n.
+    On a sequence output z [n, steps, C] with y [n, steps], every (sample, step) is a row and n
+    becomes n steps, as PyTorch's CrossEntropyLoss on logits [n, C, steps]."""
+    classes = z.shape[-1]
+    if y.shape != z.shape[:-1]:
+        raise ProtocolError("softmax_ce targets must have shape %s, got %s" % (list(z.shape[:-1]), list(y.shape)))
+    rows_z, labels_f = z.reshape(-1, classes), y.reshape(-1)
+    n, labels = rows_z.shape[0], labels_f.astype(np.int64)
+    if np.any(labels != labels_f) or np.any(labels < 0) or np.any(labels >= classes):
+        raise ProtocolError("softmax_ce targets must be class indices in 0...%d" % (classes - 1))
+    shifted = rows_z - rows_z.max(axis=1, keepdims=True)  # logsumexp unchanged, exp never overflows
     e = np.exp(shifted)
     rows = np.arange(n)
     loss = np.sum(np.log(e.sum(axis=1)) - shifted[rows, labels]) / n
     grad = e / e.sum(axis=1, keepdims=True)
     grad[rows, labels] -= 1
-    return float(loss), grad / z.dtype.type(n)
+    return float(loss), (grad / z.dtype.type(n)).reshape(z.shape)
 
 
 LOSSES = {"mse": mse, "bce_logits": bce_logits, "softmax_ce": softmax_ce}

@@ -96,7 +96,8 @@ class Client:
 
     def targets(self, req, n):
         y = tensor_in(req.get("y"), self.dtype, "y")
-        expected = (n,) if self.loss_name == "softmax_ce" else (n,) + self.out_shape
+        # softmax_ce takes class indices: one per sample, or per step of a sequence output [n, steps, C].
+        expected = (n,) + (self.out_shape[:-1] if self.loss_name == "softmax_ce" else self.out_shape)
         if y.shape != expected:
             raise ProtocolError("y has shape %s, expected %s" % (list(y.shape), list(expected)))
         return y
