@@ -240,7 +240,7 @@ struct CheckCommand: ParsableCommand {
     /// the batches the checks train on.
     func architectureAndTask(_ arch: String) throws -> (ArchitectureSpec, LearningTask) {
         let task = try makeTask()
-        let architecture = try ArchitectureArgument.parse(arch)
+        let architecture = try ArchitectureArgument.parse(arch, for: task)
         let resolved: ResolvedArchitecture
         do { resolved = try architecture.resolve(for: task) } catch {
             throw failure("invalid --arch for task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
