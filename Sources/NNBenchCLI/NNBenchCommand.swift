@@ -23,8 +23,8 @@ struct NNBenchCommand: ParsableCommand {
             a bad value, a malformed spec string, an option that has no effect); 0 otherwise. Errors are one \
             line on standard error, 'nnbench: error: ...'.
             """,
-        // One version for the tool and the engine whose numbers it reports.
-        version: EngineFingerprint.version,
+        // The tool's version, and beside it the engine's, which baselines record with its fingerprint.
+        version: "nnbench \(ToolVersion.current) (engine \(EngineFingerprint.version))",
         subcommands: [ListCommand.self, ShowCommand.self, GenerateCommand.self, TrainCommand.self, CheckCommand.self, BenchCommand.self, ManifestCommand.self, RunCommand.self, BaselineCommand.self, ProtocolCommand.self]
     )
 }

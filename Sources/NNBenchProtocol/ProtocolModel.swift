@@ -1,5 +1,6 @@
 import NNBenchDatasets
 import NNBenchEngine
+import NNBenchIO
 import NNBenchModel
 
 /// A program in any language, speaking the model protocol (`docs/protocol.md`) over its standard
@@ -90,7 +91,7 @@ public final class ProtocolModel: CheckableModel {
 
     public func hello() throws(ModelError) -> ModelInfo {
         if let info { return info }
-        let answer = try request(.hello, ["protocol": .number(Double(ModelInfo.current))])
+        let answer = try request(.hello, ["protocol": .number(Double(ModelInfo.current)), "nnbench": .string(ToolVersion.current)])
         guard let version = answer["protocol"]?.integer, (1...ModelInfo.current).contains(version) else {
             throw fail(.hello, "answered 'hello' with protocol \(answer["protocol"]?.brief ?? "missing"); nnbench speaks versions 1 and 2",
                        hint: "answer {\"id\": ..., \"ok\": true, \"protocol\": 2, ...} (or 1 for a version-1 program)", restating: [.field("protocol")])

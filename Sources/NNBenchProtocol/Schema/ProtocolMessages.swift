@@ -88,7 +88,10 @@ enum ProtocolMessages {
     // MARK: Messages
 
     private static let ops: [(request: MessageSchema, answer: MessageSchema)] = [
-        (request("hello", [FieldSchema("protocol", .integer(minimum: 1), required: false, "the highest version nnbench speaks (version 2)")],
+        (request("hello", [
+            FieldSchema("protocol", .integer(minimum: 1), required: false, "the highest version nnbench speaks (version 2)"),
+            FieldSchema("nnbench", .string(), required: false, "nnbench's own version, for the program's log (version 2; optional)"),
+         ],
                  "The first request: nnbench asks what the program is."),
          answer("hello", [
             FieldSchema("protocol", .integer(minimum: 1, maximum: ModelInfo.current), "the version the program speaks"),
