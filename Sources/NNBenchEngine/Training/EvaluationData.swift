@@ -21,14 +21,18 @@ package final class EvaluationData<Scalar: EngineScalar> {
 
     /// The loss and metrics of `network` on the whole split, in evaluation mode, in chunks of
     /// `chunk` samples (the chunking does not change any result: each sample is independent in
-    /// evaluation mode, and the loss is summed chunk by chunk in order).
-    func evaluate(_ network: Network<Scalar>, kind: TaskKind, chunk: Int = 1024) -> SplitMetrics {
+    /// evaluation mode, and the loss is summed chunk by chunk in order). `observe` sees every
+    /// layer's output of every chunk, in order, with the chunk's first sample.
+    func evaluate(
+        _ network: Network<Scalar>, kind: TaskKind, chunk: Int = 1024, observe: ((_ start: Int, _ layer: Int, Batch<Scalar>) -> Void)? = nil
+    ) -> SplitMetrics {
         var lossSum = 0.0, correct = 0
         var start = 0
         while start < count {
             let size = Swift.min(chunk, count - start)
             let batch = Batch(count: size, shape: network.architecture.inputShape, pointer: inputs.pointer + start * inputWidth)
-            let output = network.forward(batch, training: false)
+            let first = start
+            let output = network.forward(batch, training: false, observe: observe.map { observe in { observe(first, $0, $1) } })
             let targetPointer = targets.pointer + start * targetWidth
             let loss = Scalar._loss(
                 network.loss, predictions: output.pointer, targets: targetPointer, samples: size, width: output.width,

@@ -13,6 +13,14 @@ public struct ParameterStatistics: Sendable, Hashable, Codable {
     /// `‖w_after − w_before‖ / ‖w_before‖` over the epoch's last step; `nil` before training, and
     /// `nil` when the weights were all zero before the step.
     public var updateRatio: Double?
+    /// The gradient's L2 norm (after clipping) averaged over every step of the epoch; measured
+    /// only when the run is observed (``TrainingObservation``), `nil` otherwise and before training.
+    public var meanGradientNorm: Double?
+    /// The weights' histogram, at an observed run's histogram epochs.
+    public var weightHistogram: Histogram?
+    /// The histogram of the epoch's last step's gradient (after clipping), at an observed run's
+    /// histogram epochs after the first.
+    public var gradientHistogram: Histogram?
 
     /// Creates the statistics of one tensor.
     ///
@@ -71,7 +79,7 @@ final class ParameterStatisticsProbe<Scalar: EngineScalar> {
     }
 
     /// The L2 norm, summed in Double in index order so that it is the same on every run.
-    private static func norm(_ values: UnsafePointer<Scalar>, count: Int) -> Double {
+    static func norm(_ values: UnsafePointer<Scalar>, count: Int) -> Double {
         var sum = 0.0
         for i in 0..<count { sum += Double(values[i]) * Double(values[i]) }
         return sum.squareRoot()
