@@ -50,7 +50,7 @@ let package = Package(
             dependencies: ["NNBenchDatasets", "NNBenchEngine", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .target(name: "NNBenchModel", dependencies: ["NNBenchDatasets", "NNBenchEngine"]),
-        .target(name: "NNBenchProtocol", dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchModel"]),
+        .target(name: "NNBenchProtocol", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchModel"]),
         .target(name: "NNBenchChecks", dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchModel"]),
         .target(name: "NNBenchHarness", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine"]),
         .target(name: "NNBenchBaselines", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchHarness"]),

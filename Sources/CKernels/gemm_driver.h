@@ -92,7 +92,7 @@ static void gemm_scale(int m, int n, GEMM_T beta, GEMM_T *c, ptrdiff_t ldc) {
 }
 
 /// The calling thread's packing buffer: room for an MC×KC block of op(A) followed by a KC×NC slab
-/// of op(B). NULL when out of memory.
+/// of op(B). Never NULL: an allocation failure aborts (support.c).
 static GEMM_T *gemm_workspace(void) {
     return nnb_thread_workspace(sizeof(GEMM_T) * (GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC));
 }
@@ -111,7 +111,6 @@ static void gemm_driver(gemm_micro_kernel kernel, int trans_a, int trans_b, int 
         return;
     }
     GEMM_T *packed_a = gemm_workspace();
-    if (!packed_a) return; // Out of memory for a few MiB: nothing sensible left to do.
     GEMM_T *packed_b = packed_a + GEMM_MC * GEMM_KC;
     nnb_update first = gemm_first_update(beta);
 

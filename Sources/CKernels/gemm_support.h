@@ -16,7 +16,8 @@ int nnb_cpu_has_avx2_fma(void);
 
 /// A 64-byte-aligned buffer of at least `bytes` bytes owned by the calling thread, kept for the
 /// thread's lifetime and freed when it exits. Later calls return the same buffer unless it must
-/// grow, so packing never allocates on the hot path. Returns NULL if allocation fails.
+/// grow, so packing never allocates on the hot path. Never returns NULL: when the allocation fails
+/// it prints a line on standard error and aborts (see support.c for why).
 void *nnb_thread_workspace(size_t bytes);
 
 #endif

@@ -126,7 +126,6 @@ static void sgemm_small_avx2(int trans_a, int trans_b, int m, int n, int k,
                              const float *a, int lda, const float *b, int ldb,
                              float beta, float *c, int ldc) {
     float *packed = gemm_workspace();
-    if (!packed) return;
     int full = n / GEMM_NR * GEMM_NR;
     if (trans_b) gemm_pack_b(1, b, ldb, 0, k, 0, n, packed);
     else if (full < n) gemm_pack_b(0, b, ldb, 0, k, full, n - full, packed);

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 int nnb_cpu_has_avx2_fma(void) {
@@ -42,7 +43,17 @@ void *nnb_thread_workspace(size_t bytes) {
     free(workspace);
     size_t rounded = (bytes + 63) / 64 * 64;
     workspace = aligned_alloc(64, rounded);
-    workspace_bytes = workspace ? rounded : 0;
+    if (!workspace) {
+        // Abort rather than return: the kernels have no error channel (void functions called for
+        // every matrix product of every layer), and a kernel that returned would leave C holding
+        // whatever it held before, which training would read as a result: a silent wrong answer.
+        // The buffer is a few MiB whatever the matrices' sizes, so failing to get it means the
+        // process is out of memory, not that the user asked for too much (sizes are refused
+        // before training starts); Swift's own allocations trap in that state too.
+        fprintf(stderr, "nnbench: fatal: cannot allocate the %zu-byte packing buffer of the matrix kernels (out of memory)\n", rounded);
+        abort();
+    }
+    workspace_bytes = rounded;
     pthread_setspecific(workspace_key, workspace);
     return workspace;
 }

@@ -1,36 +1,85 @@
 import Glibc
 
-/// Whole-file reads, and writes that replace a file atomically.
+/// Whole-file reads, and writes that never leave a partial file under the name written.
 ///
-/// A write goes to a hidden temporary file in the target's directory, is flushed to disk, and is
-/// then renamed over the target. rename(2) within one file system is atomic: a reader, or the
-/// file left after a crash, has either the old contents or the new ones, never part of either.
+/// How ``write(_:to:)`` writes depends on what the path names:
+///
+/// - A regular file, or nothing yet: the bytes go to a hidden temporary file in the same directory,
+///   are flushed to disk, and the temporary file is renamed over the target. rename(2) within one
+///   file system is atomic: a reader, or the file left after a crash or a kill -9, has either the
+///   old contents or the new ones, never part of either.
+/// - A symbolic link: it is followed to its final target, which is replaced as above; the link
+///   stays a link.
+/// - A device, FIFO or socket (`/dev/null`, `/dev/stdout` on a pipe, a named pipe): the bytes are
+///   written into it directly, since replacing it would put a regular file where the device was
+///   (as root, in place of the system's `/dev/null`).
+///
+/// A temporary file is named `.NAME.PID.RANDOM.tmp`: a leading dot (hidden), the target's name (its
+/// first 100 bytes), the writing process's id, a random hexadecimal number, `.tmp`. It is removed
+/// when the write fails; only a process killed during its write (kill -9, power loss) leaves one,
+/// never under the target's name. nnbench never reads such a file; it may be deleted.
 public enum AtomicFile {
-    /// The largest count passed to one read(2) or write(2); Linux moves at most about 2 GiB per call.
-    static let ioChunk = 1 << 30
-
-    /// Replaces the file at `path` with `bytes`, atomically.
+    /// Writes `bytes` to `path`: atomically for a regular file or a new one, directly into a
+    /// device, FIFO or socket, and through a symbolic link to its target.
     ///
-    /// The new file gets the usual permissions of a new file (0666 less the umask), not those of
-    /// the file it replaces. If anything fails, the temporary file is removed and the target is
-    /// left as it was.
+    /// A regular file written gets the usual permissions of a new file (0666 less the umask), not
+    /// those of the file it replaces. If anything fails, the temporary file is removed and the
+    /// target is left as it was. Writing into a FIFO waits until a reader opens it.
     ///
     /// - Parameters:
     ///   - bytes: The complete new contents.
     ///   - path: The file to create or replace; its directory must exist.
-    /// - Throws: ``FileError/system(path:step:code:)`` naming the step that failed (creating the
-    ///   temporary file, writing, flushing, renaming).
-    /// - Complexity: O(n) for n bytes, plus two fsync(2) calls.
+    /// - Throws: ``FileError/system(path:step:code:)`` naming `path` and the step that failed
+    ///   (following a link, creating the temporary file, opening, writing, flushing, renaming): a
+    ///   missing or read-only directory, a full disk (`ENOSPC`, as `/dev/full` gives), a pipe
+    ///   whose reader has gone (`EPIPE`: never a SIGPIPE), a directory in the way.
+    /// - Complexity: O(n) for n bytes, plus two fsync(2) calls for a regular file.
     public static func write(_ bytes: [UInt8], to path: String) throws(FileError) {
-        let directory = directoryName(of: path)
-        let temporary = temporaryPath(for: path, in: directory)
+        var status = stat()
+        // stat(2) follows every link, /proc's magic ones (/dev/stdout) included.
+        if stat(path, &status) == 0, !isRegularFile(status), !isDirectory(status) {
+            if try writeInPlace(bytes, to: path) { return }
+        }
+        try replace(with: bytes, target: try finalTarget(of: path), reportedAs: path)
+    }
+
+    /// Writes into a device, FIFO or socket as it is: no creation, no truncation (meaningless for
+    /// them), no fsync (which they refuse).
+    ///
+    /// - Returns: `false`, having written nothing, when what was opened is a regular file after
+    ///   all (it was swapped in since the caller looked): the caller replaces it atomically.
+    private static func writeInPlace(_ bytes: [UInt8], to path: String) throws(FileError) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .system(path: path, step: "open to write", code: errno) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw .system(path: path, step: "stat", code: code)
+        }
+        if isRegularFile(status) {
+            close(descriptor)
+            return false
+        }
+        let code = bytes.withUnsafeBytes { DescriptorIO.writeAll($0, to: descriptor) }
+        let closed = close(descriptor) == 0 ? 0 : errno
+        guard code == 0 else { throw .system(path: path, step: "write", code: code) }
+        guard closed == 0 else { throw .system(path: path, step: "close", code: closed) }
+        return true
+    }
+
+    /// Replaces the regular file `target` (or creates it) through a temporary file and rename(2).
+    private static func replace(with bytes: [UInt8], target: String, reportedAs path: String) throws(FileError) {
+        let directory = directoryName(of: target)
+        let temporary = temporaryPath(for: target, in: directory)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else {
             throw .system(path: path, step: "create a temporary file in '\(directory)' to write", code: errno)
         }
         var failure: FileError?
         do throws(FileError) {
-            try writeAll(bytes, to: descriptor, path: path)
+            let code = bytes.withUnsafeBytes { DescriptorIO.writeAll($0, to: descriptor) }
+            guard code == 0 else { throw .system(path: path, step: "write", code: code) }
             guard fsync(descriptor) == 0 else { throw .system(path: path, step: "flush (fsync)", code: errno) }
         } catch {
             failure = error
@@ -42,7 +91,7 @@ public enum AtomicFile {
             unlink(temporary)
             throw failure
         }
-        guard rename(temporary, path) == 0 else {
+        guard rename(temporary, target) == 0 else {
             let code = errno
             unlink(temporary)
             throw .system(path: path, step: "rename a temporary file over", code: code)
@@ -78,7 +127,9 @@ public enum AtomicFile {
                 bytes.append(contentsOf: repeatElement(0, count: min(limit + 1, 2 * filled) - filled))
             }
             let count = bytes.withUnsafeMutableBytes { buffer in
-                retryingInterrupted { Glibc.read(descriptor, buffer.baseAddress! + filled, min(buffer.count - filled, ioChunk)) }
+                DescriptorIO.retryingInterrupted {
+                    Glibc.read(descriptor, buffer.baseAddress! + filled, min(buffer.count - filled, DescriptorIO.ioChunk))
+                }
             }
             guard count >= 0 else { throw .system(path: path, step: "read", code: errno) }
             filled += count
@@ -88,29 +139,6 @@ public enum AtomicFile {
                 return bytes
             }
         }
-    }
-
-    /// Writes every byte, retrying partial writes and interrupted calls.
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(FileError) {
-        let failure: Int32 = bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let count = retryingInterrupted {
-                    Glibc.write(descriptor, buffer.baseAddress! + offset, min(buffer.count - offset, ioChunk))
-                }
-                guard count >= 0 else { return errno }
-                offset += count
-            }
-            return 0
-        }
-        guard failure == 0 else { throw .system(path: path, step: "write", code: failure) }
-    }
-
-    /// Calls a read(2) or write(2) again for as long as a signal interrupts it.
-    private static func retryingInterrupted(_ call: () -> Int) -> Int {
-        var count: Int
-        repeat { count = call() } while count < 0 && errno == EINTR
-        return count
     }
 
     /// Flushes a directory entry (the rename) to disk. Best effort: the new contents are already

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import NNBenchEngine
+import NNBenchIO
 
 /// A program started through `/bin/sh -c` in its own process group, talked to one line at a
 /// time over pipes.
@@ -14,6 +15,13 @@ import NNBenchEngine
 /// its standard error or does not read its input can never block nnbench, and every wait has a
 /// deadline. Ending the program signals the whole group, so its children end with it, and reaps
 /// it, so no zombie is left.
+///
+/// Written by hand rather than on swiftlang/swift-subprocess (1.0.2, which the brief prefers for
+/// process supervision) for one reason: its API is `async` and scopes the running process to a
+/// closure, while the checks drive a ``CheckableModel`` synchronously, one request at a time,
+/// across many calls. Bridging would park a cooperative-pool thread on every request (the
+/// parallel self-test runs several models at once on two cores) or hold a task open for the
+/// model's lifetime. Revisit when the checks become `async`.
 final class ProgramProcess {
     /// How an exchange went wrong.
     enum Failure: Error, Equatable {
@@ -32,21 +40,20 @@ final class ProgramProcess {
     private var input: Int32
     private var output: Int32
     private var errors: Int32
-    private var log: Int32
+    private let log: ProgramLog?
     private var buffer: [UInt8] = []
     private var scanned = 0
+    /// Whether the program has been reaped; its wait status, unless someone else reaped it.
+    private var ended = false
     private var exitStatus: Int32?
     private static let spawning = NSLock()
 
     /// Starts `command` with `/bin/sh -c` in the current directory.
     ///
-    /// - Parameter logPath: A file that receives the program's whole standard error (appended, so one
-    ///   log can follow several programs), or `nil`.
-    /// - Throws: A message when the pipes, the log or the process cannot be made.
-    init(command: String, logPath: String?) throws(ProgramStartError) {
-        // A program that exits while a request is being written would otherwise kill nnbench with
-        // SIGPIPE; the write then fails with EPIPE, which the exchange reports.
-        signal(SIGPIPE, SIG_IGN)
+    /// - Parameter log: Where the program's whole standard error goes too, or `nil`.
+    /// - Throws: A message when the pipes or the process cannot be made.
+    init(command: String, log: ProgramLog?) throws(ProgramStartError) {
+        self.log = log
         // One spawn at a time: between pipe() and fcntl() below, a program spawned on another
         // thread would inherit these pipe ends and hold off this program's end-of-file until it
         // exits (Glibc's pipe2 and posix_spawn_file_actions_addclosefrom_np are not visible to Swift).
@@ -61,15 +68,6 @@ final class ProgramProcess {
             }
             _ = fcntl(fds[2 * i], F_SETFD, FD_CLOEXEC)
             _ = fcntl(fds[2 * i + 1], F_SETFD, FD_CLOEXEC)
-        }
-        if let logPath {
-            log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            guard log >= 0 else {
-                fds.forEach { _ = close($0) }
-                throw ProgramStartError("cannot write the log '\(logPath)': \(String(cString: strerror(errno)))")
-            }
-        } else {
-            log = -1
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -97,7 +95,7 @@ final class ProgramProcess {
         }
         for fd in [fds[0], fds[3], fds[5]] { close(fd) }
         guard status == 0 else {
-            for fd in [fds[1], fds[2], fds[4], log] where fd >= 0 { close(fd) }
+            for fd in [fds[1], fds[2], fds[4]] { close(fd) }
             throw ProgramStartError("cannot start /bin/sh: \(String(cString: strerror(status)))")
         }
         pid = child
@@ -118,7 +116,7 @@ final class ProgramProcess {
         let deadline = Self.now + timeout
         var written = 0
         while true {
-            if let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = buffer[scanned...].firstNewline {
                 let line = Array(buffer[..<newline])
                 buffer.removeFirst(newline + 1)
                 scanned = 0
@@ -136,7 +134,7 @@ final class ProgramProcess {
             // thread (a Foundation Process, say) inherited a copy of the pipe's write end.
             let ready = poll(&polled, nfds_t(polled.count), Int32(min(remaining * 1000, 50).rounded(.up)))
             guard ready > 0 else {
-                if exitStatus == nil, reap(blocking: false) {
+                if !ended, reap(blocking: false) {
                     // What it wrote before exiting is still read: a whole line is its answer.
                     drainErrors()
                     var previous = -1
@@ -144,7 +142,7 @@ final class ProgramProcess {
                         previous = buffer.count
                         if !readOutput() { break }
                     }
-                    if !buffer[scanned...].contains(UInt8(ascii: "\n")) {
+                    if buffer[scanned...].firstNewline == nil {
                         close(output)
                         output = -1
                     }
@@ -157,7 +155,11 @@ final class ProgramProcess {
                 output = -1
             }
             if polled.count > 2, polled[2].revents != 0 {
-                let count = request[written...].withUnsafeBytes { write(input, $0.baseAddress!, $0.count) }
+                // A program that exits while its request is written must not take nnbench down with
+                // SIGPIPE: the write fails with EPIPE instead, and the program's exit is reported.
+                let count = request[written...].withUnsafeBytes { bytes in
+                    DescriptorIO.withoutSIGPIPE { write(input, bytes.baseAddress!, bytes.count) }
+                }
                 if count > 0 {
                     written += count
                 } else if errno != EAGAIN && errno != EINTR {
@@ -175,7 +177,7 @@ final class ProgramProcess {
     func waitForExit(seconds: Double) -> Bool {
         closeInput()
         let deadline = Self.now + seconds
-        while exitStatus == nil {
+        while !ended {
             if reap(blocking: false) { break }
             guard Self.now < deadline else { return false }
             drainErrors()
@@ -192,7 +194,7 @@ final class ProgramProcess {
     func end(grace: Double) -> Bool {
         closeInput()
         var killed = false
-        if exitStatus == nil, !reap(blocking: false) {
+        if !ended, !reap(blocking: false) {
             kill(-pid, SIGTERM)
             if !waitForExit(seconds: grace) {
                 kill(-pid, SIGKILL)
@@ -203,10 +205,9 @@ final class ProgramProcess {
         // Children that outlived the program are still in its group: they go too.
         kill(-pid, SIGKILL)
         drainErrors()
-        for fd in [output, errors, log] where fd >= 0 { close(fd) }
+        for fd in [output, errors] where fd >= 0 { close(fd) }
         output = -1
         errors = -1
-        log = -1
         return killed
     }
 
@@ -238,7 +239,7 @@ final class ProgramProcess {
             let count = chunk.withUnsafeMutableBytes { read(errors, $0.baseAddress!, $0.count) }
             if count > 0 {
                 stderrTail.append(chunk[..<count])
-                if log >= 0 { _ = chunk.withUnsafeBytes { write(log, $0.baseAddress!, count) } }
+                chunk.withUnsafeBytes { log?.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
                 continue
             }
             if count == 0 || (errno != EAGAIN && errno != EINTR) {
@@ -259,10 +260,11 @@ final class ProgramProcess {
         var status: Int32 = 0
         while true {
             let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
-            if result == pid { exitStatus = status; return true }
+            if result == pid { exitStatus = status; ended = true; return true }
             if result < 0 && errno == EINTR { continue }
-            // ECHILD: someone else reaped it; nothing is left to wait for.
-            if result < 0 { exitStatus = exitStatus ?? 0; return true }
+            // ECHILD: someone else reaped it, so nothing is left to wait for, and how it ended is
+            // unknown: claiming "exited with status 0" would mislead the user.
+            if result < 0 { ended = true; return true }
             return false
         }
     }

@@ -10,7 +10,7 @@ extension ProtocolModel {
     func number(_ answer: JSONValue, _ field: String, op: ModelOp) throws(ModelError) -> Double {
         guard let value = answer[field]?.number else {
             throw fail(op, "answered '\(op)' without a number '\(field)' (got \(answer[field]?.brief ?? "nothing"))",
-                       hint: "answer \"\(field)\": <number>")
+                       hint: "answer \"\(field)\": <number>", restating: [.field(field)])
         }
         return value
     }
@@ -18,21 +18,22 @@ extension ProtocolModel {
     func tensor(_ value: JSONValue?, shape expected: [Int], op: ModelOp, field: String) throws(ModelError) -> Tensor<Double> {
         guard let value, let shape = Self.shape(value["shape"]), case .array(let data)? = value["data"] else {
             throw fail(op, "answered '\(op)' with '\(field)' = \(value?.brief ?? "nothing"), not a tensor {\"shape\": [...], \"data\": [...]}",
-                       hint: "write tensors as {\"shape\": [d0, ...], \"data\": [row-major values]}")
+                       hint: "write tensors as {\"shape\": [d0, ...], \"data\": [row-major values]}", restating: [.within(field)])
         }
         guard shape == expected else {
             throw fail(op, "answered '\(op)' with '\(field)' of shape \(shape); expected \(expected)",
-                       hint: "check the layer's output shape and the parameter layout in docs/protocol.md")
+                       hint: "check the layer's output shape and the parameter layout in docs/protocol.md", restating: [.field(field)])
         }
         guard data.count == shape.reduce(1, *) else {
             throw fail(op, "answered '\(op)' with '\(field)' of shape \(shape) but \(data.count) values",
-                       hint: "flatten the data in row-major order")
+                       hint: "flatten the data in row-major order", restating: [.field(field)])
         }
         var scalars: [Double] = []
         scalars.reserveCapacity(data.count)
         for (i, element) in data.enumerated() {
             guard let number = element.number else {
-                throw fail(op, "answered '\(op)' with '\(field)'.data[\(i)] = \(element.brief), not a number", hint: "send numbers only")
+                throw fail(op, "answered '\(op)' with '\(field)'.data[\(i)] = \(element.brief), not a number", hint: "send numbers only",
+                           restating: [.field("\(field).data[\(i)]")])
             }
             scalars.append(number)
         }
@@ -47,7 +48,7 @@ extension ProtocolModel {
         guard case .object(let fields)? = value, Set(fields.keys) == Set(names) else {
             let got = if case .object(let fields)? = value { "\(fields.keys.sorted())" } else { value?.brief ?? "nothing" }
             throw fail(op, "answered '\(op)' with '\(field)' holding \(got); expected exactly \(names)",
-                       hint: "answer an object {name: tensor} with every parameter")
+                       hint: "answer an object {name: tensor} with every parameter", restating: [.field(field)])
         }
         var tensors: [String: Tensor<Double>] = [:]
         for parameter in expected {
@@ -70,7 +71,7 @@ extension ProtocolModel {
     func tensors(_ value: JSONValue?, shapes: [[Int]], op: ModelOp, field: String) throws(ModelError) -> [Tensor<Double>] {
         guard case .array(let entries)? = value, entries.count == shapes.count else {
             throw fail(op, "answered '\(op)' with '\(field)' = \(value?.brief ?? "nothing"); expected an array of \(shapes.count) tensors, one per layer",
-                       hint: "answer one tensor per layer, in order, activations included")
+                       hint: "answer one tensor per layer, in order, activations included", restating: [.field(field)])
         }
         var tensors: [Tensor<Double>] = []
         for (i, shape) in shapes.enumerated() {
@@ -86,7 +87,7 @@ extension ProtocolModel {
     ) throws(ModelError) -> Trace {
         guard case .array(let layers) = answer["trace"], layers.count == architecture.layers.count else {
             throw fail(op, "answered '\(op)' with trace: true without a 'trace' array of \(architecture.layers.count) tensors (one per layer)",
-                       hint: "return every layer's output in order, activations included")
+                       hint: "return every layer's output in order, activations included", restating: [.field("trace")])
         }
         let outputs = try tensors(answer["trace"], shapes: architecture.layers.map { [n] + $0.outputShape }, op: op, field: "trace")
         let masks = training && version >= 2 ? try readMasks(answer, architecture, samples: n, op: op) : [:]
@@ -101,7 +102,8 @@ extension ProtocolModel {
         guard !dropouts.isEmpty else { return [:] }
         guard case .object(let fields)? = answer["masks"], Set(fields.keys) == Set(dropouts.map { String($0.index) }) else {
             throw fail(op, "answered '\(op)' in training mode with 'masks' = \(answer["masks"]?.brief ?? "nothing"); expected one mask per dropout layer, keyed \(dropouts.map { "\"\($0.index)\"" })",
-                       hint: "report each dropout layer's mask of that pass (0 or 1/(1 − rate) per value, shaped as its input) under its layer index")
+                       hint: "report each dropout layer's mask of that pass (0 or 1/(1 − rate) per value, shaped as its input) under its layer index",
+                       restating: [.field("masks")])
         }
         var masks: [Int: Tensor<Double>] = [:]
         for layer in dropouts {

@@ -30,7 +30,7 @@ extension ProtocolModel {
             process = running
         } else {
             wait = Swift.max(timeout, startTimeout)
-            do { process = try ProgramProcess(command: command, logPath: logPath) } catch {
+            do { process = try ProgramProcess(command: command, log: log) } catch {
                 failure = "could not start '\(command)': \(error.description)"
                 failedOp = op.name
                 throw .failed(op.modelOp, failure!)
@@ -73,7 +73,8 @@ extension ProtocolModel {
         if checksConformance {
             let schema = answer["ok"] == .bool(false) ? ProtocolMessages.error : ProtocolMessages.messages(of: op.name)?.answer
             for violation in schema?.violations(of: answer) ?? [] {
-                violations.append(ProtocolViolation(op: op.name, request: requestText, what: "\(violation)", hint: "see \(schema!.name).schema.json in docs/protocol/"))
+                violations.append(ProtocolViolation(
+                    op: op.name, request: requestText, field: violation.path, what: "\(violation)", hint: "see \(schema!.name).schema.json in docs/protocol/"))
             }
         }
         switch answer["ok"] {
@@ -82,6 +83,8 @@ extension ProtocolModel {
             let reason = if case .string(let text) = answer["error"] { text } else { "(no 'error' given)" }
             throw .failed(op.modelOp, "the program answered ok: false: \(reason)")
         default:
+            // The failure below says it; the schema's 'ok' violation would count it twice.
+            forgetViolations(restatedBy: [.field("ok")], request: requestText, op: op.name)
             throw fail(op, request: requestText, "answered without \"ok\": true or false", hint: "add \"ok\": true to every successful answer")
         }
     }
@@ -107,10 +110,12 @@ extension ProtocolModel {
     }
 
     /// A failure found in an answer's content, after the exchange: the end of the program, or
-    /// when checking conformance, a violation recorded while the exchange goes on.
-    func fail(_ op: ModelOp, _ what: String, hint: String) -> ModelError {
+    /// when checking conformance, a violation recorded while the exchange goes on, in place of the
+    /// schema's violations of the same fields (`restating`), so that each problem counts once.
+    func fail(_ op: ModelOp, _ what: String, hint: String, restating scopes: [FieldScope] = []) -> ModelError {
         guard checksConformance else { return fail(RequestOp(op), request: lastRequest, what, hint: hint) }
-        violations.append(ProtocolViolation(op: op.rawValue, request: lastRequest, what: "the program \(what)", hint: hint))
+        let violation = ProtocolViolation(op: op.rawValue, request: lastRequest, field: scopes.first?.path, what: "the program \(what)", hint: hint)
+        record(violation, restating: scopes)
         return .failed(op, "the program \(what)")
     }
 }

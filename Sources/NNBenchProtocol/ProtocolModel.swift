@@ -27,8 +27,8 @@ public final class ProtocolModel: CheckableModel {
     public let grace: Double
     /// The longest answer line accepted, in bytes.
     public let maxLineBytes: Int
-    /// The file receiving the program's whole standard error, or `nil`.
-    public let logPath: String?
+    /// Where the program's whole standard error goes too, or `nil`.
+    public let log: ProgramLog?
     /// What ended the program, with the request and the last lines of its standard error, once
     /// something has.
     public internal(set) var failure: String?
@@ -44,6 +44,9 @@ public final class ProtocolModel: CheckableModel {
     public var recordsTranscript = false
     /// Every request and answer line, in order, while ``recordsTranscript`` is on.
     public internal(set) var transcript: [String] = []
+    /// The names `hello` listed in `ops` that nnbench ignores: not an op of the protocol, or one
+    /// of a later version than the program's (conformance warns of them).
+    public internal(set) var ignoredOps: [String] = []
 
     var process: ProgramProcess?
     var nextID = 1
@@ -62,17 +65,17 @@ public final class ProtocolModel: CheckableModel {
     ///   - startTimeout: The longest wait for the first answer, program start included, in seconds.
     ///   - grace: The time to exit after `shutdown` or SIGTERM, in seconds.
     ///   - maxLineBytes: The longest answer line accepted.
-    ///   - logPath: A file for the program's whole standard error.
+    ///   - log: Where the program's whole standard error goes too; one log may serve several models.
     public init(
         command: String, timeout: Double = 5, startTimeout: Double = 30, grace: Double = 1, maxLineBytes: Int = 64 << 20,
-        logPath: String? = nil
+        log: ProgramLog? = nil
     ) {
         self.command = command
         self.timeout = timeout
         self.startTimeout = startTimeout
         self.grace = grace
         self.maxLineBytes = maxLineBytes
-        self.logPath = logPath
+        self.log = log
     }
 
     deinit {
@@ -90,19 +93,20 @@ public final class ProtocolModel: CheckableModel {
         let answer = try request(.hello, ["protocol": .number(Double(ModelInfo.current))])
         guard let version = answer["protocol"]?.integer, (1...ModelInfo.current).contains(version) else {
             throw fail(.hello, "answered 'hello' with protocol \(answer["protocol"]?.brief ?? "missing"); nnbench speaks versions 1 and 2",
-                       hint: "answer {\"id\": ..., \"ok\": true, \"protocol\": 2, ...} (or 1 for a version-1 program)")
+                       hint: "answer {\"id\": ..., \"ok\": true, \"protocol\": 2, ...} (or 1 for a version-1 program)", restating: [.field("protocol")])
         }
         guard case .string(let dtype) = answer["dtype"], let precision = Precision(rawValue: dtype) else {
             throw fail(.hello, "answered 'hello' with dtype \(answer["dtype"]?.brief ?? "missing"); expected \"float32\" or \"float64\"",
-                       hint: "say which precision the program computes in")
+                       hint: "say which precision the program computes in", restating: [.field("dtype")])
         }
         guard case .array(let listed) = answer["ops"] else {
-            throw fail(.hello, "answered 'hello' without an 'ops' array", hint: "list the optional ops it offers, e.g. [\"gradients\", \"step\", \"trace\"]")
+            throw fail(.hello, "answered 'hello' with ops \(answer["ops"]?.brief ?? "missing"); expected an array of op names", hint: "list the optional ops it offers, e.g. [\"gradients\", \"step\", \"trace\"]",
+                       restating: [.field("ops")])
         }
         var ops = ModelOp.required
         // Names nnbench does not know, or of a later version than the program's, are ignored.
         for case .string(let name) in listed {
-            if let op = ModelOp(rawValue: name), op.version <= version { ops.insert(op) }
+            if let op = ModelOp(rawValue: name), op.version <= version { ops.insert(op) } else if name != "shutdown" { ignoredOps.append(name) }
         }
         let info = ModelInfo(
             name: answer["name"]?.string ?? command, precision: precision, version: version, ops: ops,
@@ -131,7 +135,8 @@ public final class ProtocolModel: CheckableModel {
                 + (version >= 2 ? layer.state.map { ParameterShape(name: $0.name, shape: $0.shape, trainable: false) } : [])
         }
         guard case .array(let entries) = answer["params"] else {
-            throw fail(.build, "answered 'build' without a 'params' array", hint: "answer params: [{\"name\": \"0.weight\", \"shape\": [...]}, ...]")
+            throw fail(.build, "answered 'build' with params \(answer["params"]?.brief ?? "missing"); expected an array of {name, shape}", hint: "answer params: [{\"name\": \"0.weight\", \"shape\": [...]}, ...]",
+                       restating: [.field("params")])
         }
         let announced = entries.map { entry -> ParameterShape? in
             guard case .string(let name) = entry["name"], let shape = Self.shape(entry["shape"]) else { return nil }
@@ -142,7 +147,9 @@ public final class ProtocolModel: CheckableModel {
             func text(_ parameter: ParameterShape) -> String { "\(parameter.name) \(parameter.shape)" + (parameter.trainable ? "" : " (buffer)") }
             throw fail(.build, "announced the parameters \(announced.map { $0.map(text) ?? "(unreadable)" }), but the model has \(expected.map(text))",
                        hint: "name parameters 'L.weight'/'L.bias' with L the layer's index (activations count), shaped and ordered as docs/protocol.md's layer table says"
-                        + (version >= 2 ? ", each layer's buffers (running_mean, running_var) after its parameters with \"trainable\": false" : ""))
+                        + (version >= 2 ? ", each layer's buffers (running_mean, running_var) after its parameters with \"trainable\": false" : ""),
+                       // The list shows an entry it cannot read as "(unreadable)": the schema's finding in it is the same.
+                       restating: [.field("params")] + announced.indices.filter { announced[$0] == nil }.map { .within("params[\($0)]") })
         }
         architecture = resolved
         return expected

@@ -16,15 +16,20 @@ struct StderrTail {
 
     /// Adds bytes as they arrive.
     mutating func append(_ bytes: ArraySlice<UInt8>) {
-        for byte in bytes {
-            if byte == UInt8(ascii: "\n") {
-                finishLine()
-            } else if partial.count < maxLineBytes {
-                partial.append(byte)
-            } else {
-                partialCut = true
-            }
+        var rest = bytes
+        while let newline = rest.firstNewline {
+            take(rest[..<newline])
+            finishLine()
+            rest = rest[(newline + 1)...]
         }
+        take(rest)
+    }
+
+    /// Adds a piece of a line, as much of it as the line's limit leaves room for.
+    private mutating func take(_ piece: ArraySlice<UInt8>) {
+        let room = Swift.max(maxLineBytes - partial.count, 0)
+        if piece.count > room { partialCut = true }
+        partial.append(contentsOf: piece.prefix(room))
     }
 
     /// The kept lines, the unfinished last one included.

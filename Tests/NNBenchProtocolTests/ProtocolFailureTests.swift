@@ -20,8 +20,8 @@ struct ProtocolFailureTests {
     static let x = Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
     static let y = Tensor<Double>(shape: [2, 2], scalars: [0, 1, 1, 0])
 
-    static func model(_ mode: String, timeout: Double = 1, logPath: String? = nil) -> ProtocolModel {
-        ProtocolModel(command: "exec python3 \(fixture) \(mode)", timeout: timeout, grace: 0.3, maxLineBytes: 1 << 20, logPath: logPath)
+    static func model(_ mode: String, timeout: Double = 1, log: ProgramLog? = nil) -> ProtocolModel {
+        ProtocolModel(command: "exec python3 \(fixture) \(mode)", timeout: timeout, grace: 0.3, maxLineBytes: 1 << 20, log: log)
     }
 
     /// Whether a process is gone: no such process, or a zombie some other parent has yet to reap.
@@ -55,6 +55,21 @@ struct ProtocolFailureTests {
         try Self.expectFailure("exit", ["exited with status 3 instead of answering", "request: {", "\"op\":\"build\"", "| fatal: cannot build this model"]) {
             _ = try $0.build(Self.spec, loss: .mse, seed: 1)
         }
+    }
+
+    @Test("a program that closed its input: EPIPE reported as its exit, SIGPIPE's disposition untouched", .enabled(if: hasPython, "needs python3"))
+    func closesInput() throws {
+        // SIGPIPE's default action, whatever another test or the runner set: had the request's
+        // write not blocked it, this process would end here.
+        let previous = signal(SIGPIPE, SIG_DFL)
+        defer { signal(SIGPIPE, previous) }
+        try Self.expectFailure("close_input", ["exited with status 4 instead of answering", "\"op\":\"build\""]) {
+            _ = try $0.build(Self.spec, loss: .mse, seed: 1)
+        }
+        // The library left the process-wide disposition as it found it: SIG_DFL, a null handler.
+        var current = sigaction()
+        sigaction(SIGPIPE, nil, &current)
+        #expect(current.__sigaction_handler.sa_handler == nil)
     }
 
     @Test("a program that hangs is ended at the time limit", .enabled(if: hasPython, "needs python3"))
@@ -108,7 +123,7 @@ struct ProtocolFailureTests {
     func flood() throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("nnbench-flood-\(getpid()).log").path
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let model = Self.model("flood", timeout: 5, logPath: log)
+        let model = Self.model("flood", timeout: 5, log: try ProgramLog(path: log))
         _ = try model.build(Self.spec, loss: .mse, seed: 1)
         for _ in 0..<3 { #expect(try model.loss(inputs: Self.x, targets: Self.y) == 0.25) }
         #expect(model.shutdown() == nil)
@@ -132,7 +147,7 @@ struct ProtocolFailureTests {
     func child() throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("nnbench-child-\(getpid()).log").path
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let model = Self.model("child", logPath: log)
+        let model = Self.model("child", log: try ProgramLog(path: log))
         _ = try model.build(Self.spec, loss: .mse, seed: 1)
         let pid = try #require(model.processID)
         #expect(model.shutdown() == nil)

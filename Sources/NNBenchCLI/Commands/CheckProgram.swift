@@ -9,14 +9,12 @@ extension CheckCommand {
     /// whatever the architecture, runs once, with the first architecture checked.
     func runProgram(_ command: String, only: Set<String>?, seed: UInt64) throws {
         let targets = try checkTargets()
-        if let log, !FileManager.default.createFile(atPath: log, contents: nil) {
-            throw failure("cannot write the log '\(log)'", status: ExitStatus.error)
-        }
+        let programLog = try openLog()
         var report = ProgramCheckReport(command: command)
         var transcript: [String] = []
         var knownAnswersWith: String?
         for target in targets {
-            let model = ProtocolModel(command: command, timeout: timeout, logPath: log)
+            let model = ProtocolModel(command: command, timeout: timeout, log: programLog)
             model.recordsTranscript = record != nil
             defer { transcript += model.transcript }
             var entry = ProgramCheckReport.Entry(name: target.name, architecture: target.architecture.description, task: target.task.name)
@@ -56,6 +54,7 @@ extension CheckCommand {
         }
         try writeTranscript(transcript)
         print(json ? report.json() : report.text, terminator: "")
+        try checkLog(programLog)
         let checked = report.entries.filter { $0.status == .checked }
         let results = report.entries.flatMap(\.results)
         // An architecture asked for and declined could not be checked; a default one is only out of its scope.
@@ -71,14 +70,27 @@ extension CheckCommand {
     /// `--conformance`: every op once, each answer held to its schema and the rules; exit 2 when
     /// the program breaks the protocol.
     func runConformance(_ command: String) throws {
-        if let log, !FileManager.default.createFile(atPath: log, contents: nil) {
-            throw failure("cannot write the log '\(log)'", status: ExitStatus.error)
-        }
-        let result = ProtocolConformance.run(command: command, timeout: timeout, logPath: log, records: record != nil)
+        let programLog = try openLog()
+        let result = ProtocolConformance.run(command: command, timeout: timeout, log: programLog, records: record != nil)
         try writeTranscript(result.transcript)
         let report = ConformanceReport(result: result, command: command)
         print(json ? report.json() : report.text, terminator: "")
+        try checkLog(programLog)
         if !result.conforms { throw ExitStatus.error }
+    }
+
+    /// `--log`'s file, opened once for every program the run starts (created or emptied; a device
+    /// or FIFO is written into, never replaced).
+    func openLog() throws -> ProgramLog? {
+        do { return try log.map { path throws(FileError) in try ProgramLog(path: path) } } catch {
+            throw failure(error.description, status: ExitStatus.error)
+        }
+    }
+
+    /// After the report, which stands: a log that could not be written is still a file nnbench
+    /// failed to write, status 2.
+    func checkLog(_ log: ProgramLog?) throws {
+        if let logFailure = log?.failure { throw failure(logFailure.description, status: ExitStatus.error) }
     }
 
     /// Writes `--record`'s file: every line sent and received, in order.

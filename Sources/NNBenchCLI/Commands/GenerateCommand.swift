@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import NNBench
 
 /// `nnbench generate TASK`: write a task's data as CSV, JSON or NPY.
@@ -9,8 +8,10 @@ struct GenerateCommand: ParsableCommand {
         abstract: "Generate a task's data as CSV, JSON or NPY, to standard output or a file.",
         discussion: """
             The same task, parameters and seed give the same bytes on every run. A name ending in \
-            .gz is gzip-compressed. Files are written atomically: an interrupted run leaves no \
-            partial file under the requested name.
+            .gz is gzip-compressed. A file is written atomically (an interrupted run leaves no \
+            partial file under the requested name); a device or FIFO (/dev/null) is written \
+            into, and a symbolic link is followed. Exit status 2 when the output cannot be \
+            written, standard output included.
             """)
 
     @OptionGroup var options: TaskOptions
@@ -34,12 +35,8 @@ struct GenerateCommand: ParsableCommand {
         var bytes = DatasetExport.render(task, splits: selection, format: format)
         let path = output ?? "-"
         if path.hasSuffix(".gz") { bytes = Gzip.compress(bytes) }
-        if path == "-" {
-            FileHandle.standardOutput.write(Data(bytes))
-            return
-        }
-        do {
-            try AtomicFile.write(bytes, to: path)
+        do throws(FileError) {
+            if path == "-" { try StandardOutput.write(bytes) } else { try AtomicFile.write(bytes, to: path) }
         } catch {
             throw failure(error.description, status: ExitStatus.error)
         }

@@ -24,7 +24,10 @@ final class EpochPrinter {
         if interactive {
             let width = 20, filled = totalEpochs == 0 ? width : width * record.epoch / totalEpochs
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            FileHandle.standardOutput.write(Data("\r\u{1B}[K[\(bar)] \(line)".utf8))
+            // Through print, as every other line, so that the order holds; flushed, as it has no
+            // newline. A failure is reported as the process exits.
+            Swift.print("\r\u{1B}[K[\(bar)] \(line)", terminator: "")
+            try? StandardOutput.flush()
             drewBar = true
         } else {
             Swift.print(line)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NNBenchIO
 
 /// The documented exit statuses of `nnbench`.
 enum ExitStatus {
@@ -19,6 +20,13 @@ enum ExitStatus {
 ///   - status: The exit status.
 /// - Returns: The exit code, for `throw`.
 func failure(_ message: String, status: ExitCode) -> ExitCode {
-    FileHandle.standardError.write(Data("nnbench: error: \(message)\n".utf8))
+    writeToStandardError("nnbench: error: \(message)\n")
     return status
+}
+
+/// Writes to standard error, ignoring failure: there is nowhere left to report it, and a closed
+/// or full standard error must not stop the work (FileHandle's `write` would trap).
+func writeToStandardError(_ text: String) {
+    var text = text
+    text.withUTF8 { _ = DescriptorIO.writeAll(UnsafeRawBufferPointer($0), to: STDERR_FILENO) }
 }

@@ -3,17 +3,17 @@ import NNBenchModel
 
 /// Training and measuring a model through its ops, for the checks that need a trained model.
 enum ModelTraining {
-    /// Takes `steps` optimizer steps on one batch.
+    /// Takes `steps` optimizer steps on one batch, in training mode or (protocol 2) evaluation mode.
     ///
     /// - Returns: The loss before each step.
     @discardableResult
     static func train(
         _ model: any CheckableModel, on batch: (inputs: Tensor<Double>, targets: Tensor<Double>), optimizer: OptimizerSpec,
-        steps: Int
+        steps: Int, training: Bool = true
     ) throws(ModelError) -> [Double] {
         var losses: [Double] = []
         for _ in 0..<steps {
-            losses.append(try model.step(inputs: batch.inputs, targets: batch.targets, optimizer: optimizer))
+            losses.append(try model.step(inputs: batch.inputs, targets: batch.targets, optimizer: optimizer, training: training, trace: false).loss)
         }
         return losses
     }

@@ -35,26 +35,37 @@ struct OverfitCheck: Check {
         let weights = try model.parameters()
         let initial = try model.loss(inputs: batch.inputs, targets: batch.targets)
         let isRegression = context.loss == .mse
+        // Karpathy's recipe fits one batch with regularisation off: dropout's random masks make the
+        // steps a fit takes a random number (a correct spirals net with dropout(0.5) took 1200 at
+        // one seed, 1.5× another's), so protocol 2 models train in evaluation mode.
+        let training = !(context.info.version >= 2 && context.layers.contains { if case .dropout = $0 { true } else { false } })
+        var notes = ["trained with \(optimizer)" + (training ? "" : " in evaluation mode (dropout off), as one fits a single batch")]
         let target = isRegression ? Self.regressionFraction * initial : Self.classificationLoss
         var (loss, accuracy) = (initial, 0.0)
         for step in stride(from: 25, through: Self.maximumSteps, by: 25) {
-            try ModelTraining.train(model, on: batch, optimizer: optimizer, steps: 25)
+            try ModelTraining.train(model, on: batch, optimizer: optimizer, steps: 25, training: training)
             loss = try model.loss(inputs: batch.inputs, targets: batch.targets)
             accuracy = isRegression ? 1 : try ModelTraining.accuracy(model, on: batch)
             if loss <= target && accuracy == 1 {
                 // The figure that has a margin is the number of steps it took; the loss is just under
                 // the target whenever the run stops.
+                var load = Double(step) / Double(Self.maximumSteps)
+                // Past half the budget, how near failing it came depends on the reference: a miss
+                // fails only where the correct engine fits, so when it does not fit either, a miss
+                // would have been held to it (and this loss is below it: no excess).
+                if load > 0.5 {
+                    let reference = try referenceFit(context, weights: weights, batch: batch, optimizer: optimizer, training: training)
+                    if reference.loss > target || reference.accuracy < 1 {
+                        load = 0
+                        notes.append("the reference engine, trained the same way from the same weights, does not fit in \(Self.maximumSteps) steps (loss \(short(reference.loss)))")
+                    }
+                }
                 return .passed(
                     "loss \(short(loss)) in \(step) steps", bound: "≤ \(short(target)) in ≤ \(Self.maximumSteps) steps",
-                    load: Double(step) / Double(Self.maximumSteps), notes: ["trained with \(optimizer)"])
+                    load: load, notes: notes)
             }
         }
-        // The reference engine, trained the same way from the same weights.
-        let reference = try context.reference(holding: weights)
-        let referenceOptimizer = NetworkOptimizer(optimizer, network: reference)
-        for _ in 0..<Self.maximumSteps { referenceOptimizer.step(inputs: batch.inputs, targets: batch.targets) }
-        let referenceLoss = reference.loss(inputs: batch.inputs, targets: batch.targets)
-        let referenceAccuracy = isRegression ? 1 : ModelTraining.accuracy(reference.forward(batch.inputs), targets: batch.targets)
+        let (referenceLoss, referenceAccuracy) = try referenceFit(context, weights: weights, batch: batch, optimizer: optimizer, training: training)
         let accuracyText = isRegression ? "" : ", accuracy \(short(100 * accuracy)) %"
         let allowance = 2 * referenceLoss + target
         if referenceLoss > target || referenceAccuracy < 1 {
@@ -63,16 +74,29 @@ struct OverfitCheck: Check {
             if loss <= allowance {
                 return .passed(
                     "loss \(short(loss))\(accuracyText)", bound: "≤ \(short(allowance)) (reference)", load: excess,
-                    notes: ["trained with \(optimizer)", "the architecture cannot fit these \(batch.inputs.shape[0]) samples in \(Self.maximumSteps) steps: \(referenceText)"])
+                    notes: notes + ["the architecture cannot fit these \(batch.inputs.shape[0]) samples in \(Self.maximumSteps) steps: \(referenceText)"])
             }
             return .failed(
                 "loss \(short(loss))\(accuracyText)", bound: "≤ \(short(allowance)) (reference)",
                 "after \(Self.maximumSteps) steps of \(optimizer) the loss is \(short(loss)) (from \(short(initial))); from the same weights \(referenceText)",
-                .cannotOverfit, load: excess)
+                .cannotOverfit, load: excess, notes: notes)
         }
         return .failed(
             "loss \(short(loss))\(accuracyText)", bound: "≤ \(short(target))\(isRegression ? "" : ", 100 %")",
             "after \(Self.maximumSteps) steps of \(optimizer) on \(batch.inputs.shape[0]) samples the loss is \(short(loss)) (from \(short(initial)))\(accuracyText); from the same weights the reference engine reaches \(short(referenceLoss))",
-            .cannotOverfit, load: loss / target)
+            .cannotOverfit, load: loss / target, notes: notes)
+    }
+
+    /// The reference engine trained the same way from the same weights for the whole budget: its
+    /// loss and accuracy on the batch.
+    private func referenceFit(
+        _ context: CheckContext, weights: [String: Tensor<Double>], batch: (inputs: Tensor<Double>, targets: Tensor<Double>),
+        optimizer: OptimizerSpec, training: Bool
+    ) throws(ModelError) -> (loss: Double, accuracy: Double) {
+        let reference = try context.reference(holding: weights)
+        let referenceOptimizer = NetworkOptimizer(optimizer, network: reference)
+        for _ in 0..<Self.maximumSteps { referenceOptimizer.step(inputs: batch.inputs, targets: batch.targets, training: training) }
+        let loss = reference.loss(inputs: batch.inputs, targets: batch.targets)
+        return (loss, context.loss == .mse ? 1 : ModelTraining.accuracy(reference.forward(batch.inputs), targets: batch.targets))
     }
 }

@@ -1,0 +1,1 @@
+// libFuzzer supplies LLVMFuzzerRunDriver; this target only declares it (include/FuzzerDriver.h).
