@@ -30,6 +30,9 @@ public struct ImageGrid: Sendable {
     public var colouring: Heatmap.Colouring
     /// Tiles per row.
     public var perRow: Int
+    /// The value range the colours span; by default the tiles' own. Grids meant to be compared
+    /// (a convolution's filters at its first and last epoch) share one.
+    public var range: ClosedRange<Double>?
 
     /// Creates a grid.
     public init(title: String, tiles: [Tile], colouring: Heatmap.Colouring = .sequential, perRow: Int = 8) {
@@ -42,7 +45,8 @@ public struct ImageGrid: Sendable {
     /// The grid as SVG, each tile at most 64 pixels across.
     public func svg(standalone: Bool = false) -> String {
         let all = tiles.flatMap(\.values)
-        let shared = Heatmap(title: title, rows: 1, columns: Swift.max(all.count, 1), values: all.isEmpty ? [0] : all, rowLabel: "", columnLabel: "", colouring: colouring)
+        let shared = Heatmap(title: title, rows: 1, columns: Swift.max(all.count, 1), values: all.isEmpty ? [0] : all, rowLabel: "", columnLabel: "", colouring: colouring,
+            range: range)
         let side = 64.0, gap = 14.0
         let columns = Swift.max(1, Swift.min(perRow, tiles.count))
         let rows = (tiles.count + columns - 1) / columns
