@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import NNBench
 import Testing
 
@@ -34,6 +37,18 @@ struct RunCommandTests {
         #expect(lines.count == 5)
         let diff = try CommandRunner.run(["baseline", "diff", "base", "runs"], in: folder)
         #expect(diff.status == 0 && diff.output.contains("pass (exact)"))
+    }
+
+    @Test func aReportedRunStillPassesExactlyAndTheReportHasEveryEntry() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Exact mode compares every curve bit for bit: observing the runs changed no number.
+        let result = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--report", "run.html"], in: folder)
+        #expect(result.status == 0 && result.output.contains("pass (exact)"), "\(result.output)")
+        let html = String(decoding: try AtomicFile.read(folder.appendingPathComponent("run.html").path, limit: 1 << 24), as: UTF8.self)
+        #expect(html.contains("<h2>xor: pass</h2>") && html.contains("<h2>xor-linear: pass</h2>"))
+        #expect(html.contains("id=\"xor-curves\"") && html.contains("id=\"xor-linear-curves\""))
+        #expect(XMLParser(data: Data(html.utf8)).parse())
     }
 
     @Test func aFarTooSmallLearningRateIsARegressionWithExit1() throws {

@@ -42,6 +42,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write each run's per-epoch record as JSON lines (DIR/ENTRY.jsonl) and each entry's result in the baseline format (DIR/ENTRY.json.gz).", valueName: "dir"))
     var output: String?
 
+    @Option(help: ArgumentHelp(
+        "Write an HTML report: the verdicts, then each entry's learning curves, layers, activations and data; see docs/reports.md.",
+        valueName: "file.html"))
+    var report: String?
+
     @Flag(name: .customLong("write-default-suite"), help: "Write the default suite, built from the catalogue, to --suite (default Datasets/suites/default.json) and exit.")
     var writeDefaultSuite = false
 
@@ -58,7 +63,7 @@ struct RunCommand: ParsableCommand {
         let prepared = try suite.prepare(entries) { try replacingSpecs($0, architecture: architecture) }
         let jobs = try suite.jobCount()
         let progress = SuiteProgress(entries: prepared)
-        let results = SuiteRunner.run(prepared, jobs: jobs, onEvent: progress.handle)
+        let results = SuiteRunner.run(prepared, jobs: jobs, observation: report == nil ? nil : TrainingObservation(), onEvent: progress.handle)
         progress.finish()
         let records = results.map(BaselineRecord.init)
         if let output {
@@ -70,7 +75,16 @@ struct RunCommand: ParsableCommand {
             }
         }
         let store = BaselineStore(directory: baselines)
-        let report = ComparisonReport(comparisons: records.map(store.compare))
+        let comparisons = records.map(store.compare)
+        let report = ComparisonReport(comparisons: comparisons)
+        if let path = self.report {
+            let page = RunReport(
+                entries: zip(prepared, zip(results, comparisons)).map { RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1) },
+                summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+            do { try AtomicFile.write(Array(page.html.utf8), to: path) } catch {
+                throw failure(error.description, status: ExitStatus.error)
+            }
+        }
         if let junit {
             do throws(FileError) { try AtomicFile.write(Array(report.junit(suite: suite.suite.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "default").utf8), to: junit) } catch {
                 throw failure(error.description, status: ExitStatus.error)

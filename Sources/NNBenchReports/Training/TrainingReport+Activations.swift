@@ -15,7 +15,9 @@ extension TrainingReport {
                 return points.isEmpty ? nil : LineChart.Series(label: layers[index].name, points: points, colour: Palette.category(index))
             }
             guard !series.isEmpty else { return nil }
-            return withEpochsFromZero(LineChart(title: title, xLabel: Self.epochLabel, yLabel: "fraction", series: series))
+            // The line at 1 keeps the whole range in view when every fraction is 0.
+            return withEpochsFromZero(LineChart(
+                title: title, xLabel: Self.epochLabel, yLabel: "fraction", series: series, references: [.init("all", value: 1)]))
         }
         var figures: [(svg: String, caption: String?)] = []
         if let dead = fraction("dead ReLU units", { $0.deadFraction }) {
@@ -31,7 +33,7 @@ extension TrainingReport {
             if !ridges.isEmpty { figures.append((Ridgeline(title: "\(layer.name) outputs", valueLabel: "activation value", ridges: ridges).svg(), nil)) }
         }
         return HTMLPage.Section(
-            id: "activations", heading: "Activations",
+            id: idPrefix + "activations", heading: "Activations",
             body: HTML.paragraph("Each activation layer's outputs on the training split after each epoch, in evaluation mode.", note: true)
                 + HTML.figures(figures))
     }

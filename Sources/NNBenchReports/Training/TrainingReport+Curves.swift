@@ -22,7 +22,7 @@ extension TrainingReport {
         }
         let note = records.count == 1 ? "" : HTML.paragraph(
             "Thin lines are single seeds, thick lines their mean over the seeds that ran that epoch.", note: true)
-        return HTMLPage.Section(id: "curves", heading: "Learning curves", body: HTML.figures(figures) + note)
+        return HTMLPage.Section(id: idPrefix + "curves", heading: "Learning curves", body: HTML.figures(figures) + note)
     }
 
     /// The y label of the loss chart.

@@ -33,7 +33,7 @@ extension TrainingReport {
                 background: background, backgroundResolution: 120, backgroundLabel: model == nil ? nil : "predicted class (background)")
             let caption = model.map { "The background is the class the model predicts at each point after epoch \($0.epoch)." }
                 ?? "The run was not observed, so its weights were not kept: no decision regions."
-            return HTMLPage.Section(id: "data", heading: "Data and decision regions", body: HTML.figures([(plot.svg(), caption)]))
+            return HTMLPage.Section(id: idPrefix + "data", heading: "Data and decision regions", body: HTML.figures([(plot.svg(), caption)]))
         case (1, .regression(outputs: 1)) where task.inputShape[0] == 1:
             var series = [LineChart.Series.points(
                 "training samples", (0..<train.count).map { (train.input($0).first!, train.target($0).first!) }, colour: Palette.category(0),
@@ -45,7 +45,7 @@ extension TrainingReport {
                                     colour: Palette.category(3), width: 2.25))
             }
             let chart = LineChart(title: "\(task.name): training samples and the model", xLabel: "x", yLabel: "y", series: series)
-            return HTMLPage.Section(id: "data", heading: "Data and the model", body: HTML.figures([(chart.svg(), nil)]))
+            return HTMLPage.Section(id: idPrefix + "data", heading: "Data and the model", body: HTML.figures([(chart.svg(), nil)]))
         case (3, _):
             let (channels, height, width) = (task.inputShape[0], task.inputShape[1], task.inputShape[2])
             let tiles = (0..<Swift.min(16, train.count)).map { sample in
@@ -54,7 +54,7 @@ extension TrainingReport {
                     values: Array(train.input(sample).prefix(height * width)))
             }
             let grid = ImageGrid(title: "\(task.name): the first training samples\(channels > 1 ? " (channel 0)" : "")", tiles: tiles)
-            return HTMLPage.Section(id: "data", heading: "Data", body: HTML.figures([(grid.svg(), nil)]))
+            return HTMLPage.Section(id: idPrefix + "data", heading: "Data", body: HTML.figures([(grid.svg(), nil)]))
         default:
             return nil
         }

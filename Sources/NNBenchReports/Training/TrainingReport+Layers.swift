@@ -39,14 +39,15 @@ extension TrainingReport {
         var children: [HTMLPage.Section] = []
         if let histograms = histogramSection(record) { children.append(histograms) }
         if let matrices = matrixSection(record) { children.append(matrices) }
-        return HTMLPage.Section(id: "layers", heading: "Layers", body: body, children: children)
+        return HTMLPage.Section(id: idPrefix + "layers", heading: "Layers", body: body, children: children)
     }
 
-    /// Weight and gradient histograms of each tensor with more than one value, over the epochs
-    /// that have them.
+    /// Weight and gradient histograms of each tensor with more than one value (a single bias has
+    /// no spread to show), over the epochs that have them.
     private func histogramSection(_ record: TrainingRecord) -> HTMLPage.Section? {
         var figures: [(svg: String, caption: String?)] = []
-        for (index, name) in record.epochs[0].parameters.map(\.name).enumerated() {
+        for (index, name) in record.epochs[0].parameters.map(\.name).enumerated()
+        where (record.epochs[0].parameters[index].weightHistogram?.total ?? 0) > 1 {
             let weights = Self.ridges(record.epochs.compactMap { epoch in epoch.parameters[index].weightHistogram.map { (epoch.epoch, $0) } })
             let gradients = Self.ridges(record.epochs.compactMap { epoch in epoch.parameters[index].gradientHistogram.map { (epoch.epoch, $0) } })
             if !weights.isEmpty { figures.append((Ridgeline(title: "\(name) weights", valueLabel: "weight value", ridges: weights).svg(), nil)) }
@@ -56,7 +57,7 @@ extension TrainingReport {
         }
         guard !figures.isEmpty else { return nil }
         return HTMLPage.Section(
-            id: "histograms", heading: "Weight and gradient histograms",
+            id: idPrefix + "histograms", heading: "Weight and gradient histograms",
             body: HTML.paragraph(
                 "One histogram per recorded epoch, oldest at the top, each scaled to its own tallest bin; the gradient is the epoch's last step's.",
                 note: true) + HTML.figures(figures))
@@ -100,7 +101,7 @@ extension TrainingReport {
         }
         guard !figures.isEmpty else { return nil }
         return HTMLPage.Section(
-            id: "matrices", heading: "Weight matrices, epoch \(first.epoch) and epoch \(last.epoch)",
+            id: idPrefix + "matrices", heading: "Weight matrices, epoch \(first.epoch) and epoch \(last.epoch)",
             body: HTML.paragraph(
                 "Dense weights are [input, unit]; blue negative, red positive, white zero, one colour scale per tensor for both epochs. "
                     + "Convolution filters show each (filter, input channel) kernel.", note: true) + HTML.figures(figures))

@@ -21,6 +21,8 @@ public struct TrainingReport: Sendable {
     public let records: [TrainingRecord]
     /// Lines under the title: the command, the configuration.
     public let summary: [String]
+    /// Put before every section's id, so that several reports' sections can share a page.
+    public var idPrefix = ""
 
     /// Creates a report.
     ///
@@ -44,18 +46,29 @@ public struct TrainingReport: Sendable {
 
     /// The page.
     public var page: HTMLPage {
-        let first = records[0]
-        var lines = [
-            "task \(task.name) (\(task.kind.name), \(task.train.count) training samples), architecture \(first.architecture)",
-            "optimizer \(first.optimizer), schedule \(first.schedule), batch \(first.batchSize); seed\(records.count == 1 ? "" : "s") "
-                + records.map { String($0.seed) }.joined(separator: ", "),
-            "target \(target); " + records.map(outcomeText).joined(separator: "; "),
-        ]
-        lines += summary
+        HTMLPage(title: "nnbench: training \(task.name)", summary: summaryLines, sections: sections)
+    }
+
+    /// The sections: learning curves, layers, and where the records have them, activations and
+    /// the data.
+    public var sections: [HTMLPage.Section] {
         var sections = [curvesSection, layersSection]
         if let activations = activationsSection { sections.append(activations) }
         if let data = dataSection { sections.append(data) }
-        return HTMLPage(title: "nnbench: training \(task.name)", summary: lines, sections: sections)
+        return sections
+    }
+
+    /// What was trained, how, and how it ended.
+    public var summaryLines: [String] {
+        let first = records[0]
+        let lines = [
+            "task \(task.name) (\(task.kind.name), \(task.train.count) training samples), architecture \(first.architecture)",
+            "optimizer \(first.optimizer), schedule \(first.schedule), batch \(first.batchSize); seed\(records.count == 1 ? "" : "s") "
+                + records.map { String($0.seed) }.joined(separator: ", "),
+            "target \(target.split.rawValue) \(target.metric.rawValue) \(target.metric.higherIsBetter ? "≥" : "≤") \(number(target.value)); "
+                + records.map(outcomeText).joined(separator: "; "),
+        ]
+        return lines + summary
     }
 
     private func outcomeText(_ record: TrainingRecord) -> String {
