@@ -36,10 +36,20 @@ public struct Histogram: Sendable, Hashable, Codable {
     ///   - values: The values.
     ///   - bins: The number of bins, at least 1.
     public init?<Values: Collection>(_ values: Values, bins: Int) where Values.Element: BinaryFloatingPoint {
+        self.init(values.map { Double($0) }, bins: bins)
+    }
+
+    /// The histogram of `values` in `bins` bins, summed in index order so that it is the same on
+    /// every run; `nil` when no value is finite. (Non-generic, so that unspecialised callers in
+    /// the engine pay no generic conversion per value.)
+    ///
+    /// - Parameters:
+    ///   - values: The values.
+    ///   - bins: The number of bins, at least 1.
+    public init?(_ values: [Double], bins: Int) {
         precondition(bins >= 1, "a histogram needs at least one bin")
         var low = Double.infinity, high = -Double.infinity, sum = 0.0, squares = 0.0, nonFinite = 0
-        for value in values {
-            let x = Double(value)
+        for x in values {
             guard x.isFinite else {
                 nonFinite += 1
                 continue
@@ -52,9 +62,7 @@ public struct Histogram: Sendable, Hashable, Codable {
         guard low <= high else { return nil }
         var counts = [Int](repeating: 0, count: high > low ? bins : 1)
         let scale = high > low ? Double(bins) / (high - low) : 0
-        for value in values {
-            let x = Double(value)
-            guard x.isFinite else { continue }
+        for x in values where x.isFinite {
             counts[Swift.min(Int((x - low) * scale), counts.count - 1)] += 1
         }
         self.init(lower: low, upper: high, counts: counts, sum: sum, sumOfSquares: squares, nonFinite: nonFinite > 0 ? nonFinite : nil)

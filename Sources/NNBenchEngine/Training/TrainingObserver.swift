@@ -30,7 +30,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
         var alive: [Bool] = []
         var saturated = 0
         var total = 0
-        var samples: [Scalar] = []
+        var samples: [Double] = []
     }
 
     init(network: Network<Scalar>, observation: TrainingObservation, budget: Int) {
@@ -55,12 +55,29 @@ final class TrainingObserver<Scalar: EngineScalar> {
         epoch % interval == 0 || epoch == budget
     }
 
-    /// Adds a step's gradient norms (after clipping, before the update) to the epoch's sums.
+    /// Adds a step's gradient norms (after clipping, before the update) to the epoch's sums: the
+    /// same sum in the same order as ``ParameterStatisticsProbe``'s, so the same bits.
     func stepTaken() {
         for (index, parameter) in parameters.enumerated() {
-            normSums[index] += ParameterStatisticsProbe.norm(parameter.gradient.pointer, count: parameter.count)
+            var sum = 0.0
+            for x in Self.doubles(parameter.gradient.pointer, count: parameter.count) { sum += x * x }
+            normSums[index] += sum.squareRoot()
         }
         steps += 1
+    }
+
+    /// The values as Double. The engine's generic code is not specialised for callers in other
+    /// modules, and there the generic `Double(_:)` of a `Scalar` costs tens of nanoseconds a
+    /// value; converting from the concrete type costs one instruction.
+    static func doubles(_ values: UnsafePointer<Scalar>, count: Int) -> [Double] {
+        if Scalar.self == Float.self {
+            let floats = UnsafeRawPointer(values).assumingMemoryBound(to: Float.self)
+            return (0..<count).map { Double(floats[$0]) }
+        }
+        if Scalar.self == Double.self {
+            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(values).assumingMemoryBound(to: Double.self), count: count))
+        }
+        return (0..<count).map { Double(values[$0]) }
     }
 
     /// Keeps a copy of the epoch's last step's gradients, before the optimizer reads them.
@@ -86,22 +103,26 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// Takes in one layer's output for a chunk of the training split starting at sample `start`.
     func observe(start: Int, layer: Int, output: Batch<Scalar>) {
         guard let index = activations.firstIndex(where: { $0.layer == layer }) else { return }
-        let values = output.pointer, width = output.width, count = output.size
+        let width = output.width, count = output.size
+        let values = Self.doubles(output.pointer, count: count)
+        // The thresholds as the Scalar compares them, so that Float and Double runs count alike.
+        let low = Double(Scalar(0.01)), high = Double(Scalar(0.99))
         switch activations[index].function {
         case .relu:
-            if activations[index].alive.isEmpty { activations[index].alive = Array(repeating: false, count: width) }
-            for i in 0..<count where values[i] > 0 { activations[index].alive[i % width] = true }
+            var alive = activations[index].alive.isEmpty ? [Bool](repeating: false, count: width) : activations[index].alive
+            for (i, value) in values.enumerated() where value > 0 { alive[i % width] = true }
+            activations[index].alive = alive
         case .tanh:
-            for i in 0..<count where Swift.abs(values[i]) > Scalar(0.99) { activations[index].saturated += 1 }
+            activations[index].saturated += values.count(where: { Swift.abs($0) > high })
         case .sigmoid:
-            for i in 0..<count where values[i] < Scalar(0.01) || values[i] > Scalar(0.99) { activations[index].saturated += 1 }
+            activations[index].saturated += values.count(where: { $0 < low || $0 > high })
         default:
             break
         }
         activations[index].total += count
         if collectsSamples, start < observation.activationSamples {
             let samples = Swift.min(output.count, observation.activationSamples - start)
-            activations[index].samples += UnsafeBufferPointer(start: values, count: samples * width)
+            activations[index].samples += values.prefix(samples * width)
         }
     }
 
@@ -113,9 +134,9 @@ final class TrainingObserver<Scalar: EngineScalar> {
         for (index, parameter) in parameters.enumerated() where record.parameters.indices.contains(index) {
             record.parameters[index].meanGradientNorm = steps > 0 ? normSums[index] / Double(steps) : nil
             if histograms {
-                record.parameters[index].weightHistogram = Histogram(UnsafeBufferPointer(start: parameter.value.pointer, count: parameter.count), bins: bins)
+                record.parameters[index].weightHistogram = Histogram(Self.doubles(parameter.value.pointer, count: parameter.count), bins: bins)
                 record.parameters[index].gradientHistogram = hasGradients
-                    ? Histogram(UnsafeBufferPointer(start: lastGradients[index].pointer, count: parameter.count), bins: bins) : nil
+                    ? Histogram(Self.doubles(lastGradients[index].pointer, count: parameter.count), bins: bins) : nil
             }
         }
         normSums = Array(repeating: 0, count: parameters.count)
@@ -144,7 +165,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// The tensors as kept after `epoch`.
     private func snapshot(of epoch: Int) -> WeightSnapshot {
         WeightSnapshot(epoch: epoch, tensors: zip(tensors, latest).map { tensor, copy in
-            WeightSnapshot.Values(name: tensor.name, shape: tensor.shape, values: (0..<tensor.count).map { Double(copy.pointer[$0]) })
+            WeightSnapshot.Values(name: tensor.name, shape: tensor.shape, values: Self.doubles(copy.pointer, count: tensor.count))
         })
     }
 }
