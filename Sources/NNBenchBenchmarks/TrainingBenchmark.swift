@@ -36,11 +36,13 @@ public enum TrainingBenchmark {
     ///   - steps: Timed steps.
     ///   - threads: The most threads a matrix product may use.
     /// - Returns: The measured speed.
-    /// - Throws: ``SpecError`` when the architecture does not fit the task.
+    /// - Throws: ``SpecError`` when the architecture does not fit the task or cannot train on its
+    ///   batches (``ResolvedArchitecture/checkBatch(samples:training:layers:)``).
     public static func train(
         task: LearningTask, architecture: ArchitectureSpec, optimizer: OptimizerSpec, batch: Int, steps: Int, threads: Int
     ) throws(SpecError) -> Result {
         let resolved = try architecture.resolve(inputShape: task.inputShape, outputWidth: task.outputWidth)
+        try resolved.checkBatch(samples: batch, training: true)
         let network = Network<Float>(resolved, loss: task.loss, seed: 0, threads: threads)
         let updater = Optimizer(optimizer, parameters: network.trainable)
         let data = EvaluationData<Float>(task.train)

@@ -3,7 +3,7 @@ import Foundation
 import NNBench
 
 extension NNBenchCommand {
-    /// Runs the command as ArgumentParser does, with standard output's failures reported.
+    /// Runs the command line, with standard output's failures reported.
     ///
     /// SIGPIPE is ignored, a decision for the whole process that belongs to the program, not to
     /// its libraries: `nnbench generate ... | head -1` then gets EPIPE from its write and exits 2
@@ -19,5 +19,43 @@ extension NNBenchCommand {
             }
         }
         main(nil)
+    }
+
+    /// Parses and runs the command as ArgumentParser does, with every error in nnbench's style:
+    /// one line, `nnbench: error: ...`, on standard error.
+    ///
+    /// ArgumentParser reports a command line it cannot parse in four lines starting `Error:`;
+    /// here it is one line naming the subcommand's help, with status 64. Help and `--version`
+    /// print as ArgumentParser prints them (status 0), and the commands' own exit codes pass
+    /// through. An error a command does not handle is a bug of nnbench's, reported in one line
+    /// with status 2.
+    static func main(_ arguments: [String]?) {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(reporting: error, status: ExitStatus.usage)
+        }
+        do {
+            try command.run()
+        } catch {
+            exit(reporting: error, status: ExitStatus.error)
+        }
+    }
+
+    /// Prints `error` in one line and exits with `status`, or as ArgumentParser does for help,
+    /// `--version` and an exit code.
+    private static func exit(reporting error: any Error, status: ExitCode) -> Never {
+        if error is ExitCode || exitCode(for: error) == .success { exit(withError: error) }
+        var line = message(for: error).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        if let first = line.first, first.isUppercase, line.dropFirst().first?.isLowercase ?? false {
+            line = first.lowercased() + line.dropFirst()
+        }
+        // The usage part of ArgumentParser's message names the subcommand's help.
+        let full = fullMessage(for: error, columns: 1000)
+        if let start = full.range(of: "See '"), let end = full[start.upperBound...].firstIndex(of: "'") {
+            line += " (see '\(full[start.upperBound..<end])')"
+        }
+        Foundation.exit(failure(line, status: status).rawValue)
     }
 }

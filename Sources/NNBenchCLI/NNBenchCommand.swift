@@ -9,9 +9,19 @@ struct NNBenchCommand: ParsableCommand {
         commandName: "nnbench",
         abstract: "Known-answer tasks and correctness checks for neural-network implementations.",
         discussion: """
-            Exit status: 0 on success; 1 when a check fails or a result regressed; 2 when the work \
-            could not be done (a file that cannot be read or written, a corrupt input); 64 for a \
-            usage error (an unknown task, option or value).
+            Examples:
+              nnbench list
+              nnbench train xor
+              nnbench check --inject sigmoid-derivative-of-input
+              nnbench run all
+
+            Exit status, the same for every command: 1 when a check fails, a result \
+            regresses, a target is missed or a canonical dataset differs; 2 when a file or \
+            program cannot be read, written or trusted (missing, unreadable, corrupt or malformed \
+            file contents, an unwritable output, a program that breaks the protocol), or a run \
+            compared nothing; 64 when the command line is wrong (an unknown option, task or entry, \
+            a bad value, a malformed spec string, an option that has no effect); 0 otherwise. Errors are one \
+            line on standard error, 'nnbench: error: ...'.
             """,
         // One version for the tool and the engine whose numbers it reports.
         version: EngineFingerprint.version,

@@ -40,6 +40,7 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
     }
 
     var dropout: (any DropoutMasking<Scalar>)? { inner.dropout.map { FaultyMasking(inner: $0, fault: fault) } }
+    var recurrent: RecurrentSequence<Scalar>? { inner.recurrent }
     var parameters: [Parameter<Scalar>] { inner.parameters }
     var state: [Parameter<Scalar>] { inner.state }
     var computesInputGradient: Bool {

@@ -11,7 +11,7 @@ extension AtomicFile {
     ///
     /// - Throws: ``FileError/system(path:step:code:)`` when a link cannot be read, or `ELOOP`
     ///   after ``maximumLinkDepth`` links.
-    static func finalTarget(of path: String) throws(FileError) -> String {
+    package static func finalTarget(of path: String) throws(FileError) -> String {
         var current = path
         for _ in 0..<maximumLinkDepth {
             var status = stat()

@@ -16,7 +16,9 @@ public struct CheckReport: Sendable {
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        // Strings and arrays of strings only: encoding cannot fail.
+        // A load is infinite when a check measured a non-finite figure: written as the protocol
+        // writes non-finite numbers. Strings, numbers, booleans and arrays of them: encoding cannot fail.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return String(decoding: try! encoder.encode(results), as: UTF8.self) + "\n"
     }
 

@@ -1,22 +1,42 @@
 import Foundation
 import NNBenchBaselines
+import NNBenchIO
 
 /// The outcome of comparing a run with its baselines, as a person reads it (a summary table,
 /// then the details of each problem), as JSON, and as JUnit XML for CI systems.
 public struct ComparisonReport: Sendable {
     /// Every entry's comparison, in suite order.
     public let comparisons: [EntryComparison]
+    /// Whether an entry without a baseline (``Verdict/new``) is accepted; otherwise it could not
+    /// be compared, as an unreadable baseline could not.
+    public let allowsNew: Bool
+    /// What was run and against what, as `name: value` pairs in order (`suite`, `seeds`,
+    /// `baselines`), written into the JSON and the JUnit properties; empty for none.
+    public let context: [(name: String, value: String)]
 
     /// Creates the report.
-    public init(comparisons: [EntryComparison]) {
+    ///
+    /// - Parameters:
+    ///   - comparisons: Every entry's comparison, in suite order.
+    ///   - allowsNew: Whether entries without a baseline are accepted.
+    ///   - context: What was run and against what, as `name: value` pairs.
+    public init(comparisons: [EntryComparison], allowsNew: Bool = false, context: [(name: String, value: String)] = []) {
         self.comparisons = comparisons
+        self.allowsNew = allowsNew
+        self.context = context
     }
 
-    /// The exit status the comparisons call for: 2 when an entry could not be compared, 1 when
-    /// one failed, else 0.
+    /// The exit status the comparisons call for: 2 when an entry could not be compared (or has no
+    /// baseline, unless ``allowsNew``) or when none was, 1 when one failed, else 0.
     public var exitCode: Int32 {
-        if comparisons.contains(where: { $0.verdict == .error }) { return 2 }
+        if comparisons.isEmpty || comparisons.contains(where: isError) { return 2 }
         return comparisons.contains(where: { $0.verdict.isFailure }) ? 1 : 0
+    }
+
+    /// Whether an entry's comparison is an error: it could not be compared, or has no baseline
+    /// and new entries are not accepted.
+    private func isError(_ comparison: EntryComparison) -> Bool {
+        comparison.verdict == .error || (comparison.verdict == .new && !allowsNew)
     }
 
     /// The summary table, the details of every entry that is not a pass, and a closing line.
@@ -47,12 +67,15 @@ public struct ComparisonReport: Sendable {
             let count = comparisons.filter { $0.verdict == verdict }.count
             return count == 0 ? nil : "\(count) \(verdict.rawValue)"
         }
-        lines.append((exitCode == 0 ? "OK: " : "FAILED: ") + counts.joined(separator: ", "))
+        if comparisons.contains(where: { $0.verdict == .new }) && !allowsNew {
+            lines.append("An entry without a baseline compares nothing: record its baseline ('nnbench baseline record ENTRY'), or pass --allow-new to accept it.")
+        }
+        lines.append((exitCode == 0 ? "OK: " : "FAILED: ") + (counts.isEmpty ? "no entry compared" : counts.joined(separator: ", ")))
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// One JSON object, keys sorted: the exit status, and every entry's verdict, mode, target
-    /// status, metrics and details. A non-finite number (a run that diverged) is written as the
+    /// One JSON object, keys sorted: the context's pairs (``context``), the exit status, and every
+    /// entry's verdict, mode, target status, metrics and details. A non-finite number (a run that diverged) is written as the
     /// string `"nan"`, `"inf"` or `"-inf"`.
     public func json() -> String {
         let encoder = JSONEncoder()
@@ -70,16 +93,21 @@ public struct ComparisonReport: Sendable {
     /// - Parameter suite: The suite's name.
     public func junit(suite: String) -> String {
         let failures = comparisons.filter(\.verdict.isFailure).count
-        let errors = comparisons.filter { $0.verdict == .error }.count
+        let errors = comparisons.filter(isError).count
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites>\n  <testsuite name=\"nnbench.\(XMLText.escaped(suite))\" tests=\"\(comparisons.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        if !context.isEmpty {
+            xml += "    <properties>\n"
+            for (name, value) in context { xml += "      <property name=\"\(XMLText.escaped(name))\" value=\"\(XMLText.escaped(value))\"/>\n" }
+            xml += "    </properties>\n"
+        }
         for comparison in comparisons {
             let summary = comparison.metrics.map { "\($0.name) \(BaselineComparison.format($0.current))" }.joined(separator: "; ")
             xml += "    <testcase classname=\"nnbench.\(XMLText.escaped(suite))\" name=\"\(XMLText.escaped(comparison.entry))\">\n"
             let message = "\(comparison.verdict.rawValue): \(comparison.details.first ?? summary)"
             if comparison.verdict.isFailure {
                 xml += "      <failure message=\"\(XMLText.escaped(message))\" type=\"\(XMLText.escaped(comparison.verdict.rawValue))\">\(XMLText.escaped(comparison.details.joined(separator: "\n")))</failure>\n"
-            } else if comparison.verdict == .error {
+            } else if isError(comparison) {
                 xml += "      <error message=\"\(XMLText.escaped(message))\" type=\"error\"/>\n"
             }
             xml += "      <system-out>\(XMLText.escaped("\(comparison.verdict.rawValue) (\(comparison.mode.rawValue)); target \(comparison.targetStatus); \(summary)"))</system-out>\n"
@@ -93,11 +121,21 @@ extension ComparisonReport {
     /// The JSON document of ``json()``.
     private struct Document: Encodable {
         let status: Int32
+        let context: [(name: String, value: String)]
         let entries: [Entry]
 
         init(_ report: ComparisonReport) {
             status = report.exitCode
+            context = report.context
             entries = report.comparisons.map(Entry.init)
+        }
+
+        /// The context's pairs first, then `status` and `entries` (sorted keys throughout).
+        func encode(to encoder: any Encoder) throws {
+            var fields = encoder.container(keyedBy: JSONPathKey.self)
+            for (name, value) in context { try fields.encode(value, forKey: JSONPathKey(name)) }
+            try fields.encode(status, forKey: JSONPathKey("status"))
+            try fields.encode(entries, forKey: JSONPathKey("entries"))
         }
     }
 

@@ -75,7 +75,9 @@ public struct ProgramCheckReport: Encodable, Sendable {
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        // Strings, numbers, booleans and arrays of them only: encoding cannot fail.
+        // A load is infinite when a check measured a non-finite figure: written as the protocol
+        // writes non-finite numbers. Strings, numbers, booleans and arrays of them: encoding cannot fail.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
     }
 
@@ -91,9 +93,10 @@ public struct ProgramCheckReport: Encodable, Sendable {
         }
         let count = { (status: Status) in entries.filter { $0.status == status }.count }
         let results = entries.flatMap(\.results)
-        text += "\n\(count(.checked)) architectures checked, \(count(.unsupported)) unsupported, \(count(.error)) could not be checked; "
+        let errors = results.filter { $0.status == .error }.count
+        text += "\n\(count(.checked)) architecture\(count(.checked) == 1 ? "" : "s") checked, \(count(.unsupported)) unsupported, \(count(.error)) could not be checked; "
             + "checks: \(results.filter { $0.status == .passed }.count) passed, \(results.filter { $0.status == .failed }.count) failed, "
-            + "\(results.filter { $0.status == .skipped }.count) skipped, \(results.filter { $0.status == .error }.count) errors\n"
+            + "\(results.filter { $0.status == .skipped }.count) skipped, \(errors) error\(errors == 1 ? "" : "s")\n"
         return text
     }
 }

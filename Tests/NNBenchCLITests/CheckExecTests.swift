@@ -23,7 +23,7 @@ import Testing
     func referenceClientPasses() throws {
         let result = try CommandRunner.run(["check", "--exec", "python3 \(Self.client)", "--arch", "dense(8) tanh dense(2)", "--only", "reference,gradient,batch"])
         #expect(result.status == 0, "\(result.output)\(result.standardError)")
-        #expect(result.output.contains("1 architectures checked, 0 unsupported, 0 could not be checked; checks: 3 passed"))
+        #expect(result.output.contains("1 architecture checked, 0 unsupported, 0 could not be checked; checks: 3 passed"))
     }
 
     @Test("a bug in the client fails with status 1 and a diagnosis", .enabled(if: hasClient, "needs python3, numpy and examples/numpy_client/nnbench_client.py"))
@@ -143,7 +143,7 @@ import Testing
     func usage() throws {
         let result = try CommandRunner.run(["check", "--exec", "true", "--inject", "conv-kernel-flipped"])
         #expect(result.status == 64)
-        #expect(result.standardError.contains("--exec checks a program"))
+        #expect(result.standardError.hasPrefix("nnbench: error: --inject has no effect with --exec, which takes only "))
         let timeout = try CommandRunner.run(["check", "--exec", "true", "--timeout", "0"])
         #expect(timeout.status == 64)
     }

@@ -111,7 +111,7 @@ struct OutputPathTests {
     func outputMissingFolder() throws {
         let result = try CommandRunner.run(["generate", "xor", "--output", "/nonexistent-nnbench/xor.csv"])
         Self.expectOneLineError(
-            result, "cannot create a temporary file in '/nonexistent-nnbench' to write '/nonexistent-nnbench/xor.csv': No such file or directory")
+            result, "cannot write --output '/nonexistent-nnbench/xor.csv': the folder '/nonexistent-nnbench' does not exist")
     }
 
     @Test("--output in a folder where nothing may be created: status 2, one line naming the path",

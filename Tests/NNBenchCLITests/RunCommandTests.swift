@@ -51,6 +51,26 @@ struct RunCommandTests {
         #expect(XMLParser(data: Data(html.utf8)).parse())
     }
 
+    @Test func anUnwritableReportIsRefusedBeforeAnyTraining() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--report", "/nonexistent/dir/r.html"], in: folder)
+        #expect(result.status == 2 && result.output.isEmpty, "\(result.output)")
+        #expect(result.standardError.hasPrefix("nnbench: error: cannot write --report '/nonexistent/dir/r.html'"), "\(result.standardError)")
+    }
+
+    @Test func aReportCountsANewEntryAsFailingUnlessNewIsAllowed() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("base/xor-linear.json.gz"))
+        for (extra, status, summary) in [([String](), Int32(2), "0 entries passed, 1 did not"), (["--allow-new"], 0, "1 entries passed, 0 did not")] {
+            let result = try CommandRunner.run(["run", "xor-linear", "--suite", "tiny.json", "--baselines", "base", "--report", "run.html"] + extra, in: folder)
+            #expect(result.status == status, "\(extra): \(result.output)")
+            let html = String(decoding: try AtomicFile.read(folder.appendingPathComponent("run.html").path, limit: 1 << 24), as: UTF8.self)
+            #expect(html.contains(summary) && html.contains("<h2>xor-linear: new</h2>"), "\(extra)")
+        }
+    }
+
     @Test func aFarTooSmallLearningRateIsARegressionWithExit1() throws {
         let folder = try Self.recorded()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -76,7 +96,8 @@ struct RunCommandTests {
         #expect(entries.map { $0["verdict"] as? String } == ["error", "pass"])
         #expect((entries[0]["details"] as? [String])?.first?.contains("base/xor.json.gz': gzip data ends early") == true)
         let verify = try CommandRunner.run(["baseline", "verify", "--suite", "tiny.json", "--baselines", "base"], in: folder)
-        #expect(verify.status == 1 && verify.output.contains("problem: baseline 'base/xor.json.gz'"))
+        // A corrupt file is status 2 in verify as in run.
+        #expect(verify.status == 2 && verify.output.contains("problem: baseline 'base/xor.json.gz'"))
     }
 
     static let usageErrors: [([String], String)] = [

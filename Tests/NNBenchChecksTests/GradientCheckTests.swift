@@ -1,6 +1,7 @@
 import Foundation
 @testable import NNBenchChecks
 import Testing
+import NNBenchDatasets
 import NNBenchEngine
 import NNBenchFaults
 import NNBenchModel
@@ -66,14 +67,26 @@ struct GradientCheckTests {
     @Test func noiseBelowTheBoundPassesAndAboveItIsMeasured() throws {
         // A function whose values carry ±1e-7 of noise: the noise estimate finds it, and the bound's
         // 3σ/h term covers it.
-        var generator = SystemRandomNumberGenerator()
-        let noisy = { (t: Double) in 0.5 * t + Double.random(in: -1e-7...1e-7, using: &generator) }
-        let sigma = try NoiseEstimate.sigma(step: 1e-3) { t throws(ModelError) in noisy(t) }
+        // Seeded, so that the test gives the same verdict on every run.
+        var stream = RandomStream(key: 0, index: 0)
+        let noisy = { (t: Double) in 0.5 * t + stream.uniform(-1e-7, 1e-7) }
+        let sigma = try NoiseEstimate.sigma(step: 1e-3, precision: .float64) { t throws(ModelError) in noisy(t) }
         // Uniform noise on ±1e-7 has σ = 1e-7/√3 ≈ 5.8e-8; nine points estimate it within a factor 2.
         #expect(sigma > 2e-8 && sigma < 2e-7)
         var probe = DerivativeProbe(tolerances: Self.float32, base: 0, noise: sigma)
         let result = try #require(try probe.compare(0.5, scale: 0.5) { step, _ throws(ModelError) in Self.evaluation(noisy(step), step) })
         #expect(result.load < 1)
+    }
+
+    @Test func theNoiseIsAtLeastOneUlpOfTheValue() throws {
+        // A float32 function that moves by less than an ulp between the points: every difference
+        // is 0, yet a derivative's longer step meets its rounding. The floor is one ulp of 0.68
+        // in float32 (5.96e-8); in float64 the same values give one float64 ulp (1.1e-16).
+        let flat = { (t: Double) in Double(Float(0.68 + 1e-10 * t)) }
+        let float32 = try NoiseEstimate.sigma(step: 1e-3, precision: .float32) { t throws(ModelError) in flat(t) }
+        #expect(float32 == Double(Float(0.68).ulp))
+        let float64 = try NoiseEstimate.sigma(step: 1e-3, precision: .float64) { t throws(ModelError) in flat(t) }
+        #expect(float64 == Double(Float(0.68)).ulp)
     }
 
     @Test func aCommonFactorIsFoundAndAScatterIsNot() {

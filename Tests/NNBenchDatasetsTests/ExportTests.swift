@@ -12,7 +12,7 @@ enum ExportFixtures {
             splits: [
                 .train: ([0.1, -0.0, 1e-300, 2.5], [0, 1]),
                 .validation: ([3, 4], [1]),
-                .test: ([-5e-324, 0.25], [0]),
+                .test: ([-Double.leastNonzeroMagnitude, 0.25], [0]),
             ])
     }
 
@@ -92,7 +92,7 @@ struct ExportTests {
 
     @Test func csvNumbersReadBackBitIdentical() throws {
         let values: [Double] = [
-            0.1, 1e-300, -0.0, 0.0, 5e-324, -5e-324, 1.0 / 3, .pi, 1e16, 123_456_789.125,
+            0.1, 1e-300, -0.0, 0.0, Double.leastNonzeroMagnitude, -Double.leastNonzeroMagnitude, 1.0 / 3, .pi, 1e16, 123_456_789.125,
             .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .leastNormalMagnitude, 0.1 + 0.2, 2.5e-8,
         ]
         let task = ExportFixtures.task(
@@ -177,7 +177,7 @@ struct ExportTests {
         let values = stride(from: 128, to: npy.count, by: 8).map { offset in
             Double(bitPattern: npy[offset..<offset + 8].reversed().reduce(0) { $0 << 8 | UInt64($1) })
         }
-        let expected: [Double] = [0, 0.1, -0.0, 0, 0, 1e-300, 2.5, 1, 1, 3, 4, 1, 2, -5e-324, 0.25, 0]
+        let expected: [Double] = [0, 0.1, -0.0, 0, 0, 1e-300, 2.5, 1, 1, 3, 4, 1, 2, -Double.leastNonzeroMagnitude, 0.25, 0]
         #expect(values.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
@@ -200,7 +200,7 @@ struct ExportTests {
         let task = ExportFixtures.task(
             name: "r", kind: .regression(outputs: 2), inputShape: [3],
             splits: [
-                .train: ([0.1, -0.0, 1e-300, 5e-324, 2.5, -7], [1, 2, 3, 4]),
+                .train: ([0.1, -0.0, 1e-300, Double.leastNonzeroMagnitude, 2.5, -7], [1, 2, 3, 4]),
                 .validation: ([1.0 / 3, .pi, 1e16], [-1, 0.5]),
                 .test: ([], []),
             ])
@@ -221,7 +221,7 @@ struct ExportTests {
         let lines = output.split(separator: "\n")
         try #require(lines.count == 2, "unexpected output: \(output)")
         #expect(lines[0] == "3 6")
-        let expected: [Double] = [0, 0.1, -0.0, 1e-300, 1, 2, 0, 5e-324, 2.5, -7, 3, 4, 1, 1.0 / 3, .pi, 1e16, -1, 0.5]
+        let expected: [Double] = [0, 0.1, -0.0, 1e-300, 1, 2, 0, Double.leastNonzeroMagnitude, 2.5, -7, 3, 4, 1, 1.0 / 3, .pi, 1e16, -1, 0.5]
         let loaded = lines[1].split(separator: " ").map { Double(String($0)) }
         #expect(loaded.map { $0?.bitPattern } == expected.map(\.bitPattern))
         #expect(try AtomicFile.read("\(directory)/resaved.npy", limit: 1 << 20) == npy)

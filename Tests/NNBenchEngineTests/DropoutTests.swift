@@ -11,7 +11,7 @@ struct DropoutTests {
         // A fresh mask per perturbed loss would make the loss a different function each time:
         // draw one, then replay it.
         let batch = NumericalGradient.batch(for: network, samples: 5)
-        network.forward(batch.inputs, training: true)
+        _ = network.forward(batch.inputs, training: true)
         try network.replayDropoutMasks(network.dropoutMasks)
         let worst = NumericalGradient.worstRelativeError(network, inputs: batch.inputs, targets: batch.targets, training: training)
         #expect(worst.error < 1e-6, "worst at \(worst.at): \(worst.error)")

@@ -30,9 +30,11 @@ enum NumericalGradient {
     /// With `training` the losses are those of training-mode forward passes, taken from full
     /// steps since ``Network/loss(inputs:targets:)`` evaluates; those steps move batchnorm's
     /// running statistics, which a training-mode loss never reads. Dropout must repeat its mask.
+    /// Without `perturbingInputs` (token indices), only the parameters are compared.
     static func worstRelativeError(
         _ network: Network<Double>, inputs: Tensor<Double>, targets: Tensor<Double>, training: Bool = false,
-        h: Double = 1e-6, floor: Double = 1e-4, corrupt: (inout [(name: String, value: Tensor<Double>)]) -> Void = { _ in }
+        h: Double = 1e-6, floor: Double = 1e-4, perturbingInputs: Bool = true,
+        corrupt: (inout [(name: String, value: Tensor<Double>)]) -> Void = { _ in }
     ) -> (error: Double, at: String) {
         func loss(_ inputs: Tensor<Double>) -> Double {
             training
@@ -61,7 +63,7 @@ enum NumericalGradient {
                 record(gradient.scalars[i], (up - down) / (2 * h), "\(name)[\(i)]")
             }
         }
-        for i in 0..<inputs.count {
+        for i in 0..<(perturbingInputs ? inputs.count : 0) {
             var plus = inputs, minus = inputs
             plus.scalars[i] += h
             minus.scalars[i] -= h

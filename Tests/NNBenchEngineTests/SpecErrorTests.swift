@@ -26,7 +26,7 @@ struct SpecErrorTests {
 
     @Test func unknownLayerWithoutNearNameListsAll() throws {
         let error = try #require(failure("transformer"))
-        #expect(error.message == "unknown layer 'transformer'; known layers: dense, relu, leaky_relu, tanh, sigmoid, identity, softplus, gelu, dropout, batchnorm, conv2d, maxpool2d, avgpool2d, flatten")
+        #expect(error.message == "unknown layer 'transformer'; known layers: dense, relu, leaky_relu, tanh, sigmoid, identity, softplus, gelu, dropout, batchnorm, conv2d, maxpool2d, avgpool2d, flatten, rnn, lstm, gru, embedding")
     }
 
     @Test func upperCaseNamesAreRefused() throws {
@@ -54,6 +54,11 @@ struct SpecErrorTests {
         ("conv2d(2)", "layer 0 'conv2d(2)': missing required option 'kernel'", 0..<9),
         ("dropout", "layer 0 'dropout': missing required option 'rate'", 0..<7),
         ("dense(bias: false, 2)", "layer 0 'dense(bias: false, 2)': positional argument '2' must come before the named options", 19..<20),
+        ("rnn(4, nonlinearity: sigmoid)", "layer 0 'rnn(4, nonlinearity: sigmoid)': nonlinearity: expected one of tanh, relu, got sigmoid", 7..<28),
+        ("lstm(4, sequence: 1)", "layer 0 'lstm(4, sequence: 1)': sequence: expected true or false, got 1", 8..<19),
+        ("lstm(4, forget_bias: 1, bias: false)", "layer 0 'lstm(4, forget_bias: 1, bias: false)': forget_bias: a forget-gate bias needs the layer's biases; remove 'bias: false' or 'forget_bias'", 8..<22),
+        ("gru(4, forget_bias: 1)", "layer 0 'gru(4, forget_bias: 1)': unknown option 'forget_bias'; gru's options are: units, sequence, bias", 7..<21),
+        ("embedding(4, 2, 3)", "layer 0 'embedding(4, 2, 3)': unexpected positional argument '3'; 'embedding' takes 'vocabulary' and 'dim' without a name, the others as 'name: value'", 16..<17),
     ])
     func badValue(text: String, description: String, range: Range<Int>) throws {
         let error = try #require(failure(text, inputShape: [1, 8, 8]))
@@ -93,6 +98,25 @@ struct SpecErrorTests {
         let error = try #require(failure("dense(4) conv2d(2, kernel: 3)"))
         #expect(error.description == "layer 1 'conv2d(2, kernel: 3)': expects an image input [channels, height, width] but gets [4]")
         #expect(error.range == 9..<29)
+    }
+
+    @Test func sequenceLayersNeedSequences() throws {
+        #expect(failure("lstm(4)")?.description == "layer 0 'lstm(4)': expects a sequence [steps, features] but gets [4]")
+        #expect(failure("rnn(4)", inputShape: [1, 8, 8])?.description == "layer 0 'rnn(4)': expects a sequence [steps, features] but gets [1, 8, 8]")
+        #expect(failure("gru(4, sequence: false) gru(2)", inputShape: [5, 3])?.description
+            == "layer 1 'gru(2)': expects a sequence [steps, features] but gets [4]")
+        #expect(failure("lstm(4) batchnorm", inputShape: [5, 3])?.description
+            == "layer 1 'batchnorm': does not take a sequence [steps, features] ([5, 4]); it normalises features or channels")
+        #expect(failure("lstm(4) conv2d(2, kernel: 1)", inputShape: [5, 3])?.description
+            == "layer 1 'conv2d(2, kernel: 1)': expects an image input [channels, height, width] but gets [5, 4]")
+        #expect(failure("dense(3) embedding(4, 2)")?.description == "layer 1 'embedding(4, 2)': reads token indices, so it must be the first layer")
+        #expect(failure("embedding(4, 2)", inputShape: [5, 3])?.description == "layer 0 'embedding(4, 2)': expects token indices [steps] but gets [5, 3]")
+    }
+
+    @Test func aSequenceOutputForAPerSampleTask() throws {
+        #expect(failure("lstm(8) dense(1)", inputShape: [20, 2], outputWidth: 1)?.message
+            == "the task needs 1 output but the last layer 'dense(1)' gives [20, 1], one per step; give the last recurrent layer 'sequence: false' to keep only its last step")
+        #expect(failure("lstm(8, sequence: false) dense(1)", inputShape: [20, 2], outputWidth: 1) == nil)
     }
 
     @Test func windowsLargerThanTheirInput() throws {

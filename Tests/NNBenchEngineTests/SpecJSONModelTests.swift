@@ -47,6 +47,19 @@ struct SpecJSONModelTests {
         #expect(model.architecture.description == architecture.description)
     }
 
+    /// The sequence layers as the protocol writes them: every field, `forget_bias` only when set.
+    @Test func sequenceLayersRoundTrip() throws {
+        let architecture = try ArchitectureSpec(parsing: """
+            lstm(4, forget_bias: 1) gru(3, bias: false) rnn(2, nonlinearity: relu, sequence: false) dense(1)
+            """)
+        let json = try text(ModelSpec(inputShape: [5, 2], architecture: architecture))
+        #expect(json == #"{"inputs":[5,2],"layers":[{"bias":true,"forget_bias":1,"sequence":true,"type":"lstm","units":4},{"bias":false,"sequence":true,"type":"gru","units":3},{"bias":true,"nonlinearity":"relu","sequence":false,"type":"rnn","units":2},{"bias":true,"type":"dense","units":1}]}"#)
+        #expect(try model(json).architecture == architecture)
+        let tokens = try model(#"{"inputs":7,"layers":[{"type":"embedding","vocabulary":10,"dim":4},{"type":"lstm","units":3}]}"#)
+        #expect(tokens.architecture.description == "embedding(10, 4) lstm(3)")
+        #expect(try text(tokens) == #"{"inputs":7,"layers":[{"dim":4,"type":"embedding","vocabulary":10},{"bias":true,"sequence":true,"type":"lstm","units":3}]}"#)
+    }
+
     @Test("errors name the field's path", arguments: [
         (#"{"inputs":3,"layers":[{"type":"relu"},{"type":"relu"},{"type":"dense","units":"x"}]}"#, #"layers[2].units: expected a positive integer, got "x""#),
         (#"{"inputs":3,"layers":[{"type":"dense","units":true}]}"#, "layers[0].units: expected a positive integer, got true"),
@@ -59,9 +72,12 @@ struct SpecJSONModelTests {
         (#"{"inputs":3,"layers":[3]}"#, #"layers[0]: expected an object with a "type", got 3"#),
         (#"{"inputs":3,"layers":[{"type":"dense","units":2.5}]}"#, "layers[0].units: expected a positive integer, got 2.5"),
         (#"{"inputs":3,"layers":[{"type":"dense","units":2,"init":"he_norml"}]}"#, "layers[0].init: unknown initializer 'he_norml'; did you mean 'he_normal'? known: glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, constant"),
-        (#"{"inputs":[1,8],"layers":[]}"#, "inputs: expected a positive integer or [channels, height, width], got [1, 8]"),
-        (#"{"inputs":true,"layers":[]}"#, "inputs: expected a positive integer or [channels, height, width], got true"),
-        (#"{"inputs":2.5,"layers":[]}"#, "inputs: expected a positive integer or [channels, height, width], got 2.5"),
+        (#"{"inputs":[1,2,3,8],"layers":[]}"#, "inputs: expected a positive integer, [steps, features] or [channels, height, width], got [1, 2, 3, 8]"),
+        (#"{"inputs":true,"layers":[]}"#, "inputs: expected a positive integer, [steps, features] or [channels, height, width], got true"),
+        (#"{"inputs":2.5,"layers":[]}"#, "inputs: expected a positive integer, [steps, features] or [channels, height, width], got 2.5"),
+        (#"{"inputs":[5,2],"layers":[{"type":"rnn","units":2,"nonlinearity":"sigmoid"}]}"#, #"layers[0].nonlinearity: expected one of tanh, relu, got "sigmoid""#),
+        (#"{"inputs":[5,2],"layers":[{"type":"lstm","units":2,"forget_bias":null}]}"#, "layers[0].forget_bias: expected a finite number, got null"),
+        (#"{"inputs":5,"layers":[{"type":"embedding","vocabulary":3}]}"#, "layers[0]: missing required field 'dim'"),
         (#"{"inputs":3,"layers":{}}"#, "layers: expected an array of layer objects, got {}"),
         (#"{"inputs":3}"#, "model: missing field 'layers'"),
         (#"{"inputs":3,"layers":[],"loss":"mse"}"#, "loss: unknown field; expected one of: inputs, layers"),

@@ -11,6 +11,8 @@ struct SpecParsingTests {
         "conv2d(8, kernel: 3) conv2d(8, kernel: 3, stride: 2, padding: 1, bias: false, init: lecun_uniform)",
         "maxpool2d(2) maxpool2d(3, stride: 2) avgpool2d(2) flatten dense(10, init: zeros)",
         "dense(3, init: constant(-0.25))",
+        "rnn(8) rnn(8, nonlinearity: relu, sequence: false, bias: false) lstm(4, forget_bias: 1) lstm(4, bias: false) gru(3, sequence: false)",
+        "embedding(10, 4) lstm(16) dense(3)",
     ])
     func canonicalRoundTrip(text: String) throws {
         let spec = try ArchitectureSpec(parsing: text)
@@ -29,6 +31,8 @@ struct SpecParsingTests {
         ("conv2d(filters: 8, kernel: 3, stride: 1, padding: 0)", "conv2d(8, kernel: 3)"),
         ("maxpool2d(2, stride: 2) avgpool2d(size: 2, stride: 1)", "maxpool2d(2) avgpool2d(2, stride: 1)"),
         ("dense(1, init: constant(value: 2.5E0))", "dense(1, init: constant(2.5))"),
+        ("rnn(units: 4, nonlinearity: tanh, sequence: true, bias: true) lstm(4, forget_bias: 1.0)", "rnn(4) lstm(4, forget_bias: 1)"),
+        ("gru(units: 2, sequence: false) embedding(dim: 3, vocabulary: 5)", "gru(2, sequence: false) embedding(5, 3)"),
     ])
     func spellings(text: String, canonical: String) throws {
         #expect(try ArchitectureSpec(parsing: text).description == canonical)

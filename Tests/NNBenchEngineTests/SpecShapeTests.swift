@@ -35,6 +35,41 @@ struct SpecShapeTests {
         #expect(resolved.layers[1].state.map(\.initializer) == [.zeros, .constant(1)])
     }
 
+    /// PyTorch's names, shapes and stacking: `weight_ih [gates·units, in]`, `weight_hh
+    /// [gates·units, units]`, both biases `[gates·units]`, all from `U(±1/√units)`; dense on a
+    /// sequence acts on the last axis.
+    @Test func recurrentLayersFollowPyTorch() throws {
+        let spec = try ArchitectureSpec(parsing: "lstm(4) dropout(0.1) gru(3, bias: false) dense(5) tanh rnn(2, sequence: false) dense(1)")
+        let resolved = try spec.resolve(inputShape: [7, 6], outputWidth: 1)
+        #expect(resolved.layers.map(\.outputShape) == [[7, 4], [7, 4], [7, 3], [7, 5], [7, 5], [2], [1]])
+        #expect(resolved.parameters.map(\.description) == [
+            "0.weight_ih [16, 6]", "0.weight_hh [16, 4]", "0.bias_ih [16]", "0.bias_hh [16]",
+            "2.weight_ih [9, 4]", "2.weight_hh [9, 3]", "3.weight [3, 5]", "3.bias [5]",
+            "5.weight_ih [2, 5]", "5.weight_hh [2, 2]", "5.bias_ih [2]", "5.bias_hh [2]", "6.weight [2, 1]", "6.bias [1]",
+        ])
+        #expect(resolved.layers[0].parameters.allSatisfy { $0.initializer == .uniform(bound: 0.5) && $0.constantBlocks.isEmpty })
+        #expect(resolved.layers[5].parameters.allSatisfy { $0.initializer == .uniform(bound: 1 / 2.0.squareRoot()) })
+    }
+
+    /// `forget_bias` sets the forget gate's block (`[units, 2·units)`) of `bias_ih`, and zeroes it in
+    /// `bias_hh`, so that their sum starts at the value; the other blocks keep PyTorch's draw.
+    @Test func theForgetBiasSetsTheForgetGatesBlock() throws {
+        let resolved = try ArchitectureSpec(parsing: "lstm(3, forget_bias: 1)").resolve(inputShape: [4, 2], outputWidth: nil)
+        #expect(resolved.parameters.map(\.constantBlocks) == [[], [], [ConstantBlock(range: 3..<6, value: 1)], [ConstantBlock(range: 3..<6, value: 0)]])
+        let network = Network<Double>(resolved, loss: .mse, seed: 4)
+        let (ih, hh) = (network.parameters[2].value.scalars, network.parameters[3].value.scalars)
+        #expect(Array(ih[3..<6]) == [1, 1, 1] && Array(hh[3..<6]) == [0, 0, 0])
+        let bound = 1 / 3.0.squareRoot()
+        #expect((Array(ih[0..<3]) + ih[6...] + hh[0..<3] + hh[6...]).allSatisfy { $0 != 0 && abs($0) <= bound })
+    }
+
+    @Test func anEmbeddingTurnsTokensIntoASequence() throws {
+        let resolved = try ArchitectureSpec(parsing: "embedding(10, 4) gru(3) dense(2)").resolve(inputShape: [6], outputWidth: nil)
+        #expect(resolved.layers.map(\.outputShape) == [[6, 4], [6, 3], [6, 2]])
+        #expect(resolved.parameters[0].description == "0.weight [10, 4]")
+        #expect(resolved.parameters[0].initializer == .normal(standardDeviation: 1))
+    }
+
     @Test func activationsAndDropoutKeepTheShape() throws {
         let spec = try ArchitectureSpec(parsing: "dense(3, init: he_uniform) leaky_relu tanh sigmoid identity softplus gelu dropout(0.5) flatten")
         let resolved = try spec.resolve(inputShape: [7], outputWidth: 3)
@@ -43,8 +78,8 @@ struct SpecShapeTests {
     }
 
     @Test func badInputShapesAreRefused() {
-        #expect(throws: SpecError("the input shape [2, 2] is not [features] or [channels, height, width] of positive sizes")) {
-            try ArchitectureSpec([.relu]).resolve(inputShape: [2, 2], outputWidth: nil)
+        #expect(throws: SpecError("the input shape [2, 2, 2, 2] is not [features], [steps, features] or [channels, height, width] of positive sizes")) {
+            try ArchitectureSpec([.relu]).resolve(inputShape: [2, 2, 2, 2], outputWidth: nil)
         }
         #expect(throws: SpecError.self) {
             try ArchitectureSpec([.relu]).resolve(inputShape: [0], outputWidth: nil)

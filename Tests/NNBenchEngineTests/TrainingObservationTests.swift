@@ -125,6 +125,40 @@ struct TrainingObservationTests {
         #expect(direct.epochs[0].activations?[0].saturatedFraction == Double(saturated) / 4)
     }
 
+    @Test func recurrentLayersAreObservedWithoutChangingTheRun() throws {
+        // Parity's bits as tokens: an embedding, a recurrent layer keeping the whole sequence
+        // [n, 3, 16] through a relu, then a GRU keeping its last step.
+        let task = try Generators.parity(bits: 3)
+        let architecture = "embedding(2, 4) rnn(16) relu gru(8, sequence: false) dense(1)"
+        let plain = try Self.run(task, architecture, optimizer: .adam(learningRate: 0.05), epochs: 3, batch: 4)
+        let observed = try Self.run(task, architecture, optimizer: .adam(learningRate: 0.05), epochs: 3, batch: 4, observation: TrainingObservation())
+        #expect(Self.unobserved(observed) == plain)
+        #expect(observed.epochs[0].parameters.map(\.name) == [
+            "0.weight", "1.weight_ih", "1.weight_hh", "1.bias_ih", "1.bias_hh", "3.weight_ih", "3.weight_hh", "3.bias_ih", "3.bias_hh",
+            "4.weight", "4.bias",
+        ])
+        #expect(observed.epochs[3].parameters.allSatisfy { $0.weightHistogram != nil && $0.gradientHistogram != nil && $0.meanGradientNorm != nil })
+        // A unit of the sequence is one of the 16 features, dead when it is 0 at every step of
+        // every sample: counted here from the initial network's outputs (the same seed, 3).
+        let network = Network<Float>(try ArchitectureSpec(parsing: architecture).resolve(for: task), loss: task.loss, seed: 3)
+        let relu = network.trace(Tensor(shape: [task.train.count, 3], scalars: task.train.inputs.map { Float($0) }))[2]
+        #expect(relu.shape == [8, 3, 16])
+        func dead(_ units: Int) -> Double {
+            Double((0..<units).filter { unit in stride(from: unit, to: relu.scalars.count, by: units).allSatisfy { relu.scalars[$0] <= 0 } }.count) / Double(units)
+        }
+        // The first step sees two states (token 0 or 1), the last eight: some (step, feature)
+        // positions are dead that no feature is, so counting positions would give another fraction.
+        try #require(dead(16) != dead(48))
+        let statistics = try #require(observed.epochs[0].activations?.first)
+        #expect(statistics.name == "2.relu" && statistics.deadFraction == dead(16))
+        #expect(statistics.histogram?.total == relu.scalars.count)
+    }
+
+    @Test func aHistogramOfValuesSpanningMoreThanDoublesRangeIsBinned() throws {
+        // The span 2e308 overflows to inf (bins 1e308 wide); the values are still binned, halved.
+        #expect(Histogram([-1e308, -0.5e308, 0.9e308, 1e308], bins: 2)?.counts == [2, 2])
+    }
+
     @Test func aHistogramCountsEqualWidthBins() throws {
         let histogram = try #require(Histogram([0.0, 0.1, 0.5, 0.99, 1, .nan], bins: 4))
         #expect(histogram.lower == 0 && histogram.upper == 1 && histogram.counts == [2, 0, 1, 2])

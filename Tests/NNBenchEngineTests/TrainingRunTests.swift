@@ -41,7 +41,18 @@ struct TrainingRunTests {
             return
         }
         #expect(epoch >= 1 && step >= 1 && step <= 8)
-        #expect(record.epochs.count == epoch)
+        // The record ends with the epoch that diverged, evaluated as the network stood.
+        #expect(record.epochs.count == epoch + 1 && record.epochs.last?.epoch == epoch)
+    }
+
+    @Test("a loss that is finite at every step but not after the last one is a divergence, with its epoch and step")
+    func divergenceAfterTheLastStep() throws {
+        // adam(lr: 1e308): the first step's loss is finite, the weights it leaves are not; with
+        // the whole training split in one batch that step is the epoch's last and only one.
+        let task = try Generators.xor()
+        let record = try Self.record(task, "dense(4) tanh dense(1)", optimizer: "adam(lr: 1e308)", epochs: 1, batch: task.train.count)
+        #expect(record.outcome == .diverged(epoch: 1, step: 1, loss: "nan"))
+        #expect(record.epochs.count == 2 && record.epochs[1].train.loss.isNaN)
     }
 
     @Test func anArchitectureThatDoesNotFitIsRefusedBeforeTraining() throws {

@@ -124,7 +124,13 @@ struct SuiteTests {
 
     @Test func selectingByEntryOrTaskNameKeepsSuiteOrder() throws {
         let suite = Suite.makeDefault()
-        #expect(try suite.selecting(["xor"]).entries.map(\.name) == ["xor", "xor-linear"])
+        // An entry's name selects that entry alone, a task's name that is no entry's every entry of it.
+        #expect(try suite.selecting(["xor"]).entries.map(\.name) == ["xor"])
+        #expect(try suite.selecting(["xor", "xor-linear"]).entries.map(\.name) == ["xor", "xor-linear"])
+        var renamed = suite
+        renamed.entries = suite.entries.map { entry in var entry = entry; if entry.name == "xor" { entry.name = "xor-deep" }; return entry }
+        #expect(try renamed.selecting(["xor"]).entries.map(\.name) == ["xor-deep", "xor-linear"])
+        #expect(throws: SuiteError.self) { try suite.selecting(["all", "xor"]) }
         #expect(try suite.selecting(["spirals-linear", "sum"]).entries.map(\.name) == ["sum", "spirals-linear"])
         #expect(throws: SuiteError.self) { try suite.selecting(["nope"]) }
     }

@@ -117,6 +117,35 @@ struct TrainingReportTests {
         #expect(png.width == 120 && Set(png.pixels).count >= 2)
     }
 
+    @Test func recurrentLayersGetTheirMatricesAndTokensNoDecisionRegions() throws {
+        // Parity of 2 bits has two inputs, but as tokens: the model is defined on 0 and 1 alone,
+        // so the data is drawn without the regions a real-valued input would give.
+        let task = try Generators.parity(bits: 2)
+        let (architecture, record, target) = try Self.train(task, "embedding(2, 4) gru(8, sequence: false) dense(1)", epochs: 4, batch: 2)
+        let page = try Markup.selfContained(TrainingReport(task: task, architecture: architecture, target: target, records: [record]).html)
+        let scatter = try Self.chart(page, "parity: training samples")
+        #expect(!scatter.elements("image").contains { $0.attributes["class"] == "background" })
+        #expect(page.allText.contains("The inputs are token indices"))
+        // Each weight matrix at the first and last epoch, its axes named for its layer.
+        let last = try #require(record.snapshots?.last?.epoch)
+        for (name, rows, columns) in [("0.weight", "token", "dimension"), ("1.weight_ih", "gate·unit", "input"), ("1.weight_hh", "gate·unit", "unit")] {
+            for epoch in [0, last] {
+                let texts = try Self.chart(page, "\(name), epoch \(epoch)").elements("text").map(\.allText)
+                #expect(texts.contains(rows) && texts.contains(columns), "\(name): \(texts)")
+            }
+        }
+        #expect(!page.elements("svg").contains { $0.elements("title").first?.text.hasPrefix("1.bias_ih, epoch") == true })
+        // A bias is dashed in its weight's colour: bias_ih with weight_ih, bias_hh with weight_hh.
+        let norms = try Self.chart(page, "weight norm ‖w‖₂").elements("polyline")
+        func style(_ label: String) throws -> (String?, Bool) {
+            let line = try #require(norms.first { $0.attributes["data-label"] == label })
+            return (line.attributes["stroke"], line.attributes["stroke-dasharray"] != nil)
+        }
+        let (weightIH, weightHH, biasIH, biasHH) = (try style("1.weight_ih"), try style("1.weight_hh"), try style("1.bias_ih"), try style("1.bias_hh"))
+        #expect(biasIH == (weightIH.0, true) && biasHH == (weightHH.0, true))
+        #expect(weightIH.0 != weightHH.0 && !weightIH.1 && !weightHH.1)
+    }
+
     @Test func anUnobservedRunStillGetsItsCurvesAndSaysWhatIsMissing() throws {
         let task = try Generators.xor(sizes: SplitSizes(train: 4, validation: 4, test: 4))
         let (architecture, record, target) = try Self.train(task, "dense(4) tanh dense(1)", epochs: 3, batch: 4, observed: false)

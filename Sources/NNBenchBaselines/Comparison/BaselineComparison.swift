@@ -1,6 +1,7 @@
 import Foundation
 import NNBenchDatasets
 import NNBenchHarness
+import NNBenchIO
 
 /// Compares a result with its baseline, exactly when the two can be identical and statistically
 /// otherwise.
@@ -20,13 +21,20 @@ public enum BaselineComparison {
         switch entry.expectation {
         case .meet:
             targetStatus = "met \(met.count)/\(current.seeds.count)"
-            let missed = current.seeds.filter { $0.epochsToTarget == nil }
+            // A diverged seed missed the target because it stopped: said so, not "in N epochs".
+            let missed = current.seeds.filter { $0.epochsToTarget == nil && !$0.outcome.isDiverged }
             if !missed.isEmpty {
                 missedTarget = true
-                details.append("seed\(missed.count == 1 ? "" : "s") \(missed.map { String($0.seed) }.joined(separator: ", ")) did not meet \(entry.target) in \(entry.epochs) epochs (final \(finalValues(missed, entry)))")
+                details.append("seed\(missed.count == 1 ? "" : "s") \(missed.map { String($0.seed) }.joined(separator: ", ")) did not meet \(entry.target) in \(entry.epochs) epoch\(entry.epochs == 1 ? "" : "s") (final \(finalValues(missed, entry)))")
             }
+            if current.seeds.contains(where: { $0.epochsToTarget == nil && $0.outcome.isDiverged }) { missedTarget = true }
         case .miss:
             targetStatus = met.isEmpty ? "missed \(current.seeds.count)/\(current.seeds.count) (expected)" : "met \(met.count)/\(current.seeds.count) (expected to miss)"
+        }
+        for seed in current.seeds {
+            if case .diverged(let epoch, let step, let loss) = seed.outcome {
+                details.append("seed \(seed.seed) diverged in epoch \(epoch), step \(step): the loss became \(loss)")
+            }
         }
 
         var mode = ComparisonMode.none
@@ -81,18 +89,25 @@ public enum BaselineComparison {
     ///
     /// - Parameters:
     ///   - a: The current entry.
-    ///   - b: The baseline's entry; it must differ from `a` in more than its note and seeds.
-    /// - Returns: E.g. `optimizer adam(lr: 1e-06) vs the baseline's adam(lr: 0.05)`.
+    ///   - b: The baseline's entry.
+    /// - Returns: The first field that differs, e.g. `optimizer adam(lr: 1e-06) vs the baseline's
+    ///   adam(lr: 0.05)`, or `name xor-2 vs the baseline's xor` for an entry renamed with its file.
     public static func entryDifference(_ a: SuiteEntry, _ b: SuiteEntry) -> String {
         let fields: [(String, String, String)] = [
             ("task", a.task, b.task), ("parameters", "\(a.parameters.sorted { $0.key < $1.key })", "\(b.parameters.sorted { $0.key < $1.key })"),
             ("data seed", "\(a.dataSeed)", "\(b.dataSeed)"), ("architecture", a.architecture, b.architecture),
             ("optimizer", a.optimizer, b.optimizer), ("schedule", a.schedule, b.schedule),
             ("batch size", "\(a.batchSize)", "\(b.batchSize)"), ("epochs", "\(a.epochs)", "\(b.epochs)"),
-            ("target", a.target.description, b.target.description), ("expect", a.expectation.rawValue, b.expectation.rawValue),
+            ("target", exactText(a.target), exactText(b.target)), ("expect", a.expectation.rawValue, b.expectation.rawValue),
+            ("seeds", "\(a.seeds)", "\(b.seeds)"), ("name", a.name, b.name),
         ]
-        let field = fields.first { $0.1 != $0.2 }!
+        guard let field = fields.first(where: { $0.1 != $0.2 }) else { return "the note only" }
         return "\(field.0) \(field.1) vs the baseline's \(field.2)"
+    }
+
+    /// A target with every digit of its bound, so that two targets that differ read differently.
+    private static func exactText(_ target: Target) -> String {
+        "\(target.split.rawValue) \(target.metric.rawValue) \(target.metric.higherIsBetter ? ">=" : "<=") \(canonicalNumberText(target.value))"
     }
 
     /// Exact mode: for every seed both records ran, where its numbers first differ.
@@ -153,8 +168,15 @@ public enum BaselineComparison {
         }
         let old = Summary(baseline)
         let test = OneSidedTest(baseline: baseline, currentCount: current.count, quantum: quantum)
-        let worsening = (summary.mean - old.mean) * (lowerIsBetter ? 1 : -1)
-        let verdict: Verdict = worsening > test.tolerance ? .regressed : -worsening > test.tolerance ? .improved : .pass
+        let verdict: Verdict
+        if summary.mean.isFinite && old.mean.isFinite {
+            let worsening = (summary.mean - old.mean) * (lowerIsBetter ? 1 : -1)
+            verdict = worsening > test.tolerance ? .regressed : -worsening > test.tolerance ? .improved : .pass
+        } else {
+            // A diverged seed's loss makes the mean NaN or infinite: worse than any number, no
+            // worse than the same non-number.
+            verdict = summary.mean.bitPattern == old.mean.bitPattern ? .pass : summary.mean.isFinite ? .improved : .regressed
+        }
         return MetricComparison(name: name, lowerIsBetter: lowerIsBetter, current: summary, baseline: old, tolerance: test.tolerance, verdict: verdict)
     }
 
@@ -180,7 +202,8 @@ public enum BaselineComparison {
     /// - Parameter value: The number.
     /// - Returns: Four significant digits, or a whole number as it is.
     public static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%.4g", value)
+        guard value.isFinite else { return value.numberText }
+        return value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%.4g", value)
     }
 
     /// Every digit of a value, to show where two values differ.

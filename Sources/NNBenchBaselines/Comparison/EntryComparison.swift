@@ -13,7 +13,8 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
     case new
     /// A seed missed a target the entry is meant to meet.
     case missedTarget = "missed target"
-    /// The entry could not be compared: its baseline file is unreadable or corrupt.
+    /// The entry could not be compared: its baseline file is unreadable or corrupt, or it could
+    /// not be trained.
     case error
 
     /// Whether the verdict fails a run (exit status 1).
@@ -92,5 +93,15 @@ public struct EntryComparison: Sendable, Hashable {
     /// - Returns: A comparison with verdict ``Verdict/error``.
     public static func unreadable(_ entry: String, error: BaselineError) -> EntryComparison {
         EntryComparison(entry: entry, mode: .none, metrics: [], targetStatus: "", verdict: .error, details: [error.description])
+    }
+
+    /// The comparison of an entry that could not be trained.
+    ///
+    /// - Parameters:
+    ///   - entry: The entry's name.
+    ///   - reason: Why (``NNBenchHarness/EntryResult/failure``).
+    /// - Returns: A comparison with verdict ``Verdict/error``.
+    public static func untrained(_ entry: String, reason: String) -> EntryComparison {
+        EntryComparison(entry: entry, mode: .none, metrics: [], targetStatus: "", verdict: .error, details: ["could not be trained: \(reason)"])
     }
 }

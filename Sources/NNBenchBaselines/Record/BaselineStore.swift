@@ -42,35 +42,54 @@ public struct BaselineStore: Sendable {
     }
 
     /// A run's result compared with its baseline (``BaselineComparison``): exact or statistical,
-    /// `new` without a baseline, an error for a baseline that cannot be read.
+    /// `new` without a baseline (naming the file to record), an error for a baseline that cannot
+    /// be read.
     ///
     /// - Parameter record: The run's result, in the baseline format.
     public func compare(_ record: BaselineRecord) -> EntryComparison {
         switch lookup(record.entry.name) {
-        case .missing: BaselineComparison.compare(record, with: nil)
-        case .found(let baseline): BaselineComparison.compare(record, with: baseline)
-        case .unreadable(let error): .unreadable(record.entry.name, error: error)
+        case .missing(let path):
+            let comparison = BaselineComparison.compare(record, with: nil)
+            let missing = "no baseline '\(path)' to compare with; record one with 'nnbench baseline record \(record.entry.name)'"
+            return EntryComparison(
+                entry: comparison.entry, mode: comparison.mode, metrics: comparison.metrics, targetStatus: comparison.targetStatus,
+                verdict: comparison.verdict, details: [missing] + comparison.details)
+        case .found(let baseline):
+            return BaselineComparison.compare(record, with: baseline)
+        case .unreadable(let error):
+            return .unreadable(record.entry.name, error: error)
         }
+    }
+
+    /// A reason the store cannot serve an entry.
+    public struct Problem: Sendable, Hashable, CustomStringConvertible {
+        /// One line naming the entry or file and what is wrong.
+        public let description: String
+        /// Whether a file is missing or cannot be read or trusted (status 2), rather than read
+        /// and found not to match the suite (status 1).
+        public let isUnreadable: Bool
     }
 
     /// Every problem that stops the store from serving `entries`: a baseline missing, unreadable,
     /// recorded for another entry or other data, and a file that belongs to no entry.
     ///
     /// - Parameter entries: The suite's prepared entries.
-    /// - Returns: One line per problem; none when every entry has a sound baseline.
-    public func problems(serving entries: [PreparedEntry]) -> [String] {
-        var problems: [String] = []
+    /// - Returns: One problem per line; none when every entry has a sound baseline.
+    public func problems(serving entries: [PreparedEntry]) -> [Problem] {
+        var problems: [Problem] = []
         for prepared in entries {
             let name = prepared.entry.name
             switch lookup(name) {
             case .missing(let path):
-                problems.append("\(name): no baseline '\(path)'; record it with 'nnbench baseline record \(name)'")
+                problems.append(Problem(description: "\(name): no baseline '\(path)'; record it with 'nnbench baseline record \(name)'", isUnreadable: true))
             case .unreadable(let error):
-                problems.append(error.description)
+                problems.append(Problem(description: error.description, isUnreadable: true))
             case .found(let record) where !record.entry.trainsLike(prepared.entry):
-                problems.append("\(name): the baseline was recorded for another entry: \(BaselineComparison.entryDifference(prepared.entry, record.entry))")
+                problems.append(Problem(
+                    description: "\(name): the baseline was recorded for another entry: \(BaselineComparison.entryDifference(prepared.entry, record.entry))",
+                    isUnreadable: false))
             case .found(let record) where record.datasetSHA256 != prepared.datasetFingerprint:
-                problems.append("\(name): the baseline's data SHA-256 is not that of the data generated now")
+                problems.append(Problem(description: "\(name): the baseline's data SHA-256 is not that of the data generated now", isUnreadable: false))
             case .found:
                 break
             }
@@ -78,7 +97,7 @@ public struct BaselineStore: Sendable {
         let names = Set(entries.map { BaselineFile.fileName(of: $0.entry.name) })
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for file in files.sorted() where file.hasSuffix(".json.gz") && !names.contains(file) {
-            problems.append("'\(directory)/\(file)' belongs to no entry of the suite")
+            problems.append(Problem(description: "'\(directory)/\(file)' belongs to no entry of the suite", isUnreadable: false))
         }
         return problems
     }

@@ -7,52 +7,107 @@ struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baseline",
         abstract: "Record, show, verify or compare the baselines in Baselines/ (one ENTRY.json.gz per suite entry).",
+        discussion: """
+            Examples:
+              nnbench baseline record xor
+              nnbench baseline show two-spirals
+              nnbench baseline verify
+              nnbench baseline diff Baselines runs/
+
+            Exit status: see each subcommand's --help.
+            """,
         subcommands: [Record.self, Show.self, Verify.self, Diff.self])
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train the selected entries (all by default) and write their baselines.")
+            abstract: "Train the selected entries (all by default) and write their baselines.",
+            discussion: """
+                An entry's name records that entry alone; a task's name that is no entry's records \
+                every entry of the task. Re-recording unchanged results writes the same bytes.
+
+                Examples:
+                  nnbench baseline record
+                  nnbench baseline record xor xor-linear --jobs 2
+                  nnbench baseline record --suite my.json --baselines my-baselines
+
+                Exit status: 0 when every selected entry was recorded; 2 when one could not be \
+                trained (the others are recorded) or a file cannot be read or written; 64 for a \
+                usage error.
+                """)
 
         @Argument(help: ArgumentHelp("Entry or task names; all when none are given.", valueName: "entry"))
         var entries: [String] = []
 
         @OptionGroup var suite: SuiteOptions
 
-        @Option(help: ArgumentHelp("The baselines directory; created when missing.", valueName: "dir"))
+        @OptionGroup var jobs: JobOptions
+
+        @Option(help: ArgumentHelp("The baselines folder; created when missing.", valueName: "dir"))
         var baselines: String = "Baselines"
 
         func run() throws {
-            let prepared = try suite.prepare(entries)
-            let progress = SuiteProgress(entries: prepared)
-            let results = SuiteRunner.run(prepared, jobs: try suite.jobCount(), onEvent: progress.handle)
+            try OutputPath.prepareFolder(baselines, option: "--baselines")
+            let selection = try suite.prepare(entries)
+            let jobCount = try jobs.count()
+            print("recording " + selection.header(seeds: suite.seedsDescription(selection.entries), baselines: baselines))
+            let progress = SuiteProgress(entries: selection.entries)
+            let results = SuiteRunner.run(selection.entries, jobs: jobCount, onEvent: progress.handle)
             progress.finish()
-            do {
-                try RunRecordWriter.createDirectory(baselines)
-                for result in results {
+            var untrained = 0
+            for result in results {
+                if let reason = result.failure {
+                    untrained += 1
+                    _ = failure("\(result.entry.name) could not be trained, nothing recorded: \(reason)", status: ExitStatus.error)
+                    continue
+                }
+                do throws(FileError) {
                     let path = try BaselineFile.write(BaselineRecord(result), to: baselines)
                     let met = result.runs.filter { $0.epochsToTarget != nil }.count
                     print("recorded \(path): \(result.runs.count) seeds, target met by \(met)")
+                } catch {
+                    throw failure(error.description, status: ExitStatus.error)
                 }
-            } catch {
-                throw failure(error.description, status: ExitStatus.error)
             }
+            if untrained > 0 { throw ExitStatus.error }
         }
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print one baseline: its entry, fingerprints and every seed's results.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print one baseline: its entry, fingerprints and every seed's results.",
+            discussion: """
+                ENTRY is an entry's name, read from --baselines, or a baseline file's path (a \
+                name with a '/' or ending in .gz).
+
+                Examples:
+                  nnbench baseline show xor
+                  nnbench baseline show runs/xor.json.gz --json
+
+                Exit status: 0 when the baseline was read; 2 when it is missing, unreadable or \
+                corrupt; 64 for a usage error.
+                """)
 
         @Argument(help: ArgumentHelp("An entry name, or a baseline file.", valueName: "entry"))
         var entry: String
 
-        @Option(help: ArgumentHelp("The baselines directory.", valueName: "dir"))
+        @Option(help: ArgumentHelp("The baselines folder.", valueName: "dir"))
         var baselines: String = "Baselines"
 
         @Flag(help: "Print the whole record (with every epoch's metrics) as JSON.")
         var json = false
 
         func run() throws {
-            let path = entry.hasSuffix(".json.gz") ? entry : "\(baselines)/\(BaselineFile.fileName(of: entry))"
+            try OutputPath.checkNotEmpty(entry, option: "ENTRY")
+            let path: String
+            if entry.contains("/") || entry.hasSuffix(".gz") {
+                path = entry
+            } else {
+                try BaselineFolder.check(baselines)
+                path = "\(baselines)/\(BaselineFile.fileName(of: entry))"
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw failure("no baseline for entry '\(entry)': '\(path)' does not exist; record it with 'nnbench baseline record \(entry)'", status: ExitStatus.error)
+                }
+            }
             let record: BaselineRecord
             do { record = try BaselineFile.read(path) } catch {
                 throw failure(error.description, status: ExitStatus.error)
@@ -85,28 +140,57 @@ struct BaselineCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check that every suite entry has a baseline that reads and matches it; exit 1 otherwise.")
+            abstract: "Check that every suite entry has a baseline that reads and matches it.",
+            discussion: """
+                Reads every entry's baseline (its gzip CRC, schema and SHA-256), compares its \
+                entry and data with the suite's, and lists files that belong to no entry.
+
+                Examples:
+                  nnbench baseline verify
+                  nnbench baseline verify --suite my.json --baselines my-baselines
+
+                Exit status: 0 when every baseline reads and matches; 1 when one was recorded for \
+                another entry or other data, or a file belongs to no entry; 2 when the folder or \
+                a baseline is missing, unreadable or corrupt, or the suite cannot be read; 64 for \
+                a usage error.
+                """)
 
         @OptionGroup var suite: SuiteOptions
 
-        @Option(help: ArgumentHelp("The baselines directory.", valueName: "dir"))
+        @Option(help: ArgumentHelp("The baselines folder.", valueName: "dir"))
         var baselines: String = "Baselines"
 
         func run() throws {
-            let prepared = try suite.prepare([])
-            let problems = BaselineStore(directory: baselines).problems(serving: prepared)
+            try BaselineFolder.check(baselines)
+            let selection = try suite.prepare([])
+            let problems = BaselineStore(directory: baselines).problems(serving: selection.entries)
             for problem in problems { print("problem: \(problem)") }
+            if problems.contains(where: \.isUnreadable) { throw ExitStatus.error }
             if !problems.isEmpty { throw ExitStatus.failed }
-            print("all \(prepared.count) baselines read and match the suite")
+            print("all \(selection.entries.count) baselines read and match the suite")
         }
     }
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compare NEW with OLD: each a baseline file or a directory of them (Baselines/, or a run's --output).",
-            discussion: "Entries present in both are compared as 'nnbench run' compares a run with its baseline; exit 1 when one regressed.")
+            abstract: "Compare NEW with OLD: each a baseline file or a folder of them (Baselines/, or a run's --output).",
+            discussion: """
+                Entries present in both are compared as 'nnbench run' compares a run with its \
+                baseline; after a deliberate change to the engine it says whether every curve is \
+                still identical, bit for bit. A folder's entries are named by their files, a file \
+                given alone by the entry it holds.
 
-        @Argument(help: ArgumentHelp("The reference: a .json.gz file or a directory.", valueName: "old"))
+                Examples:
+                  nnbench baseline diff Baselines runs/
+                  nnbench baseline diff old/xor.json.gz Baselines/xor.json.gz
+
+                Exit status: 0 when no entry in common regressed; 1 when one regressed, changed \
+                or missed its target; 2 when OLD or NEW does not exist, a file is not a readable \
+                baseline, or they have no entry in common (nothing compared); 64 for a usage \
+                error.
+                """)
+
+        @Argument(help: ArgumentHelp("The reference: a .json.gz file or a folder.", valueName: "old"))
         var old: String
 
         @Argument(help: ArgumentHelp("What is compared with it.", valueName: "new"))
@@ -128,25 +212,39 @@ struct BaselineCommand: ParsableCommand {
                 }
             }
             guard !comparisons.isEmpty else {
-                throw failure("'\(old)' and '\(new)' have no entry in common", status: ExitStatus.usage)
+                let names = { (records: [(name: String, record: Result<BaselineRecord, BaselineError>)]) in
+                    records.map(\.name).joined(separator: ", ")
+                }
+                // Comparing nothing is not a pass.
+                throw failure("'\(old)' (\(names(oldRecords))) and '\(new)' (\(names(newRecords))) have no entry in common; nothing was compared", status: ExitStatus.error)
             }
             let report = ComparisonReport(comparisons: comparisons)
             print(json ? report.json() : report.text(passingDetails: true), terminator: "")
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
 
-        /// The records of a file or of every `.json.gz` in a directory, by entry name, sorted.
+        /// The records of a file, named by its entry, or of every `.json.gz` in a folder, named by
+        /// their files, sorted.
         private func load(_ path: String) throws -> [(name: String, record: Result<BaselineRecord, BaselineError>)] {
+            try OutputPath.checkNotEmpty(path, option: "OLD and NEW")
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw failure("'\(path)' does not exist; expected a baseline file or a directory of them", status: ExitStatus.usage)
+                throw failure("'\(path)' does not exist; expected a baseline file or a folder of them", status: ExitStatus.error)
             }
-            let files = isDirectory.boolValue
-                ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".json.gz") }.sorted().map { "\(path)/\($0)" }
-                : [path]
+            guard isDirectory.boolValue else {
+                do throws(BaselineError) {
+                    let record = try BaselineFile.read(path)
+                    return [(record.entry.name, .success(record))]
+                } catch {
+                    throw failure("\(error.description); expected a baseline file (ENTRY.json.gz) or a folder of them", status: ExitStatus.error)
+                }
+            }
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".json.gz") }.sorted()
+            guard !files.isEmpty else {
+                throw failure("the folder '\(path)' holds no baseline file (ENTRY.json.gz)", status: ExitStatus.error)
+            }
             return files.map { file in
-                let name = String(URL(fileURLWithPath: file).lastPathComponent.dropLast(".json.gz".count))
-                return (name, Result { () throws(BaselineError) in try BaselineFile.read(file) })
+                (String(file.dropLast(".json.gz".count)), Result { () throws(BaselineError) in try BaselineFile.read("\(path)/\(file)") })
             }
         }
     }

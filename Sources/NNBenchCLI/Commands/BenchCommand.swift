@@ -7,15 +7,29 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time the engine's matrix product and training steps (see scripts/ for side-by-side comparisons).",
+        discussion: """
+            Examples:
+              nnbench bench matmul --sizes 256,512 --threads 2
+              nnbench bench train xor
+              nnbench bench generate moons --n 1000000
+
+            Exit status: 0; 64 for a usage error.
+            """,
         subcommands: [Generate.self, Matmul.self, Train.self])
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Seconds to generate a task's splits in memory (best of repeated runs; no writing).")
+            abstract: "Seconds to generate a task's splits in memory (best of repeated runs; no writing).",
+            discussion: """
+                Examples:
+                  nnbench bench generate moons --n 1000000 --repeats 3
+
+                Exit status: 0; 64 for a usage error.
+                """)
 
         @OptionGroup var task: TaskOptions
 
-        @Option(help: "Timed repetitions; the fastest counts.")
+        @Option(parsing: .unconditional, help: "Timed repetitions; the fastest counts.")
         var repeats: Int = 5
 
         @Flag(help: "Print {task, samples, seconds} as JSON.")
@@ -35,12 +49,20 @@ struct BenchCommand: ParsableCommand {
     }
 
     struct Matmul: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "GFLOPS of a square Float32 matrix product.")
+        static let configuration = CommandConfiguration(
+            abstract: "GFLOPS of a square Float32 matrix product.",
+            discussion: """
+                Examples:
+                  nnbench bench matmul
+                  nnbench bench matmul --sizes 512,1024 --threads 2 --json
 
-        @Option(help: "Comma-separated sizes n of the n×n matrices.")
+                Exit status: 0; 64 for a usage error.
+                """)
+
+        @Option(parsing: .unconditional, help: "Comma-separated sizes n of the n×n matrices.")
         var sizes: String = "64,256,512,1024"
 
-        @Option(help: "The threads the product may use.")
+        @Option(parsing: .unconditional, help: "The threads the product may use.")
         var threads: Int = 1
 
         @Flag(help: "Print a JSON array of {n, threads, gflops}.")
@@ -67,23 +89,33 @@ struct BenchCommand: ParsableCommand {
 
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Training samples per second of an architecture on a task (forward, backward, update).")
+            abstract: "Training samples per second of an architecture on a task (forward, backward, update).",
+            discussion: """
+                Without --arch, times the task's reference architecture; without --batch, batches \
+                of 32 samples, or the whole training split when it is smaller.
+
+                Examples:
+                  nnbench bench train xor
+                  nnbench bench train moons --n 4096 --arch "dense(64) relu dense(64) relu dense(1)" --batch 32
+
+                Exit status: 0; 2 when a model file cannot be read; 64 for a usage error.
+                """)
 
         @OptionGroup var task: TaskOptions
 
-        @Option(help: ArgumentHelp("The architecture.", valueName: "spec"))
-        var arch: String
+        @Option(help: ArgumentHelp("The architecture, a spec or a JSON model file (default: the task's reference architecture).", valueName: "spec"))
+        var arch: String?
 
         @Option(help: ArgumentHelp("The optimizer.", valueName: "spec"))
         var optimizer: String = "sgd(lr: 0.01)"
 
-        @Option(help: "Samples per step.")
-        var batch: Int = 32
+        @Option(parsing: .unconditional, help: "Samples per step (default: 32, or the training split's size when it is smaller).")
+        var batch: Int?
 
-        @Option(help: "Timed steps.")
+        @Option(parsing: .unconditional, help: "Timed steps.")
         var steps: Int = 1000
 
-        @Option(help: "The threads a matrix product may use.")
+        @Option(parsing: .unconditional, help: "The threads a matrix product may use.")
         var threads: Int = 1
 
         @Flag(help: "Print the result as JSON.")
@@ -91,13 +123,12 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             let task = try self.task.makeTask(seed: "0")
-            let architecture: ArchitectureSpec, optimizerSpec: OptimizerSpec
-            do { architecture = try ArchitectureSpec(parsing: arch) } catch {
-                throw failure("invalid --arch:\n\(error.rendered)", status: ExitStatus.usage)
-            }
+            let architecture = try ArchitectureArgument.parse(arch ?? task.reference.architecture)
+            let optimizerSpec: OptimizerSpec
             do { optimizerSpec = try OptimizerSpec(parsing: optimizer) } catch {
                 throw failure("invalid --optimizer: \(error.description)", status: ExitStatus.usage)
             }
+            let batch = self.batch ?? min(32, task.train.count)
             guard batch >= 1 && batch <= task.train.count else {
                 throw failure("invalid --batch '\(batch)'; expected an integer in 1...\(task.train.count) (the training split's size)", status: ExitStatus.usage)
             }
@@ -109,7 +140,7 @@ struct BenchCommand: ParsableCommand {
                 result = try TrainingBenchmark.train(
                     task: task, architecture: architecture, optimizer: optimizerSpec, batch: batch, steps: steps, threads: threads)
             } catch {
-                throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+                throw failure("cannot train on task '\(task.name)' in batches of \(batch):\n\(error.rendered)", status: ExitStatus.usage)
             }
             if json {
                 print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))

@@ -11,12 +11,24 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Prints a table (check, status, figure, bound) and, under it, a one-line diagnosis with \
             the likely causes for every check that failed. --inject BUG makes the engine commit a \
-            classic bug (see 'nnbench check --list-bugs'); --inject-all prints the bug × check \
-            matrix as a Markdown table. --exec \"COMMAND\" checks a program in any language that \
-            speaks the model protocol (docs/checks.md) on --arch, or on a default set of small \
-            architectures covering every layer type. Exit status: 0 when every check passes (or the matrix is \
-            complete), 1 when one fails (or a bug goes uncaught, or a check catches nothing), 2 \
-            when the model could not be checked.
+            classic bug (see 'nnbench check --list-bugs'); without --arch and --task it is checked \
+            on its showcase, the architecture its code runs in. --inject-all prints the bug × \
+            check matrix as a Markdown table. --exec "COMMAND" checks a program in any language \
+            that speaks the model protocol (docs/protocol.md) on --arch, or on a default set of \
+            small architectures covering every layer type. An option that has no effect in the \
+            mode chosen (--precision with --exec, --timeout without it) is refused.
+
+            Examples:
+              nnbench check --arch "dense(8) tanh dense(8) relu dense(3)" --task memorize --param classes=3
+              nnbench check --inject sigmoid-derivative-of-input
+              nnbench check --inject-all
+              nnbench check --exec "python3 mynet.py" --timeout 10 --log mynet.log
+              nnbench check --exec "python3 mynet.py" --conformance
+
+            Exit status: 0 when every check passes (or the matrix is complete); 1 when one fails \
+            (or a bug goes uncaught, or a check catches nothing); 2 when the model could not be \
+            checked (a program that breaks the protocol, crashes or declines the architecture) \
+            or a file cannot be read or written; 64 for a usage error.
             """)
 
     @Option(help: ArgumentHelp("The architecture, e.g. \"dense(16) relu dense(2)\", or a JSON model file (docs/protocol.md).", valueName: "spec"))
@@ -33,11 +45,11 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The checks to run, comma-separated (see --list-checks).", valueName: "names"))
     var only: String?
 
-    @Option(parsing: .unconditional, help: "The seed of the weights.")
-    var seed = "0"
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: "The seed of the weights (default 0).")
+    var seedOption: String?
 
-    @Option(help: ArgumentHelp("The engine's precision: float32 or float64.", valueName: "precision"))
-    var precision = "float32"
+    @Option(name: .customLong("precision"), help: ArgumentHelp("The engine's precision: float32 (default) or float64.", valueName: "precision"))
+    var precisionOption: String?
 
     @Option(help: ArgumentHelp("Inject a classic bug into the engine (see --list-bugs).", valueName: "bug"))
     var inject: String?
@@ -48,8 +60,8 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Run the battery on the correct engine, on every showcase and every catalogue task's reference architecture, for --seeds seeds (with --exec: the program, on the default architectures); print each check's worst load (its figure as a fraction of its bound) and any failure, a false alarm.")
     var selfTest = false
 
-    @Option(help: "With --self-test: how many seeds, from 0.")
-    var seeds = 20
+    @Option(name: .customLong("seeds"), parsing: .unconditional, help: "With --self-test: how many seeds, from 0 (default 20).")
+    var seedsOption: Int?
 
     @Flag(help: "List the checks.")
     var listChecks = false
@@ -63,8 +75,8 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Check a program speaking the model protocol, started with /bin/sh -c.", valueName: "command"))
     var exec: String?
 
-    @Option(help: ArgumentHelp("With --exec: the longest wait for one answer, in seconds.", valueName: "seconds"))
-    var timeout = 5.0
+    @Option(name: .customLong("timeout"), parsing: .unconditional, help: ArgumentHelp("With --exec: the longest wait for one answer, in seconds (default 5).", valueName: "seconds"))
+    var timeoutOption: Double?
 
     @Option(help: ArgumentHelp("With --exec: write the program's whole standard error to this file.", valueName: "file"))
     var log: String?
@@ -75,28 +87,57 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --exec: write every request and answer line to this file, in order (JSON lines).", valueName: "file"))
     var record: String?
 
+    /// `--timeout`, 5 s by default.
+    var timeout: Double { timeoutOption ?? 5 }
+
+    /// `--seeds`, 20 by default.
+    var seeds: Int { seedsOption ?? 20 }
+
     func run() throws {
-        if listChecks { return printChecks() }
-        if listBugs { return printBugs() }
+        if listChecks { return try refuseOptions(except: ["--list-checks"], in: "--list-checks", then: printChecks) }
+        if listBugs { return try refuseOptions(except: ["--list-bugs"], in: "--list-bugs", then: printBugs) }
         let only = try parseOnly()
-        let seed = try parseSeed(seed, option: "--seed")
+        let seed = try parseSeed(seedOption ?? "0", option: "--seed")
         if let exec {
-            guard inject == nil, !injectAll else {
-                throw failure("--exec checks a program; it cannot be combined with --inject or --inject-all", status: ExitStatus.usage)
+            if conformance {
+                try refuseOptions(except: ["--exec", "--conformance", "--timeout", "--log", "--record", "--json"], in: "--exec --conformance")
+            } else if selfTest {
+                try refuseOptions(except: ["--exec", "--self-test", "--seeds", "--timeout"], in: "--exec --self-test")
+            } else {
+                try refuseOptions(
+                    except: ["--exec", "--arch", "--task", "--param", "--only", "--seed", "--timeout", "--log", "--record", "--json"], in: "--exec")
             }
-            guard timeout > 0, timeout <= 3600 else {
-                throw failure("invalid --timeout '\(timeout)'; expected seconds in (0, 3600]", status: ExitStatus.usage)
+            guard !exec.allSatisfy(\.isWhitespace) else {
+                throw failure("invalid --exec '\(exec)'; expected a command that starts the program, e.g. \"python3 mynet.py\"", status: ExitStatus.usage)
             }
+            if let timeoutOption, !(timeoutOption > 0 && timeoutOption <= 3600) {
+                throw failure("invalid --timeout '\(timeoutOption.numberText)'; expected seconds in (0, 3600]", status: ExitStatus.usage)
+            }
+            if let log { try OutputPath.checkFile(log, option: "--log") }
+            if let record { try OutputPath.checkFile(record, option: "--record") }
             if conformance { return try runConformance(exec) }
             if selfTest { return try runProgramSelfTest(exec) }
             return try runProgram(exec, only: only, seed: seed)
         }
-        guard let precision = Precision(rawValue: precision) else {
-            throw failure("invalid --precision '\(self.precision)'; expected one of: float32, float64", status: ExitStatus.usage)
+        let precision = try parsePrecision()
+        if injectAll {
+            try refuseOptions(except: ["--inject-all", "--precision", "--seed"], in: "--inject-all")
+            return try printFaultMatrix(precision: precision, seed: seed)
         }
-        if injectAll { return try printFaultMatrix(precision: precision, seed: seed) }
-        if selfTest { return try runSelfTest(precision: precision) }
+        if selfTest {
+            try refuseOptions(except: ["--self-test", "--precision", "--seeds"], in: "--self-test")
+            return try runSelfTest(precision: precision)
+        }
+        try refuseOptions(except: ["--arch", "--task", "--param", "--only", "--seed", "--precision", "--inject", "--json"], in: "a check of nnbench's engine (no --exec)")
         try checkEngine(precision: precision, seed: seed, only: only)
+    }
+
+    /// `--precision`, float32 by default.
+    private func parsePrecision() throws -> Precision {
+        guard let precision = Precision(rawValue: precisionOption ?? "float32") else {
+            throw failure("invalid --precision '\(precisionOption ?? "")'; expected one of: float32, float64", status: ExitStatus.usage)
+        }
+        return precision
     }
 
     /// `--list-checks`: every check and what it verifies.
@@ -139,6 +180,14 @@ struct CheckCommand: ParsableCommand {
         }
         let model: any CheckableModel = precision == .float32 ? EngineModel<Float>(fault: fault) : EngineModel<Double>(fault: fault)
         guard let target = try checkTargets(fault: fault).first else { return }
+        if let fault, let requirement = fault.requirement, !fault.acts(on: target.architecture, loss: target.task.loss) {
+            // A bug whose code never runs would pass every check: say so instead of a green table.
+            let showcase = Showcase.showcase(for: fault)
+            let has = if case .loss = requirement { "task '\(target.task.name)' uses \(target.task.loss.rawValue)" } else { "'\(target.architecture)' has none" }
+            throw failure(
+                "\(fault) needs \(requirement); \(has), so no check could catch it. Try without --arch and --task (its showcase '\(showcase.name)': \(showcase.architecture) on \(showcase.makeTask().name))",
+                status: ExitStatus.usage)
+        }
         let results = CheckBattery.run(model: model, architecture: target.architecture, task: target.task, seed: seed, only: only)
         if !json, arch == nil { print("\(target.name): \(target.architecture) on \(target.task.name)") }
         let report = CheckReport(results: results)
@@ -179,16 +228,20 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
-    /// The `--arch` architecture and the `--task` task, checked against each other.
+    /// The `--arch` architecture and the `--task` task, checked against each other and against
+    /// the batches the checks train on.
     func architectureAndTask(_ arch: String) throws -> (ArchitectureSpec, LearningTask) {
         let task = try makeTask()
         let architecture = try ArchitectureArgument.parse(arch)
-        do {
-            _ = try architecture.resolve(for: task)
-            return (architecture, task)
-        } catch {
+        let resolved: ResolvedArchitecture
+        do { resolved = try architecture.resolve(for: task) } catch {
             throw failure("invalid --arch for task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
         }
+        // The checks train on batches of up to the whole training split, down to 2 samples when it has them.
+        do { try resolved.checkBatch(samples: min(2, task.train.count), training: true) } catch {
+            throw failure("cannot check on task '\(task.name)' with \(task.train.count) training sample\(task.train.count == 1 ? "" : "s"):\n\(error.rendered)", status: ExitStatus.usage)
+        }
+        return (architecture, task)
     }
 
     /// `--task` (memorize by default) with its `--param`s.

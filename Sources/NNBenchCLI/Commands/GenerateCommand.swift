@@ -8,10 +8,19 @@ struct GenerateCommand: ParsableCommand {
         abstract: "Generate a task's data as CSV, JSON or NPY, to standard output or a file.",
         discussion: """
             The same task, parameters and seed give the same bytes on every run. A name ending in \
-            .gz is gzip-compressed. A file is written atomically (an interrupted run leaves no \
-            partial file under the requested name); a device or FIFO (/dev/null) is written \
-            into, and a symbolic link is followed. Exit status 2 when the output cannot be \
-            written, standard output included.
+            .gz is gzip-compressed; without --format, the name's extension (.csv, .json, .npy) \
+            says the format, and another extension is refused. A file is written atomically (an \
+            interrupted run leaves no partial file under the requested name); a device or FIFO \
+            (/dev/null) is written into, and a symbolic link is followed.
+
+            Examples:
+              nnbench generate moons --n 1000 --noise 0.2 --seed 7 > moons.csv
+              nnbench generate spirals --split all --format npy --output spirals.npy.gz
+              nnbench generate two-spirals --format json
+
+            Exit status: 0 when the data was written; 2 when the output (standard output \
+            included) cannot be written; 64 for a usage error (an unknown task, parameter, value \
+            or format, a parameter given twice).
             """)
 
     @OptionGroup var options: TaskOptions
@@ -29,6 +38,7 @@ struct GenerateCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
+        if let output, output != "-" { try OutputPath.checkFile(output, option: "--output") }
         let selection = try parseSplit()
         let format = try resolveFormat()
         let task = try options.makeTask(seed: seed)
@@ -57,9 +67,15 @@ struct GenerateCommand: ParsableCommand {
             }
             return value
         }
-        var name = output ?? ""
+        guard let output, output != "-" else { return .csv }
+        var name = output.split(separator: "/").last.map(String.init) ?? output
         if name.hasSuffix(".gz") { name.removeLast(3) }
-        let suffix = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last!) : ""
-        return DatasetFormat(rawValue: suffix) ?? .csv
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return .csv }
+        let suffix = String(name[name.index(after: dot)...])
+        // A name that says another format must not get CSV under it.
+        guard let value = DatasetFormat(rawValue: suffix) else {
+            throw failure("cannot tell the format of '\(output)' from '.\(suffix)'; expected a name ending in .\(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ."))(.gz), or --format", status: ExitStatus.usage)
+        }
+        return value
     }
 }

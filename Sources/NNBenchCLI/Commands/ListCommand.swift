@@ -5,7 +5,15 @@ import NNBench
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the known-answer tasks: kind, shapes, and what is known of each.")
+        abstract: "List the known-answer tasks: kind, shapes, and what is known of each.",
+        discussion: """
+            Every task at its defaults; 'nnbench show TASK' prints one task's whole card.
+
+            Examples:
+              nnbench list
+
+            Exit status: 0; 64 for a usage error.
+            """)
 
     func run() throws {
         do {

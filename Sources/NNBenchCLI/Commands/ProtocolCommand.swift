@@ -7,6 +7,12 @@ struct ProtocolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "protocol",
         abstract: "The model protocol (docs/protocol.md): its JSON Schemas.",
+        discussion: """
+            Examples:
+              nnbench protocol schemas --output /tmp/schemas
+
+            Exit status: see 'nnbench protocol schemas --help'.
+            """,
         subcommands: [Schemas.self])
 
     struct Schemas: ParsableCommand {
@@ -15,14 +21,21 @@ struct ProtocolCommand: ParsableCommand {
             discussion: """
                 One file per message, NAME.schema.json (hello.request, hello.answer, ..., error.answer), \
                 generated from the definitions nnbench validates answers with, so that the files in \
-                docs/protocol/ cannot disagree with nnbench (a test checks they are current). Exit \
-                status 2 when a file cannot be written.
+                docs/protocol/ cannot disagree with nnbench (a test checks they are current).
+
+                Examples:
+                  nnbench protocol schemas
+                  nnbench protocol schemas --output /tmp/schemas
+
+                Exit status: 0 when every file was written; 2 when one cannot be written; 64 for \
+                a usage error.
                 """)
 
         @Option(help: ArgumentHelp("The directory to write into; created when missing.", valueName: "dir"))
         var output: String = "docs/protocol"
 
         func run() throws {
+            try OutputPath.checkNotEmpty(output, option: "--output")
             do {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 for (name, text) in ProtocolSchemaFiles.all {

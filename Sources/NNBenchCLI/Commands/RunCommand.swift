@@ -11,18 +11,32 @@ struct RunCommand: ParsableCommand {
             Runs every seed of every selected entry (in parallel; the numbers do not depend on \
             --jobs), stopping each run at the first epoch that meets its target, then prints one \
             row per entry and metric (epochs to target, the target's metric) with the verdict: \
-            pass, improved, regressed, changed, new, missed target. When the engine fingerprint, \
-            platform, data and entry match the baseline's, every number must match bit for bit \
-            (exact mode); otherwise means are compared with a one-sided t test whose tolerance \
-            comes from the baseline's spread across seeds. 'run' never writes baselines: see \
-            'nnbench baseline record'. Exit status 0 when nothing regressed, 1 when something \
-            did, 2 for errors (a corrupt baseline: the other entries still run).
+            pass, improved, regressed, changed, new, missed target, error. When the engine \
+            fingerprint, platform, data and entry match the baseline's, every number must match \
+            bit for bit (exact mode); otherwise (another platform, --arch, --optimizer) means are \
+            compared with a one-sided t test whose tolerance comes from the baseline's spread \
+            across seeds. The first line names the suite, the seeds and the baselines folder. \
+            'run' never writes baselines: see 'nnbench baseline record'.
+
+            Examples:
+              nnbench run all
+              nnbench run xor two-spirals --seeds 10 --jobs 2
+              nnbench run moons --optimizer "sgd(lr: 0.1, momentum: 0.9)"
+              nnbench run all --junit results.xml --output runs/
+
+            Exit status: 0 when every entry was compared and none failed; 1 when one regressed, \
+            changed or missed its target; 2 when one could not be compared (no baseline file \
+            without --allow-new, a corrupt baseline, an entry that could not be trained; the \
+            other entries still run), the baselines folder or the suite file cannot be read, or \
+            an output cannot be written; 64 for a usage error.
             """)
 
-    @Argument(help: ArgumentHelp("'all', or entry or task names (see Datasets/suites/default.json).", valueName: "entry"))
+    @Argument(help: ArgumentHelp("'all', or entry or task names: an entry's name selects that entry, a task's name every entry of the task (see Datasets/suites/default.json).", valueName: "entry"))
     var entries: [String] = []
 
     @OptionGroup var suite: SuiteOptions
+
+    @OptionGroup var jobs: JobOptions
 
     @Option(help: ArgumentHelp("Replace every selected entry's architecture, a spec or a JSON model file (entries meant to miss their target are left out).", valueName: "spec"))
     var arch: String?
@@ -30,8 +44,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Replace every selected entry's optimizer, e.g. \"sgd(lr: 0.1, momentum: 0.9)\".", valueName: "spec"))
     var optimizer: String?
 
-    @Option(help: ArgumentHelp("The baselines directory.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The baselines folder; it must exist.", valueName: "dir"))
     var baselines: String = "Baselines"
+
+    @Flag(help: "Accept entries that have no baseline file (verdict 'new') instead of failing the run with status 2.")
+    var allowNew = false
 
     @Flag(help: "Print the comparison as JSON instead of a table.")
     var json = false
@@ -51,42 +68,59 @@ struct RunCommand: ParsableCommand {
     var writeDefaultSuite = false
 
     func run() throws {
-        if writeDefaultSuite {
-            let path = suite.suite ?? Suite.defaultPath
-            do { try AtomicFile.write(Suite.makeDefault().encoded(), to: path) } catch {
-                throw failure(error.description, status: ExitStatus.error)
-            }
-            print("wrote the default suite (\(Suite.makeDefault().entries.count) entries) to \(path)")
-            return
-        }
+        if writeDefaultSuite { return try writeSuite() }
         let architecture = try arch.map(ArchitectureArgument.parse)
-        let prepared = try suite.prepare(entries) { try replacingSpecs($0, architecture: architecture) }
-        let jobs = try suite.jobCount()
-        let progress = SuiteProgress(entries: prepared)
-        let results = SuiteRunner.run(prepared, jobs: jobs, observation: report == nil ? nil : TrainingObservation(), onEvent: progress.handle)
+        let optimizerSpec = try optimizer.map(Self.parseOptimizer)
+        let selection = try suite.prepare(entries) { entry in
+            var entry = entry
+            if let architecture {
+                guard entry.expectation == .meet else { return nil }
+                entry.architecture = architecture.description
+            }
+            if let optimizerSpec { entry.optimizer = optimizerSpec.description }
+            return entry
+        }
+        guard !selection.entries.isEmpty else {
+            throw failure("no entry to run: --arch leaves out the entries meant to miss their target, and those are all that were selected", status: ExitStatus.usage)
+        }
+        let jobCount = try jobs.count()
+        // Everything that can be checked before the work is: the command line, the inputs, the outputs.
+        try BaselineFolder.check(baselines)
+        if let junit { try OutputPath.checkFile(junit, option: "--junit") }
+        if let report { try OutputPath.checkFile(report, option: "--report") }
+        if let output { try OutputPath.prepareFolder(output, option: "--output") }
+        let seeds = suite.seedsDescription(selection.entries)
+        if !json { print(selection.header(seeds: seeds, baselines: baselines)) }
+        let progress = SuiteProgress(entries: selection.entries)
+        let results = SuiteRunner.run(
+            selection.entries, jobs: jobCount, observation: report == nil ? nil : TrainingObservation(), onEvent: progress.handle)
         progress.finish()
-        let records = results.map(BaselineRecord.init)
+        let trained = results.filter { $0.failure == nil }
         if let output {
             do {
-                try RunRecordWriter.write(results, to: output)
-                for record in records { try BaselineFile.write(record, to: output) }
+                try RunRecordWriter.write(trained, to: output)
+                for result in trained { try BaselineFile.write(BaselineRecord(result), to: output) }
             } catch {
                 throw failure(error.description, status: ExitStatus.error)
             }
         }
         let store = BaselineStore(directory: baselines)
-        let comparisons = records.map(store.compare)
-        let report = ComparisonReport(comparisons: comparisons)
+        let comparisons = results.map { result in
+            result.failure.map { EntryComparison.untrained(result.entry.name, reason: $0) } ?? store.compare(BaselineRecord(result))
+        }
+        let report = ComparisonReport(
+            comparisons: comparisons, allowsNew: allowNew,
+            context: [("suite", selection.source), ("seeds", seeds), ("baselines", baselines)])
         if let path = self.report {
             let page = RunReport(
-                entries: zip(prepared, zip(results, comparisons)).map { RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1) },
-                summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+                entries: zip(selection.entries, zip(results, comparisons)).map { RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1) },
+                allowsNew: allowNew, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
             do { try AtomicFile.write(Array(page.html.utf8), to: path) } catch {
                 throw failure(error.description, status: ExitStatus.error)
             }
         }
         if let junit {
-            do throws(FileError) { try AtomicFile.write(Array(report.junit(suite: suite.suite.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? "default").utf8), to: junit) } catch {
+            do throws(FileError) { try AtomicFile.write(Array(report.junit(suite: selection.name).utf8), to: junit) } catch {
                 throw failure(error.description, status: ExitStatus.error)
             }
         }
@@ -94,19 +128,24 @@ struct RunCommand: ParsableCommand {
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 
-    /// Applies `--arch` and `--optimizer`; with `--arch`, entries meant to miss are dropped and
-    /// the others are expected to meet their target with the user's architecture.
-    private func replacingSpecs(_ entry: SuiteEntry, architecture: ArchitectureSpec?) throws -> SuiteEntry? {
-        var entry = entry
-        if let architecture {
-            guard entry.expectation == .meet else { return nil }
-            entry.architecture = architecture.description
+    /// `--write-default-suite`, which takes no other option but `--suite`.
+    private func writeSuite() throws {
+        guard entries.isEmpty, arch == nil, optimizer == nil, junit == nil, output == nil, report == nil, !json, !allowNew,
+              suite.seeds == nil, jobs.jobs == nil, baselines == "Baselines" else {
+            throw failure("--write-default-suite writes the suite and exits; it takes no entries and no option but --suite", status: ExitStatus.usage)
         }
-        if let optimizer {
-            do { entry.optimizer = try OptimizerSpec(parsing: optimizer).description } catch {
-                throw failure("invalid --optimizer: \(error.description)", status: ExitStatus.usage)
-            }
+        let path = suite.suite ?? Suite.defaultPath
+        try OutputPath.checkFile(path, option: "--suite")
+        do { try AtomicFile.write(Suite.makeDefault().encoded(), to: path) } catch {
+            throw failure(error.description, status: ExitStatus.error)
         }
-        return entry
+        print("wrote the default suite (\(Suite.makeDefault().entries.count) entries) to \(path)")
+    }
+
+    /// `--optimizer`, read once before any entry is prepared.
+    private static func parseOptimizer(_ text: String) throws -> OptimizerSpec {
+        do { return try OptimizerSpec(parsing: text) } catch {
+            throw failure("invalid --optimizer: \(error.description)", status: ExitStatus.usage)
+        }
     }
 }

@@ -5,7 +5,14 @@ import NNBench
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show a task's card: formula, parameters and defaults, known answer, reference architecture and target.")
+        abstract: "Show a task's card: formula, parameters and defaults, known answer, reference architecture and target.",
+        discussion: """
+            Examples:
+              nnbench show xor
+              nnbench show blobs --param classes=5
+
+            Exit status: 0; 64 for a usage error (an unknown task, parameter or value).
+            """)
 
     @OptionGroup var options: TaskOptions
 

@@ -11,7 +11,19 @@ struct TrainCommand: ParsableCommand {
             Without --arch, --optimizer, --epochs and --batch, trains the task's reference solution \
             (see 'nnbench show TASK'). Prints one line per epoch (a progress bar on a terminal) and \
             a summary; --json prints the whole record instead. The same arguments give the same \
-            numbers, bit for bit. Exit status 1 when the loss stops being finite.
+            numbers, bit for bit. Sizes beyond the engine's limits (2^26 parameters, 2^22 values \
+            per sample in a layer, 2^28 in a layer's batch) and batches batchnorm cannot \
+            normalise are refused before training.
+
+            Examples:
+              nnbench train xor
+              nnbench train spirals --arch "dense(100) relu dense(3)" --optimizer "sgd(lr: 1, momentum: 0.9)" --epochs 50
+              nnbench train bars-stripes --arch "conv2d(4, kernel: 3, padding: 1) relu maxpool2d(2) flatten dense(1)"
+              nnbench train two-spirals --stop-at-target --json
+
+            Exit status: 0 when training ran; 1 when the loss stopped being finite (the run \
+            diverged); 2 when a model file cannot be read or is not a model; 64 for a usage \
+            error (an unknown task, a malformed spec, an architecture that does not fit the task).
             """)
 
     @OptionGroup var task: TaskOptions
@@ -58,12 +70,17 @@ struct TrainCommand: ParsableCommand {
         let task = try self.task.makeTask(seed: dataSeed, option: "--data-seed")
         let architecture = try readArchitecture(for: task)
         let configuration = try makeConfiguration(for: task)
-        let run: TrainingRun<Float>
-        do {
-            run = try TrainingRun(task: task, architecture: architecture, configuration: configuration)
-        } catch {
+        let resolved: ResolvedArchitecture
+        do { resolved = try architecture.resolve(for: task) } catch {
             throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
         }
+        let run: TrainingRun<Float>
+        do {
+            run = try TrainingRun(task: task, resolved: resolved, configuration: configuration)
+        } catch {
+            throw failure("cannot train on task '\(task.name)' in batches of \(configuration.batchSize):\n\(error.rendered)", status: ExitStatus.usage)
+        }
+        if let report { try OutputPath.checkFile(report, option: "--report") }
         let printer = EpochPrinter(totalEpochs: configuration.epochs, kind: task.kind, quiet: json)
         let record = run.run(onEpoch: printer.print)
         printer.finish()
@@ -78,6 +95,8 @@ struct TrainCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
+            // A diverged run's losses are not numbers; JSON has no word for them but a string.
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             print(String(decoding: try encoder.encode(record), as: UTF8.self))
         } else {
             print(TrainingSummary(record: record, task: task).text, terminator: "")

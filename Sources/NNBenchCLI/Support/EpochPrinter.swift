@@ -48,10 +48,15 @@ final class EpochPrinter {
 
     /// `loss 0.1234 acc 0.9800` or `loss 0.01 r2 0.99` for one split.
     static func metrics(_ metrics: SplitMetrics, kind: TaskKind) -> String {
-        var text = "loss " + String(format: "%.6g", metrics.loss)
+        var text = "loss " + metrics.loss.numberText
         if let accuracy = metrics.accuracy { text += " acc " + String(format: "%.4f", accuracy) }
-        if let r2 = metrics.r2 { text += " r2 " + String(format: "%.4f", r2) }
+        if let r2 = metrics.r2 { text += " r2 " + fixed(r2) }
         return text
+    }
+
+    /// Four decimals, as a fraction reads; `nan` or `inf` when it is not a number.
+    static func fixed(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.4f", value) : value.numberText
     }
 }
 
@@ -64,24 +69,25 @@ struct TrainingSummary {
         var lines: [String] = []
         lines.append("")
         lines.append("\(record.task): \(record.architecture), \(record.optimizer), batch \(record.batchSize), seed \(record.seed)")
-        var table = TextTable(header: ["split", "loss", task.kind.primaryMetric == .accuracy ? "accuracy" : "mse", "r2"])
+        let regression = task.kind.primaryMetric != .accuracy
+        var table = TextTable(header: ["epoch \(record.final.epoch)", "loss", regression ? "mse" : "accuracy"] + (regression ? ["r2"] : []))
         for split in SplitName.allCases {
             let metrics = record.final[split]
             table.rows.append([
-                split.rawValue, String(format: "%.6g", metrics.loss),
-                metrics.accuracy.map { String(format: "%.4f", $0) } ?? metrics.mse.map { String(format: "%.6g", $0) } ?? "",
-                metrics.r2.map { String(format: "%.4f", $0) } ?? "",
-            ])
+                split.rawValue, metrics.loss.numberText,
+                metrics.accuracy.map { String(format: "%.4f", $0) } ?? metrics.mse.map(\.numberText) ?? "",
+            ] + (regression ? [metrics.r2.map(EpochPrinter.fixed) ?? "-"] : []))
         }
         lines.append(table.render())
         switch record.outcome {
         case .diverged(let epoch, let step, let loss):
-            lines.append("diverged: the loss became \(loss) at epoch \(epoch), step \(step); try a smaller learning rate or gradient clipping")
+            lines.append("diverged in epoch \(epoch), step \(step): the loss became \(loss); the table shows the network where it stopped. Try a smaller learning rate or gradient clipping")
         case .completed, .reachedTarget:
             if let epochs = record.epochsToTarget {
                 lines.append("target \(record.target): met at epoch \(epochs)")
             } else {
-                lines.append("target \(record.target): not met in \(record.epochs.count - 1) epochs")
+                let epochs = record.epochs.count - 1
+                lines.append("target \(record.target): not met in \(epochs) epoch\(epochs == 1 ? "" : "s")")
             }
         }
         lines.append(String(format: "wall time %.2f s", record.wallSeconds))

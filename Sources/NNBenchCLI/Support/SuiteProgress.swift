@@ -33,8 +33,24 @@ final class SuiteProgress: @unchecked Sendable {
             if interactive {
                 draw("\(name) seed \(seed) done", force: true)
             } else {
-                let target = record.epochsToTarget.map { "met the target at epoch \($0)" } ?? "did not meet the target in \(record.epochs.count - 1) epochs"
+                let ran = record.epochs.count - 1
+                let target: String
+                if let epoch = record.epochsToTarget {
+                    target = "met the target at epoch \(epoch)"
+                } else if case .diverged(let epoch, let step, let loss) = record.outcome {
+                    target = "diverged in epoch \(epoch), step \(step): the loss became \(loss)"
+                } else {
+                    target = "did not meet the target in \(ran) epoch\(ran == 1 ? "" : "s")"
+                }
                 write("[\(done)/\(total)] \(name) seed \(seed): \(target) (" + String(format: "%.2f s", record.wallSeconds) + ")\n")
+            }
+        case .failed(let entry, let seed, _):
+            done += 1
+            let name = entries[entry].entry.name
+            if interactive {
+                draw("\(name) seed \(seed) could not be trained", force: true)
+            } else {
+                write("[\(done)/\(total)] \(name) seed \(seed): could not be trained (the report says why)\n")
             }
         }
     }

@@ -18,17 +18,28 @@ struct TaskOptions: ParsableArguments {
     var parameters: [String] = []
 
     /// The parameter overrides as text, by name.
+    ///
+    /// - Throws: Exit 64 for a malformed `--param`, or a parameter given twice (`--noise 0.1
+    ///   --param noise=0.3`): one of the two would be silently ignored.
     func overrides() throws -> [String: String] {
         var values: [String: String] = [:]
+        var givenBy: [String: String] = [:]
+        func set(_ name: String, _ value: String, by option: String) throws {
+            if let earlier = givenBy[name] {
+                throw failure("the parameter '\(name)' is given twice, by \(earlier) and by \(option); give it once", status: ExitStatus.usage)
+            }
+            values[name] = value
+            givenBy[name] = option
+        }
         for assignment in parameters {
             let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw failure("invalid --param '\(assignment)'; expected NAME=VALUE, e.g. classes=3", status: ExitStatus.usage)
             }
-            values[parts[0]] = parts[1]
+            try set(parts[0], parts[1], by: "--param \(assignment)")
         }
-        if let trainCount { values["n"] = trainCount }
-        if let noise { values["noise"] = noise }
+        if let trainCount { try set("n", trainCount, by: "--n \(trainCount)") }
+        if let noise { try set("noise", noise, by: "--noise \(noise)") }
         return values
     }
 

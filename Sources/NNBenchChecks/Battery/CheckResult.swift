@@ -31,11 +31,14 @@ public struct CheckResult: Sendable, Hashable, Codable {
     /// a failure; `nil` when the check has no such scale (a yes/no property). The margin of a
     /// correct model is `1 − load`; `docs/checks.md` tabulates the worst over the self-test.
     public var load: Double?
+    /// For a failure of a check that localises: where the bug is, as the diagnosis names it
+    /// (``BugLocation``); `nil` when the check cannot tell.
+    public var location: BugLocation?
 
     /// Creates a result.
     public init(
         check: String, status: CheckStatus, figure: String = "", bound: String = "", diagnosis: String? = nil,
-        likelyCauses: [String] = [], notes: [String] = [], load: Double? = nil
+        likelyCauses: [String] = [], notes: [String] = [], load: Double? = nil, location: BugLocation? = nil
     ) {
         self.check = check
         self.status = status
@@ -45,6 +48,7 @@ public struct CheckResult: Sendable, Hashable, Codable {
         self.likelyCauses = likelyCauses
         self.notes = notes
         self.load = load
+        self.location = location
     }
 }
 
@@ -58,21 +62,26 @@ struct CheckOutcome: Sendable, Hashable {
     var notes: [String]
     /// The figure as a fraction of its bound (``CheckResult/load``).
     var load: Double?
+    /// Where the bug is, for a failure the check can place (``CheckResult/location``).
+    var location: BugLocation?
 
     /// The check passed with `figure` within `bound`, at `load` of it.
     static func passed(_ figure: String, bound: String, load: Double? = nil, notes: [String] = []) -> CheckOutcome {
-        CheckOutcome(status: .passed, figure: figure, bound: bound, diagnosis: nil, symptom: nil, notes: notes, load: load)
+        CheckOutcome(status: .passed, figure: figure, bound: bound, diagnosis: nil, symptom: nil, notes: notes, load: load, location: nil)
     }
 
-    /// The check failed: `diagnosis` says what and where, `symptom` gives the likely causes.
+    /// The check failed: `diagnosis` says what and where, `symptom` gives the likely causes,
+    /// `location` the place the diagnosis names, when it names one.
     static func failed(
-        _ figure: String, bound: String, _ diagnosis: String, _ symptom: Symptom, load: Double? = nil, notes: [String] = []
+        _ figure: String, bound: String, _ diagnosis: String, _ symptom: Symptom, load: Double? = nil, notes: [String] = [],
+        at location: BugLocation? = nil
     ) -> CheckOutcome {
-        CheckOutcome(status: .failed, figure: figure, bound: bound, diagnosis: diagnosis, symptom: symptom, notes: notes, load: load)
+        CheckOutcome(
+            status: .failed, figure: figure, bound: bound, diagnosis: diagnosis, symptom: symptom, notes: notes, load: load, location: location)
     }
 
     /// The check does not apply, for `reason`.
     static func skipped(_ reason: String) -> CheckOutcome {
-        CheckOutcome(status: .skipped, figure: "", bound: "", diagnosis: reason, symptom: nil, notes: [], load: nil)
+        CheckOutcome(status: .skipped, figure: "", bound: "", diagnosis: reason, symptom: nil, notes: [], load: nil, location: nil)
     }
 }

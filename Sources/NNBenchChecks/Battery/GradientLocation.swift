@@ -65,6 +65,13 @@ struct GradientLocation {
             + (lowerDiffer ? " (less likely: the layers below differ too, which one bug above explains)" : "")
     }
 
+    /// The place in data: the layer alone when only its parameter's own gradient is left, else
+    /// it with the suspects (and the loss).
+    func location(in context: CheckContext) -> BugLocation {
+        ownGradientOnly != nil
+            ? context.location(layers: layer) : .suspects(context.locate(layers: [layer] + suspects), loss: lossSuspect)
+    }
+
     /// The causes that fit: the parameter's own gradient's, each suspect layer's backward
     /// pass's and the loss gradient's, the backward passes first when the layers below differ too.
     func symptom(_ layers: [LayerSpec], loss: Loss) -> Symptom {

@@ -38,6 +38,11 @@ extension Symptom {
         case .dropout:
             causes += ["the mask not applied in backward (only the 1/(1 − rate) scale)", "a mask other than the forward pass's",
                        "the scale applied twice"]
+        case .rnn, .lstm, .gru:
+            causes += ["the hidden state's gradient not carried back to the previous step", "h_t used where h_{t−1} belongs",
+                       "gates stacked in another order than PyTorch's", "W_ih and W_hh (or their transposes) mixed up"]
+        case .embedding:
+            causes += ["the input gradient of token indices is 0 (indices are not differentiable)"]
         }
         return Symptom(name: "a layer's input gradient does not follow from its output gradient", likelyCauses: causes)
     }

@@ -69,6 +69,14 @@ public struct Symptom: Sendable, Hashable {
     static let nonFinite = Symptom(name: "a loss or gradient is not finite", likelyCauses: [
         "softmax without the maximum subtracted", "cross-entropy not in the stable form on logits", "log of 0",
     ])
+    static let stepData = Symptom(name: "a step reports another loss than its batch's", likelyCauses: [
+        "labels shuffled separately from the inputs", "the step fed another batch, or the targets of another batch",
+    ])
+    static let bufferUpdate = Symptom(name: "a layer's buffer after a training step differs from the reference", likelyCauses: [
+        "batchnorm's running variance moved towards the biased batch variance (÷n) instead of the unbiased one (÷(n − 1))",
+        "the running statistics' momentum applied the wrong way round (PyTorch: r ← (1 − m)·r + m·batch)",
+        "running statistics moved in evaluation, or not in training",
+    ])
     static let unhealthyTraining = Symptom(name: "training statistics outside their healthy ranges", likelyCauses: [
         "an initialisation scale far too large (saturated units, vanishing gradients)", "updates not applied (update ratio 0)",
         "an update with the wrong sign (exploding weights)", "a wrong activation derivative",

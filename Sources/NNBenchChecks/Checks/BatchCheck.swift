@@ -33,15 +33,32 @@ struct BatchCheck: Check {
         if !(lossError <= tolerances.batchLoss) {
             return .failed(
                 "loss \(short(loss)) vs mean \(short(mean))", bound: "rel. ≤ \(short(tolerances.batchLoss))",
-                "the loss of \(n) samples is \(short(loss / mean))× the mean of their losses", .batchLossNotMean)
+                "the loss of \(n) samples is \(short(loss / mean))× the mean of their losses", .batchLossNotMean, at: .loss)
         }
         let bound = "≤ \(short(tolerances.reference)) × max(1, |y|)"
         guard worst.difference <= tolerances.reference else {
+            let layer = try firstLeakingLayer(context, inputs: batch.inputs, sample: worst.sample)
             return .failed(
                 "|Δ| \(short(worst.difference))", bound: bound,
-                "sample \(worst.sample)'s output changes by \(short(worst.difference)) when evaluated with \(n - 1) others", .batchLeak)
+                "sample \(worst.sample)'s output changes by \(short(worst.difference)) when evaluated with \(n - 1) others"
+                    + (layer.map { ", first at \(context.describe(layer: $0))" } ?? ""),
+                .batchLeak, at: layer.map { context.location(layers: $0) })
         }
         let load = Swift.max(lossError / tolerances.batchLoss, worst.difference / tolerances.reference)
         return .passed("|Δ| \(short(worst.difference)), loss = mean", bound: bound, load: load)
+    }
+
+    /// The first layer whose output for `sample` differs alone and among the batch, from two
+    /// traces; `nil` when the model cannot trace.
+    private func firstLeakingLayer(_ context: CheckContext, inputs: Tensor<Double>, sample: Int) throws(ModelError) -> Int? {
+        guard context.info.ops.contains(.trace),
+              let among = try context.model.forward(inputs, training: false, trace: true).trace?.outputs,
+              let alone = try context.model.forward(inputs.samples(sample..<sample + 1), training: false, trace: true).trace?.outputs
+        else { return nil }
+        let bound = Tolerances(precision: context.precision).reference
+        return zip(alone, among).enumerated().first { _, pair in
+            let (one, all) = pair, row = all.samples(sample..<sample + 1)
+            return one.shape != row.shape || !(one.largestDifference(from: row).difference <= bound * Swift.max(1, row.maxAbs))
+        }?.offset
     }
 }

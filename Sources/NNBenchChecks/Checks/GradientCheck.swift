@@ -80,15 +80,16 @@ struct GradientCheck: Check {
             context: context, base: base, batch: batch, resolved: resolved,
             tracesKinks: KinkPattern.exists(in: resolved) && context.info.ops.contains(.trace))
         let tolerances = Tolerances(precision: context.precision)
-        let noise = try NoiseEstimate.sigma(step: tolerances.step / 10) { amount throws(ModelError) in
+        let noise = try NoiseEstimate.sigma(step: tolerances.step / 10, precision: context.precision) { amount throws(ModelError) in
             try probe.evaluate(along: randomDirection(order, base, seed: context.seed, index: UInt64.max), by: amount, pattern: false).value
         }
         var derivative = DerivativeProbe(tolerances: tolerances, base: try model.loss(inputs: batch.inputs, targets: batch.targets), noise: noise)
         var fit = ScaleFit()
+        var failing: [String] = []
         let total = order.reduce(0) { $0 + base[$1]!.count }
         let entryWise = total <= directionalAbove
         let worst = entryWise
-            ? try compareEntries(order, analytic: analytic, probe: probe, derivative: &derivative, fit: &fit)
+            ? try compareEntries(order, analytic: analytic, probe: probe, derivative: &derivative, fit: &fit, failing: &failing)
             : try compareDirections(order, analytic: analytic, probe: probe, derivative: &derivative, fit: &fit)
         let mode = entryWise ? "\(total) entries" : "\(directions) directions over \(total) values"
         var notes = ["\(mode), step \(short(tolerances.step)), relative \(short(tolerances.relative)), loss noise σ \(short(noise))"]
@@ -104,7 +105,7 @@ struct GradientCheck: Check {
             return .failed(
                 figure, bound: "≤ 1",
                 "worst at \(worst.place): analytic \(short(worst.analytic)), numerical \(short(worst.numerical))\(shared)",
-                symptom, load: worst.load, notes: notes)
+                symptom, load: worst.load, notes: notes, at: location(scale: scale, order: order, failing: failing, context: context))
         }
         if worst.load > 0 {
             notes.append("worst at \(worst.place): analytic \(short(worst.analytic)), numerical \(short(worst.numerical))")
@@ -112,9 +113,20 @@ struct GradientCheck: Check {
         return .passed(figure, bound: "≤ 1", load: worst.load, notes: notes)
     }
 
-    /// Every entry of every parameter against its own central difference.
+    /// Where the failing gradients put the bug: the loss for a factor every value shares; else,
+    /// entry by entry, the place ``GradientLocation`` reads from which parameters have a failing
+    /// entry; `nil` for directional derivatives, which mix every parameter.
+    private func location(scale: Double?, order: [String], failing: [String], context: CheckContext) -> BugLocation? {
+        if scale != nil { return .loss }
+        guard !failing.isEmpty else { return nil }
+        return GradientLocation(parameters: order, differing: failing, layerCount: context.layers.count).location(in: context)
+    }
+
+    /// Every entry of every parameter against its own central difference; `failing` gets the
+    /// parameters with an entry beyond the bound, in the model's order.
     private func compareEntries(
-        _ order: [String], analytic: GradientResult, probe: Probe, derivative: inout DerivativeProbe, fit: inout ScaleFit
+        _ order: [String], analytic: GradientResult, probe: Probe, derivative: inout DerivativeProbe, fit: inout ScaleFit,
+        failing: inout [String]
     ) throws(ModelError) -> Worst {
         var worst = Worst()
         for name in order {
@@ -127,6 +139,7 @@ struct GradientCheck: Check {
                     try probe.evaluate(along: [(name, [(i, 1)])], by: amount, pattern: pattern)
                 }) else { continue }
                 fit.add(analytic: gradient.scalars[i], numerical: comparison.numerical, load: comparison.load)
+                if !(comparison.load <= 1), failing.last != name { failing.append(name) }
                 worst.keep(
                     comparison.load, at: probe.context.describe(parameter: name) + gradient.position(i), analytic: gradient.scalars[i],
                     numerical: comparison.numerical)

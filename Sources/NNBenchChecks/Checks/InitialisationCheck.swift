@@ -15,9 +15,18 @@ import NNBenchModel
 /// Initial loss: nnbench's reference engine builds the same architecture from ``lossSeeds``
 /// seeds of its own and measures the loss of the same batch, which gives the distribution a
 /// correct initialisation produces for this architecture and data (the input scale and the
-/// initialisers' spread included). The model's loss must lie within ``lossSigmas`` standard
-/// deviations of its mean (plus 1e-3 of it, for an architecture whose loss hardly depends on the
-/// seed). A loss summed over the batch, or weights ten times too large, fall far outside.
+/// initialisers' spread included). That distribution is a scale mixture with a heavy right tail:
+/// the outputs' scale is set by random weights, and when the last layer sees features that lie
+/// along few directions it is close to `|N(0, 1)|` times a constant (one degree of freedom). A
+/// normal-theory bound fails on it: over the 50-seed self-test a correct strided conv net's loss
+/// was 11.8 of the 24 seeds' standard deviations from their mean (2.4× the median). So the bound
+/// is on the ratio to the median: `|ln(loss/median)| ≤ ln F`. With one degree of freedom the
+/// scale's 1-in-10⁵ quantile is 6.6× its median (4.42 against 0.674); cross-entropy grows at most
+/// linearly with the outputs' scale, so F = 8, and the mean squared error quadratically, so
+/// F = 64 (6.6² = 43). Where the reference losses themselves spread wider (``lossSigmas`` standard
+/// deviations of their logarithms exceed ln F), that spread is the bound. A loss summed over the
+/// check's batch of b samples (up to 256) is b times the mean: caught whenever b > F. Weights ten
+/// times too large are the scale check's to catch.
 struct InitialisationCheck: Check {
     let name = "init"
     let summary = "deterministic seeded weights, no zero or symmetric tensors, the initialiser's scale, a loss initialisation gives"
@@ -28,8 +37,14 @@ struct InitialisationCheck: Check {
     static let scaleSigmas = 10.0
     /// The reference engine's seeds for the initial loss's distribution.
     static let lossSeeds = 24
-    /// The bound on the initial loss's distance from the distribution's mean, in its standard deviations.
+    /// The bound on `|ln(loss/median)|` in standard deviations of the reference losses' logarithms,
+    /// where that exceeds ``lossRatio(_:)``'s logarithm.
     static let lossSigmas = 8.0
+
+    /// F, the largest ratio of a correct initial loss to the reference median (see the type's docs).
+    static func lossRatio(_ loss: Loss) -> Double {
+        loss == .mse ? 64 : 8
+    }
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
         let model = context.model
@@ -38,22 +53,22 @@ struct InitialisationCheck: Check {
         try context.build()
         let again = try model.parameters()
         if let name = order.first(where: { first[$0] != again[$0] }) {
-            return .failed("\(name) differs", bound: "identical", "two builds with seed \(context.seed) give different \(name)", .initNotDeterministic)
+            return .failed("\(name) differs", bound: "identical", "two builds with seed \(context.seed) give different \(name)", .initNotDeterministic, at: .initialisation)
         }
         try context.build(seed: context.seed &+ 1)
         let other = try model.parameters()
         let weights = order.filter { (first[$0]?.shape.count ?? 0) >= 2 }
         if !weights.isEmpty && weights.allSatisfy({ first[$0] == other[$0] }) {
-            return .failed("equal weights", bound: "different", "seeds \(context.seed) and \(context.seed &+ 1) give the same weights: the seed is ignored", .initNotDeterministic)
+            return .failed("equal weights", bound: "different", "seeds \(context.seed) and \(context.seed &+ 1) give the same weights: the seed is ignored", .initNotDeterministic, at: .initialisation)
         }
         var worstScale = (load: 0.0, ratio: 1.0, name: "")
         for name in weights {
             let tensor = first[name]!
             if tensor.scalars.allSatisfy({ $0 == 0 }) {
-                return .failed("\(name) all zero", bound: "not all zero", "\(context.describe(parameter: name)) is all zeros", .initDegenerate)
+                return .failed("\(name) all zero", bound: "not all zero", "\(context.describe(parameter: name)) is all zeros", .initDegenerate, at: .initialisation)
             }
             if let (a, b) = Self.identicalUnits(tensor) {
-                return .failed("units \(a) and \(b) equal", bound: "distinct units", "\(context.describe(parameter: name)): units \(a) and \(b) have identical weights; they will stay identical", .initDegenerate)
+                return .failed("units \(a) and \(b) equal", bound: "distinct units", "\(context.describe(parameter: name)): units \(a) and \(b) have identical weights; they will stay identical", .initDegenerate, at: .initialisation)
             }
             guard tensor.count >= Self.scaleMinimumCount, let expected = expectedDeviation(name, tensor.shape, context) else { continue }
             let rms = (tensor.scalars.reduce(0) { $0 + $1 * $1 } / Double(tensor.count)).squareRoot()
@@ -64,39 +79,47 @@ struct InitialisationCheck: Check {
             return .failed(
                 "RMS ratio \(short(worstScale.ratio))", bound: "within \(short(Self.scaleSigmas)) standard errors of 1",
                 "\(context.describe(parameter: worstScale.name)) has \(short(worstScale.ratio))× its initialiser's scale", .initScale,
-                load: worstScale.load)
+                load: worstScale.load, at: .initialisation)
         }
         try context.build()
         let batch = context.batch(256)
         let loss = try model.loss(inputs: batch.inputs, targets: batch.targets)
-        let (mean, deviation) = try referenceLosses(context, batch: batch)
-        let allowance = Self.lossSigmas * deviation + 1e-3 * Swift.abs(mean)
-        let load = Swift.max(worstScale.load, Swift.abs(loss - mean) / allowance)
-        let figure = "loss \(short(loss)), initialisation gives \(short(mean)) ± \(short(deviation))"
-        let bound = "within \(short(Self.lossSigmas)) σ"
+        let (median, spread) = try referenceLosses(context, batch: batch)
+        let ratio = Self.lossRatio(context.loss)
+        let allowance = Swift.max(Self.lossSigmas * spread, Foundation.log(ratio))
+        let distance = Swift.abs(Foundation.log(loss / median))
+        let load = Swift.max(worstScale.load, distance / allowance)
+        let figure = "loss \(short(loss)), \(short(loss / median))× the median initialisation's \(short(median))"
+        let bound = "×1/\(short(Foundation.exp(allowance))) … ×\(short(Foundation.exp(allowance)))"
         let notes = [
             "worst weight scale \(short(worstScale.ratio))× (\(short(worstScale.load)) of its bound)",
             "the task's expected initial loss: \(short(context.task.expectedInitialLoss)) (\(expectedName(context)))",
         ]
-        guard loss.isFinite, Swift.abs(loss - mean) <= allowance else {
+        guard loss.isFinite, loss > 0, distance <= allowance else {
+            // The reference's loss at the model's own weights tells the two places apart: the same
+            // value puts the bug in the weights drawn, another in the loss.
+            let reference = try context.reference(holding: try model.parameters()).loss(inputs: batch.inputs, targets: batch.targets)
+            let sameLoss = Swift.abs(reference - loss) <= Tolerances(precision: context.precision).reference * Swift.max(1, Swift.abs(reference))
             return .failed(
                 figure, bound: bound,
-                "the initial loss \(short(loss)) is \(short(Swift.abs(loss - mean) / Swift.max(deviation, .leastNormalMagnitude))) standard deviations from what \(Self.lossSeeds) initialisations of this architecture give (\(short(mean)) ± \(short(deviation)))",
-                .initialLoss, load: load, notes: notes)
+                "the initial loss \(short(loss)) is \(short(loss / median))× the median of what \(Self.lossSeeds) initialisations of this architecture give (\(short(median))); a correct one stays within ×\(short(Foundation.exp(allowance)))",
+                .initialLoss, load: load, notes: notes, at: sameLoss ? .initialisation : .loss)
         }
         return .passed(figure, bound: bound, load: load, notes: notes)
     }
 
-    /// The mean and standard deviation of the reference engine's initial loss on `batch` over
-    /// ``lossSeeds`` seeds of its own.
+    /// The median of the reference engine's initial loss on `batch` over ``lossSeeds`` seeds of its
+    /// own, and the standard deviation of the losses' logarithms.
     private func referenceLosses(_ context: CheckContext, batch: (inputs: Tensor<Double>, targets: Tensor<Double>)) throws(ModelError) -> (Double, Double) {
         let resolved = try context.resolved()
         let losses = (0..<UInt64(Self.lossSeeds)).map { k in
             Network<Double>(resolved, loss: context.loss, seed: context.seed &+ 1_000 &+ k).loss(inputs: batch.inputs, targets: batch.targets)
-        }
-        let mean = losses.reduce(0, +) / Double(losses.count)
-        let variance = losses.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(losses.count - 1)
-        return (mean, variance.squareRoot())
+        }.sorted()
+        let median = (losses[(losses.count - 1) / 2] + losses[losses.count / 2]) / 2
+        let logs = losses.map { Foundation.log(Swift.max($0, .leastNormalMagnitude)) }
+        let mean = logs.reduce(0, +) / Double(logs.count)
+        let variance = logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)
+        return (median, variance.squareRoot())
     }
 
     private func expectedName(_ context: CheckContext) -> String {

@@ -25,7 +25,12 @@ struct ModesCheck: Check {
         let second = try model.forward(batch.inputs, training: false, trace: false).output
         guard first == second else {
             let difference = second.largestDifference(from: first).difference
-            return .failed("|Δ| \(short(difference))", bound: "0", "two evaluation forwards of the same batch differ by \(short(difference))", .evaluationNondeterministic)
+            let layer = try firstNondeterministicLayer(context, inputs: batch.inputs)
+            return .failed(
+                "|Δ| \(short(difference))", bound: "0",
+                "two evaluation forwards of the same batch differ by \(short(difference))"
+                    + (layer.map { ", first at \(context.describe(layer: $0))" } ?? ""),
+                .evaluationNondeterministic, at: layer.map { context.location(layers: $0) })
         }
         guard let dropout = context.layers.firstIndex(where: { if case .dropout = $0 { true } else { false } }) else {
             return .passed("deterministic", bound: "identical", notes: ["no dropout layer"])
@@ -50,8 +55,20 @@ struct ModesCheck: Check {
         guard Swift.abs(ratio - 1) <= tolerance else {
             return .failed(
                 "dropout mean ratio \(short(ratio))", bound: bound,
-                "in training \(context.describe(layer: dropout)) scales its input by \(short(ratio)) on average, not 1", .dropoutScale)
+                "in training \(context.describe(layer: dropout)) scales its input by \(short(ratio)) on average, not 1", .dropoutScale,
+                at: context.location(layers: dropout))
         }
         return .passed("deterministic, dropout ratio \(short(ratio))", bound: bound, load: tolerance > 0 ? Swift.abs(ratio - 1) / tolerance : 0)
+    }
+
+    /// The first layer whose output differs between two evaluation traces of the same batch:
+    /// the layer with the randomness or the state (a layer fed different inputs differs after it);
+    /// `nil` when the model cannot trace or the traces happen to agree.
+    private func firstNondeterministicLayer(_ context: CheckContext, inputs: Tensor<Double>) throws(ModelError) -> Int? {
+        guard context.info.ops.contains(.trace),
+              let first = try context.model.forward(inputs, training: false, trace: true).trace?.outputs,
+              let second = try context.model.forward(inputs, training: false, trace: true).trace?.outputs
+        else { return nil }
+        return zip(first, second).enumerated().first { $0.element.0 != $0.element.1 }?.offset
     }
 }

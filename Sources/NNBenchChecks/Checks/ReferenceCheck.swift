@@ -42,7 +42,7 @@ struct ReferenceCheck: Check {
         if comparison.differs(loss, expectedLoss) {
             return .failed(
                 "loss \(short(loss)) vs \(short(expectedLoss))", bound: comparison.bound,
-                "the loss differs: \(short(loss)), reference \(short(expectedLoss))", .lossMismatch)
+                "the loss differs: \(short(loss)), reference \(short(expectedLoss))", .lossMismatch, at: .loss)
         }
         if context.info.ops.contains(.gradients) {
             if let failure = try compareGradients(context, reference: reference, batch: batch, comparison: comparison) { return failure }
@@ -113,7 +113,7 @@ struct ReferenceCheck: Check {
                         "|Δ| \(short(difference)) at \(context.describe(layer: layer))", bound: comparison.bound,
                         "first differing layer: \(context.describe(layer: layer)) output\(wanted.position(index)) "
                             + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
-                        .forwardMismatch)
+                        .forwardMismatch, at: context.location(layers: layer))
                 }
             }
             return nil
@@ -157,7 +157,7 @@ struct ReferenceCheck: Check {
                 + "the gradient of \(context.describe(parameter: last.name))\(last.wanted.position(last.index)) is "
                 + "\(short(value.scalars[safe: last.index])), reference \(short(last.wanted.scalars[last.index])); "
                 + location.sentence(describe: context.describe(layer:)),
-            location.symptom(context.layers, loss: context.loss))
+            location.symptom(context.layers, loss: context.loss), at: location.location(in: context))
     }
 
     /// ``steps`` steps of each optimizer from the same weights, under the model's masks when it
@@ -176,19 +176,34 @@ struct ReferenceCheck: Check {
                     let answer = try model.step(inputs: batch.inputs, targets: batch.targets, optimizer: spec, training: true, trace: true)
                     if let failure = try replay(answer.trace?.masks ?? [:], in: network, context: context) { return failure }
                 } else {
-                    try model.step(inputs: batch.inputs, targets: batch.targets, optimizer: spec)
+                    // The loss a step reports is that of the batch it learns from, at the weights before
+                    // it, which the reference holds: another value means the step learns from other data.
+                    let reported = try model.step(inputs: batch.inputs, targets: batch.targets, optimizer: spec)
+                    let expected = network.loss(inputs: batch.inputs, targets: batch.targets)
+                    if comparison.differs(reported, expected) {
+                        return .failed(
+                            "step loss \(short(reported)) vs \(short(expected))", bound: comparison.bound,
+                            "\(spec) step \(step) reports the loss \(short(reported)) before its update, but the batch's loss at those "
+                                + "weights is \(short(expected)): the step learns from other targets than the inputs'",
+                            .stepData, at: .data)
+                    }
                 }
                 optimizer.step(inputs: batch.inputs, targets: batch.targets)
                 let values = try model.parameters()
                 let buffers = context.info.version >= 2 ? network.state : []
+                let bufferNames = Set(buffers.map(\.name))
                 for (name, wanted) in network.parameters + buffers {
                     guard let value = values[name] else { throw .failed(.getParams, "no parameter '\(name)'") }
                     if let (difference, index) = comparison.differs(value, wanted) {
+                        // A buffer (batchnorm's running statistics) is moved by its layer's forward pass, not by the optimizer.
+                        let buffer = bufferNames.contains(name)
+                        let layer = GradientLocation.layer(of: name)
                         return .failed(
                             "|Δ| \(short(difference)) after \(spec.name) step \(step)", bound: comparison.bound,
-                            "\(spec) step \(step): \(name)\(wanted.position(index)) is \(short(value.scalars[safe: index])), "
-                                + "reference \(short(wanted.scalars[index]))",
-                            .step(of: spec, at: step))
+                            "\(spec) step \(step): \(buffer ? context.describe(parameter: name) : name)\(wanted.position(index)) is "
+                                + "\(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
+                            buffer ? .bufferUpdate : .step(of: spec, at: step),
+                            at: buffer ? layer.map { context.location(layers: $0) } : .optimizer(rule: spec.name, spec: spec.description))
                     }
                 }
             }
@@ -219,13 +234,13 @@ struct ReferenceCheck: Check {
                     "|Δ| \(short(difference)) at \(context.describe(layer: layer)) (training)", bound: comparison.bound,
                     "in training mode, under the model's own masks, \(context.describe(layer: layer)) output\(wanted.position(index)) "
                         + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
-                    .forwardMismatch)
+                    .forwardMismatch, at: context.location(layers: layer))
             }
         }
         if comparison.differs(answer.loss, loss) {
             return .failed(
                 "training loss \(short(answer.loss)) vs \(short(loss))", bound: comparison.bound,
-                "in training mode the loss differs: \(short(answer.loss)), reference \(short(loss))", .lossMismatch)
+                "in training mode the loss differs: \(short(answer.loss)), reference \(short(loss))", .lossMismatch, at: .loss)
         }
         if let failure = try gradientFailure(answer.gradients, reference: reference, context: context, comparison: comparison, training: true) {
             return failure
@@ -247,7 +262,7 @@ struct ReferenceCheck: Check {
                 return .failed(
                     "mask value \(short(value))", bound: "0 or \(short(kept))",
                     "the mask of \(context.describe(layer: layer)) holds \(short(value)); inverted dropout multiplies by 0 or 1/(1 − rate) = \(short(kept))",
-                    .dropoutScale)
+                    .dropoutScale, at: context.location(layers: layer))
             }
             exact[layer] = Tensor(shape: mask.shape, scalars: mask.scalars.map { $0 == 0 ? 0 : kept })
         }

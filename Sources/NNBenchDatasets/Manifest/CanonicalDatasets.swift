@@ -11,6 +11,9 @@ public enum CanonicalDatasets {
     public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
         /// What is wrong.
         public let description: String
+        /// Whether a file is missing or cannot be read (status 2), rather than read and found to
+        /// differ (status 1).
+        public var isUnreadable = false
     }
 
     /// The canonical CSV of a task: all splits, as `nnbench generate --split all --format csv`.
@@ -100,7 +103,7 @@ public enum CanonicalDatasets {
                 return Problem(description: "'\(path)' does not match the manifest's SHA-256 for \(instance.task)")
             }
         } catch {
-            return Problem(description: "'\(path)': \(error)")
+            return Problem(description: "'\(path)': \(error)", isUnreadable: true)
         }
         return nil
     }

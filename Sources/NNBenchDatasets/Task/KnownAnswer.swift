@@ -92,8 +92,9 @@ public struct Target: Sendable, Hashable, Codable, CustomStringConvertible {
         metric.higherIsBetter ? measured >= value : measured <= value
     }
 
-    /// The target in words, e.g. `"test accuracy >= 0.98"`.
+    /// The target in words, e.g. `"test accuracy >= 0.98"`, the bound to six significant digits
+    /// (``Swift/Double/numberText``).
     public var description: String {
-        "\(split.rawValue) \(metric.rawValue) \(metric.higherIsBetter ? ">=" : "<=") \(value)"
+        "\(split.rawValue) \(metric.rawValue) \(metric.higherIsBetter ? ">=" : "<=") \(value.numberText)"
     }
 }

@@ -18,7 +18,11 @@ import NNBenchIO
 /// - every path of the matrix product, in Float and Double: all four transpositions, beta 0 and 1,
 ///   the small-product path (n ≤ 64, k ≤ 256), the blocked driver with k beyond one 256-deep
 ///   panel and m beyond one 144-row block, and a product split between two threads;
-/// - the learning rates of every schedule.
+/// - the learning rates of every schedule;
+/// - the sequence layers (``appendSequences(modifier:into:)``): every recurrent cell with and
+///   without biases, both `rnn` nonlinearities, whole sequences and last steps, an embedding, dense
+///   on a sequence, per-step losses, initial states and their gradients, final states and the
+///   per-step gradient norms.
 ///
 /// Not covered, because they are recorded beside it: which matrix kernel runs (AVX2 + FMA or
 /// portable, ``PlatformDescription``) and the data (each task's own fingerprint). It takes a few
@@ -66,6 +70,7 @@ public enum EngineFingerprint {
         }
         appendProducts(Float.self, into: &bits) { bits, values in bits.append(values) }
         appendProducts(Double.self, into: &bits) { bits, values in bits.append(values.map(\.bitPattern)) }
+        appendSequences(modifier: modifier, into: &bits)
         return HexDigest.sha256(bits.bytes)
     }
 
@@ -175,7 +180,7 @@ public enum EngineFingerprint {
     }
 
     /// `count` values from a fixed Philox stream, converted to the scalar type.
-    private static func values<Scalar: EngineScalar>(count: Int, purpose: String, _ draw: (inout RandomStream) -> Double) -> [Scalar] {
+    static func values<Scalar: EngineScalar>(count: Int, purpose: String, _ draw: (inout RandomStream) -> Double) -> [Scalar] {
         let key = StreamKey.make(seed: 0, purpose: "fingerprint/\(purpose)")
         return (0..<count).map { index in
             var stream = RandomStream(key: key, index: UInt64(index))
@@ -185,7 +190,7 @@ public enum EngineFingerprint {
 }
 
 /// The little-endian bit patterns of values, in the order they were appended.
-private struct BitCollector {
+struct BitCollector {
     var bytes: [UInt8] = []
 
     mutating func append(_ value: Float) {

@@ -1,4 +1,7 @@
 /// A fully connected layer: `y = x · W + b`, with `W` of shape `[inputs, units]` as in the model protocol (`docs/protocol.md`).
+///
+/// On a sequence `[n, steps, inputs]` it acts on the last axis at every step, as PyTorch's
+/// `Linear` does: the batch is `n·steps` rows of `inputs` values.
 package final class DenseLayer<Scalar: EngineScalar>: Layer {
     package let inputs: Int
     package let units: Int
@@ -22,33 +25,33 @@ package final class DenseLayer<Scalar: EngineScalar>: Layer {
 
     package func forward(_ input: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
         self.input = input
-        let n = input.count
-        output.resize(n * units)
-        // y[n×units] = x[n×inputs] · W[inputs×units] (+ b on every row)
+        let rows = input.size / inputs
+        output.resize(rows * units)
+        // y[rows×units] = x[rows×inputs] · W[inputs×units] (+ b on every row)
         Scalar.gemm(
-            m: n, n: units, k: inputs, a: input.pointer, lda: inputs, b: weight.value.pointer, ldb: units,
+            m: rows, n: units, k: inputs, a: input.pointer, lda: inputs, b: weight.value.pointer, ldb: units,
             beta: 0, c: output.pointer, ldc: units, threads: threads)
-        if let bias { Scalar._addToEveryRow(bias.value.pointer, matrix: output.pointer, rows: n, columns: units) }
-        return Batch(count: n, shape: [units], pointer: output.pointer)
+        if let bias { Scalar._addToEveryRow(bias.value.pointer, matrix: output.pointer, rows: rows, columns: units) }
+        return Batch(count: input.count, shape: Array(input.shape.dropLast()) + [units], pointer: output.pointer)
     }
 
     package func backward(_ outputGradient: Batch<Scalar>) -> Batch<Scalar> {
         guard let input else { preconditionFailure("backward before forward") }
-        let n = input.count, dy = outputGradient.pointer
+        let rows = input.size / inputs, dy = outputGradient.pointer
         // dW[inputs×units] = xᵀ · dy
         Scalar.gemm(
-            transposeA: true, m: inputs, n: units, k: n, a: input.pointer, lda: inputs, b: dy, ldb: units,
+            transposeA: true, m: inputs, n: units, k: rows, a: input.pointer, lda: inputs, b: dy, ldb: units,
             beta: 0, c: weight.gradient.pointer, ldc: units, threads: threads)
         // db = the sum of dy over the batch
-        if let bias { Scalar._sumRows(dy, rows: n, columns: units, into: bias.gradient.pointer) }
-        inputGradient.resize(n * inputs)
+        if let bias { Scalar._sumRows(dy, rows: rows, columns: units, into: bias.gradient.pointer) }
+        inputGradient.resize(rows * inputs)
         if computesInputGradient {
-            // dx[n×inputs] = dy · Wᵀ
+            // dx[rows×inputs] = dy · Wᵀ
             Scalar.gemm(
-                transposeB: true, m: n, n: inputs, k: units, a: dy, lda: units, b: weight.value.pointer, ldb: units,
+                transposeB: true, m: rows, n: inputs, k: units, a: dy, lda: units, b: weight.value.pointer, ldb: units,
                 beta: 0, c: inputGradient.pointer, ldc: inputs, threads: threads)
         }
-        return Batch(count: n, shape: [inputs], pointer: inputGradient.pointer)
+        return Batch(count: input.count, shape: input.shape, pointer: inputGradient.pointer)
     }
 }
 

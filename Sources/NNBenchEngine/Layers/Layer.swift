@@ -33,12 +33,17 @@ package protocol Layer<Scalar>: AnyObject {
 
     /// The layer's dropout masking, when it has one (``DropoutMasking``); `nil` for every other layer.
     var dropout: (any DropoutMasking<Scalar>)? { get }
+
+    /// The state a recurrent layer carries through the steps, its initial and final values and
+    /// their gradients (``RecurrentSequence``); `nil` for every other layer.
+    var recurrent: RecurrentSequence<Scalar>? { get }
 }
 
 extension Layer {
     package var parameters: [Parameter<Scalar>] { [] }
     package var state: [Parameter<Scalar>] { [] }
     package var dropout: (any DropoutMasking<Scalar>)? { nil }
+    package var recurrent: RecurrentSequence<Scalar>? { nil }
 }
 
 /// A layer that multiplies its input by a random mask in training (dropout, or a layer wrapping

@@ -88,3 +88,14 @@ extension EngineScalar {
         return sum / Self(samples)
     }
 }
+
+extension Batch {
+    /// The rows a loss averages over and the values in each: `(count, width)`, except for a
+    /// sequence output `[steps, k]`, where every (sample, step) pair is a row of `k` values, so
+    /// that `softmax_ce` takes one class index per step and averages over `count·steps` pairs
+    /// (PyTorch's `CrossEntropyLoss` on `[n, k, steps]`). `mse` and `bce_logits` average over every
+    /// value either way.
+    package var lossRows: (samples: Int, width: Int) {
+        shape.count == 2 ? (count * shape[0], shape[1]) : (count, width)
+    }
+}

@@ -63,7 +63,7 @@ public final class Network<Scalar: EngineScalar> {
     private static func makeLayer(_ layer: ResolvedLayer, seed: UInt64, threads: Int) -> any Layer<Scalar> {
         switch layer.spec {
         case .dense(let units, let bias, _):
-            return DenseLayer(index: layer.index, inputs: layer.inputShape[0], units: units, bias: bias, threads: threads)
+            return DenseLayer(index: layer.index, inputs: layer.inputShape.last!, units: units, bias: bias, threads: threads)
         case .relu: return ActivationLayer(.relu)
         case .leakyReLU(let slope): return ActivationLayer(.leakyReLU(slope: slope))
         case .tanh: return ActivationLayer(.tanh)
@@ -85,6 +85,20 @@ public final class Network<Scalar: EngineScalar> {
         case .avgPool2d(let size, let stride):
             return PoolingLayer(
                 .average, inputShape: layer.inputShape, outputShape: layer.outputShape, size: size, stride: stride ?? size)
+        case .rnn(let units, let nonlinearity, let sequence, let bias):
+            return RNNLayer(
+                index: layer.index, inputs: layer.inputShape[1], steps: layer.inputShape[0], units: units, nonlinearity: nonlinearity,
+                returnsSequence: sequence, bias: bias, threads: threads)
+        case .lstm(let units, let sequence, let bias, _):
+            return LSTMLayer(
+                index: layer.index, inputs: layer.inputShape[1], steps: layer.inputShape[0], units: units, returnsSequence: sequence,
+                bias: bias, threads: threads)
+        case .gru(let units, let sequence, let bias):
+            return GRULayer(
+                index: layer.index, inputs: layer.inputShape[1], steps: layer.inputShape[0], units: units, returnsSequence: sequence,
+                bias: bias, threads: threads)
+        case .embedding(let vocabulary, let dim):
+            return EmbeddingLayer(index: layer.index, vocabulary: vocabulary, dim: dim)
         }
     }
 
@@ -106,6 +120,7 @@ public final class Network<Scalar: EngineScalar> {
                 values[i] = Scalar(deviation * stream.normal())
             }
         }
+        for block in spec.constantBlocks { (values + block.range.lowerBound).update(repeating: Scalar(block.value), count: block.range.count) }
     }
 
     // MARK: Parameters
@@ -177,14 +192,11 @@ public final class Network<Scalar: EngineScalar> {
     /// The loss of an output batch and, when asked, its gradient: the engine's kernel, or the
     /// modifier's loss when it replaces it.
     func lossValue(_ output: Batch<Scalar>, targets: UnsafePointer<Scalar>, gradient: UnsafeMutablePointer<Scalar>?) -> Scalar {
-        if let value = modifier?.loss(
-            loss, predictions: output.pointer, targets: targets, samples: output.count, width: output.width, gradient: gradient)
-        {
+        let (samples, width) = output.lossRows
+        if let value = modifier?.loss(loss, predictions: output.pointer, targets: targets, samples: samples, width: width, gradient: gradient) {
             return value
         }
-        return Scalar._loss(
-            loss, predictions: output.pointer, targets: targets, samples: output.count, width: output.width,
-            gradient: gradient)
+        return Scalar._loss(loss, predictions: output.pointer, targets: targets, samples: samples, width: width, gradient: gradient)
     }
 
     /// Computes the loss of a batch and the gradients of every parameter (read them from
@@ -228,7 +240,7 @@ public final class Network<Scalar: EngineScalar> {
         lossGradient.resize(output.size)
         var targets = targets
         if let modifier, training {
-            let width = loss == .softmaxCrossEntropy ? 1 : output.width
+            let width = loss == .softmaxCrossEntropy ? output.width / output.lossRows.width : output.width
             targets = modifier.trainingTargets(targets, samples: output.count, width: width)
         }
         let value = lossValue(output, targets: targets, gradient: lossGradient.pointer)
@@ -277,6 +289,10 @@ public enum NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingMask(Int)
     /// A mask holds a value that is neither 0 nor the layer's `1 / (1 − rate)`.
     case invalidMask(Int, value: Double, kept: Double)
+    /// An initial state was given for a layer that is not recurrent.
+    case notARecurrentLayer(Int)
+    /// An initial state does not fit its recurrent layer: why.
+    case stateMismatch(Int, String)
 
     public var description: String {
         switch self {
@@ -292,6 +308,10 @@ public enum NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
             return "no mask was given for the dropout layer \(index)"
         case .invalidMask(let index, let value, let kept):
             return "the mask of layer \(index) holds \(value); a dropout mask holds only 0 and 1/(1 − rate) = \(kept)"
+        case .notARecurrentLayer(let index):
+            return "an initial state was given for layer \(index), which is not a recurrent layer"
+        case .stateMismatch(let index, let reason):
+            return "the initial state of layer \(index) does not fit: \(reason)"
         }
     }
 }

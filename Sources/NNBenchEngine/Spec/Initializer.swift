@@ -4,8 +4,8 @@ import NNBenchIO
 ///
 /// Fans: a dense weight `[in, units]` has `fan_in = in`, `fan_out = units`; a conv2d weight
 /// `[filters, channels, k, k]` has `fan_in = channels·k·k`, `fan_out = filters·k·k`.
-/// This type only describes the distribution; drawing numbers is the engine's job. Biases
-/// start at zero whatever the weights' initializer.
+/// This type only describes the distribution; drawing numbers is the engine's job. The biases of
+/// dense and conv2d layers start at zero whatever the weights' initializer.
 public enum Initializer: Sendable, Hashable, CustomStringConvertible {
     /// Uniform on `[-b, b]` with `b = √(6 / (fan_in + fan_out))`; the default for dense and
     /// conv2d weights. Spec name `glorot_uniform`, alias `xavier_uniform`.
@@ -26,6 +26,13 @@ public enum Initializer: Sendable, Hashable, CustomStringConvertible {
     case zeros
     /// Every value the same. Spec `constant(0.5)`.
     case constant(Double)
+    /// Uniform on `[-bound, bound]` whatever the fans: PyTorch's initialisation of the recurrent
+    /// layers, `bound = 1/√units` for every weight and bias. No spec name: a layer's option never
+    /// takes it.
+    case uniform(bound: Double)
+    /// Normal with a fixed standard deviation, untruncated: PyTorch's `N(0, 1)` for embeddings.
+    /// No spec name.
+    case normal(standardDeviation: Double)
 
     /// A distribution that values are drawn from.
     public enum Distribution: Sendable, Hashable {
@@ -70,6 +77,8 @@ public enum Initializer: Sendable, Hashable, CustomStringConvertible {
         case .lecunNormal: return .normal(standardDeviation: (1 / fanIn).squareRoot())
         case .zeros: return .constant(0)
         case .constant(let value): return .constant(value)
+        case .uniform(let bound): return .uniform(bound: bound)
+        case .normal(let deviation): return .normal(standardDeviation: deviation)
         }
     }
 
@@ -89,10 +98,15 @@ public enum Initializer: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
-    /// The spec name: `he_normal`, `constant(0.5)`.
+    /// The spec name: `he_normal`, `constant(0.5)`; for the initializers without one, the
+    /// distribution: `uniform(±0.125)`, `normal(0, 1)`.
     public var description: String {
-        if case .constant(let value) = self { return "constant(\(canonicalNumberText(value)))" }
-        return Self.spellings.first { $0.initializer == self }!.name
+        switch self {
+        case .constant(let value): return "constant(\(canonicalNumberText(value)))"
+        case .uniform(let bound): return "uniform(±\(canonicalNumberText(bound)))"
+        case .normal(let deviation): return "normal(0, \(canonicalNumberText(deviation)))"
+        default: return Self.spellings.first { $0.initializer == self }!.name
+        }
     }
 
     /// The canonical names, for messages and suggestions.

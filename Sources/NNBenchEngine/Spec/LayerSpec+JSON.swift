@@ -16,12 +16,15 @@ extension LayerSpec: Codable {
     /// The fields of every layer object.
     private enum Field: String, CodingKey {
         case type, units, bias, `init`, slope, rate, momentum, eps, filters, kernel, stride, padding, size
+        case nonlinearity, sequence, forgetBias = "forget_bias", vocabulary, dim
     }
 
     /// Writes the layer object. Protocol fields are all written, defaults included, so that a
     /// program need not know the defaults; fields version 1 of the protocol lacks (`init`,
     /// conv2d's `bias`, batchnorm's `momentum` and `eps`) only when they differ from their
     /// defaults, unless the encoder's ``CodingUserInfoKey/everyLayerField`` is `true` (version 2).
+    /// The recurrent layers and `embedding` are version 2's and write every field, `forget_bias`
+    /// only when it is set (absent, it is PyTorch's initialisation).
     public func encode(to encoder: any Encoder) throws {
         var fields = encoder.container(keyedBy: Field.self)
         let every = encoder.userInfo[.everyLayerField] as? Bool ?? false
@@ -50,6 +53,23 @@ extension LayerSpec: Codable {
             try fields.encode(stride ?? size, forKey: .stride)
         case .relu, .tanh, .sigmoid, .identity, .softplus, .gelu, .flatten:
             break
+        case .rnn(let units, let nonlinearity, let sequence, let bias):
+            try fields.encode(units, forKey: .units)
+            try fields.encode(nonlinearity.rawValue, forKey: .nonlinearity)
+            try fields.encode(sequence, forKey: .sequence)
+            try fields.encode(bias, forKey: .bias)
+        case .lstm(let units, let sequence, let bias, let forgetBias):
+            try fields.encode(units, forKey: .units)
+            try fields.encode(sequence, forKey: .sequence)
+            try fields.encode(bias, forKey: .bias)
+            try fields.encodeIfPresent(forgetBias, forKey: .forgetBias)
+        case .gru(let units, let sequence, let bias):
+            try fields.encode(units, forKey: .units)
+            try fields.encode(sequence, forKey: .sequence)
+            try fields.encode(bias, forKey: .bias)
+        case .embedding(let vocabulary, let dim):
+            try fields.encode(vocabulary, forKey: .vocabulary)
+            try fields.encode(dim, forKey: .dim)
         }
     }
 }

@@ -5,7 +5,7 @@ extension LayerSpec {
     /// list them.
     public static let typeNames = [
         "dense", "relu", "leaky_relu", "tanh", "sigmoid", "identity", "softplus", "gelu",
-        "dropout", "batchnorm", "conv2d", "maxpool2d", "avgpool2d", "flatten",
+        "dropout", "batchnorm", "conv2d", "maxpool2d", "avgpool2d", "flatten", "rnn", "lstm", "gru", "embedding",
     ]
 
     /// Reads a layer from a call of the spec language or a JSON layer object, validating every option.
@@ -48,6 +48,31 @@ extension LayerSpec {
             // A stride equal to the size is the default, stored as nil so that both spellings are one value.
             let stride = try options.optionalInteger("stride", minimum: 1).flatMap { $0 == size ? nil : $0 }
             self = call.name == "maxpool2d" ? .maxPool2d(size: size, stride: stride) : .avgPool2d(size: size, stride: stride)
+        case "rnn":
+            let options = try OptionReader(call, options: ["units", "nonlinearity", "sequence", "bias"], positional: 1, site: site)
+            self = .rnn(
+                units: try options.integer("units", minimum: 1),
+                nonlinearity: try options.choice("nonlinearity", default: RecurrentNonlinearity.tanh),
+                sequence: try options.boolean("sequence", default: true),
+                bias: try options.boolean("bias", default: true))
+        case "lstm":
+            let options = try OptionReader(call, options: ["units", "sequence", "bias", "forget_bias"], positional: 1, site: site)
+            let bias = try options.boolean("bias", default: true)
+            let forgetBias = try options.optionalNumber("forget_bias", expected: "a finite number") { _ in true }
+            if forgetBias != nil, !bias {
+                throw options.error("a forget-gate bias needs the layer's biases; remove 'bias: false' or 'forget_bias'", option: "forget_bias")
+            }
+            self = .lstm(
+                units: try options.integer("units", minimum: 1), sequence: try options.boolean("sequence", default: true),
+                bias: bias, forgetBias: forgetBias)
+        case "gru":
+            let options = try OptionReader(call, options: ["units", "sequence", "bias"], positional: 1, site: site)
+            self = .gru(
+                units: try options.integer("units", minimum: 1), sequence: try options.boolean("sequence", default: true),
+                bias: try options.boolean("bias", default: true))
+        case "embedding":
+            let options = try OptionReader(call, options: ["vocabulary", "dim"], positional: 2, site: site)
+            self = .embedding(vocabulary: try options.integer("vocabulary", minimum: 1), dim: try options.integer("dim", minimum: 1))
         default:
             guard let layer = Self.optionless[call.name] else {
                 let hint = nearestName(to: call.name, in: Self.typeNames).map { "; did you mean '\($0)'?" }

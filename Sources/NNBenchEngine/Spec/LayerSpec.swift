@@ -34,8 +34,25 @@ public enum LayerSpec: Sendable, Hashable, CustomStringConvertible {
     case maxPool2d(size: Int, stride: Int? = nil)
     /// The mean of each `size × size` window; `stride` `nil` means `size`. Spec `avgpool2d(2, stride: 2)`.
     case avgPool2d(size: Int, stride: Int? = nil)
-    /// `[c, h, w] -> [c·h·w]`; identity on a flat input. Spec `flatten`.
+    /// `[c, h, w] -> [c·h·w]`, `[steps, f] -> [steps·f]`; identity on a flat input. Spec `flatten`.
     case flatten
+    /// An Elman network as PyTorch's `nn.RNN` over a `[steps, features]` input:
+    /// `h_t = act(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh)` with `act` tanh or relu; the output is
+    /// every `h_t` (`[steps, units]`) or, with `sequence` false, the last (`[units]`).
+    /// Spec `rnn(32, nonlinearity: relu, sequence: false, bias: false)`.
+    case rnn(units: Int, nonlinearity: RecurrentNonlinearity = .tanh, sequence: Bool = true, bias: Bool = true)
+    /// A long short-term memory layer as PyTorch's `nn.LSTM`, gates in PyTorch's order (input,
+    /// forget, cell, output); `forgetBias`, when given, is where the forget gate's bias starts
+    /// (`nil`: PyTorch's initialisation, like every other bias). Spec
+    /// `lstm(32, sequence: false, bias: true, forget_bias: 1)`.
+    case lstm(units: Int, sequence: Bool = true, bias: Bool = true, forgetBias: Double? = nil)
+    /// A gated recurrent unit as PyTorch's `nn.GRU`, gates in PyTorch's order (reset, update, new).
+    /// Spec `gru(32, sequence: false, bias: true)`.
+    case gru(units: Int, sequence: Bool = true, bias: Bool = true)
+    /// A lookup table as PyTorch's `nn.Embedding`: each value of a `[steps]` input is a token index
+    /// in `0..<vocabulary`, replaced by its row of the `[vocabulary, dim]` weight, giving
+    /// `[steps, dim]`. Only as the first layer, whose input holds the indices. Spec `embedding(10, 8)`.
+    case embedding(vocabulary: Int, dim: Int)
 
     /// The layer's name in the spec language and in the protocol's `"type"`: `dense`, `leaky_relu`.
     public var name: String {
@@ -54,6 +71,10 @@ public enum LayerSpec: Sendable, Hashable, CustomStringConvertible {
         case .maxPool2d: "maxpool2d"
         case .avgPool2d: "avgpool2d"
         case .flatten: "flatten"
+        case .rnn: "rnn"
+        case .lstm: "lstm"
+        case .gru: "gru"
+        case .embedding: "embedding"
         }
     }
 
@@ -86,10 +107,39 @@ public enum LayerSpec: Sendable, Hashable, CustomStringConvertible {
             return [(nil, "\(size)")] + (stride == nil || stride == size ? [] : [("stride", "\(stride!)")])
         case .relu, .tanh, .sigmoid, .identity, .softplus, .gelu, .flatten:
             return []
+        case .rnn(let units, let nonlinearity, let sequence, let bias):
+            return [(nil, "\(units)")] + (nonlinearity == .tanh ? [] : [("nonlinearity", nonlinearity.rawValue)])
+                + sequenceAndBias(sequence, bias)
+        case .lstm(let units, let sequence, let bias, let forgetBias):
+            return [(nil, "\(units)")] + sequenceAndBias(sequence, bias) + (forgetBias.map { [("forget_bias", canonicalNumberText($0))] } ?? [])
+        case .gru(let units, let sequence, let bias):
+            return [(nil, "\(units)")] + sequenceAndBias(sequence, bias)
+        case .embedding(let vocabulary, let dim):
+            return [(nil, "\(vocabulary)"), (nil, "\(dim)")]
+        }
+    }
+
+    private func sequenceAndBias(_ sequence: Bool, _ bias: Bool) -> [(label: String?, value: String)] {
+        (sequence ? [] : [("sequence", "false")]) + (bias ? [] : [("bias", "false")])
+    }
+
+    /// Whether the layer is recurrent (`rnn`, `lstm`, `gru`): it carries a state from step to step.
+    public var isRecurrent: Bool {
+        switch self {
+        case .rnn, .lstm, .gru: true
+        default: false
         }
     }
 
     private func biasAndInitializer(_ bias: Bool, _ initializer: Initializer) -> [(label: String?, value: String)] {
         (bias ? [] : [("bias", "false")]) + (initializer == .glorotUniform ? [] : [("init", initializer.description)])
     }
+}
+
+/// The activation of an `rnn` layer, as PyTorch's `nn.RNN(nonlinearity:)`.
+public enum RecurrentNonlinearity: String, Sendable, Hashable, CaseIterable {
+    /// The hyperbolic tangent (PyTorch's default).
+    case tanh
+    /// `max(x, 0)`, with derivative 0 at 0.
+    case relu
 }

@@ -6,13 +6,14 @@ import NNBenchIO
 ///
 /// Besides the protocol's fields, nnbench reads and writes optional fields for its additions:
 /// `init` (an initializer spec, e.g. `"he_normal"` or `"constant(0.5)"`), `bias` on conv2d,
-/// `momentum` and `eps` on batchnorm, and the layer types `softplus`, `gelu`, `batchnorm` and
-/// `avgpool2d`. Unknown fields are refused, so that a misspelt field is not silently ignored.
+/// `momentum` and `eps` on batchnorm, the layer types `softplus`, `gelu`, `batchnorm` and
+/// `avgpool2d`, the recurrent layers and `embedding`, and sequence inputs `[steps, features]`. Unknown fields are refused, so that a misspelt field is not silently ignored.
 ///
 /// Its `Codable` conformance is the one definition of a model's JSON: model files are read with
 /// it (``init(jsonData:)``), and the protocol's `build` request is written with it.
 public struct ModelSpec: Sendable, Hashable {
-    /// The shape of one input sample: `[features]` or `[channels, height, width]`.
+    /// The shape of one input sample: `[features]` (or `[steps]` of token indices before an
+    /// `embedding`), `[steps, features]`, or `[channels, height, width]`.
     public var inputShape: [Int]
     /// The layers.
     public var architecture: ArchitectureSpec
@@ -63,10 +64,11 @@ extension ModelSpec: Codable {
     /// - Throws: ``SpecError`` for a bad layer field; `DecodingError` for anything else.
     public init(from decoder: any Decoder) throws {
         let fields = try decoder.strictContainer(keyedBy: CodingKeys.self, expected: #"a model object {"inputs": ..., "layers": [...]}"#)
-        let inputShape = try fields.value(.inputs, expected: "a positive integer or [channels, height, width]") { json in
+        let expected = "a positive integer, [steps, features] or [channels, height, width]"
+        let inputShape = try fields.value(.inputs, expected: expected) { json in
             let values = if case .array(let elements) = json { elements } else { [json] }
             let dimensions = values.compactMap { $0.integer.flatMap { $0 >= 1 && $0 < 1_000_000_000 ? $0 : nil } }
-            return dimensions.count == values.count && (dimensions.count == 1 || dimensions.count == 3) ? dimensions : nil
+            return dimensions.count == values.count && (1...3).contains(dimensions.count) ? dimensions : nil
         }
         let layers = try fields.decode([LayerSpec].self, forKey: .layers, expected: "an array of layer objects")
         self.init(inputShape: inputShape, architecture: ArchitectureSpec(canonical: layers, isFromJSONModel: true))

@@ -32,7 +32,11 @@ struct OptionReader {
                     throw site.error("positional argument '\(argument.text)' must come before the named options", range: argument.range)
                 }
                 guard index < positional else {
-                    let first = positional == 0 ? "none of its options" : "only '\(options[0])'"
+                    let first = switch positional {
+                    case 0: "none of its options"
+                    case 1: "only '\(options[0])'"
+                    default: options.prefix(positional).map { "'\($0)'" }.joined(separator: " and ")
+                    }
                     throw site.error("unexpected positional argument '\(argument.text)'; '\(call.name)' takes \(first) without a name, the others as 'name: value'", range: argument.range)
                 }
                 arguments[options[index]] = argument
@@ -65,11 +69,13 @@ struct OptionReader {
     /// - Throws: ``SpecError`` when it is missing, not an integer, or below `minimum`.
     func integer(_ name: String, minimum: Int, default defaultValue: Int? = nil) throws(SpecError) -> Int {
         guard let argument = arguments[name] else { return try required(name, defaultValue) }
-        let expected = switch minimum {
+        var expected = switch minimum {
         case 1: "a positive integer"
         case 0: "a non-negative integer"
         default: "an integer of at least \(minimum)"
         }
+        // Numbers are read as Double: beyond 10^15 they are no longer exact integers.
+        if case .number(let value) = argument.value, !(abs(value) < 1e15) { expected += " below 10^15" }
         guard case .number(let value) = argument.value, value == value.rounded(), abs(value) < 1e15, Int(value) >= minimum else {
             throw mismatch(argument, name, expected: expected)
         }
@@ -97,6 +103,33 @@ struct OptionReader {
         guard let argument = arguments[name] else { return try required(name, defaultValue) }
         guard case .number(let value) = argument.value, value.isFinite, accepts(value) else {
             throw mismatch(argument, name, expected: expected)
+        }
+        return value
+    }
+
+    /// Reads a number option that has no default.
+    ///
+    /// - Returns: The value, or `nil` when the option is absent.
+    /// - Throws: ``SpecError`` when it is not a finite number that `accepts` accepts.
+    func optionalNumber(_ name: String, expected: String, accepts: (Double) -> Bool) throws(SpecError) -> Double? {
+        arguments[name] == nil ? nil : try number(name, expected: expected, accepts: accepts)
+    }
+
+    /// Reads an option whose value is one of a few names: `relu` in text, `"relu"` in JSON.
+    ///
+    /// - Returns: The value, or `defaultValue` when the option is absent.
+    /// - Throws: ``SpecError`` when it is not one of the names.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: Choice) throws(SpecError) -> Choice
+    where Choice.RawValue == String {
+        guard let argument = arguments[name] else { return defaultValue }
+        let names = Choice.allCases.map(\.rawValue)
+        let word: String? = switch argument.value {
+        case .call(let call) where call.arguments.isEmpty: call.name
+        case .string(let text): text
+        default: nil
+        }
+        guard let word, let value = Choice(rawValue: word) else {
+            throw mismatch(argument, name, expected: "one of \(names.joined(separator: ", "))")
         }
         return value
     }

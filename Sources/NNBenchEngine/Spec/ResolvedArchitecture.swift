@@ -7,12 +7,21 @@ public struct TensorSpec: Sendable, Hashable, CustomStringConvertible {
     public let shape: [Int]
     /// How the values start; the fans follow from ``shape`` (``Initializer/fans(ofWeightShape:)``).
     public let initializer: Initializer
+    /// Blocks of values that start at a value of their own instead of ``initializer``'s draw:
+    /// an LSTM's forget gate when its spec sets `forget_bias`; empty for every other tensor.
+    public let constantBlocks: [ConstantBlock]
 
     /// Creates a tensor description.
-    public init(name: String, shape: [Int], initializer: Initializer) {
+    public init(name: String, shape: [Int], initializer: Initializer, constantBlocks: [ConstantBlock] = []) {
         self.name = name
         self.shape = shape
         self.initializer = initializer
+        self.constantBlocks = constantBlocks
+    }
+
+    /// The same tensor with `blocks` as its constant blocks.
+    func with(_ blocks: [ConstantBlock]) -> TensorSpec {
+        TensorSpec(name: name, shape: shape, initializer: initializer, constantBlocks: blocks)
     }
 
     /// The number of values.
@@ -20,6 +29,20 @@ public struct TensorSpec: Sendable, Hashable, CustomStringConvertible {
 
     /// `name [d0, d1]`.
     public var description: String { "\(name) \(shape)" }
+}
+
+/// A block of a tensor's values (flat, row-major) that starts at one value.
+public struct ConstantBlock: Sendable, Hashable {
+    /// The values' positions in the flat tensor.
+    public let range: Range<Int>
+    /// Their starting value.
+    public let value: Double
+
+    /// Creates a block.
+    public init(range: Range<Int>, value: Double) {
+        self.range = range
+        self.value = value
+    }
 }
 
 /// One layer with the shapes it works on.

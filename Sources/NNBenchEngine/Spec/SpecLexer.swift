@@ -22,9 +22,11 @@ struct SpecToken: Sendable, Hashable {
 enum SpecLexer {
     /// Returns the tokens of `source`, ending with an ``SpecToken/Kind/end`` token.
     ///
+    /// - Parameters:
+    ///   - source: The spec text, for messages.
+    ///   - characters: Its characters, split once by the caller.
     /// - Throws: ``SpecError`` at the first character that starts no token.
-    static func tokens(of source: String) throws(SpecError) -> [SpecToken] {
-        let characters = Array(source)
+    static func tokens(of source: String, characters: [Character]) throws(SpecError) -> [SpecToken] {
         var tokens: [SpecToken] = []
         var index = 0
         while index < characters.count {

@@ -6,14 +6,31 @@
 /// argument := (identifier ':')? value
 /// value    := number | call          // `true` and `false` are booleans
 /// ```
+///
+/// Parsing takes time linear in the text's length: the text is split into characters once, and
+/// every message or argument text is cut from that one array.
 struct SpecParser {
+    /// The longest spec text read, in characters: far more than any architecture nnbench can
+    /// train needs (7,000 `dense(1)` layers), and short enough to be read in milliseconds.
+    static let maximumLength = 65_536
+    /// How deeply calls may nest as values (`init: constant(0.5)` is depth 2); a bound keeps the
+    /// recursive descent's stack small whatever the text.
+    static let maximumDepth = 8
+
     private let source: String
+    private let characters: [Character]
     private let tokens: [SpecToken]
     private var position = 0
 
     private init(source: String) throws(SpecError) {
         self.source = source
-        self.tokens = try SpecLexer.tokens(of: source)
+        // Counted before splitting, so that an over-long text costs no more than its length.
+        let length = source.count
+        guard length <= Self.maximumLength else {
+            throw SpecError("the spec is \(length) characters long; at most \(Self.maximumLength) are accepted")
+        }
+        characters = Array(source)
+        tokens = try SpecLexer.tokens(of: source, characters: characters)
     }
 
     /// Parses calls separated by whitespace or `->`: the layers of an architecture, the parts of
@@ -29,7 +46,7 @@ struct SpecParser {
         var calls: [SpecCall] = []
         while parser.current.kind != .end {
             if !calls.isEmpty, parser.current.kind == .arrow { parser.position += 1 }
-            calls.append(try parser.call(noun: noun))
+            calls.append(try parser.call(noun: noun, depth: 1))
         }
         return calls
     }
@@ -43,7 +60,7 @@ struct SpecParser {
     /// - Throws: ``SpecError`` when the text is not one call.
     static func single(_ source: String, noun: String) throws(SpecError) -> SpecCall {
         var parser = try SpecParser(source: source)
-        let call = try parser.call(noun: noun)
+        let call = try parser.call(noun: noun, depth: 1)
         guard parser.current.kind == .end else {
             throw parser.unexpected("expected only one \(noun.droppingArticle)")
         }
@@ -52,9 +69,12 @@ struct SpecParser {
 
     private var current: SpecToken { tokens[position] }
 
-    private mutating func call(noun: String) throws(SpecError) -> SpecCall {
+    private mutating func call(noun: String, depth: Int) throws(SpecError) -> SpecCall {
         guard case .identifier(let name) = current.kind else {
             throw unexpected("expected \(noun)")
+        }
+        guard depth <= Self.maximumDepth else {
+            throw unexpected("calls nest more than \(Self.maximumDepth) deep")
         }
         let start = current.range.lowerBound
         position += 1
@@ -64,7 +84,7 @@ struct SpecParser {
         position += 1
         var arguments: [SpecArgument] = []
         while current.kind != .closeParenthesis {
-            arguments.append(try argument(of: name))
+            arguments.append(try argument(of: name, depth: depth))
             switch current.kind {
             case .comma: position += 1
             case .closeParenthesis: break
@@ -76,7 +96,7 @@ struct SpecParser {
         return SpecCall(name: name, arguments: arguments, range: start..<tokens[position - 1].range.upperBound)
     }
 
-    private mutating func argument(of name: String) throws(SpecError) -> SpecArgument {
+    private mutating func argument(of name: String, depth: Int) throws(SpecError) -> SpecArgument {
         let start = current.range.lowerBound
         var label: String?
         if case .identifier(let word) = current.kind, tokens[position + 1].kind == .colon {
@@ -96,20 +116,20 @@ struct SpecParser {
             value = .bool(false)
             position += 1
         case .identifier:
-            value = .call(try call(noun: "a value"))
+            value = .call(try call(noun: "a value", depth: depth + 1))
         default:
             let what = label.map { "a value for '\($0)'" } ?? "an argument of '\(name)'"
             throw unexpected("expected \(what)")
         }
         let end = tokens[position - 1].range.upperBound
-        let text = String(Array(source)[valueStart..<end])
+        let text = String(characters[valueStart..<end])
         return SpecArgument(label: label, value: value, text: text, range: start..<end)
     }
 
     /// An error at the current token: `expectation, found 'token'`.
     private func unexpected(_ expectation: String) -> SpecError {
         let token = current
-        let found = token.kind == .end ? "end of input" : "'\(String(Array(source)[token.range]))'"
+        let found = token.kind == .end ? "end of input" : "'\(String(characters[token.range]))'"
         return SpecError("\(expectation), found \(found)", subject: "column \(token.range.lowerBound + 1)", source: source, range: token.range)
     }
 }

@@ -19,14 +19,17 @@ package final class EvaluationData<Scalar: EngineScalar> {
         targetVariance = split.targetVariance
     }
 
-    /// The loss and metrics of `network` on the whole split, in evaluation mode, in chunks of
-    /// `chunk` samples (the chunking does not change any result: each sample is independent in
-    /// evaluation mode, and the loss is summed chunk by chunk in order). `observe` sees every
-    /// layer's output of every chunk, in order, with the chunk's first sample.
+    /// The loss and metrics of `network` on the whole split, in evaluation mode (the accuracy over
+    /// every prediction: each step's, for a sequence output), in chunks of 1024 samples, or fewer
+    /// when a chunk would pass ``SizeLimits/valuesPerBatch`` (each sample is independent in
+    /// evaluation mode; the chunk's mean loss, in `Scalar`, is summed chunk by chunk in order, so
+    /// the chunk size is fixed by the architecture alone). `observe` sees every layer's output of
+    /// every chunk, in order, with the chunk's first sample; it changes no result.
     func evaluate(
-        _ network: Network<Scalar>, kind: TaskKind, chunk: Int = 1024, observe: ((_ start: Int, _ layer: Int, Batch<Scalar>) -> Void)? = nil
+        _ network: Network<Scalar>, kind: TaskKind, observe: ((_ start: Int, _ layer: Int, Batch<Scalar>) -> Void)? = nil
     ) -> SplitMetrics {
-        var lossSum = 0.0, correct = 0
+        let chunk = Swift.min(1024, network.architecture.largestBatch)
+        var lossSum = 0.0, correct = 0, predictions = 0
         var start = 0
         while start < count {
             let size = Swift.min(chunk, count - start)
@@ -34,13 +37,13 @@ package final class EvaluationData<Scalar: EngineScalar> {
             let first = start
             let output = network.forward(batch, training: false, observe: observe.map { observe in { observe(first, $0, $1) } })
             let targetPointer = targets.pointer + start * targetWidth
-            let loss = Scalar._loss(
-                network.loss, predictions: output.pointer, targets: targetPointer, samples: size, width: output.width,
-                gradient: nil)
+            let (rows, width) = output.lossRows
+            let loss = Scalar._loss(network.loss, predictions: output.pointer, targets: targetPointer, samples: rows, width: width, gradient: nil)
             lossSum += Double(loss) * Double(size)
             if case .regression = kind {} else {
-                correct += Scalar._correctPredictions(output.pointer, targets: targetPointer, samples: size, width: output.width)
+                correct += Scalar._correctPredictions(output.pointer, targets: targetPointer, samples: rows, width: width)
             }
+            predictions += rows
             start += size
         }
         let loss = lossSum / Double(Swift.max(count, 1))
@@ -48,7 +51,7 @@ package final class EvaluationData<Scalar: EngineScalar> {
         case .regression:
             return SplitMetrics(loss: loss, mse: loss, r2: targetVariance > 0 ? 1 - loss / targetVariance : nil)
         case .binary, .multiclass:
-            return SplitMetrics(loss: loss, accuracy: Double(correct) / Double(Swift.max(count, 1)))
+            return SplitMetrics(loss: loss, accuracy: Double(correct) / Double(Swift.max(predictions, 1)))
         }
     }
 }

@@ -61,9 +61,17 @@ public struct Histogram: Sendable, Hashable, Codable {
         }
         guard low <= high else { return nil }
         var counts = [Int](repeating: 0, count: high > low ? bins : 1)
-        let scale = high > low ? Double(bins) / (high - low) : 0
-        for x in values where x.isFinite {
-            counts[Swift.min(Int((x - low) * scale), counts.count - 1)] += 1
+        if (high - low).isFinite {
+            let scale = high > low ? Double(bins) / (high - low) : 0
+            for x in values where x.isFinite {
+                counts[Swift.min(Int((x - low) * scale), counts.count - 1)] += 1
+            }
+        } else {
+            // A span past Double's largest (a diverging Double run): halved, so that no difference overflows.
+            let scale = Double(bins) / (high / 2 - low / 2)
+            for x in values where x.isFinite {
+                counts[Swift.min(Int((x / 2 - low / 2) * scale), counts.count - 1)] += 1
+            }
         }
         self.init(lower: low, upper: high, counts: counts, sum: sum, sumOfSquares: squares, nonFinite: nonFinite > 0 ? nonFinite : nil)
     }

@@ -2,6 +2,10 @@ import NNBenchDatasets
 import NNBenchIO
 
 /// A model's loss and metrics on one split.
+///
+/// A diverged run's loss is NaN or infinite. Every NaN is stored as `Double.nan`, and two metrics
+/// are equal when their values are equal bit for bit, so that a NaN equals itself: a record read
+/// back from a baseline equals the record written, and exact comparisons hold for diverged runs.
 public struct SplitMetrics: Sendable, Hashable, Codable {
     /// The mean loss over the split.
     public var loss: Double
@@ -14,10 +18,25 @@ public struct SplitMetrics: Sendable, Hashable, Codable {
 
     /// Creates metrics.
     public init(loss: Double, accuracy: Double? = nil, mse: Double? = nil, r2: Double? = nil) {
-        self.loss = loss
-        self.accuracy = accuracy
-        self.mse = mse
-        self.r2 = r2
+        func canonical(_ value: Double) -> Double { value.isNaN ? .nan : value }
+        self.loss = canonical(loss)
+        self.accuracy = accuracy.map(canonical)
+        self.mse = mse.map(canonical)
+        self.r2 = r2.map(canonical)
+    }
+
+    /// Whether the values are the same, bit for bit.
+    public static func == (lhs: SplitMetrics, rhs: SplitMetrics) -> Bool {
+        lhs.bitPatterns == rhs.bitPatterns
+    }
+
+    /// Hashes the values' bits, as ``==`` compares them.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(bitPatterns)
+    }
+
+    private var bitPatterns: [UInt64?] {
+        [loss.bitPattern, accuracy?.bitPattern, mse?.bitPattern, r2?.bitPattern]
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {

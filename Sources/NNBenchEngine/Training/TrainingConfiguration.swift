@@ -52,6 +52,11 @@ public enum TrainingOutcome: Sendable, Hashable {
     case reachedTarget
     /// The loss became NaN or infinite at this epoch (from 1) and step (from 1, within the epoch).
     case diverged(epoch: Int, step: Int, loss: String)
+
+    /// Whether the loss stopped being finite (``diverged(epoch:step:loss:)``).
+    public var isDiverged: Bool {
+        if case .diverged = self { true } else { false }
+    }
 }
 
 /// The record of a training run: its configuration, per-epoch curves and result.

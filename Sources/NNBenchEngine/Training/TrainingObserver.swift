@@ -60,24 +60,10 @@ final class TrainingObserver<Scalar: EngineScalar> {
     func stepTaken() {
         for (index, parameter) in parameters.enumerated() {
             var sum = 0.0
-            for x in Self.doubles(parameter.gradient.pointer, count: parameter.count) { sum += x * x }
+            for x in Scalar.doubles(parameter.gradient.pointer, count: parameter.count) { sum += x * x }
             normSums[index] += sum.squareRoot()
         }
         steps += 1
-    }
-
-    /// The values as Double. The engine's generic code is not specialised for callers in other
-    /// modules, and there the generic `Double(_:)` of a `Scalar` costs tens of nanoseconds a
-    /// value; converting from the concrete type costs one instruction.
-    static func doubles(_ values: UnsafePointer<Scalar>, count: Int) -> [Double] {
-        if Scalar.self == Float.self {
-            let floats = UnsafeRawPointer(values).assumingMemoryBound(to: Float.self)
-            return (0..<count).map { Double(floats[$0]) }
-        }
-        if Scalar.self == Double.self {
-            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(values).assumingMemoryBound(to: Double.self), count: count))
-        }
-        return (0..<count).map { Double(values[$0]) }
     }
 
     /// Keeps a copy of the epoch's last step's gradients, before the optimizer reads them.
@@ -103,14 +89,15 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// Takes in one layer's output for a chunk of the training split starting at sample `start`.
     func observe(start: Int, layer: Int, output: Batch<Scalar>) {
         guard let index = activations.firstIndex(where: { $0.layer == layer }) else { return }
-        let width = output.width, count = output.size
-        let values = Self.doubles(output.pointer, count: count)
+        // A unit of a sequence [steps, features] is a feature: the same weights at every step.
+        let units = output.shape.count == 2 ? output.shape[1] : output.width, count = output.size
+        let values = Scalar.doubles(output.pointer, count: count)
         // The thresholds as the Scalar compares them, so that Float and Double runs count alike.
         let low = Double(Scalar(0.01)), high = Double(Scalar(0.99))
         switch activations[index].function {
         case .relu:
-            var alive = activations[index].alive.isEmpty ? [Bool](repeating: false, count: width) : activations[index].alive
-            for (i, value) in values.enumerated() where value > 0 { alive[i % width] = true }
+            var alive = activations[index].alive.isEmpty ? [Bool](repeating: false, count: units) : activations[index].alive
+            for (i, value) in values.enumerated() where value > 0 { alive[i % units] = true }
             activations[index].alive = alive
         case .tanh:
             activations[index].saturated += values.count(where: { Swift.abs($0) > high })
@@ -122,7 +109,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
         activations[index].total += count
         if collectsSamples, start < observation.activationSamples {
             let samples = Swift.min(output.count, observation.activationSamples - start)
-            activations[index].samples += values.prefix(samples * width)
+            activations[index].samples += values.prefix(samples * output.width)
         }
     }
 
@@ -134,13 +121,15 @@ final class TrainingObserver<Scalar: EngineScalar> {
         for (index, parameter) in parameters.enumerated() where record.parameters.indices.contains(index) {
             record.parameters[index].meanGradientNorm = steps > 0 ? normSums[index] / Double(steps) : nil
             if histograms {
-                record.parameters[index].weightHistogram = Histogram(Self.doubles(parameter.value.pointer, count: parameter.count), bins: bins)
+                record.parameters[index].weightHistogram = Histogram(Scalar.doubles(parameter.value.pointer, count: parameter.count), bins: bins)
                 record.parameters[index].gradientHistogram = hasGradients
-                    ? Histogram(Self.doubles(lastGradients[index].pointer, count: parameter.count), bins: bins) : nil
+                    ? Histogram(Scalar.doubles(lastGradients[index].pointer, count: parameter.count), bins: bins) : nil
             }
         }
         normSums = Array(repeating: 0, count: parameters.count)
         steps = 0
+        // An epoch that diverged before its last step has no gradients of its own to show.
+        hasGradients = false
         record.activations = activations.map { activation in
             ActivationStatistics(
                 layer: activation.layer, function: activation.function.name,
@@ -165,7 +154,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// The tensors as kept after `epoch`.
     private func snapshot(of epoch: Int) -> WeightSnapshot {
         WeightSnapshot(epoch: epoch, tensors: zip(tensors, latest).map { tensor, copy in
-            WeightSnapshot.Values(name: tensor.name, shape: tensor.shape, values: Self.doubles(copy.pointer, count: tensor.count))
+            WeightSnapshot.Values(name: tensor.name, shape: tensor.shape, values: Scalar.doubles(copy.pointer, count: tensor.count))
         })
     }
 }

@@ -33,9 +33,10 @@ public final class TrainingRun<Scalar: EngineScalar> {
     ///   - task: The task; the network is trained on its training split.
     ///   - architecture: The architecture; its shapes are inferred from the task.
     ///   - configuration: The optimizer, schedule, epochs, batch size, seed and target.
-    /// - Throws: ``SpecError`` when the architecture does not fit the task.
+    /// - Throws: ``SpecError`` when the architecture does not fit the task, or cannot train on its
+    ///   batches (``checkBatches(_:samples:batchSize:)``).
     public convenience init(task: LearningTask, architecture: ArchitectureSpec, configuration: TrainingConfiguration) throws(SpecError) {
-        self.init(task: task, resolved: try architecture.resolve(for: task), configuration: configuration)
+        try self.init(task: task, resolved: try architecture.resolve(for: task), configuration: configuration)
     }
 
     /// Builds the network for the task from an architecture already resolved against it, and
@@ -46,8 +47,11 @@ public final class TrainingRun<Scalar: EngineScalar> {
     ///   - resolved: The architecture, resolved for the task's inputs and outputs
     ///     (``ArchitectureSpec/resolve(for:)``).
     ///   - configuration: The optimizer, schedule, epochs, batch size, seed and target.
-    public init(task: LearningTask, resolved: ResolvedArchitecture, configuration: TrainingConfiguration) {
+    /// - Throws: ``SpecError`` when the network cannot train on the task's batches
+    ///   (``checkBatches(_:samples:batchSize:)``), before anything is allocated.
+    public init(task: LearningTask, resolved: ResolvedArchitecture, configuration: TrainingConfiguration) throws(SpecError) {
         precondition(resolved.inputShape == task.inputShape, "the architecture was resolved for other inputs than the task's")
+        try Self.checkBatches(resolved, samples: task.train.count, batchSize: configuration.batchSize)
         self.task = task
         self.configuration = configuration
         target = configuration.target ?? task.reference.target
@@ -62,8 +66,33 @@ public final class TrainingRun<Scalar: EngineScalar> {
         splitsRepeatTraining = task.validation == task.train.renamed(.validation) && task.test == task.train.renamed(.test)
     }
 
+    /// Checks every batch an epoch trains on, the full ones and the last, smaller one
+    /// (``ResolvedArchitecture/checkBatch(samples:training:layers:)``).
+    ///
+    /// - Parameters:
+    ///   - resolved: The architecture.
+    ///   - samples: The training split's size.
+    ///   - batchSize: The configuration's batch size, at least 1.
+    /// - Throws: ``SpecError`` for a batch too large for the engine, or a batchnorm layer that
+    ///   would see one value per channel, saying which batch.
+    public static func checkBatches(_ resolved: ResolvedArchitecture, samples: Int, batchSize: Int) throws(SpecError) {
+        let full = Swift.min(batchSize, samples)
+        try resolved.checkBatch(samples: full, training: true)
+        let last = samples % full
+        guard last > 0 else { return }
+        do throws(SpecError) { try resolved.checkBatch(samples: last, training: true) } catch {
+            let message = "\(error.message); it is the last batch of each epoch (\(samples) training samples in batches of \(batchSize)): choose a batch size that does not leave \(last == 1 ? "1 sample" : "\(last) samples") over"
+            throw SpecError(message, subject: error.subject, source: error.source, range: error.range, layerIndex: error.layerIndex)
+        }
+    }
+
     /// Runs every epoch, or until the target is met when the configuration asks to stop there,
     /// or until the loss is not finite.
+    ///
+    /// A run diverges when a step's loss is not finite, or when the network a step leaves has a
+    /// loss that is not finite on a split (the last step of an epoch, seen by its evaluation).
+    /// Either way the epoch is evaluated as the network stands and is the record's last, so the
+    /// final metrics are those of the epoch ``TrainingOutcome/diverged(epoch:step:loss:)`` names.
     ///
     /// - Parameter onEpoch: Called with epoch 0 (before training) and after every epoch.
     /// - Returns: The run's record.
@@ -80,14 +109,14 @@ public final class TrainingRun<Scalar: EngineScalar> {
         var order = Array(0..<train.count)
         var step = 0
         var learningRate = 0.0
-        epochLoop: for epoch in stride(from: 1, through: configuration.epochs, by: 1) {
+        for epoch in stride(from: 1, through: configuration.epochs, by: 1) {
             shuffle(&order, epoch: epoch)
             for batchStart in stride(from: 0, to: train.count, by: configuration.batchSize) {
                 let indices = order[batchStart..<Swift.min(batchStart + configuration.batchSize, train.count)]
                 let loss = network.step(gather(indices), targets: batchTargets.pointer, training: true)
                 guard loss.isFinite else {
-                    outcome = .diverged(epoch: epoch, step: batchStart / configuration.batchSize + 1, loss: "\(loss)")
-                    break epochLoop
+                    outcome = .diverged(epoch: epoch, step: batchStart / configuration.batchSize + 1, loss: Double(loss).numberText)
+                    break
                 }
                 if let clipping = configuration.clipping { GradientClipping.apply(clipping, to: network.trainable) }
                 learningRate = configuration.schedule.learningRate(
@@ -102,7 +131,13 @@ public final class TrainingRun<Scalar: EngineScalar> {
             }
             var record = evaluate(epoch: epoch, learningRate: learningRate)
             var stops = false
-            if epochsToTarget == nil, meetsTarget(record) {
+            if case .diverged = outcome {
+                stops = true
+            } else if let loss = SplitName.allCases.lazy.map({ record[$0].loss }).first(where: { !$0.isFinite }) {
+                outcome = .diverged(epoch: epoch, step: stepsPerEpoch, loss: loss.numberText)
+                stops = true
+            }
+            if !stops, epochsToTarget == nil, meetsTarget(record) {
                 epochsToTarget = epoch
                 if configuration.stopAtTarget {
                     outcome = .reachedTarget

@@ -8,8 +8,11 @@ public struct EntryResult: Sendable {
     public let datasetFingerprint: String
     /// The number of samples of each split, by split name (`train`, `valid`, `test`).
     public let splitSizes: [String: Int]
-    /// One record per seed, in the order of ``SuiteEntry/seeds``.
+    /// One record per seed, in the order of ``SuiteEntry/seeds``; empty when the entry could not
+    /// be trained.
     public let runs: [TrainingRecord]
+    /// Why the entry could not be trained (its first seed's error), or `nil`.
+    public let failure: String?
 
     /// Creates a result.
     ///
@@ -17,12 +20,14 @@ public struct EntryResult: Sendable {
     ///   - entry: The entry.
     ///   - datasetFingerprint: The SHA-256 of the task's data.
     ///   - splitSizes: The samples of each split, by split name.
-    ///   - runs: One record per seed.
-    public init(entry: SuiteEntry, datasetFingerprint: String, splitSizes: [String: Int], runs: [TrainingRecord]) {
+    ///   - runs: One record per seed; empty when `failure` is given.
+    ///   - failure: Why the entry could not be trained, or `nil`.
+    public init(entry: SuiteEntry, datasetFingerprint: String, splitSizes: [String: Int], runs: [TrainingRecord], failure: String? = nil) {
         self.entry = entry
         self.datasetFingerprint = datasetFingerprint
         self.splitSizes = splitSizes
-        self.runs = runs
+        self.runs = failure == nil ? runs : []
+        self.failure = failure
     }
 }
 
@@ -34,4 +39,6 @@ public enum RunEvent: Sendable {
     case epoch(entry: Int, seed: UInt64, epoch: Int)
     /// A run finished, with its record.
     case finished(entry: Int, seed: UInt64, record: TrainingRecord)
+    /// A run could not be trained, and why.
+    case failed(entry: Int, seed: UInt64, reason: String)
 }

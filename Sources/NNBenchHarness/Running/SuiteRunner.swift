@@ -9,6 +9,9 @@ import NNBenchEngine
 /// its result goes to a slot fixed by the entry and seed, so the results are the same, bit for
 /// bit, whatever the number of jobs and whichever run finishes first. Runs start longest first
 /// (by ``PreparedEntry``'s cost estimate) so that one long run does not end up alone at the end.
+///
+/// A run that cannot be trained (``TrainingRun/init(task:resolved:configuration:)`` refuses its
+/// batches) fails its own entry, with the reason; the other entries still run.
 public enum SuiteRunner {
     /// Runs every seed of every entry.
     ///
@@ -19,7 +22,8 @@ public enum SuiteRunner {
     ///     numbers do not depend on it.
     ///   - onEvent: Called for every start, epoch and end of a run, one call at a time (from the
     ///     worker threads, under a lock); keep it short.
-    /// - Returns: One result per entry, in the order of `entries`.
+    /// - Returns: One result per entry, in the order of `entries`; an entry whose runs could not be
+    ///   trained has no runs and its first seed's reason (``EntryResult/failure``).
     public static func run(
         _ entries: [PreparedEntry], jobs: Int, observation: TrainingObservation? = nil, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) -> [EntryResult] {
@@ -35,10 +39,15 @@ public enum SuiteRunner {
                     let prepared = entries[job.entry]
                     let seed = prepared.entry.seeds[job.seed]
                     state.report(.started(entry: job.entry, seed: seed))
-                    let run = TrainingRun<Float>(
-                        task: prepared.task, resolved: prepared.resolved, configuration: prepared.configuration(seed: seed, observation: observation))
-                    let record = run.run { state.report(.epoch(entry: job.entry, seed: seed, epoch: $0.epoch)) }
-                    state.finish(job, record: record)
+                    do throws(SpecError) {
+                        let run = try TrainingRun<Float>(
+                            task: prepared.task, resolved: prepared.resolved,
+                            configuration: prepared.configuration(seed: seed, observation: observation))
+                        let record = run.run { state.report(.epoch(entry: job.entry, seed: seed, epoch: $0.epoch)) }
+                        state.finish(job, seed: seed, with: .success(record))
+                    } catch {
+                        state.finish(job, seed: seed, with: .failure(error))
+                    }
                 }
                 group.leave()
             }
@@ -49,10 +58,14 @@ public enum SuiteRunner {
         }
         group.wait()
         return entries.indices.map { index in
-            EntryResult(
+            let outcomes = state.outcomes(of: index)
+            let failure = outcomes.lazy.compactMap { outcome -> String? in
+                if case .failure(let error) = outcome { error.description } else { nil }
+            }.first
+            return EntryResult(
                 entry: entries[index].entry, datasetFingerprint: entries[index].datasetFingerprint,
                 splitSizes: Dictionary(uniqueKeysWithValues: SplitName.allCases.map { ($0.rawValue, entries[index].task[$0].count) }),
-                runs: state.records(of: index))
+                runs: outcomes.compactMap { try? $0.get() }, failure: failure)
         }
     }
 
@@ -61,10 +74,10 @@ public enum SuiteRunner {
         private let lock = NSLock()
         private let work: [(entry: Int, seed: Int)]
         private var nextIndex = 0
-        private var results: [[TrainingRecord?]]
+        private var results: [[Result<TrainingRecord, SpecError>?]]
         private let onEvent: @Sendable (RunEvent) -> Void
 
-        init(work: [(entry: Int, seed: Int)], entries: [[TrainingRecord?]], onEvent: @escaping @Sendable (RunEvent) -> Void) {
+        init(work: [(entry: Int, seed: Int)], entries: [[Result<TrainingRecord, SpecError>?]], onEvent: @escaping @Sendable (RunEvent) -> Void) {
             self.work = work
             self.results = entries
             self.onEvent = onEvent
@@ -82,15 +95,19 @@ public enum SuiteRunner {
             lock.withLock { onEvent(event) }
         }
 
-        func finish(_ job: (entry: Int, seed: Int), record: TrainingRecord) {
+        func finish(_ job: (entry: Int, seed: Int), seed: UInt64, with result: Result<TrainingRecord, SpecError>) {
             lock.withLock {
-                results[job.entry][job.seed] = record
-                onEvent(.finished(entry: job.entry, seed: record.seed, record: record))
+                results[job.entry][job.seed] = result
+                switch result {
+                case .success(let record): onEvent(.finished(entry: job.entry, seed: seed, record: record))
+                case .failure(let error): onEvent(.failed(entry: job.entry, seed: seed, reason: error.description))
+                }
             }
         }
 
-        func records(of entry: Int) -> [TrainingRecord] {
-            lock.withLock { results[entry].map { $0! } }
+        /// Every seed's result, in seed order; called once every worker has finished.
+        func outcomes(of entry: Int) -> [Result<TrainingRecord, SpecError>] {
+            lock.withLock { results[entry].compactMap { $0 } }
         }
     }
 }

@@ -29,15 +29,31 @@ public struct Suite: Sendable, Hashable {
 
     /// Selects entries by name or by task name.
     ///
+    /// A name that is an entry's selects that entry alone (`xor`, not `xor-linear`); a task's name
+    /// that no entry has selects every entry of the task.
+    ///
     /// - Parameter names: Entry names or task names; `["all"]` or none selects every entry.
     /// - Returns: The selected entries, in suite order.
-    /// - Throws: ``SuiteError`` for a name that is neither an entry's nor a task's in the suite.
+    /// - Throws: ``SuiteError`` for a name that is neither an entry's nor a task's in the suite, and
+    ///   for `all` given with other names.
     public func selecting(_ names: [String]) throws(SuiteError) -> Suite {
         guard !names.isEmpty, names != ["all"] else { return self }
-        for name in names where !entries.contains(where: { $0.name == name || $0.task == name }) {
-            let known = (["all"] + entries.map(\.name)).joined(separator: ", ")
-            throw SuiteError("unknown entry or task '\(name)' in suite '\(self.name)'; expected one of: \(known)")
+        if names.contains("all") {
+            throw SuiteError("'all' selects every entry and cannot be given with other names (got: \(names.joined(separator: " "))); give 'all' alone, or only the entries")
         }
-        return Suite(name: name, entries: entries.filter { names.contains($0.name) || names.contains($0.task) })
+        var selected = Set<String>()
+        for name in names {
+            if entries.contains(where: { $0.name == name }) {
+                selected.insert(name)
+                continue
+            }
+            let ofTask = entries.filter { $0.task == name }.map(\.name)
+            guard !ofTask.isEmpty else {
+                let known = (["all"] + entries.map(\.name)).joined(separator: ", ")
+                throw SuiteError("unknown entry or task '\(name)' in suite '\(self.name)'; expected one of: \(known)")
+            }
+            selected.formUnion(ofTask)
+        }
+        return Suite(name: name, entries: entries.filter { selected.contains($0.name) })
     }
 }

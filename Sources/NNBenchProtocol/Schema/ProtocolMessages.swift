@@ -26,8 +26,8 @@ enum ProtocolMessages {
 
     private static let layer = ValueSchema.object([
         FieldSchema("type", .string(values: layerTypes), "the layer type"),
-        FieldSchema("units", .integer(minimum: 1), required: false, "dense: output units"),
-        FieldSchema("bias", .boolean, required: false, "dense, conv2d: whether there is a bias"),
+        FieldSchema("units", .integer(minimum: 1), required: false, "dense, rnn, lstm, gru: output units"),
+        FieldSchema("bias", .boolean, required: false, "dense, conv2d, rnn, lstm, gru: whether there are biases"),
         FieldSchema("init", .string(), required: false, "dense, conv2d: the weights' initialiser"),
         FieldSchema("slope", .number, required: false, "leaky_relu: the slope for x < 0"),
         FieldSchema("rate", .number, required: false, "dropout: the drop probability"),
@@ -38,9 +38,14 @@ enum ProtocolMessages {
         FieldSchema("stride", .integer(minimum: 1), required: false, "conv2d, pooling: the stride"),
         FieldSchema("padding", .integer(minimum: 0), required: false, "conv2d: zero padding on each side"),
         FieldSchema("size", .integer(minimum: 1), required: false, "pooling: the window's side"),
+        FieldSchema("nonlinearity", .string(values: RecurrentNonlinearity.allCases.map(\.rawValue)), required: false, "rnn: the activation"),
+        FieldSchema("sequence", .boolean, required: false, "rnn, lstm, gru: every step's output (true) or the last step's"),
+        FieldSchema("forget_bias", .number, required: false, "lstm: where the forget gate's bias starts (absent: drawn as the others)"),
+        FieldSchema("vocabulary", .integer(minimum: 1), required: false, "embedding: the number of tokens"),
+        FieldSchema("dim", .integer(minimum: 1), required: false, "embedding: the values per token"),
     ])
     private static let model = ValueSchema.object([
-        FieldSchema("inputs", .anyOf([.integer(minimum: 1), .array(.integer(minimum: 1))]), "features, or [channels, height, width]"),
+        FieldSchema("inputs", .anyOf([.integer(minimum: 1), .array(.integer(minimum: 1))]), "features, [steps, features], or [channels, height, width]"),
         FieldSchema("layers", .array(layer), "the layers, numbered from 0"),
     ])
     private static let optimizer = ValueSchema.object([

@@ -27,12 +27,16 @@ public struct RunReport: Sendable {
 
     /// The entries, in suite order.
     public let entries: [Entry]
+    /// Whether entries without a baseline are accepted (`--allow-new`); otherwise they fail the
+    /// run, as in ``ComparisonReport/exitCode``.
+    public let allowsNew: Bool
     /// Lines under the title: the command.
     public let summary: [String]
 
     /// Creates a report.
-    public init(entries: [Entry], summary: [String] = []) {
+    public init(entries: [Entry], allowsNew: Bool = false, summary: [String] = []) {
         self.entries = entries
+        self.allowsNew = allowsNew
         self.summary = summary
     }
 
@@ -42,10 +46,10 @@ public struct RunReport: Sendable {
             id: "verdicts", heading: "Verdicts",
             body: HTML.table(
                 header: ["entry", "verdict", "mode", "target", "metric", "result", "baseline"],
-                rows: entries.flatMap { entry in Self.rows(entry.comparison) }))
+                rows: entries.flatMap { entry in rows(entry.comparison) }))
         let sections = entries.map { entry in
             let comparison = entry.comparison
-            var body = HTML.table(header: ["entry", "verdict", "mode", "target", "metric", "result", "baseline"], rows: Self.rows(comparison))
+            var body = HTML.table(header: ["entry", "verdict", "mode", "target", "metric", "result", "baseline"], rows: rows(comparison))
             body += HTML.list(comparison.details)
             var children: [HTMLPage.Section] = []
             if !entry.result.runs.isEmpty {
@@ -58,21 +62,22 @@ public struct RunReport: Sendable {
             }
             return HTMLPage.Section(id: HTML.id(comparison.entry), heading: "\(comparison.entry): \(comparison.verdict.rawValue)", body: body, children: children)
         }
-        let failing = entries.filter { Self.fails($0.comparison.verdict) }.count
+        let failing = entries.filter { fails($0.comparison.verdict) }.count
         return HTMLPage(
             title: "nnbench: run of \(entries.count) entr\(entries.count == 1 ? "y" : "ies")",
             summary: ["\(entries.count - failing) entries passed, \(failing) did not"] + summary, sections: [overview] + sections
         ).rendered
     }
 
-    /// Whether a verdict makes the run exit non-zero: a failure, or an entry that could not be compared.
-    private static func fails(_ verdict: Verdict) -> Bool {
-        verdict.isFailure || verdict == .error
+    /// Whether a verdict makes the run exit non-zero: a failure, an entry that could not be
+    /// compared, or a new one without ``allowsNew``.
+    private func fails(_ verdict: Verdict) -> Bool {
+        verdict.isFailure || verdict == .error || (verdict == .new && !allowsNew)
     }
 
     /// One row per compared metric (or one for an entry without), the verdict coloured.
-    private static func rows(_ comparison: EntryComparison) -> [[HTML.Cell]] {
-        let good: Bool? = Self.fails(comparison.verdict) ? false : comparison.verdict == .pass || comparison.verdict == .improved ? true : nil
+    private func rows(_ comparison: EntryComparison) -> [[HTML.Cell]] {
+        let good: Bool? = fails(comparison.verdict) ? false : comparison.verdict == .pass || comparison.verdict == .improved ? true : nil
         let verdict = HTML.Cell.status(comparison.verdict.rawValue, good: good)
         let head: [HTML.Cell] = [HTML.Cell(comparison.entry), verdict, HTML.Cell(comparison.mode.rawValue), HTML.Cell(comparison.targetStatus)]
         guard !comparison.metrics.isEmpty else { return [head + ["", "", ""]] }

@@ -6,7 +6,7 @@ extension TrainingReport {
     /// by class over the trained model's decision regions; for one input and one output, the
     /// samples and the model's curve; for images, a few samples. `nil` for other tasks.
     var dataSection: HTMLPage.Section? {
-        let model = trainedModel
+        let model = takesTokens ? nil : trainedModel
         let train = task.train
         switch (task.inputShape.count, task.kind) {
         case (1, .binary), (1, .multiclass):
@@ -29,11 +29,13 @@ extension TrainingReport {
                 }
             }
             let plot = ScatterPlot(
-                title: "\(task.name): training samples and decision regions", xLabel: "x0", yLabel: "x1", groups: groups,
+                title: "\(task.name): training samples\(takesTokens ? "" : " and decision regions")", xLabel: "x0", yLabel: "x1", groups: groups,
                 background: background, backgroundResolution: 120, backgroundLabel: model == nil ? nil : "predicted class (background)")
             let caption = model.map { "The background is the class the model predicts at each point after epoch \($0.epoch)." }
-                ?? "The run was not observed, so its weights were not kept: no decision regions."
-            return HTMLPage.Section(id: idPrefix + "data", heading: "Data and decision regions", body: HTML.figures([(plot.svg(), caption)]))
+                ?? (takesTokens
+                    ? "The inputs are token indices (the model starts with an embedding), so the model predicts nothing between them: no decision regions."
+                    : "The run was not observed, so its weights were not kept: no decision regions.")
+            return HTMLPage.Section(id: idPrefix + "data", heading: takesTokens ? "Data" : "Data and decision regions", body: HTML.figures([(plot.svg(), caption)]))
         case (1, .regression(outputs: 1)) where task.inputShape[0] == 1:
             var series = [LineChart.Series.points(
                 "training samples", (0..<train.count).map { (train.input($0).first!, train.target($0).first!) }, colour: Palette.category(0),
@@ -73,6 +75,12 @@ extension TrainingReport {
         return best - outputs.startIndex
     }
 
+    /// Whether the inputs are token indices (an embedding first): the model is defined on the
+    /// data's integers alone, so it has no decision regions or curve to draw between them.
+    var takesTokens: Bool {
+        if case .embedding = architecture.layers.first?.spec { true } else { false }
+    }
+
     /// The first seed's network as its last snapshot left it, or `nil` when the run kept none.
     var trainedModel: TrainedModel? {
         guard let snapshot = records[0].snapshots?.last else { return nil }
@@ -89,14 +97,23 @@ struct TrainedModel: Sendable {
     /// The epoch the weights are from.
     var epoch: Int { snapshot.epoch }
 
-    /// The outputs for `count` inputs laid out one after another, in evaluation mode; all NaN when
-    /// the snapshot does not fit the architecture.
+    /// The outputs for `count` inputs laid out one after another, in evaluation mode, in batches
+    /// the engine's size limits allow (``ResolvedArchitecture/largestBatch``); all NaN when the
+    /// snapshot does not fit the architecture.
     func predict(_ inputs: [Double], count: Int) -> [Double] {
         let network = Network<Double>(architecture, loss: loss, seed: 0)
         let width = architecture.outputShape.reduce(1, *)
         guard (try? network.setParameters(snapshot.tensorsByName(Double.self))) != nil else {
             return [Double](repeating: .nan, count: count * width)
         }
-        return network.forward(Tensor(shape: [count] + architecture.inputShape, scalars: inputs)).scalars
+        let inputWidth = architecture.inputShape.reduce(1, *), chunk = architecture.largestBatch
+        var outputs: [Double] = []
+        outputs.reserveCapacity(count * width)
+        for start in stride(from: 0, to: count, by: chunk) {
+            let size = Swift.min(chunk, count - start)
+            let batch = Array(inputs[(start * inputWidth)..<((start + size) * inputWidth)])
+            outputs += network.forward(Tensor(shape: [size] + architecture.inputShape, scalars: batch)).scalars
+        }
+        return outputs
     }
 }

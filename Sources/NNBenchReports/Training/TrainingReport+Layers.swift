@@ -12,11 +12,12 @@ extension TrainingReport {
         let names = record.epochs[0].parameters.map(\.name)
         let trained = record.epochs.dropFirst()
         let observed = trained.contains { $0.parameters.contains { $0.meanGradientNorm != nil } }
+        let styles = Self.lineStyles(names)
         func series(_ value: (ParameterStatistics) -> Double?, from epochs: some Sequence<EpochRecord>) -> [LineChart.Series] {
             names.enumerated().map { index, name in
                 LineChart.Series(
                     label: name, points: epochs.map { epoch in (Double(epoch.epoch), value(epoch.parameters[index]) ?? .nan) },
-                    colour: Palette.category(index / 2), dashed: name.hasSuffix(".bias"))
+                    colour: Palette.category(styles[index].colour), dashed: styles[index].dashed)
             }
         }
         let norms = LineChart(
@@ -40,6 +41,20 @@ extension TrainingReport {
         if let histograms = histogramSection(record) { children.append(histograms) }
         if let matrices = matrixSection(record) { children.append(matrices) }
         return HTMLPage.Section(id: idPrefix + "layers", heading: "Layers", body: body, children: children)
+    }
+
+    /// Each tensor's line style: one colour for a weight and its bias (`0.weight` and `0.bias`,
+    /// `1.weight_ih` and `1.bias_ih`), in the order they first appear, the bias dashed.
+    static func lineStyles(_ names: [String]) -> [(colour: Int, dashed: Bool)] {
+        var groups: [String] = []
+        return names.map { name in
+            let dot = name.lastIndex(of: ".") ?? name.startIndex
+            let tensor = name[dot...].dropFirst()
+            let bias = tensor.hasPrefix("bias")
+            let group = String(name[..<dot]) + "." + (bias ? "weight" + tensor.dropFirst(4) : String(tensor))
+            if !groups.contains(group) { groups.append(group) }
+            return (groups.firstIndex(of: group)!, bias)
+        }
     }
 
     /// Weight and gradient histograms of each tensor with more than one value (a single bias has
@@ -82,7 +97,8 @@ extension TrainingReport {
     private func matrixSection(_ record: TrainingRecord) -> HTMLPage.Section? {
         guard let snapshots = record.snapshots, let first = snapshots.first, let last = snapshots.last, snapshots.count >= 2 else { return nil }
         var figures: [(svg: String, caption: String?)] = []
-        for (before, after) in zip(first.tensors, last.tensors) where before.name.hasSuffix(".weight") {
+        for (before, after) in zip(first.tensors, last.tensors) {
+            guard let axes = matrixAxes(before.name) else { continue }
             let magnitude = (before.values + after.values).filter(\.isFinite).map(Swift.abs).max() ?? 1
             let range = -Swift.max(magnitude, 1e-12)...Swift.max(magnitude, 1e-12)
             for (snapshot, values) in [(first, before), (last, after)] {
@@ -90,7 +106,7 @@ extension TrainingReport {
                 case 2:
                     let heatmap = Heatmap(
                         title: "\(values.name), epoch \(snapshot.epoch)", rows: values.shape[0], columns: values.shape[1], values: values.values,
-                        rowLabel: "input", columnLabel: "unit", range: range)
+                        rowLabel: axes.rows, columnLabel: axes.columns, range: range)
                     figures.append((heatmap.svg(), nil))
                 case 4:
                     figures.append((filters(values, epoch: snapshot.epoch, range: range).svg(), nil))
@@ -103,8 +119,24 @@ extension TrainingReport {
         return HTMLPage.Section(
             id: idPrefix + "matrices", heading: "Weight matrices, epoch \(first.epoch) and epoch \(last.epoch)",
             body: HTML.paragraph(
-                "Dense weights are [input, unit]; blue negative, red positive, white zero, one colour scale per tensor for both epochs. "
+                "Dense weights are [input, unit], embeddings [token, dimension], recurrent weight_ih [gate·unit, input] and weight_hh "
+                    + "[gate·unit, unit] with the gates stacked as PyTorch stacks them (gru: reset, update, new; lstm: input, forget, cell, output); "
+                    + "blue negative, red positive, white zero, one colour scale per tensor for both epochs. "
                     + "Convolution filters show each (filter, input channel) kernel.", note: true) + HTML.figures(figures))
+    }
+
+    /// The axes of a weight tensor drawn as a heatmap (rows, columns), from the layer that owns
+    /// it; `nil` for a tensor that is not drawn (biases, batchnorm's scale).
+    private func matrixAxes(_ name: String) -> (rows: String, columns: String)? {
+        guard let dot = name.lastIndex(of: "."), let index = Int(name[..<dot]),
+              let layer = architecture.layers.first(where: { $0.index == index }) else { return nil }
+        switch (layer.spec, name[dot...].dropFirst()) {
+        case (.dense, "weight"), (.conv2d, "weight"): return ("input", "unit")
+        case (.embedding, "weight"): return ("token", "dimension")
+        case (.rnn, "weight_ih"), (.lstm, "weight_ih"), (.gru, "weight_ih"): return ("gate·unit", "input")
+        case (.rnn, "weight_hh"), (.lstm, "weight_hh"), (.gru, "weight_hh"): return ("gate·unit", "unit")
+        default: return nil
+        }
     }
 
     /// A convolution's kernels as images, the first 32 (filter, channel) pairs.

@@ -1,0 +1,74 @@
+import Foundation
+import NNBench
+
+/// The checks of an output path made before any work starts, so that a run of minutes does not
+/// end by failing to write its result (`run all --junit /nonexistent/dir/r.xml`).
+///
+/// They test what can be known without writing: the folder exists and may be written into (a
+/// regular file is replaced through a temporary file beside it), or a device or FIFO may be
+/// written. A write can still fail later (a full disk); that is reported then, with status 2.
+enum OutputPath {
+    /// Checks that `path` can be written as a file.
+    ///
+    /// - Parameters:
+    ///   - path: The file, as given.
+    ///   - option: The option that named it, for messages (`--junit`).
+    /// - Throws: Exit 64 for an empty path; exit 2 for a directory, a missing or unwritable folder.
+    static func checkFile(_ path: String, option: String) throws {
+        try checkNotEmpty(path, option: option)
+        // What the write will replace: the end of a chain of symbolic links, as AtomicFile follows it.
+        let target: String
+        do throws(FileError) { target = try AtomicFile.finalTarget(of: path) } catch {
+            throw failure("cannot write \(option) '\(path)': \(error.description)", status: ExitStatus.error)
+        }
+        var info = stat()
+        if stat(target, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw failure("cannot write \(option) '\(path)': it is a directory", status: ExitStatus.error)
+            case S_IFREG:
+                let folder = (target as NSString).deletingLastPathComponent
+                try checkFolder(folder.isEmpty ? "." : folder, for: path, option: option)
+            default:
+                guard access(path, W_OK) == 0 else {
+                    throw failure("cannot write \(option) '\(path)': \(String(cString: strerror(errno)))", status: ExitStatus.error)
+                }
+            }
+        } else if errno == ENOENT {
+            let folder = (target as NSString).deletingLastPathComponent
+            try checkFolder(folder.isEmpty ? "." : folder, for: path, option: option)
+        } else {
+            throw failure("cannot write \(option) '\(path)': \(String(cString: strerror(errno)))", status: ExitStatus.error)
+        }
+    }
+
+    /// Creates the folder `path` (and its parents) when missing, and checks it can be written into.
+    ///
+    /// - Parameters:
+    ///   - path: The folder.
+    ///   - option: The option that named it.
+    /// - Throws: Exit 64 for an empty path; exit 2 when it cannot be created or written into.
+    static func prepareFolder(_ path: String, option: String) throws {
+        try checkNotEmpty(path, option: option)
+        do throws(FileError) { try RunRecordWriter.createDirectory(path) } catch {
+            throw failure("cannot write \(option) '\(path)': \(error.description)", status: ExitStatus.error)
+        }
+        try checkFolder(path, for: path, option: option)
+    }
+
+    /// Refuses an empty path as the command line's error.
+    static func checkNotEmpty(_ path: String, option: String) throws {
+        guard path.isEmpty else { return }
+        throw failure("invalid \(option) ''; expected a path", status: ExitStatus.usage)
+    }
+
+    private static func checkFolder(_ folder: String, for path: String, option: String) throws {
+        var info = stat()
+        guard stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw failure("cannot write \(option) '\(path)': the folder '\(folder)' does not exist", status: ExitStatus.error)
+        }
+        guard access(folder, W_OK | X_OK) == 0 else {
+            throw failure("cannot write \(option) '\(path)': the folder '\(folder)' is not writable", status: ExitStatus.error)
+        }
+    }
+}
