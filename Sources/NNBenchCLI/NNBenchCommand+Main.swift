@@ -9,9 +9,24 @@ extension NNBenchCommand {
     /// its libraries: `nnbench generate ... | head -1` then gets EPIPE from its write and exits 2
     /// with a line naming standard output, as `> /dev/full` does, instead of dying of a signal.
     /// What `print` wrote is checked as the process exits, whichever way it exits: text that never
-    /// arrived makes the status 2.
+    /// arrived makes the status 2. SIGINT, SIGTERM and SIGHUP end the programs `check --exec`
+    /// runs (their process groups) before nnbench dies of the signal as it would have.
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        RunningPrograms.prepare()
+        // A parent may hand down these signals blocked (test runners' threads do): they would
+        // then wait, pending, while the program runs on.
+        var stops = sigset_t()
+        sigemptyset(&stops)
+        for stop in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&stops, stop) }
+        pthread_sigmask(SIG_UNBLOCK, &stops, nil)
+        for stop in [SIGINT, SIGTERM, SIGHUP] {
+            signal(stop) { received in
+                RunningPrograms.killAll()
+                signal(received, SIG_DFL)
+                raise(received)
+            }
+        }
         atexit {
             do throws(FileError) { try StandardOutput.flush() } catch {
                 _ = failure(error.description, status: ExitStatus.error)

@@ -99,6 +99,7 @@ final class ProgramProcess {
             throw ProgramStartError("cannot start /bin/sh: \(String(cString: strerror(status)))")
         }
         pid = child
+        RunningPrograms.add(child)
         input = fds[1]
         output = fds[2]
         errors = fds[4]
@@ -204,6 +205,7 @@ final class ProgramProcess {
         }
         // Children that outlived the program are still in its group: they go too.
         kill(-pid, SIGKILL)
+        RunningPrograms.remove(pid)
         drainErrors()
         for fd in [output, errors] where fd >= 0 { close(fd) }
         output = -1

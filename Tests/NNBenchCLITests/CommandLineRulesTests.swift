@@ -52,6 +52,11 @@ struct CommandLineRulesTests {
         (["check", "--inject", "relu-backward-passes-negative", "--arch", "dense(2)"], "relu-backward-passes-negative needs a relu layer; 'dense(2)' has none, so no check could catch it"),
         (["run", "all", "xor"], "'all' selects every entry and cannot be given with other names"),
         (["train", "xor", "--arch", "dense(99999999999) dense(1)"], "the architecture does not fit task 'xor': layer 0"),
+        // A list of no checks would run nothing: not a pass.
+        (["check", "--only", ""], "invalid --only ''; expected check names"),
+        (["check", "--only", ","], "invalid --only ','; expected check names"),
+        // Seeds travel as JSON numbers, exact up to 2^53: 2^53 + 1 would reach the program as 1.
+        (["check", "--exec", "true", "--seed", "9007199254740993"], "invalid --seed '9007199254740993'; a program over the protocol takes seeds in 0...9007199254740991"),
     ]
 
     @Test("bad values, negative numbers included, name the value: status 64", arguments: badValues)
@@ -166,5 +171,36 @@ struct CommandLineRulesTests {
         #expect(result.status == 0)
         #expect(result.output.contains("Examples:"), "\(command) --help has no examples")
         #expect(result.output.contains("Exit status"), "\(command) --help has no exit statuses")
+    }
+}
+
+/// A model file written for other data is refused, not read as the task's (a new user's trial:
+/// `inputs` was ignored).
+@Suite("model files")
+struct ModelFileInputsTests {
+    @Test("a model file whose inputs are not the task's samples: status 64, naming both", arguments: ["train", "check"])
+    func inputsMustMatch(command: String) throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let file = folder.appendingPathComponent("model.json")
+        try Data(#"{"inputs":3,"layers":[{"type":"dense","units":4},{"type":"dense","units":1}]}"#.utf8).write(to: file)
+        let arguments = command == "train" ? ["train", "xor", "--arch", file.path] : ["check", "--task", "xor", "--arch", file.path]
+        let result = try CommandRunner.run(arguments)
+        #expect(result.status == 64, "\(result.standardError)")
+        #expect(result.standardError.contains("the model's inputs [3] do not match the samples of task 'xor', [2]"), "\(result.standardError)")
+    }
+}
+
+/// An output folder that exists as a file: the reason named, the same in every command (a new
+/// user's trial met "Input/output error" and Foundation's wording).
+@Suite("output folders")
+struct OutputFolderTests {
+    @Test("--output naming an existing file: status 2, 'File exists'", arguments: [["run", "xor", "--output"], ["protocol", "schemas", "--output"]])
+    func existingFile(command: [String]) throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        let file = folder.appendingPathComponent("data.csv")
+        try Data("x\n".utf8).write(to: file)
+        let result = try CommandRunner.run(command + [file.path], in: CommandRunner.packageRoot)
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError == "nnbench: error: cannot write --output '\(file.path)': cannot create the directory '\(file.path)': File exists\n")
     }
 }

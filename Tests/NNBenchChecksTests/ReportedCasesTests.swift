@@ -1,6 +1,7 @@
 import NNBenchChecks
 import NNBenchDatasets
 import NNBenchEngine
+import NNBenchFaults
 import NNBenchModel
 import Testing
 
@@ -57,5 +58,22 @@ struct ReportedCasesTests {
         let strided = Showcase.all.first { $0.name == "strided" }!
         let results = strided.run(precision: .float32, seed: 24, only: ["init"])
         #expect(results.map(\.status) == [.passed], "\(results.map { $0.diagnosis ?? $0.figure })")
+    }
+}
+
+/// What a new user met with zero and constant initialisations: the cause the check names, and no
+/// figure that is not a number.
+@Suite("degenerate initialisations")
+struct DegenerateInitialisationTests {
+    @Test("zero and constant weights are named as such, not as an ignored seed", arguments: [Fault.initZeros, .initConstant])
+    func namedAsDegenerate(fault: Fault) throws {
+        let mlp = Showcase.all.first { $0.name == "mlp" }!
+        let results = mlp.run(precision: .float32, fault: fault, only: ["init", "health"])
+        let initialisation = try #require(results.first { $0.check == "init" })
+        #expect(initialisation.status == .failed)
+        #expect(!(initialisation.diagnosis ?? "").contains("seed is ignored"), "\(initialisation.diagnosis ?? "")")
+        #expect((initialisation.diagnosis ?? "").contains(fault == .initZeros ? "all zeros" : "identical weights"), "\(initialisation.diagnosis ?? "")")
+        let health = try #require(results.first { $0.check == "health" })
+        #expect(!health.figure.lowercased().contains("nan"), "\(health.figure)")
     }
 }

@@ -123,7 +123,7 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             let task = try self.task.makeTask(seed: "0")
-            let architecture = try ArchitectureArgument.parse(arch ?? task.reference.architecture)
+            let architecture = try ArchitectureArgument.parse(arch ?? task.reference.architecture, for: task)
             let optimizerSpec: OptimizerSpec
             do { optimizerSpec = try OptimizerSpec(parsing: optimizer) } catch {
                 throw failure("invalid --optimizer: \(error.description)", status: ExitStatus.usage)

@@ -110,6 +110,10 @@ struct CheckCommand: ParsableCommand {
             guard !exec.allSatisfy(\.isWhitespace) else {
                 throw failure("invalid --exec '\(exec)'; expected a command that starts the program, e.g. \"python3 mynet.py\"", status: ExitStatus.usage)
             }
+            // The protocol carries the seed as a JSON number, exact up to 2^53 (docs/protocol.md).
+            guard seed < 1 << 53 else {
+                throw failure("invalid --seed '\(seed)'; a program over the protocol takes seeds in 0...\((1 << 53) - 1), which a JSON number holds exactly", status: ExitStatus.usage)
+            }
             if let timeoutOption, !(timeoutOption > 0 && timeoutOption <= 3600) {
                 throw failure("invalid --timeout '\(timeoutOption.numberText)'; expected seconds in (0, 3600]", status: ExitStatus.usage)
             }
@@ -220,7 +224,11 @@ struct CheckCommand: ParsableCommand {
     /// The checks `--only` names, or `nil` for all.
     private func parseOnly() throws -> Set<String>? {
         try only.map { text in
-            let names = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let names = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            // An empty list would run nothing, and a run that checked nothing is not a pass.
+            guard !names.isEmpty else {
+                throw failure("invalid --only '\(text)'; expected check names separated by commas, from: \(CheckBattery.names.joined(separator: ", "))", status: ExitStatus.usage)
+            }
             if let unknown = names.sorted().first(where: { !CheckBattery.names.contains($0) }) {
                 throw failure("unknown check '\(unknown)'; expected one of: \(CheckBattery.names.joined(separator: ", "))", status: ExitStatus.usage)
             }
@@ -232,7 +240,7 @@ struct CheckCommand: ParsableCommand {
     /// the batches the checks train on.
     func architectureAndTask(_ arch: String) throws -> (ArchitectureSpec, LearningTask) {
         let task = try makeTask()
-        let architecture = try ArchitectureArgument.parse(arch)
+        let architecture = try ArchitectureArgument.parse(arch, for: task)
         let resolved: ResolvedArchitecture
         do { resolved = try architecture.resolve(for: task) } catch {
             throw failure("invalid --arch for task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)

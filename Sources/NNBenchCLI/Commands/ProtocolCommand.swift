@@ -35,16 +35,13 @@ struct ProtocolCommand: ParsableCommand {
         var output: String = "docs/protocol"
 
         func run() throws {
-            try OutputPath.checkNotEmpty(output, option: "--output")
-            do {
-                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            try OutputPath.prepareFolder(output, option: "--output")
+            do throws(FileError) {
                 for (name, text) in ProtocolSchemaFiles.all {
                     try AtomicFile.write(Array(text.utf8), to: "\(output)/\(name)")
                 }
-            } catch let error as FileError {
-                throw failure(error.description, status: ExitStatus.error)
             } catch {
-                throw failure("cannot create the directory '\(output)': \(error.localizedDescription)", status: ExitStatus.error)
+                throw failure(error.description, status: ExitStatus.error)
             }
             print("wrote \(ProtocolSchemaFiles.all.count) schemas to \(output)")
         }

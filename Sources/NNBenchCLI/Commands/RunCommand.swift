@@ -69,7 +69,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         if writeDefaultSuite { return try writeSuite() }
-        let architecture = try arch.map(ArchitectureArgument.parse)
+        let architecture = try arch.map { try ArchitectureArgument.parse($0) }
         let optimizerSpec = try optimizer.map(Self.parseOptimizer)
         let selection = try suite.prepare(entries) { entry in
             var entry = entry

@@ -105,7 +105,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func readArchitecture(for task: LearningTask) throws -> ArchitectureSpec {
-        try ArchitectureArgument.parse(arch ?? task.reference.architecture)
+        try ArchitectureArgument.parse(arch ?? task.reference.architecture, for: task)
     }
 
     private func makeConfiguration(for task: LearningTask) throws -> TrainingConfiguration {

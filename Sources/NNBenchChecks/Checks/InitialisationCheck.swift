@@ -55,13 +55,9 @@ struct InitialisationCheck: Check {
         if let name = order.first(where: { first[$0] != again[$0] }) {
             return .failed("\(name) differs", bound: "identical", "two builds with seed \(context.seed) give different \(name)", .initNotDeterministic, at: .initialisation)
         }
-        try context.build(seed: context.seed &+ 1)
-        let other = try model.parameters()
         let weights = order.filter { (first[$0]?.shape.count ?? 0) >= 2 }
-        if !weights.isEmpty && weights.allSatisfy({ first[$0] == other[$0] }) {
-            return .failed("equal weights", bound: "different", "seeds \(context.seed) and \(context.seed &+ 1) give the same weights: the seed is ignored", .initNotDeterministic, at: .initialisation)
-        }
-        var worstScale = (load: 0.0, ratio: 1.0, name: "")
+        // Degenerate weights first: zero or constant weights are also the same for every seed,
+        // and "the seed is ignored" would name the wrong bug.
         for name in weights {
             let tensor = first[name]!
             if tensor.scalars.allSatisfy({ $0 == 0 }) {
@@ -70,6 +66,15 @@ struct InitialisationCheck: Check {
             if let (a, b) = Self.identicalUnits(tensor) {
                 return .failed("units \(a) and \(b) equal", bound: "distinct units", "\(context.describe(parameter: name)): units \(a) and \(b) have identical weights; they will stay identical", .initDegenerate, at: .initialisation)
             }
+        }
+        try context.build(seed: context.seed &+ 1)
+        let other = try model.parameters()
+        if !weights.isEmpty && weights.allSatisfy({ first[$0] == other[$0] }) {
+            return .failed("equal weights", bound: "different", "seeds \(context.seed) and \(context.seed &+ 1) give the same weights: the seed is ignored", .initNotDeterministic, at: .initialisation)
+        }
+        var worstScale = (load: 0.0, ratio: 1.0, name: "")
+        for name in weights {
+            let tensor = first[name]!
             guard tensor.count >= Self.scaleMinimumCount, let expected = expectedDeviation(name, tensor.shape, context) else { continue }
             let rms = (tensor.scalars.reduce(0) { $0 + $1 * $1 } / Double(tensor.count)).squareRoot()
             let load = Swift.abs(Foundation.log(rms / expected)) / (Self.scaleSigmas * (1 / (2 * Double(tensor.count))).squareRoot())

@@ -77,7 +77,8 @@ struct TrainingHealthCheck: Check {
             }
         }
         let updates = model.filter { $0.name.hasPrefix("update") }
-        let mean = updates.isEmpty ? 0 : pow(10, updates.map(\.value).reduce(0, +) / Double(updates.count))
+        let finite = updates.map(\.value).filter(\.isFinite)
+        let mean = finite.isEmpty ? 0 : pow(10, finite.reduce(0, +) / Double(finite.count))
         return .passed("update ratio \(short(mean))", bound: "as the reference engine's", load: load, notes: notes)
     }
 
@@ -92,7 +93,7 @@ struct TrainingHealthCheck: Check {
         }
         let data = context.batch(64)
         let samples = data.inputs.shape[0], size = Swift.min(Self.batchSize, samples)
-        var sums: [String: Double] = [:]
+        var sums: [String: Double] = [:], counts: [String: Int] = [:]
         var previous = try model.parameters()
         for step in 0..<Self.steps {
             let start = (step * size) % Swift.max(samples - size + 1, 1)
@@ -108,12 +109,16 @@ struct TrainingHealthCheck: Check {
             }
             for name in order {
                 let change = zip(current[name]!.scalars, previous[name]!.scalars).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-                sums[name, default: 0] += change.squareRoot() / previous[name]!.norm
+                // A step from an all-zero tensor has no ratio (0/0 or ∞): it is left out.
+                let norm = previous[name]!.norm
+                guard norm > 0 else { continue }
+                sums[name, default: 0] += change.squareRoot() / norm
+                counts[name, default: 0] += 1
             }
             previous = current
         }
         var figures = order.map { name in
-            let ratio = sums[name]! / Double(Self.steps)
+            let ratio = (sums[name] ?? 0) / Double(Swift.max(counts[name] ?? 0, 1))
             return Figure(
                 name: "update \(name)", value: log10(Swift.max(ratio, 1e-300)), range: log10(Self.updateRatio.lowerBound)...log10(Self.updateRatio.upperBound),
                 text: "\(name) update ratio \(short(ratio))")

@@ -60,7 +60,11 @@ public enum RunRecordWriter {
     /// - Throws: ``FileError`` naming the directory when it cannot be created.
     public static func createDirectory(_ directory: String) throws(FileError) {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { return }
+            // Foundation reports EIO for a path that exists as a file or device: say what it is.
+            throw .system(path: directory, step: "create the directory", code: EEXIST)
+        }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
