@@ -12,7 +12,7 @@ import PackageDescription
 //   -> NNBenchChecks (the battery, the engine behind the interface)
 //   -> NNBenchHarness (suites, the parallel runner)
 //   -> NNBenchBaselines (baseline files, exact and statistical comparisons)
-//   -> NNBenchReports (text, JSON and JUnit reports)
+//   -> NNBenchReports (text, JSON and JUnit reports; HTML reports with SVG charts, TensorBoard logs)
 //   -> NNBench (the library product: one import) -> nnbench (the command line)
 //
 // NNBenchBenchmarks (speed of the engine's kernels and training) stands beside them, on the engine.
@@ -56,7 +56,10 @@ let package = Package(
         .target(name: "NNBenchBaselines", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchHarness"]),
         .target(
             name: "NNBenchReports",
-            dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchModel", "NNBenchProtocol", "NNBenchChecks", "NNBenchHarness", "NNBenchBaselines"]
+            dependencies: [
+                "NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchModel", "NNBenchProtocol", "NNBenchChecks",
+                "NNBenchHarness", "NNBenchBaselines",
+            ]
         ),
         .target(name: "NNBenchBenchmarks", dependencies: ["NNBenchDatasets", "NNBenchEngine"]),
         .target(
@@ -95,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NNBenchReportsTests",
-            dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchChecks", "NNBenchBaselines", "NNBenchReports"]
+            dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchChecks", "NNBenchBaselines", "NNBenchReports"]
         ),
         .testTarget(name: "NNBenchCLITests", dependencies: ["NNBenchCLI"]),
     ]

@@ -22,7 +22,21 @@ public enum Gzip {
     ///   stream, then CRC-32 and length, both little-endian.
     /// - Complexity: O(n) time; one output buffer of zlib's worst-case bound for n bytes.
     public static func compress(_ bytes: [UInt8], level: Int = 9) -> [UInt8] {
-        precondition((0...9).contains(level), "gzip level \(level) is outside 0...9")
+        compress(bytes, level: level, wrapper: .gzip)
+    }
+
+    /// The header and trailer around a deflate stream: gzip's (RFC 1952) or zlib's (RFC 1950).
+    enum Wrapper {
+        case gzip, zlib
+
+        /// zlib's `windowBits`: a 32 KiB window, plus 16 for a gzip wrapper.
+        var windowBits: Int32 { self == .gzip ? 15 + 16 : 15 }
+    }
+
+    /// Compresses bytes into a deflate stream inside `wrapper`; the gzip header is the
+    /// deterministic one ``compress(_:level:)`` describes.
+    static func compress(_ bytes: [UInt8], level: Int, wrapper: Wrapper) -> [UInt8] {
+        precondition((0...9).contains(level), "zlib level \(level) is outside 0...9")
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         // zlib keeps a pointer to the header until the header is written; it must not move.
@@ -36,13 +50,15 @@ public enum Gzip {
             header.deallocate()
         }
         var status = deflateInit2_(
-            stream, Int32(level), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+            stream, Int32(level), Z_DEFLATED, wrapper.windowBits, 8, Z_DEFAULT_STRATEGY,
             zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         // Only an out-of-memory condition can fail here; the arguments are all valid.
         precondition(status == Z_OK, "deflateInit2 failed with zlib status \(status)")
         defer { deflateEnd(stream) }
-        status = deflateSetHeader(stream, header)
-        precondition(status == Z_OK, "deflateSetHeader failed with zlib status \(status)")
+        if wrapper == .gzip {
+            status = deflateSetHeader(stream, header)
+            precondition(status == Z_OK, "deflateSetHeader failed with zlib status \(status)")
+        }
 
         var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(bytes.count))))
         var produced = 0
@@ -82,6 +98,13 @@ public enum Gzip {
     ///   has bytes after the end of the member, or inflates to more than `limit` bytes.
     /// - Complexity: O(n + m) time for n input and m output bytes; O(m) memory, m ≤ `limit`.
     public static func decompress(_ bytes: [UInt8], limit: Int) throws(GzipError) -> [UInt8] {
+        try decompress(bytes, limit: limit, wrapper: .gzip)
+    }
+
+    /// Decompresses one deflate stream inside `wrapper`, checking its trailer, as
+    /// ``decompress(_:limit:)`` describes; data in the other wrapper, or raw deflate data, is
+    /// reported as a bad header.
+    static func decompress(_ bytes: [UInt8], limit: Int, wrapper: Wrapper) throws(GzipError) -> [UInt8] {
         precondition(limit >= 0, "negative gzip limit \(limit)")
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -89,8 +112,7 @@ public enum Gzip {
             stream.deinitialize(count: 1)
             stream.deallocate()
         }
-        // 15 + 16: a gzip wrapper only, so zlib-wrapped or raw deflate data is reported as a bad header.
-        let initStatus = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let initStatus = inflateInit2_(stream, wrapper.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard initStatus == Z_OK else { throw .zlib(status: initStatus, message: message(of: stream)) }
         defer { inflateEnd(stream) }
 

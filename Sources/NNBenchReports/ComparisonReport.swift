@@ -95,41 +95,25 @@ public struct ComparisonReport: Sendable {
         let failures = comparisons.filter(\.verdict.isFailure).count
         let errors = comparisons.filter(isError).count
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites>\n  <testsuite name=\"nnbench.\(escape(suite))\" tests=\"\(comparisons.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        xml += "<testsuites>\n  <testsuite name=\"nnbench.\(XMLText.escaped(suite))\" tests=\"\(comparisons.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
         if !context.isEmpty {
             xml += "    <properties>\n"
-            for (name, value) in context { xml += "      <property name=\"\(escape(name))\" value=\"\(escape(value))\"/>\n" }
+            for (name, value) in context { xml += "      <property name=\"\(XMLText.escaped(name))\" value=\"\(XMLText.escaped(value))\"/>\n" }
             xml += "    </properties>\n"
         }
         for comparison in comparisons {
             let summary = comparison.metrics.map { "\($0.name) \(BaselineComparison.format($0.current))" }.joined(separator: "; ")
-            xml += "    <testcase classname=\"nnbench.\(escape(suite))\" name=\"\(escape(comparison.entry))\">\n"
+            xml += "    <testcase classname=\"nnbench.\(XMLText.escaped(suite))\" name=\"\(XMLText.escaped(comparison.entry))\">\n"
             let message = "\(comparison.verdict.rawValue): \(comparison.details.first ?? summary)"
             if comparison.verdict.isFailure {
-                xml += "      <failure message=\"\(escape(message))\" type=\"\(escape(comparison.verdict.rawValue))\">\(escape(comparison.details.joined(separator: "\n")))</failure>\n"
+                xml += "      <failure message=\"\(XMLText.escaped(message))\" type=\"\(XMLText.escaped(comparison.verdict.rawValue))\">\(XMLText.escaped(comparison.details.joined(separator: "\n")))</failure>\n"
             } else if isError(comparison) {
-                xml += "      <error message=\"\(escape(message))\" type=\"error\"/>\n"
+                xml += "      <error message=\"\(XMLText.escaped(message))\" type=\"error\"/>\n"
             }
-            xml += "      <system-out>\(escape("\(comparison.verdict.rawValue) (\(comparison.mode.rawValue)); target \(comparison.targetStatus); \(summary)"))</system-out>\n"
+            xml += "      <system-out>\(XMLText.escaped("\(comparison.verdict.rawValue) (\(comparison.mode.rawValue)); target \(comparison.targetStatus); \(summary)"))</system-out>\n"
             xml += "    </testcase>\n"
         }
         return xml + "  </testsuite>\n</testsuites>\n"
-    }
-
-    /// Text as XML character data or an attribute value.
-    private func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&apos;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 }
 

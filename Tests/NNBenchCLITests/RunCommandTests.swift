@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import NNBench
 import Testing
 
@@ -34,6 +37,38 @@ struct RunCommandTests {
         #expect(lines.count == 5)
         let diff = try CommandRunner.run(["baseline", "diff", "base", "runs"], in: folder)
         #expect(diff.status == 0 && diff.output.contains("pass (exact)"))
+    }
+
+    @Test func aReportedRunStillPassesExactlyAndTheReportHasEveryEntry() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Exact mode compares every curve bit for bit: observing the runs changed no number.
+        let result = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--report", "run.html"], in: folder)
+        #expect(result.status == 0 && result.output.contains("pass (exact)"), "\(result.output)")
+        let html = String(decoding: try AtomicFile.read(folder.appendingPathComponent("run.html").path, limit: 1 << 24), as: UTF8.self)
+        #expect(html.contains("<h2>xor: pass</h2>") && html.contains("<h2>xor-linear: pass</h2>"))
+        #expect(html.contains("id=\"xor-curves\"") && html.contains("id=\"xor-linear-curves\""))
+        #expect(XMLParser(data: Data(html.utf8)).parse())
+    }
+
+    @Test func anUnwritableReportIsRefusedBeforeAnyTraining() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--report", "/nonexistent/dir/r.html"], in: folder)
+        #expect(result.status == 2 && result.output.isEmpty, "\(result.output)")
+        #expect(result.standardError.hasPrefix("nnbench: error: cannot write --report '/nonexistent/dir/r.html'"), "\(result.standardError)")
+    }
+
+    @Test func aReportCountsANewEntryAsFailingUnlessNewIsAllowed() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("base/xor-linear.json.gz"))
+        for (extra, status, summary) in [([String](), Int32(2), "0 entries passed, 1 did not"), (["--allow-new"], 0, "1 entries passed, 0 did not")] {
+            let result = try CommandRunner.run(["run", "xor-linear", "--suite", "tiny.json", "--baselines", "base", "--report", "run.html"] + extra, in: folder)
+            #expect(result.status == status, "\(extra): \(result.output)")
+            let html = String(decoding: try AtomicFile.read(folder.appendingPathComponent("run.html").path, limit: 1 << 24), as: UTF8.self)
+            #expect(html.contains(summary) && html.contains("<h2>xor-linear: new</h2>"), "\(extra)")
+        }
     }
 
     @Test func aFarTooSmallLearningRateIsARegressionWithExit1() throws {

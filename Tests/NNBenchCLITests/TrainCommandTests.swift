@@ -56,4 +56,40 @@ struct TrainCommandTests {
         #expect(result.output.contains("diverged in epoch 1, step "))
         #expect(result.output.contains("the loss became inf"))
     }
+
+    @Test func aReportIsWrittenAndChangesNoNumberPrinted() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nnbench-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["train", "moons", "--epochs", "4", "--seed", "2"]
+        let plain = try CommandRunner.run(arguments)
+        let reported = try CommandRunner.run(arguments + ["--report", "moons.html"], in: folder)
+        #expect(plain.status == 0 && reported.status == 0)
+        // Every line but the wall time's is the same: observing the run changed no number.
+        func withoutTime(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("wall time") } }
+        #expect(withoutTime(plain.output) == withoutTime(reported.output))
+        let html = try String(contentsOf: folder.appendingPathComponent("moons.html"), encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("Learning curves") && html.contains("decision regions"))
+        #expect(!html.contains("http://") || !html.replacingOccurrences(of: "http://www.w3.org/", with: "").contains("http://"))
+    }
+
+    @Test func aRecurrentModelOnTokensIsReportedAndChangesNoNumberPrinted() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("nnbench-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["train", "parity", "--arch", "embedding(2, 4) gru(8, sequence: false) dense(1)", "--epochs", "3"]
+        let plain = try CommandRunner.run(arguments)
+        let reported = try CommandRunner.run(arguments + ["--report", "parity.html"], in: folder)
+        #expect(plain.status == 0 && reported.status == 0, "\(reported.standardError)")
+        func withoutTime(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("wall time") } }
+        #expect(withoutTime(plain.output) == withoutTime(reported.output))
+        let html = try String(contentsOf: folder.appendingPathComponent("parity.html"), encoding: .utf8)
+        #expect(html.contains("1.weight_hh, epoch 0") && html.contains("1.weight_hh, epoch 3"))
+    }
+
+    @Test func anUnwritableReportIsAnError() throws {
+        let result = try CommandRunner.run(["train", "xor", "--epochs", "2", "--report", "/nonexistent-folder/r.html"])
+        #expect(result.status == 2)
+        #expect(result.standardError.hasPrefix("nnbench: error:") && result.standardError.contains("/nonexistent-folder/r.html"))
+    }
 }

@@ -59,6 +59,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write each run's per-epoch record as JSON lines (DIR/ENTRY.jsonl) and each entry's result in the baseline format (DIR/ENTRY.json.gz).", valueName: "dir"))
     var output: String?
 
+    @Option(help: ArgumentHelp(
+        "Write an HTML report: the verdicts, then each entry's learning curves, layers, activations and data; see docs/reports.md.",
+        valueName: "file.html"))
+    var report: String?
+
     @Flag(name: .customLong("write-default-suite"), help: "Write the default suite, built from the catalogue, to --suite (default Datasets/suites/default.json) and exit.")
     var writeDefaultSuite = false
 
@@ -82,11 +87,13 @@ struct RunCommand: ParsableCommand {
         // Everything that can be checked before the work is: the command line, the inputs, the outputs.
         try BaselineFolder.check(baselines)
         if let junit { try OutputPath.checkFile(junit, option: "--junit") }
+        if let report { try OutputPath.checkFile(report, option: "--report") }
         if let output { try OutputPath.prepareFolder(output, option: "--output") }
         let seeds = suite.seedsDescription(selection.entries)
         if !json { print(selection.header(seeds: seeds, baselines: baselines)) }
         let progress = SuiteProgress(entries: selection.entries)
-        let results = SuiteRunner.run(selection.entries, jobs: jobCount, onEvent: progress.handle)
+        let results = SuiteRunner.run(
+            selection.entries, jobs: jobCount, observation: report == nil ? nil : TrainingObservation(), onEvent: progress.handle)
         progress.finish()
         let trained = results.filter { $0.failure == nil }
         if let output {
@@ -104,6 +111,14 @@ struct RunCommand: ParsableCommand {
         let report = ComparisonReport(
             comparisons: comparisons, allowsNew: allowNew,
             context: [("suite", selection.source), ("seeds", seeds), ("baselines", baselines)])
+        if let path = self.report {
+            let page = RunReport(
+                entries: zip(selection.entries, zip(results, comparisons)).map { RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1) },
+                allowsNew: allowNew, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+            do { try AtomicFile.write(Array(page.html.utf8), to: path) } catch {
+                throw failure(error.description, status: ExitStatus.error)
+            }
+        }
         if let junit {
             do throws(FileError) { try AtomicFile.write(Array(report.junit(suite: selection.name).utf8), to: junit) } catch {
                 throw failure(error.description, status: ExitStatus.error)
@@ -115,7 +130,7 @@ struct RunCommand: ParsableCommand {
 
     /// `--write-default-suite`, which takes no other option but `--suite`.
     private func writeSuite() throws {
-        guard entries.isEmpty, arch == nil, optimizer == nil, junit == nil, output == nil, !json, !allowNew,
+        guard entries.isEmpty, arch == nil, optimizer == nil, junit == nil, output == nil, report == nil, !json, !allowNew,
               suite.seeds == nil, jobs.jobs == nil, baselines == "Baselines" else {
             throw failure("--write-default-suite writes the suite and exits; it takes no entries and no option but --suite", status: ExitStatus.usage)
         }

@@ -61,6 +61,11 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print the whole record (per-epoch curves, final metrics, epochs to target, wall time) as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "Write an HTML report (learning curves, per-layer norms and histograms, weight matrices, activations, decision regions); see docs/reports.md.",
+        valueName: "file.html"))
+    var report: String?
+
     func run() throws {
         let task = try self.task.makeTask(seed: dataSeed, option: "--data-seed")
         let architecture = try readArchitecture(for: task)
@@ -75,9 +80,18 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw failure("cannot train on task '\(task.name)' in batches of \(configuration.batchSize):\n\(error.rendered)", status: ExitStatus.usage)
         }
+        if let report { try OutputPath.checkFile(report, option: "--report") }
         let printer = EpochPrinter(totalEpochs: configuration.epochs, kind: task.kind, quiet: json)
         let record = run.run(onEpoch: printer.print)
         printer.finish()
+        if let report {
+            let page = TrainingReport(
+                task: task, architecture: run.network.architecture, target: run.target, records: [record],
+                summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+            do { try AtomicFile.write(Array(page.html.utf8), to: report) } catch {
+                throw failure(error.description, status: ExitStatus.error)
+            }
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -120,6 +134,7 @@ struct TrainCommand: ParsableCommand {
         }
         return TrainingConfiguration(
             optimizer: optimizerSpec, schedule: scheduleSpec, clipping: clipSpec, epochs: epochs, batchSize: batch,
-            seed: try parseSeed(seed, option: "--seed"), stopAtTarget: stopAtTarget, threads: threads)
+            seed: try parseSeed(seed, option: "--seed"), stopAtTarget: stopAtTarget, threads: threads,
+            observation: report == nil ? nil : TrainingObservation())
     }
 }

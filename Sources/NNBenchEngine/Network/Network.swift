@@ -254,13 +254,15 @@ public final class Network<Scalar: EngineScalar> {
     }
 
     /// Runs a batch already in memory through every layer, keeping a copy of each layer's
-    /// output in ``lastOutputs`` when ``recordsOutputs`` is on.
-    func forward(_ batch: Batch<Scalar>, training: Bool) -> Batch<Scalar> {
+    /// output in ``lastOutputs`` when ``recordsOutputs`` is on, and handing `observe` each
+    /// layer's index and output while it is valid.
+    func forward(_ batch: Batch<Scalar>, training: Bool, observe: ((Int, Batch<Scalar>) -> Void)? = nil) -> Batch<Scalar> {
         var batch = batch
         if recordsOutputs { lastOutputs = [] }
-        for layer in layers {
+        for (index, layer) in layers.enumerated() {
             batch = layer.forward(batch, training: training)
             if recordsOutputs { lastOutputs.append(batch.tensor) }
+            observe?(index, batch)
         }
         return batch
     }

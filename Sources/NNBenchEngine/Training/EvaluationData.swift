@@ -23,15 +23,19 @@ package final class EvaluationData<Scalar: EngineScalar> {
     /// every prediction: each step's, for a sequence output), in chunks of 1024 samples, or fewer
     /// when a chunk would pass ``SizeLimits/valuesPerBatch`` (each sample is independent in
     /// evaluation mode; the chunk's mean loss, in `Scalar`, is summed chunk by chunk in order, so
-    /// the chunk size is fixed by the architecture alone).
-    func evaluate(_ network: Network<Scalar>, kind: TaskKind) -> SplitMetrics {
+    /// the chunk size is fixed by the architecture alone). `observe` sees every layer's output of
+    /// every chunk, in order, with the chunk's first sample; it changes no result.
+    func evaluate(
+        _ network: Network<Scalar>, kind: TaskKind, observe: ((_ start: Int, _ layer: Int, Batch<Scalar>) -> Void)? = nil
+    ) -> SplitMetrics {
         let chunk = Swift.min(1024, network.architecture.largestBatch)
         var lossSum = 0.0, correct = 0, predictions = 0
         var start = 0
         while start < count {
             let size = Swift.min(chunk, count - start)
             let batch = Batch(count: size, shape: network.architecture.inputShape, pointer: inputs.pointer + start * inputWidth)
-            let output = network.forward(batch, training: false)
+            let first = start
+            let output = network.forward(batch, training: false, observe: observe.map { observe in { observe(first, $0, $1) } })
             let targetPointer = targets.pointer + start * targetWidth
             let (rows, width) = output.lossRows
             let loss = Scalar._loss(network.loss, predictions: output.pointer, targets: targetPointer, samples: rows, width: width, gradient: nil)

@@ -13,6 +13,14 @@ public struct ParameterStatistics: Sendable, Hashable, Codable {
     /// `‖w_after − w_before‖ / ‖w_before‖` over the epoch's last step; `nil` before training, and
     /// `nil` when the weights were all zero before the step.
     public var updateRatio: Double?
+    /// The gradient's L2 norm (after clipping) averaged over every step of the epoch; measured
+    /// only when the run is observed (``TrainingObservation``), `nil` otherwise and before training.
+    public var meanGradientNorm: Double?
+    /// The weights' histogram, at an observed run's histogram epochs.
+    public var weightHistogram: Histogram?
+    /// The histogram of the epoch's last step's gradient (after clipping), at an observed run's
+    /// histogram epochs after the first.
+    public var gradientHistogram: Histogram?
 
     /// Creates the statistics of one tensor.
     ///
@@ -47,7 +55,7 @@ final class ParameterStatisticsProbe<Scalar: EngineScalar> {
         for (parameter, copy) in zip(parameters, previous) {
             copy.pointer.update(from: parameter.value.pointer, count: parameter.count)
         }
-        gradientNorms = parameters.map { Self.norm($0.gradient.pointer, count: $0.count) }
+        gradientNorms = parameters.map { Self.norm(Scalar.doubles($0.gradient.pointer, count: $0.count)) }
     }
 
     /// Every tensor's statistics; the gradient and update fields are `nil` until ``beforeStep()``
@@ -55,15 +63,16 @@ final class ParameterStatisticsProbe<Scalar: EngineScalar> {
     func statistics() -> [ParameterStatistics] {
         parameters.indices.map { index in
             let parameter = parameters[index]
-            let weightNorm = Self.norm(parameter.value.pointer, count: parameter.count)
+            let after = Scalar.doubles(parameter.value.pointer, count: parameter.count)
+            let weightNorm = Self.norm(after)
             guard let gradientNorms else { return ParameterStatistics(name: parameter.name, weightNorm: weightNorm) }
-            let before = previous[index].pointer
+            let before = Scalar.doubles(previous[index].pointer, count: parameter.count)
             var update = 0.0
             for i in 0..<parameter.count {
-                let difference = Double(parameter.value.pointer[i]) - Double(before[i])
+                let difference = after[i] - before[i]
                 update += difference * difference
             }
-            let beforeNorm = Self.norm(before, count: parameter.count)
+            let beforeNorm = Self.norm(before)
             return ParameterStatistics(
                 name: parameter.name, weightNorm: weightNorm, gradientNorm: gradientNorms[index],
                 updateRatio: beforeNorm > 0 ? update.squareRoot() / beforeNorm : nil)
@@ -71,9 +80,9 @@ final class ParameterStatisticsProbe<Scalar: EngineScalar> {
     }
 
     /// The L2 norm, summed in Double in index order so that it is the same on every run.
-    private static func norm(_ values: UnsafePointer<Scalar>, count: Int) -> Double {
+    static func norm(_ values: [Double]) -> Double {
         var sum = 0.0
-        for i in 0..<count { sum += Double(values[i]) * Double(values[i]) }
+        for x in values { sum += x * x }
         return sum.squareRoot()
     }
 }

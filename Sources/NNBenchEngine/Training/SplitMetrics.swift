@@ -77,11 +77,14 @@ public struct EpochRecord: Sendable, Hashable, Codable {
     public var test: SplitMetrics
     /// Each parameter tensor's weight and gradient norms and update ratio, in protocol order.
     public var parameters: [ParameterStatistics]
+    /// Each activation layer's outputs on the training split, when the run was observed
+    /// (``TrainingConfiguration/observation``).
+    public var activations: [ActivationStatistics]?
 
     /// Creates an epoch record.
     public init(
         epoch: Int, learningRate: Double, train: SplitMetrics, validation: SplitMetrics, test: SplitMetrics,
-        parameters: [ParameterStatistics] = []
+        parameters: [ParameterStatistics] = [], activations: [ActivationStatistics]? = nil
     ) {
         self.epoch = epoch
         self.learningRate = learningRate
@@ -89,6 +92,7 @@ public struct EpochRecord: Sendable, Hashable, Codable {
         self.validation = validation
         self.test = test
         self.parameters = parameters
+        self.activations = activations
     }
 
     /// The metrics of the named split.

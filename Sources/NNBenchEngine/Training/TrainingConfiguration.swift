@@ -21,11 +21,15 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var stopAtTarget: Bool
     /// The most threads a matrix product may use; the results do not depend on it.
     public var threads: Int
+    /// What to measure for reports beyond the metrics and norms, or `nil` for nothing more; the
+    /// results do not depend on it.
+    public var observation: TrainingObservation?
 
     /// Creates a configuration.
     public init(
         optimizer: OptimizerSpec, schedule: ScheduleSpec = ScheduleSpec(), clipping: ClipSpec? = nil, epochs: Int,
-        batchSize: Int, seed: UInt64 = 0, target: Target? = nil, stopAtTarget: Bool = false, threads: Int = 1
+        batchSize: Int, seed: UInt64 = 0, target: Target? = nil, stopAtTarget: Bool = false, threads: Int = 1,
+        observation: TrainingObservation? = nil
     ) {
         self.optimizer = optimizer
         self.schedule = schedule
@@ -36,6 +40,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
         self.target = target
         self.stopAtTarget = stopAtTarget
         self.threads = threads
+        self.observation = observation
     }
 }
 
@@ -82,6 +87,9 @@ public struct TrainingRecord: Sendable, Hashable, Codable {
     public var outcome: TrainingOutcome
     /// The wall-clock time of the run, in seconds; the only field that differs between runs.
     public var wallSeconds: Double
+    /// The weights after epoch 0, the chosen epochs and the last epoch run, when the run was
+    /// observed (``TrainingConfiguration/observation``).
+    public var snapshots: [WeightSnapshot]?
 
     /// The last epoch's metrics.
     public var final: EpochRecord { epochs[epochs.count - 1] }

@@ -24,6 +24,8 @@ public final class TrainingRun<Scalar: EngineScalar> {
     private let batchInputs = Buffer<Scalar>()
     private let batchTargets = Buffer<Scalar>()
     private let statisticsProbe: ParameterStatisticsProbe<Scalar>
+    /// What the configuration's ``TrainingConfiguration/observation`` asks to measure, if anything.
+    private let observer: TrainingObserver<Scalar>?
 
     /// Builds the network for the task and prepares the run.
     ///
@@ -56,6 +58,8 @@ public final class TrainingRun<Scalar: EngineScalar> {
         network = Network(resolved, loss: task.loss, seed: configuration.seed, threads: configuration.threads)
         optimizer = Optimizer(configuration.optimizer, parameters: network.trainable)
         statisticsProbe = ParameterStatisticsProbe(network.trainable)
+        let network = self.network
+        observer = configuration.observation.map { TrainingObserver(network: network, observation: $0, budget: configuration.epochs) }
         train = EvaluationData(task.train)
         validation = EvaluationData(task.validation)
         test = EvaluationData(task.test)
@@ -98,6 +102,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
         let stepsPerEpoch = (train.count + configuration.batchSize - 1) / configuration.batchSize
         let totalSteps = stepsPerEpoch * configuration.epochs
         var epochs = [evaluate(epoch: 0, learningRate: configuration.schedule.learningRate(base: configuration.optimizer.learningRate, step: 0, totalSteps: totalSteps))]
+        observe(&epochs[0], last: false)
         onEpoch(epochs[0])
         var epochsToTarget: Int? = meetsTarget(epochs[0]) ? 0 : nil
         var outcome = TrainingOutcome.completed
@@ -116,25 +121,33 @@ public final class TrainingRun<Scalar: EngineScalar> {
                 if let clipping = configuration.clipping { GradientClipping.apply(clipping, to: network.trainable) }
                 learningRate = configuration.schedule.learningRate(
                     base: configuration.optimizer.learningRate, step: step, totalSteps: totalSteps)
-                if batchStart + configuration.batchSize >= train.count { statisticsProbe.beforeStep() }
+                observer?.stepTaken()
+                if batchStart + configuration.batchSize >= train.count {
+                    statisticsProbe.beforeStep()
+                    observer?.beforeLastStep()
+                }
                 optimizer.step(learningRate: learningRate)
                 step += 1
             }
-            let record = evaluate(epoch: epoch, learningRate: learningRate)
-            epochs.append(record)
-            onEpoch(record)
-            if case .diverged = outcome { break }
-            if let loss = SplitName.allCases.lazy.map({ record[$0].loss }).first(where: { !$0.isFinite }) {
+            var record = evaluate(epoch: epoch, learningRate: learningRate)
+            var stops = false
+            if case .diverged = outcome {
+                stops = true
+            } else if let loss = SplitName.allCases.lazy.map({ record[$0].loss }).first(where: { !$0.isFinite }) {
                 outcome = .diverged(epoch: epoch, step: stepsPerEpoch, loss: loss.numberText)
-                break
+                stops = true
             }
-            if epochsToTarget == nil, meetsTarget(record) {
+            if !stops, epochsToTarget == nil, meetsTarget(record) {
                 epochsToTarget = epoch
                 if configuration.stopAtTarget {
                     outcome = .reachedTarget
-                    break
+                    stops = true
                 }
             }
+            observe(&record, last: stops || epoch == configuration.epochs)
+            epochs.append(record)
+            onEpoch(record)
+            if stops { break }
         }
         let elapsed = clock.now - start
         return TrainingRecord(
@@ -143,11 +156,25 @@ public final class TrainingRun<Scalar: EngineScalar> {
             optimizer: configuration.optimizer.description, schedule: configuration.schedule.description,
             batchSize: configuration.batchSize, target: target.description, epochs: epochs,
             epochsToTarget: epochsToTarget, outcome: outcome,
-            wallSeconds: elapsed.seconds)
+            wallSeconds: elapsed.seconds, snapshots: observer?.finish())
+    }
+
+    /// Adds the observer's measurements to an epoch's record. A last epoch off the histogram
+    /// cadence gets its histograms too, from one more evaluation of the training split, which
+    /// changes nothing in the network.
+    private func observe(_ record: inout EpochRecord, last: Bool) {
+        guard let observer else { return }
+        let histograms = observer.isHistogramEpoch(record.epoch)
+        if last && !histograms {
+            observer.beginEvaluation(collectingSamples: true)
+            _ = train.evaluate(network, kind: task.kind, observe: observer.observe)
+        }
+        observer.complete(&record, histograms: histograms || last, last: last)
     }
 
     private func evaluate(epoch: Int, learningRate: Double) -> EpochRecord {
-        let trainMetrics = train.evaluate(network, kind: task.kind)
+        observer?.beginEvaluation(collectingSamples: observer?.isHistogramEpoch(epoch) ?? false)
+        let trainMetrics = train.evaluate(network, kind: task.kind, observe: observer?.observe)
         let parameters = statisticsProbe.statistics()
         if splitsRepeatTraining {
             return EpochRecord(

@@ -65,11 +65,13 @@ public struct PreparedEntry: Sendable {
 
     /// The training configuration of one seed: single-threaded, stopping at the entry's target.
     ///
-    /// - Parameter seed: The run's seed.
+    /// - Parameters:
+    ///   - seed: The run's seed.
+    ///   - observation: What to measure for reports, if anything (the numbers do not depend on it).
     /// - Returns: The configuration.
-    public func configuration(seed: UInt64) -> TrainingConfiguration {
+    public func configuration(seed: UInt64, observation: TrainingObservation? = nil) -> TrainingConfiguration {
         TrainingConfiguration(
             optimizer: optimizer, schedule: schedule, epochs: entry.epochs, batchSize: entry.batchSize, seed: seed,
-            target: entry.target, stopAtTarget: true, threads: 1)
+            target: entry.target, stopAtTarget: true, threads: 1, observation: observation)
     }
 }

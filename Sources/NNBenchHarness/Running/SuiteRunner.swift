@@ -18,12 +18,14 @@ public enum SuiteRunner {
     /// - Parameters:
     ///   - entries: The prepared entries.
     ///   - jobs: The number of runs at a time, at least 1.
+    ///   - observation: What every run measures for reports beyond its metrics, if anything; the
+    ///     numbers do not depend on it.
     ///   - onEvent: Called for every start, epoch and end of a run, one call at a time (from the
     ///     worker threads, under a lock); keep it short.
     /// - Returns: One result per entry, in the order of `entries`; an entry whose runs could not be
     ///   trained has no runs and its first seed's reason (``EntryResult/failure``).
     public static func run(
-        _ entries: [PreparedEntry], jobs: Int, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
+        _ entries: [PreparedEntry], jobs: Int, observation: TrainingObservation? = nil, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) -> [EntryResult] {
         precondition(jobs >= 1, "jobs must be at least 1")
         let work = entries.indices.flatMap { entry in entries[entry].entry.seeds.indices.map { (entry: entry, seed: $0) } }
@@ -39,7 +41,8 @@ public enum SuiteRunner {
                     state.report(.started(entry: job.entry, seed: seed))
                     do throws(SpecError) {
                         let run = try TrainingRun<Float>(
-                            task: prepared.task, resolved: prepared.resolved, configuration: prepared.configuration(seed: seed))
+                            task: prepared.task, resolved: prepared.resolved,
+                            configuration: prepared.configuration(seed: seed, observation: observation))
                         let record = run.run { state.report(.epoch(entry: job.entry, seed: seed, epoch: $0.epoch)) }
                         state.finish(job, seed: seed, with: .success(record))
                     } catch {

@@ -1,0 +1,91 @@
+import NNBenchBaselines
+import NNBenchDatasets
+import NNBenchEngine
+import NNBenchHarness
+
+/// A suite run as one self-contained HTML page (`nnbench run --report`): a table of every
+/// entry's verdict against its baseline, then a section per entry with its comparison and the
+/// ``TrainingReport`` of its seeds (learning curves of every seed and their mean; layers,
+/// activations and data of the first seed).
+public struct RunReport: Sendable {
+    /// One entry: what ran, its runs, and their comparison with the baseline.
+    public struct Entry: Sendable {
+        /// The entry as run (task, resolved architecture, target).
+        public let prepared: PreparedEntry
+        /// Its seeds' records.
+        public let result: EntryResult
+        /// Its comparison with its baseline.
+        public let comparison: EntryComparison
+
+        /// Creates an entry.
+        public init(prepared: PreparedEntry, result: EntryResult, comparison: EntryComparison) {
+            self.prepared = prepared
+            self.result = result
+            self.comparison = comparison
+        }
+    }
+
+    /// The entries, in suite order.
+    public let entries: [Entry]
+    /// Whether entries without a baseline are accepted (`--allow-new`); otherwise they fail the
+    /// run, as in ``ComparisonReport/exitCode``.
+    public let allowsNew: Bool
+    /// Lines under the title: the command.
+    public let summary: [String]
+
+    /// Creates a report.
+    public init(entries: [Entry], allowsNew: Bool = false, summary: [String] = []) {
+        self.entries = entries
+        self.allowsNew = allowsNew
+        self.summary = summary
+    }
+
+    /// The page's markup.
+    public var html: String {
+        let overview = HTMLPage.Section(
+            id: "verdicts", heading: "Verdicts",
+            body: HTML.table(
+                header: ["entry", "verdict", "mode", "target", "metric", "result", "baseline"],
+                rows: entries.flatMap { entry in rows(entry.comparison) }))
+        let sections = entries.map { entry in
+            let comparison = entry.comparison
+            var body = HTML.table(header: ["entry", "verdict", "mode", "target", "metric", "result", "baseline"], rows: rows(comparison))
+            body += HTML.list(comparison.details)
+            var children: [HTMLPage.Section] = []
+            if !entry.result.runs.isEmpty {
+                var training = TrainingReport(
+                    task: entry.prepared.task, architecture: entry.prepared.resolved, target: entry.prepared.entry.target,
+                    records: entry.result.runs)
+                training.idPrefix = HTML.id(comparison.entry) + "-"
+                body += training.summaryLines.map { HTML.paragraph($0, note: true) }.joined()
+                children = training.sections
+            }
+            return HTMLPage.Section(id: HTML.id(comparison.entry), heading: "\(comparison.entry): \(comparison.verdict.rawValue)", body: body, children: children)
+        }
+        let failing = entries.filter { fails($0.comparison.verdict) }.count
+        return HTMLPage(
+            title: "nnbench: run of \(entries.count) entr\(entries.count == 1 ? "y" : "ies")",
+            summary: ["\(entries.count - failing) entries passed, \(failing) did not"] + summary, sections: [overview] + sections
+        ).rendered
+    }
+
+    /// Whether a verdict makes the run exit non-zero: a failure, an entry that could not be
+    /// compared, or a new one without ``allowsNew``.
+    private func fails(_ verdict: Verdict) -> Bool {
+        verdict.isFailure || verdict == .error || (verdict == .new && !allowsNew)
+    }
+
+    /// One row per compared metric (or one for an entry without), the verdict coloured.
+    private func rows(_ comparison: EntryComparison) -> [[HTML.Cell]] {
+        let good: Bool? = fails(comparison.verdict) ? false : comparison.verdict == .pass || comparison.verdict == .improved ? true : nil
+        let verdict = HTML.Cell.status(comparison.verdict.rawValue, good: good)
+        let head: [HTML.Cell] = [HTML.Cell(comparison.entry), verdict, HTML.Cell(comparison.mode.rawValue), HTML.Cell(comparison.targetStatus)]
+        guard !comparison.metrics.isEmpty else { return [head + ["", "", ""]] }
+        return comparison.metrics.enumerated().map { index, metric in
+            (index == 0 ? head : ["", "", "", ""]) + [
+                HTML.Cell(metric.name + (metric.lowerIsBetter ? " ↓" : " ↑")), .number(BaselineComparison.format(metric.current)),
+                .number(metric.baseline.map(BaselineComparison.format) ?? "-"),
+            ]
+        }
+    }
+}
