@@ -399,13 +399,15 @@ def golden():
     }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", default=os.path.join(REPOSITORY, OUTPUT), help="where to write (default: %(default)s)")
+def write_or_check(golden, output, script, description):
+    """The command line of a golden-number script: writes `golden()` to `output` (a path under the
+    repository), or with --check compares a fresh run with the file and exits 1 if it differs."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--output", default=os.path.join(REPOSITORY, output), help="where to write (default: %(default)s)")
     parser.add_argument("--check", action="store_true", help="compare with the file instead of writing it; exit 1 if it differs")
     arguments = parser.parse_args()
     if torch.__version__ != TESTED_WITH:
-        print(f"torch_golden.py: warning: torch {torch.__version__}, not {TESTED_WITH}: last bits may change", file=sys.stderr)
+        print(f"{script}: warning: torch {torch.__version__}, not {TESTED_WITH}: last bits may change", file=sys.stderr)
     text = dump(golden()) + "\n"
     if arguments.check:
         with open(arguments.output, encoding="utf-8") as file:
@@ -416,6 +418,10 @@ def main():
     with open(arguments.output, "w", encoding="utf-8") as file:
         file.write(text)
     print(f"wrote {arguments.output} ({len(text.encode())} bytes)")
+
+
+def main():
+    write_or_check(golden, OUTPUT, "torch_golden.py", __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ name, sorted keys), so a second run gives the same bytes.
               [n, classes, T], the mean over every (sample, step) pair, and its gradient.
 """
 
-import argparse
 import os
 import sys
 
@@ -39,7 +38,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from torch_golden import REPOSITORY, TESTED_WITH, as_numpy, dump, normal, random_state, tensor_json
+from torch_golden import as_numpy, normal, random_state, tensor_json, write_or_check
 
 OUTPUT = os.path.join("Tests", "NNBenchEngineTests", "Golden", "torch_golden_recurrent.json")
 COMMAND = "python3 scripts/torch_golden_recurrent.py"
@@ -186,22 +185,7 @@ def golden():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", default=os.path.join(REPOSITORY, OUTPUT), help="where to write (default: %(default)s)")
-    parser.add_argument("--check", action="store_true", help="compare with the file instead of writing it; exit 1 if it differs")
-    arguments = parser.parse_args()
-    if torch.__version__ != TESTED_WITH:
-        print(f"torch_golden_recurrent.py: warning: torch {torch.__version__}, not {TESTED_WITH}: last bits may change", file=sys.stderr)
-    text = dump(golden()) + "\n"
-    if arguments.check:
-        with open(arguments.output, encoding="utf-8") as file:
-            same = file.read() == text
-        print(f"{arguments.output}: {'identical' if same else 'DIFFERS from a fresh run'}")
-        sys.exit(0 if same else 1)
-    os.makedirs(os.path.dirname(arguments.output), exist_ok=True)
-    with open(arguments.output, "w", encoding="utf-8") as file:
-        file.write(text)
-    print(f"wrote {arguments.output} ({len(text.encode())} bytes)")
+    write_or_check(golden, OUTPUT, "torch_golden_recurrent.py", __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
