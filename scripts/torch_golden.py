@@ -379,19 +379,25 @@ def dump(value, indent=0):
     raise TypeError(type(value))
 
 
-def golden():
+def deterministic_meta(command, generator):
+    """Puts torch in float64, deterministic, one thread, and returns the file's `meta`: the
+    command, the generator and the versions the numbers came from."""
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     torch.set_default_dtype(torch.float64)
     return {
-        "meta": {
-            "command": COMMAND,
-            "generator": "scripts/torch_golden.py",
-            "dtype": "float64",
-            "numpy": np.__version__,
-            "python": ".".join(map(str, sys.version_info[:3])),
-            "torch": torch.__version__,
-        },
+        "command": command,
+        "generator": generator,
+        "dtype": "float64",
+        "numpy": np.__version__,
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "torch": torch.__version__,
+    }
+
+
+def golden():
+    return {
+        "meta": deterministic_meta(COMMAND, "scripts/torch_golden.py"),
         "layers": activation_cases() + dense_cases() + batchnorm_cases() + conv_cases() + pooling_cases() + other_cases(),
         "dropout": dropout_cases(),
         "losses": loss_cases(),

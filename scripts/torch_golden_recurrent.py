@@ -32,13 +32,12 @@ name, sorted keys), so a second run gives the same bytes.
 """
 
 import os
-import sys
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from torch_golden import as_numpy, normal, random_state, tensor_json, write_or_check
+from torch_golden import as_numpy, deterministic_meta, normal, random_state, tensor_json, write_or_check
 
 OUTPUT = os.path.join("Tests", "NNBenchEngineTests", "Golden", "torch_golden_recurrent.json")
 COMMAND = "python3 scripts/torch_golden_recurrent.py"
@@ -165,18 +164,8 @@ def per_step_loss_case():
 
 
 def golden():
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    torch.set_default_dtype(torch.float64)
     return {
-        "meta": {
-            "command": COMMAND,
-            "generator": "scripts/torch_golden_recurrent.py",
-            "dtype": "float64",
-            "numpy": np.__version__,
-            "python": ".".join(map(str, sys.version_info[:3])),
-            "torch": torch.__version__,
-        },
+        "meta": deterministic_meta(COMMAND, "scripts/torch_golden_recurrent.py"),
         "recurrent": recurrent_cases(),
         "embedding": [embedding_case()],
         "dense": [dense_case()],
