@@ -15,7 +15,7 @@ public struct TrainingObservation: Sendable, Hashable {
     public var activationSamples: Int
 
     /// Creates the options.
-    public init(histogramBins: Int = 30, histogramEpochs: Int = 100, snapshotEpochs: Set<Int> = [], activationSamples: Int = 1024) {
+    public init(histogramBins: Int = 30, histogramEpochs: Int = 50, snapshotEpochs: Set<Int> = [], activationSamples: Int = 1024) {
         precondition(histogramBins >= 1 && histogramEpochs >= 1 && activationSamples >= 1, "observation options must be positive")
         self.histogramBins = histogramBins
         self.histogramEpochs = histogramEpochs

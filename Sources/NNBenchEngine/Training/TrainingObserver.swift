@@ -27,7 +27,10 @@ final class TrainingObserver<Scalar: EngineScalar> {
     private struct Activation {
         let layer: Int
         let function: LayerSpec
-        var alive: [Bool] = []
+        /// Each unit's largest output so far: a unit is dead while it is not positive.
+        var maxima: [Scalar] = []
+        /// How many units are dead so far (-1 before the first chunk): at 0, no more reading.
+        var dead = -1
         var saturated = 0
         var total = 0
         var samples: [Double] = []
@@ -59,9 +62,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// same sum in the same order as ``ParameterStatisticsProbe``'s, so the same bits.
     func stepTaken() {
         for (index, parameter) in parameters.enumerated() {
-            var sum = 0.0
-            for x in Scalar.doubles(parameter.gradient.pointer, count: parameter.count) { sum += x * x }
-            normSums[index] += sum.squareRoot()
+            normSums[index] += Scalar._sumOfSquaresInDouble(parameter.gradient.pointer, count: parameter.count).squareRoot()
         }
         steps += 1
     }
@@ -79,7 +80,8 @@ final class TrainingObserver<Scalar: EngineScalar> {
     func beginEvaluation(collectingSamples: Bool) {
         collectsSamples = collectingSamples
         for index in activations.indices {
-            activations[index].alive = []
+            activations[index].maxima = []
+            activations[index].dead = -1
             activations[index].saturated = 0
             activations[index].total = 0
             activations[index].samples = []
@@ -91,25 +93,28 @@ final class TrainingObserver<Scalar: EngineScalar> {
         guard let index = activations.firstIndex(where: { $0.layer == layer }) else { return }
         // A unit of a sequence [steps, features] is a feature: the same weights at every step.
         let units = output.shape.count == 2 ? output.shape[1] : output.width, count = output.size
-        let values = Scalar.doubles(output.pointer, count: count)
-        // The thresholds as the Scalar compares them, so that Float and Double runs count alike.
-        let low = Double(Scalar(0.01)), high = Double(Scalar(0.99))
+        // The thresholds compared in the Scalar: the same counts as comparing the values converted
+        // to Double with the thresholds converted alike, since Float to Double is exact.
+        let low = Scalar(0.01), high = Scalar(0.99)
         switch activations[index].function {
         case .relu:
-            var alive = activations[index].alive.isEmpty ? [Bool](repeating: false, count: units) : activations[index].alive
-            for (i, value) in values.enumerated() where value > 0 { alive[i % units] = true }
-            activations[index].alive = alive
+            if activations[index].maxima.isEmpty { activations[index].maxima = Array(repeating: -.infinity, count: units) }
+            if activations[index].dead != 0 {
+                activations[index].dead = activations[index].maxima.withUnsafeMutableBufferPointer {
+                    Scalar._columnMaxima(output.pointer, rows: count / units, units: units, maxima: $0.baseAddress!)
+                }
+            }
         case .tanh:
-            activations[index].saturated += values.count(where: { Swift.abs($0) > high })
+            activations[index].saturated += Scalar._countOutside(output.pointer, count: count, low: -high, high: high)
         case .sigmoid:
-            activations[index].saturated += values.count(where: { $0 < low || $0 > high })
+            activations[index].saturated += Scalar._countOutside(output.pointer, count: count, low: low, high: high)
         default:
             break
         }
         activations[index].total += count
         if collectsSamples, start < observation.activationSamples {
             let samples = Swift.min(output.count, observation.activationSamples - start)
-            activations[index].samples += values.prefix(samples * output.width)
+            activations[index].samples += Scalar.doubles(output.pointer, count: samples * output.width)
         }
     }
 
@@ -133,8 +138,8 @@ final class TrainingObserver<Scalar: EngineScalar> {
         record.activations = activations.map { activation in
             ActivationStatistics(
                 layer: activation.layer, function: activation.function.name,
-                deadFraction: activation.function == .relu && !activation.alive.isEmpty
-                    ? Double(activation.alive.filter { !$0 }.count) / Double(activation.alive.count) : nil,
+                deadFraction: activation.function == .relu && !activation.maxima.isEmpty
+                    ? Double(activation.maxima.count(where: { !($0 > 0) })) / Double(activation.maxima.count) : nil,
                 saturatedFraction: (activation.function == .tanh || activation.function == .sigmoid) && activation.total > 0
                     ? Double(activation.saturated) / Double(activation.total) : nil,
                 histogram: histograms ? Histogram(activation.samples, bins: bins) : nil)
