@@ -21,8 +21,10 @@ For each run folder it
      with step = epoch, wall time = epoch, and exactly the expected tags, each scalar equal to the
      record's number rounded to float32 (TensorBoard's simple_value is a float), each histogram's
      min, max, num, sum, sum_squares, bucket limits and counts equal to the record's, bit for bit;
-  4. loads the folder with tensorboard's EventAccumulator (what `tensorboard --logdir` shows)
-     and checks it sees every scalar and histogram at every step, with the same values.
+  4. loads DIR with tensorboard's EventMultiplexer, what `tensorboard --logdir DIR` serves
+     (scalars and histograms turned into tensors by its data_compat, histogram buckets as
+     float32), and checks it finds every run and every scalar and histogram bucket at every
+     step, equal to the record's.
 Then it flips one byte of a copy of an event file, in a length and in an event's data, and
 checks the reader rejects both copies.
 
@@ -40,9 +42,10 @@ import tempfile
 import numpy
 
 try:
-    from tensorboard.backend.event_processing import event_accumulator, event_file_loader
+    from tensorboard.backend.event_processing import event_file_loader, plugin_event_multiplexer
     from tensorboard.compat.proto import event_pb2
     from tensorboard.compat.tensorflow_stub import errors, pywrap_tensorflow
+    from tensorboard.util import tensor_util
 except ImportError as error:
     sys.exit(f"check_tensorboard: tensorboard is not installed ({error}); pip install tensorboard")
 
@@ -189,31 +192,43 @@ def check_run(folder, record):
             else:
                 histograms += 1
         expected_by_step[step] = expected
-    check_accumulator(folder, expected_by_step)
-    return len(raw), scalars, histograms
+    return len(raw), scalars, histograms, expected_by_step
 
 
-def check_accumulator(folder, expected_by_step):
-    """What `tensorboard --logdir` loads: every value at every step, none sampled away."""
-    accumulator = event_accumulator.EventAccumulator(
-        folder, size_guidance={event_accumulator.SCALARS: 0, event_accumulator.HISTOGRAMS: 0})
-    accumulator.Reload()
-    tags = accumulator.Tags()
+def check_as_tensorboard_loads(directory, expected_by_run):
+    """What `tensorboard --logdir DIR` serves: its EventMultiplexer (the server's loader, which
+    turns scalars and histograms into tensors through data_compat) must find every run, and every
+    value at every step, none sampled away, equal to the record's."""
+    multiplexer = plugin_event_multiplexer.EventMultiplexer(tensor_size_guidance={"scalars": 0, "histograms": 0})
+    multiplexer.AddRunsFromDirectory(directory)
+    multiplexer.Reload()
     loaded = {}
-    for tag in tags["scalars"]:
-        for item in accumulator.Scalars(tag):
-            loaded[(item.step, tag)] = ("scalar", item.value)
-    for tag in tags["histograms"]:
-        for item in accumulator.Histograms(tag):
-            h = item.histogram_value
-            loaded[(item.step, tag)] = ("histogram", (h.min, h.max, h.num, h.sum, h.sum_squares, list(h.bucket_limit), list(h.bucket)))
-    expected = {(step, tag): value for step, values in expected_by_step.items() for tag, value in values.items()}
+    for plugin in ("scalars", "histograms"):
+        for run, tags in multiplexer.PluginRunToTagToContent(plugin).items():
+            for tag in tags:
+                for item in multiplexer.Tensors(run, tag):
+                    if item.wall_time != float(item.step):
+                        raise Mismatch(f"{run}: {tag} at step {item.step} has wall time {item.wall_time}")
+                    loaded[(run, item.step, tag)] = (plugin, tensor_util.make_ndarray(item.tensor_proto))
+    expected = {(run, step, tag): value for run, steps in expected_by_run.items()
+                for step, values in steps.items() for tag, value in values.items()}
     if set(loaded) != set(expected):
-        raise Mismatch(f"{folder}: tensorboard's EventAccumulator loaded {len(loaded)} values, expected {len(expected)}: "
-                       f"missing {sorted(set(expected) - set(loaded))[:5]}")
-    for key, value in expected.items():
-        if not equal(value, loaded[key]):
-            raise Mismatch(f"{folder}: EventAccumulator step {key[0]} {key[1]}: {difference(loaded[key], value)}")
+        raise Mismatch(f"tensorboard's EventMultiplexer loaded {len(loaded)} values from {directory}, expected {len(expected)}: "
+                       f"missing {sorted(set(expected) - set(loaded))[:3]}, extra {sorted(set(loaded) - set(expected))[:3]}")
+    for key, (kind, value) in expected.items():
+        plugin, array = loaded[key]
+        if kind == "scalar":
+            good = plugin == "scalars" and array.shape == () and same(float(array), value)
+        else:
+            low, high, _, _, _, limits, counts = value
+            # TensorBoard's buckets: [left, right, count], the first from min, the last to max,
+            # stored as float32 by data_compat (step 3 compares the file's doubles themselves).
+            buckets = [[float32(left), float32(right), float32(count)]
+                       for left, right, count in zip([low] + limits[:-1], limits[:-1] + [high], counts)]
+            good = plugin == "histograms" and array.tolist() == buckets
+        if not good:
+            raise Mismatch(f"tensorboard's EventMultiplexer: {key[0]} step {key[1]} {key[2]}: loaded {array.tolist()}, expected {value}")
+    return len(loaded)
 
 
 def check_corruption_is_detected(path):
@@ -277,11 +292,12 @@ def main(arguments):
         print(f"check_tensorboard: event files without a record: {sorted(found - wanted)}; "
               f"records without event files: {sorted(wanted - found)}", file=sys.stderr)
         return 1
-    totals = [0, 0, 0]
+    totals, expected = [0, 0, 0], {}
     try:
         for name, record in sorted(runs, key=lambda run: run[0]):
-            counts = check_run(os.path.join(directory, name), record)
+            *counts, expected[name] = check_run(os.path.join(directory, name), record)
             totals = [a + b for a, b in zip(totals, counts)]
+        served = check_as_tensorboard_loads(directory, expected)
         check_corruption_is_detected(os.path.join(directory, sorted(wanted)[0], FILE_NAME))
     except Mismatch as error:
         print(f"check_tensorboard: {error}", file=sys.stderr)
@@ -290,7 +306,7 @@ def main(arguments):
         print(f"check_tensorboard: {error.message}", file=sys.stderr)
         return 1
     print(f"check_tensorboard: {len(runs)} runs, {totals[0]} records (every CRC checked), {totals[1]} scalars and "
-          f"{totals[2]} histograms equal to the records', and as tensorboard's EventAccumulator loads them")
+          f"{totals[2]} histograms equal to the records'; tensorboard's EventMultiplexer serves the same {served}")
     return 0
 
 
