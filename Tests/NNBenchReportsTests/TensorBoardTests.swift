@@ -62,6 +62,16 @@ struct TensorBoardTests {
         #expect(file == Self.hex("0f000000000000006d532b091a0d627261696e2e4576656e743a32fc985129a800000000000000fcd8de2d") + python + Self.hex("103554b2"))
     }
 
+    /// proto3's rule, as Python's protobuf applies it: a plain field at +0.0 or 0 is left out
+    /// (wall time, max, sum, sum of squares here), -0.0 is not (its bits are not zero), and a
+    /// packed field holding zeros is written. A gradient that is zero everywhere looks like this.
+    @Test func defaultsAreLeftOutAsPythonLeavesThemOut() {
+        let histogram = Histogram(lower: -0.0, upper: 0, counts: [4], sum: 0, sumOfSquares: 0)
+        let event = TensorBoardEvent(wallTime: 0, step: 7, payload: .summary([.init(tag: "gradients/2.bias", content: .histogram(histogram))]))
+        #expect(event.encoded == Self.hex(
+            "10072a3c0a3a0a106772616469656e74732f322e626961732a26090000000000000080190000000000001040320800000000000000003a080000000000001040"))
+    }
+
     /// A short observed run: one event per epoch after the version, the same bytes twice, and
     /// the tags of every curve the report draws.
     @Test func anObservedRunLogsEveryCurveTheSameWayTwice() throws {
