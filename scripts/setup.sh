@@ -5,8 +5,9 @@
 #
 # With --clients (as .ci/run calls it), also what the protocol clients of examples/ need: python3
 # with numpy, node, PyTorch's CPU build (pip's local wheel folder has torch 2.13.0+cpu; plain
-# 'torch' would pull gigabytes of CUDA) and jsonschema (for scripts/validate_exchange.py); pip
-# installs the Python packages when they are missing, and a missing python3 or node is an error.
+# 'torch' would pull gigabytes of CUDA), jsonschema (for scripts/validate_exchange.py) and
+# tensorboard (for scripts/check_tensorboard.py); pip installs the Python packages when they are
+# missing, and a missing python3 or node is an error.
 #
 # With --browser (as .ci/run calls it before rendering reports), Debian's chromium-headless-shell
 # (apt-get, as root) and Pillow (pip), for scripts/render_report.py.
@@ -43,6 +44,7 @@ if [ "${1:-}" = "--clients" ]; then
     need numpy numpy
     need jsonschema jsonschema
     need torch torch==2.13.0+cpu
+    need tensorboard tensorboard
     echo "setup: clients ok (python3 $(python3 -c 'import sys; print(sys.version.split()[0])'), node $(node --version), torch $(python3 -c 'import torch; print(torch.__version__)'))"
     exit 0
 fi

@@ -66,6 +66,10 @@ struct TrainCommand: ParsableCommand {
         valueName: "file.html"))
     var report: String?
 
+    @Option(help: ArgumentHelp(
+        "Write TensorBoard event files (per-epoch scalars and histograms) to DIR/TASK/seed-N; see docs/reports.md.", valueName: "dir"))
+    var tensorboard: String?
+
     func run() throws {
         let task = try self.task.makeTask(seed: dataSeed, option: "--data-seed")
         let architecture = try readArchitecture(for: task)
@@ -81,6 +85,7 @@ struct TrainCommand: ParsableCommand {
             throw failure("cannot train on task '\(task.name)' in batches of \(configuration.batchSize):\n\(error.rendered)", status: ExitStatus.usage)
         }
         if let report { try OutputPath.checkFile(report, option: "--report") }
+        if let tensorboard { try OutputPath.prepareFolder(tensorboard, option: "--tensorboard") }
         let printer = EpochPrinter(totalEpochs: configuration.epochs, kind: task.kind, quiet: json)
         let record = run.run(onEpoch: printer.print)
         printer.finish()
@@ -89,6 +94,13 @@ struct TrainCommand: ParsableCommand {
                 task: task, architecture: run.network.architecture, target: run.target, records: [record],
                 summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
             do { try AtomicFile.write(Array(page.html.utf8), to: report) } catch {
+                throw failure(error.description, status: ExitStatus.error)
+            }
+        }
+        if let tensorboard {
+            do throws(FileError) {
+                try TensorBoardLog(record: record).write(to: TensorBoardLog.folder(in: tensorboard, name: task.name, seed: record.seed))
+            } catch {
                 throw failure(error.description, status: ExitStatus.error)
             }
         }
@@ -135,6 +147,6 @@ struct TrainCommand: ParsableCommand {
         return TrainingConfiguration(
             optimizer: optimizerSpec, schedule: scheduleSpec, clipping: clipSpec, epochs: epochs, batchSize: batch,
             seed: try parseSeed(seed, option: "--seed"), stopAtTarget: stopAtTarget, threads: threads,
-            observation: report == nil ? nil : TrainingObservation())
+            observation: report == nil && tensorboard == nil ? nil : TrainingObservation())
     }
 }
