@@ -31,9 +31,11 @@ struct SaveWeightsTests {
         #expect(plain.status == 0 && saved.status == 0, "\(saved.standardError)")
         let a = try TrainCommandTests.recordWithoutTime(plain.standardOutput)
         let b = try TrainCommandTests.recordWithoutTime(saved.standardOutput)
-        // The saved run was observed (its record has snapshots); without them, it is the plain run's.
+        // The saved run was observed for its snapshots alone; without them, it is the plain run's.
         #expect(a.snapshots == nil && b.snapshots?.map(\.epoch) == [0, 1, 2, 3, 4, 5])
-        #expect(b.withoutObservations == a)
+        var bare = b
+        bare.snapshots = nil
+        #expect(bare == a)
     }
 
     @Test func eachTensorAtEachChosenEpochIsTheNetworksWeights() throws {

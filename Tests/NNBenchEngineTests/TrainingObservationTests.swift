@@ -28,6 +28,13 @@ struct TrainingObservationTests {
         let plain = try Self.run(task, architecture, optimizer: .adam(learningRate: 0.02), epochs: 5, batch: 16)
         let observed = try Self.run(task, architecture, optimizer: .adam(learningRate: 0.02), epochs: 5, batch: 16, observation: observation)
         #expect(observed.withoutObservations == plain)
+        // Keeping the weights alone (saved weights) measures nothing else, and keeps the same weights.
+        var weightsOnly = try Self.run(
+            task, architecture, optimizer: .adam(learningRate: 0.02), epochs: 5, batch: 16,
+            observation: TrainingObservation(snapshotEpochs: [1], measures: false))
+        #expect(weightsOnly.snapshots == observed.snapshots)
+        weightsOnly.snapshots = nil
+        #expect(weightsOnly == plain)
         #expect(plain.snapshots == nil && plain.epochs.allSatisfy { $0.activations == nil && $0.parameters.allSatisfy { $0.meanGradientNorm == nil } })
         // Histograms every ⌈5/2⌉ = 3rd epoch, at 0 and at the last.
         let histogramEpochs = observed.epochs.filter { $0.parameters[0].weightHistogram != nil }.map(\.epoch)

@@ -81,7 +81,7 @@ struct TrainCommand: ParsableCommand {
         let architecture = try readArchitecture(for: task)
         var configuration = try makeConfiguration(for: task)
         let savedEpochs = try parseSaveEpochs(budget: configuration.epochs)
-        if let savedEpochs { configuration.observation = TrainingObservation(snapshotEpochs: savedEpochs.epochs) }
+        if let savedEpochs { configuration.observation = TrainingObservation(snapshotEpochs: savedEpochs.epochs, measures: report != nil) }
         let resolved: ResolvedArchitecture
         do { resolved = try architecture.resolve(for: task) } catch {
             throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)

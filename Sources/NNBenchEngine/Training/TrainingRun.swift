@@ -165,11 +165,11 @@ public final class TrainingRun<Scalar: EngineScalar> {
     private func observe(_ record: inout EpochRecord, last: Bool) {
         guard let observer else { return }
         let histograms = observer.isHistogramEpoch(record.epoch)
-        if last && !histograms {
+        if last && !histograms && observer.measures {
             observer.beginEvaluation(collectingSamples: true)
             _ = train.evaluate(network, kind: task.kind, observe: observer.observe)
         }
-        observer.complete(&record, histograms: histograms || last, last: last)
+        observer.complete(&record, histograms: observer.measures && (histograms || last), last: last)
     }
 
     private func evaluate(epoch: Int, learningRate: Double) -> EpochRecord {
