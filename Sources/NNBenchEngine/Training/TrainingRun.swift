@@ -169,7 +169,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
             observer.beginEvaluation(collectingSamples: true)
             _ = train.evaluate(network, kind: task.kind, observe: observer.observe)
         }
-        observer.complete(&record, histograms: observer.measures && (histograms || last), last: last)
+        observer.complete(&record, histograms: histograms || last, last: last)
     }
 
     private func evaluate(epoch: Int, learningRate: Double) -> EpochRecord {
