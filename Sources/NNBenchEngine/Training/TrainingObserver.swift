@@ -53,14 +53,18 @@ final class TrainingObserver<Scalar: EngineScalar> {
         }
     }
 
-    /// Whether `epoch` gets histograms (besides a run's last epoch).
+    /// Whether the observation measures anything besides keeping snapshots.
+    var measures: Bool { observation.measures }
+
+    /// Whether `epoch` gets histograms (besides a run's last epoch); never when not measuring.
     func isHistogramEpoch(_ epoch: Int) -> Bool {
-        epoch % interval == 0 || epoch == budget
+        observation.measures && (epoch % interval == 0 || epoch == budget)
     }
 
     /// Adds a step's gradient norms (after clipping, before the update) to the epoch's sums: the
     /// same sum in the same order as ``ParameterStatisticsProbe``'s, so the same bits.
     func stepTaken() {
+        guard observation.measures else { return }
         for (index, parameter) in parameters.enumerated() {
             normSums[index] += Scalar._sumOfSquaresInDouble(parameter.gradient.pointer, count: parameter.count).squareRoot()
         }
@@ -69,6 +73,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
 
     /// Keeps a copy of the epoch's last step's gradients, before the optimizer reads them.
     func beforeLastStep() {
+        guard observation.measures else { return }
         for (parameter, copy) in zip(parameters, lastGradients) {
             copy.pointer.update(from: parameter.gradient.pointer, count: parameter.count)
         }
@@ -90,7 +95,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
 
     /// Takes in one layer's output for a chunk of the training split starting at sample `start`.
     func observe(start: Int, layer: Int, output: Batch<Scalar>) {
-        guard let index = activations.firstIndex(where: { $0.layer == layer }) else { return }
+        guard observation.measures, let index = activations.firstIndex(where: { $0.layer == layer }) else { return }
         // A unit of a sequence [steps, features] is a feature: the same weights at every step.
         let units = output.shape.count == 2 ? output.shape[1] : output.width, count = output.size
         // The thresholds compared in the Scalar: the same counts as comparing the values converted
@@ -122,6 +127,14 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// activation statistics, and at a histogram epoch the histograms; keeps the weights when
     /// the epoch is 0, chosen, or `last`.
     func complete(_ record: inout EpochRecord, histograms: Bool, last: Bool) {
+        if observation.measures { measure(&record, histograms: histograms) }
+        for (tensor, copy) in zip(tensors, latest) { copy.pointer.update(from: tensor.value.pointer, count: tensor.count) }
+        latestEpoch = record.epoch
+        if record.epoch == 0 || last || observation.snapshotEpochs.contains(record.epoch) { snapshots.append(snapshot(of: record.epoch)) }
+    }
+
+    /// Adds the mean gradient norms, the activation statistics and the histograms to an epoch's record.
+    private func measure(_ record: inout EpochRecord, histograms: Bool) {
         let bins = observation.histogramBins
         for (index, parameter) in parameters.enumerated() where record.parameters.indices.contains(index) {
             record.parameters[index].meanGradientNorm = steps > 0 ? normSums[index] / Double(steps) : nil
@@ -144,9 +157,6 @@ final class TrainingObserver<Scalar: EngineScalar> {
                     ? Double(activation.saturated) / Double(activation.total) : nil,
                 histogram: histograms ? Histogram(activation.samples, bins: bins) : nil)
         }
-        for (tensor, copy) in zip(tensors, latest) { copy.pointer.update(from: tensor.value.pointer, count: tensor.count) }
-        latestEpoch = record.epoch
-        if record.epoch == 0 || last || observation.snapshotEpochs.contains(record.epoch) { snapshots.append(snapshot(of: record.epoch)) }
     }
 
     /// The snapshots, ending with the last epoch observed (the run may have stopped without
