@@ -31,10 +31,14 @@ output=${output:-$scratch/static/nnbench}
 # Debian's libz.a (libz-dev), found first through PKG_CONFIG_PATH, makes the same `-lz` take the
 # static archive: no change to the package, which stays a normal dependency for others, and the
 # same compiler flags (Cflags unchanged), so only the link differs from a normal release build.
-libz=$(cc -print-file-name=libz.a)
-pc=$(pkg-config --variable pcfiledir zlib 2>/dev/null)/zlib.pc
+for tool in pkg-config strip objdump ldd; do
+    command -v $tool >/dev/null || { echo "build_static: $tool not found on PATH; install Debian's pkg-config, binutils (strip, objdump) and libc-bin (ldd)" >&2; exit 1; }
+done
+cc=$(command -v cc || command -v clang || true)
+libz=$([ -n "$cc" ] && "$cc" -print-file-name=libz.a || true)
+pc=$(pkg-config --variable pcfiledir zlib 2>/dev/null || true)/zlib.pc
 if [ ! -f "$libz" ] || [ ! -f "$pc" ]; then
-    echo "build_static: libz.a or zlib.pc not found (cc -print-file-name=libz.a, pkg-config zlib); install Debian's libz-dev" >&2
+    echo "build_static: zlib's static library libz.a or its zlib.pc not found (${cc:-cc} -print-file-name=libz.a, pkg-config zlib); install Debian's libz-dev" >&2
     exit 1
 fi
 mkdir -p "$scratch/static-zlib"

@@ -5,8 +5,12 @@
 #   nnbench --version, list, show, generate (CSV, NPY read back by numpy), train,
 #   check --exec on the helper client (examples/helper_client, importing nnbench_check from the
 #   wheel): passes; the same client with one wrong backward pass (--bug tanh-derivative-of-input):
-#   fails, naming layer 1, the tanh; and run, which says in one line what it needs.
-# Exits non-zero at the first step that does not do what it should.
+#   fails, naming layer 1, the tanh; and run: without a Baselines folder it says in one line what
+#   it needs (status 2, with or without --allow-new); after `baseline record xor` it runs the
+#   built-in suite's xor and compares it exactly; with --allow-new it accepts an entry that has no
+#   baseline yet (moons).
+# Exits non-zero at the first step that does not do what it should, and before building anything
+# when a tool it needs is missing (python3's venv, numpy, binutils' objdump and strip).
 #
 #   scripts/test_wheel.sh [--wheel FILE] [--scratch-path DIR]
 #
@@ -25,8 +29,20 @@ while [ $# -gt 0 ]; do
         *) echo "usage: scripts/test_wheel.sh [--wheel FILE] [--scratch-path DIR]" >&2; exit 64 ;;
     esac
 done
+# What the test needs besides what building the binary needs (scripts/build_static.sh checks that):
+# said before a build that can take many minutes, not after it.
+python3 -c 'import ensurepip, venv' 2>/dev/null || {
+    echo "test_wheel: python3 cannot make a virtual environment (no ensurepip); install Debian's python3-venv" >&2; exit 1; }
+python3 -c 'import numpy' 2>/dev/null || {
+    echo "test_wheel: python3 has no numpy (the wheel's one dependency, taken from the machine); install python3-numpy or 'pip install numpy'" >&2; exit 1; }
+for tool in objdump strip ldd; do
+    command -v $tool >/dev/null || { echo "test_wheel: $tool not found on PATH; install Debian's binutils (objdump, strip) and libc-bin (ldd)" >&2; exit 1; }
+done
+
 if [ -z "$wheel" ]; then
-    wheel=$(scripts/build_wheel.sh --scratch-path "$scratch" --output "$scratch/dist" | sed -n 's/^build_wheel: \(.*\.whl\),.*/\1/p')
+    # The build's own lines go on to stderr (a CI log shows them); the wheel's path is kept.
+    wheel=$(scripts/build_wheel.sh --scratch-path "$scratch" --output "$scratch/dist" | tee /dev/stderr | sed -n 's/^build_wheel: \(.*\.whl\),.*/\1/p')
+    [ -n "$wheel" ] || { echo "test_wheel: scripts/build_wheel.sh named no wheel" >&2; exit 1; }
 fi
 wheel=$(cd "$(dirname "$wheel")" && pwd)/$(basename "$wheel")
 
@@ -74,9 +90,32 @@ nnbench check --exec "python client.py --bug tanh-derivative-of-input" --arch "d
 grep -E 'input-gradient' bug.txt | grep -q 'layer 1 (tanh)' || { cat bug.txt; fail "input-gradient does not name layer 1 (tanh)"; }
 grep -E 'input-gradient' bug.txt | head -n 2
 
-step "nnbench run outside a checkout: one line saying what it needs"
+step "nnbench run outside a checkout, no Baselines folder: one line saying what it needs, status 2 (--allow-new too)"
+for allow in "" --allow-new; do
+    status=0
+    nnbench run xor $allow > run.txt 2> run.err || status=$?
+    cat run.txt run.err
+    [ $status -eq 2 ] && [ "$(wc -l < run.err)" -eq 1 ] && [ ! -s run.txt ] || fail "run xor $allow: status $status, $(wc -l < run.err) lines on stderr"
+done
+
+step "nnbench baseline record xor, then run xor: the built-in suite, compared exactly"
+nnbench baseline record xor | tail -n 1
+[ -f Baselines/xor.json.gz ] || fail "baseline record xor wrote no Baselines/xor.json.gz"
 status=0
-nnbench run xor > run.txt 2> run.err || status=$?
-cat run.txt run.err
-[ $status -eq 2 ] && [ "$(wc -l < run.err)" -eq 1 ] || fail "run: status $status, $(wc -l < run.err) lines on stderr"
+nnbench run xor > run.txt || status=$?
+[ $status -eq 0 ] || { cat run.txt; fail "run xor against its own baseline: status $status"; }
+head -n 1 run.txt
+grep -q '^suite built-in default' run.txt || { cat run.txt; fail "run's first line does not name the built-in default suite"; }
+grep -q 'pass (exact)' run.txt || { cat run.txt; fail "run xor is not an exact pass"; }
+tail -n 1 run.txt
+
+step "nnbench run xor moons: moons has no baseline, status 2; with --allow-new accepted, status 0"
+status=0
+nnbench run xor moons > run.txt || status=$?
+[ $status -eq 2 ] || { cat run.txt; fail "run xor moons without --allow-new: status $status, expected 2"; }
+status=0
+nnbench run xor moons --allow-new > run.txt || status=$?
+[ $status -eq 0 ] || { cat run.txt; fail "run xor moons --allow-new: status $status"; }
+grep -E '^moons ' run.txt | grep -q ' new ' || { cat run.txt; fail "moons is not 'new'"; }
+tail -n 1 run.txt
 echo "test_wheel: all passed ($(basename "$wheel"), $(stat -c %s "$wheel") bytes)"
