@@ -70,8 +70,21 @@ public enum RunRecordWriter {
         } catch {
             // Foundation wraps the errno of mkdir(2) as the underlying POSIX error.
             let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            let code = underlying?.domain == NSPOSIXErrorDomain ? Int32(underlying!.code) : EIO
+            var code = underlying?.domain == NSPOSIXErrorDomain ? Int32(underlying!.code) : EIO
+            // Foundation reports EIO, too, when a folder on the way is a file: say that instead.
+            if code == EIO, hasFileAncestor(directory) { code = ENOTDIR }
             throw .system(path: directory, step: "create the directory", code: code)
         }
+    }
+
+    /// Whether the nearest existing ancestor of `path` is not a directory.
+    private static func hasFileAncestor(_ path: String) -> Bool {
+        var ancestor = (path as NSString).deletingLastPathComponent
+        while !ancestor.isEmpty && ancestor != "/" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) { return !isDirectory.boolValue }
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+        return false
     }
 }
