@@ -56,7 +56,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the comparison as JUnit XML (one test case per entry).", valueName: "file"))
     var junit: String?
 
-    @Option(help: ArgumentHelp("Write each run's per-epoch record as JSON lines (DIR/ENTRY.jsonl) and each entry's result in the baseline format (DIR/ENTRY.json.gz).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Write each run's per-epoch record as JSON lines (DIR/ENTRY.jsonl), each entry's result in the baseline format (DIR/ENTRY.json.gz) and what 'nnbench report DIR' draws (DIR/ENTRY.observation.json.gz).", valueName: "dir"))
     var output: String?
 
     @Option(help: ArgumentHelp(
@@ -93,13 +93,16 @@ struct RunCommand: ParsableCommand {
         if !json { print(selection.header(seeds: seeds, baselines: baselines)) }
         let progress = SuiteProgress(entries: selection.entries)
         let results = SuiteRunner.run(
-            selection.entries, jobs: jobCount, observation: report == nil ? nil : TrainingObservation(), onEvent: progress.handle)
+            selection.entries, jobs: jobCount, observation: report == nil && output == nil ? nil : TrainingObservation(), onEvent: progress.handle)
         progress.finish()
         let trained = results.filter { $0.failure == nil }
         if let output {
             do {
                 try RunRecordWriter.write(trained, to: output)
                 for result in trained { try BaselineFile.write(BaselineRecord(result), to: output) }
+                for (position, result) in results.enumerated() where result.failure == nil {
+                    try ObservationFile.write(result, position: position, to: output)
+                }
             } catch {
                 throw failure(error.description, status: ExitStatus.error)
             }
