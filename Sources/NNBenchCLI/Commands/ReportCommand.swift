@@ -90,6 +90,7 @@ struct ReportCommand: ParsableCommand {
             throw failure("'\(resultPath)' was trained on other data than this nnbench generates for its entry (dataset SHA-256 differs)", status: ExitStatus.error)
         }
         let result = EntryResult(entry: record.entry, datasetFingerprint: record.datasetSHA256, splitSizes: record.splitSizes, runs: observation.records)
-        return (observation.position, RunReport.Entry(prepared: prepared, result: result, comparison: store.compare(record)))
+        return (observation.position, RunReport.Entry(
+            prepared: prepared, result: result, comparison: store.compare(record), baseline: store.record(of: record.entry.name)))
     }
 }

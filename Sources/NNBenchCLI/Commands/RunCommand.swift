@@ -116,7 +116,9 @@ struct RunCommand: ParsableCommand {
             context: [("suite", selection.source), ("seeds", seeds), ("baselines", baselines)])
         if let path = self.report {
             let page = RunReport(
-                entries: zip(selection.entries, zip(results, comparisons)).map { RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1) },
+                entries: zip(selection.entries, zip(results, comparisons)).map {
+                    RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1, baseline: store.record(of: $0.entry.name))
+                },
                 allowsNew: allowNew, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
             do { try AtomicFile.write(Array(page.html.utf8), to: path) } catch {
                 throw failure(error.description, status: ExitStatus.error)
