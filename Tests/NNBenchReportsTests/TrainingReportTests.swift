@@ -188,7 +188,7 @@ struct TrainingReportTests {
         let loss = try Self.chart(page, "loss (bce_logits)")
         try Self.expectDrawn(loss, label, mean { $0[target.split].loss })
         let line = try #require(loss.elements("polyline").first { $0.attributes["data-label"] == label })
-        #expect(line.attributes["stroke"] == "#777777" && line.attributes["stroke-dasharray"] != nil)
+        #expect(line.attributes["stroke"] == "#444444" && line.attributes["stroke-dasharray"] != nil)
         try Self.expectDrawn(try Self.chart(page, "accuracy"), label, mean { $0[target.split].accuracy! })
         #expect(page.allText.contains("Grey and dashed: the baseline's mean over its 2 seeds"))
     }

@@ -88,11 +88,12 @@ extension TrainingReport {
         return series
     }
 
-    /// The baseline's mean curve of a value on the target's split, grey and dashed; none without a baseline.
+    /// The baseline's mean curve of a value on the target's split, grey and dashed (darker and
+    /// wider than the reference lines' grey); none without a baseline.
     func baselineSeries(_ value: (SplitMetrics) -> Double) -> [LineChart.Series] {
         guard !baseline.isEmpty else { return [] }
         let curves = baseline.map { curve in curve.map { (x: Double($0.epoch), y: value($0[target.split])) } }
-        return [.init(label: "baseline \(target.split.rawValue) mean", points: Self.mean(curves), colour: Colour(hex: 0x777777), width: 2, dashed: true)]
+        return [.init(label: "baseline \(target.split.rawValue) mean", points: Self.mean(curves), colour: Colour(hex: 0x444444), width: 2.5, dashed: true)]
     }
 
     /// The mean of the curves at each x, over the curves that reach it.
