@@ -34,12 +34,12 @@ struct ReportCommandTests {
         // The JSON lines keep their lean layout: what observation adds is in the observation file only.
         let lines = String(decoding: try Self.read(folder, "runs/xor.jsonl"), as: UTF8.self)
         #expect(lines.contains("\"weightNorm\"") && !lines.contains("Histogram") && !lines.contains("snapshots") && !lines.contains("activations"))
-        let report = try CommandRunner.run(["report", "runs", "--baselines", "base"], in: folder)
+        let report = try CommandRunner.run(["report", "runs/", "--baselines", "base"], in: folder)
         #expect(report.status == 0 && report.output == "wrote runs/report.html: 2 entries\n", "\(report.standardError)")
         let written = String(decoding: try Self.read(folder, "runs/report.html"), as: UTF8.self)
         let expected = String(decoding: try Self.read(folder, "run.html"), as: UTF8.self)
         #expect(XMLParser(data: Data(written.utf8)).parse())
-        #expect(written.contains("<p class=\"summary\">nnbench report runs --baselines base</p>"))
+        #expect(written.contains("<p class=\"summary\">nnbench report runs/ --baselines base</p>"))
         #expect(Self.withoutCommand(written) == Self.withoutCommand(expected))
         #expect(written.contains("<h2>xor: pass</h2>") && written.contains("id=\"xor-layers\""))
     }

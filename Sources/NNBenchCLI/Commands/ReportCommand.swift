@@ -51,7 +51,7 @@ struct ReportCommand: ParsableCommand {
             throw failure("the run folder '\(directory)' holds no ENTRY\(ObservationFile.suffix); write it with 'nnbench run … --output \(directory)'", status: ExitStatus.error)
         }
         try BaselineFolder.check(baselines)
-        let path = output ?? "\(directory)/report.html"
+        let path = output ?? file("report.html")
         try OutputPath.checkFile(path, option: "--output")
         let store = BaselineStore(directory: baselines)
         let entries = try names.map { try entry($0, store: store) }.sorted { $0.position < $1.position }.map(\.entry)
@@ -62,13 +62,16 @@ struct ReportCommand: ParsableCommand {
         print("wrote \(path): \(entries.count) entr\(entries.count == 1 ? "y" : "ies")")
     }
 
+    /// The path of a file in DIR, without a doubled slash when DIR ends in one.
+    private func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
     /// One entry of the report from its two files, compared with its baseline.
     private func entry(_ name: String, store: BaselineStore) throws -> (position: Int, entry: RunReport.Entry) {
-        let observationPath = "\(directory)/\(name)"
+        let observationPath = file(name)
         let observation: ObservationFile.Content
         do { observation = try ObservationFile.read(observationPath) } catch { throw failure(error.description, status: ExitStatus.error) }
         let entryName = String(name.dropLast(ObservationFile.suffix.count))
-        let resultPath = "\(directory)/\(BaselineFile.fileName(of: entryName))"
+        let resultPath = file(BaselineFile.fileName(of: entryName))
         guard observation.entry == entryName else {
             throw failure("observation '\(observationPath)' holds the entry '\(observation.entry)', not '\(entryName)'", status: ExitStatus.error)
         }
