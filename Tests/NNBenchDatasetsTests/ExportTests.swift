@@ -184,7 +184,7 @@ struct ExportTests {
     @Test(arguments: [(0, 1), (1, 3), (10, 3), (99_999, 785), (Int.max, Int.max)])
     func npyDataStartsAtByte128(rows: Int, columns: Int) {
         // The shortest dictionary (shape (0, 1)) is 60 bytes, the longest 96: both fit in 128.
-        let header = NPYWriter.header(rows: rows, columns: columns)
+        let header = NPYWriter.header(shape: [rows, columns], type: .float64)
         #expect(header.count == 128)
         #expect(header.last == UInt8(ascii: "\n"))
         #expect(Int(header[8]) | Int(header[9]) << 8 == header.count - 10)

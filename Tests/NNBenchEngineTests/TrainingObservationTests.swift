@@ -19,21 +19,6 @@ struct TrainingObservationTests {
         return record
     }
 
-    /// The record without what observation adds.
-    static func unobserved(_ record: TrainingRecord) -> TrainingRecord {
-        var record = record
-        record.snapshots = nil
-        for index in record.epochs.indices {
-            record.epochs[index].activations = nil
-            for parameter in record.epochs[index].parameters.indices {
-                record.epochs[index].parameters[parameter].meanGradientNorm = nil
-                record.epochs[index].parameters[parameter].weightHistogram = nil
-                record.epochs[index].parameters[parameter].gradientHistogram = nil
-            }
-        }
-        return record
-    }
-
     @Test func observingChangesNoNumberOfTheRun() throws {
         // Dropout draws from a stream and batchnorm keeps running statistics: the extra
         // evaluation passes must disturb neither.
@@ -42,7 +27,14 @@ struct TrainingObservationTests {
         let observation = TrainingObservation(histogramBins: 7, histogramEpochs: 2, snapshotEpochs: [1])
         let plain = try Self.run(task, architecture, optimizer: .adam(learningRate: 0.02), epochs: 5, batch: 16)
         let observed = try Self.run(task, architecture, optimizer: .adam(learningRate: 0.02), epochs: 5, batch: 16, observation: observation)
-        #expect(Self.unobserved(observed) == plain)
+        #expect(observed.withoutObservations == plain)
+        // Keeping the weights alone (saved weights) measures nothing else, and keeps the same weights.
+        var weightsOnly = try Self.run(
+            task, architecture, optimizer: .adam(learningRate: 0.02), epochs: 5, batch: 16,
+            observation: TrainingObservation(snapshotEpochs: [1], measures: false))
+        #expect(weightsOnly.snapshots == observed.snapshots)
+        weightsOnly.snapshots = nil
+        #expect(weightsOnly == plain)
         #expect(plain.snapshots == nil && plain.epochs.allSatisfy { $0.activations == nil && $0.parameters.allSatisfy { $0.meanGradientNorm == nil } })
         // Histograms every ⌈5/2⌉ = 3rd epoch, at 0 and at the last.
         let histogramEpochs = observed.epochs.filter { $0.parameters[0].weightHistogram != nil }.map(\.epoch)
@@ -132,7 +124,7 @@ struct TrainingObservationTests {
         let architecture = "embedding(2, 4) rnn(16) relu gru(8, sequence: false) dense(1)"
         let plain = try Self.run(task, architecture, optimizer: .adam(learningRate: 0.05), epochs: 3, batch: 4)
         let observed = try Self.run(task, architecture, optimizer: .adam(learningRate: 0.05), epochs: 3, batch: 4, observation: TrainingObservation())
-        #expect(Self.unobserved(observed) == plain)
+        #expect(observed.withoutObservations == plain)
         #expect(observed.epochs[0].parameters.map(\.name) == [
             "0.weight", "1.weight_ih", "1.weight_hh", "1.bias_ih", "1.bias_hh", "3.weight_ih", "3.weight_hh", "3.bias_ih", "3.bias_hh",
             "4.weight", "4.bias",

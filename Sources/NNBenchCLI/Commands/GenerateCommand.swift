@@ -17,9 +17,14 @@ struct GenerateCommand: ParsableCommand {
               nnbench generate moons --n 1000 --noise 0.2 --seed 7 > moons.csv
               nnbench generate spirals --split all --format npy --output spirals.npy.gz
               nnbench generate two-spirals --format json
+              nnbench generate moons --n 1000 --noise 0.2 --output moons.csv --plot moons.svg
+
+            --plot also draws the generated samples (the same --n, --seed, parameters and \
+            --split) as a standalone SVG file (see docs/reports.md); the data is still written \
+            to --output or standard output.
 
             Exit status: 0 when the data was written; 2 when the output (standard output \
-            included) cannot be written; 64 for a usage error (an unknown task, parameter, value \
+            included) or the --plot file cannot be written; 64 for a usage error (an unknown task, parameter, value \
             or format, a parameter given twice).
             """)
 
@@ -37,8 +42,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The file to write ('-' or none: standard output).")
     var output: String?
 
+    @Option(help: ArgumentHelp("Also draw the generated samples as a picture: a standalone SVG file.", valueName: "file.svg"))
+    var plot: String?
+
     func run() throws {
         if let output, output != "-" { try OutputPath.checkFile(output, option: "--output") }
+        if let plot { try OutputPath.checkFile(plot, option: "--plot") }
         let selection = try parseSplit()
         let format = try resolveFormat()
         let task = try options.makeTask(seed: seed)
@@ -50,6 +59,7 @@ struct GenerateCommand: ParsableCommand {
         } catch {
             throw failure(error.description, status: ExitStatus.error)
         }
+        if let plot { try PlotOption.write(task, splits: selection, details: try options.plotDetails(seed: seed), to: plot) }
     }
 
     private func parseSplit() throws -> SplitSelection {

@@ -64,6 +64,10 @@ struct RunCommand: ParsableCommand {
         valueName: "file.html"))
     var report: String?
 
+    @Option(help: ArgumentHelp(
+        "Write TensorBoard event files (per-epoch scalars and histograms) to DIR/ENTRY/seed-N; see docs/reports.md.", valueName: "dir"))
+    var tensorboard: String?
+
     @Flag(name: .customLong("write-default-suite"), help: "Write the default suite, built from the catalogue, to --suite (default Datasets/suites/default.json) and exit.")
     var writeDefaultSuite = false
 
@@ -89,11 +93,13 @@ struct RunCommand: ParsableCommand {
         if let junit { try OutputPath.checkFile(junit, option: "--junit") }
         if let report { try OutputPath.checkFile(report, option: "--report") }
         if let output { try OutputPath.prepareFolder(output, option: "--output") }
+        if let tensorboard { try OutputPath.prepareFolder(tensorboard, option: "--tensorboard") }
         let seeds = suite.seedsDescription(selection.entries)
         if !json { print(selection.header(seeds: seeds, baselines: baselines)) }
         let progress = SuiteProgress(entries: selection.entries)
         let results = SuiteRunner.run(
-            selection.entries, jobs: jobCount, observation: report == nil && output == nil ? nil : TrainingObservation(), onEvent: progress.handle)
+            selection.entries, jobs: jobCount, observation: report == nil && tensorboard == nil && output == nil ? nil : TrainingObservation(),
+            onEvent: progress.handle)
         progress.finish()
         let trained = results.filter { $0.failure == nil }
         if let output {
@@ -102,6 +108,17 @@ struct RunCommand: ParsableCommand {
                 for result in trained { try BaselineFile.write(BaselineRecord(result), to: output) }
                 for (position, result) in results.enumerated() where result.failure == nil {
                     try ObservationFile.write(result, position: position, to: output)
+                }
+            } catch {
+                throw failure(error.description, status: ExitStatus.error)
+            }
+        }
+        if let tensorboard {
+            do throws(FileError) {
+                for result in trained {
+                    for record in result.runs {
+                        try TensorBoardLog(record: record).write(to: TensorBoardLog.folder(in: tensorboard, name: result.entry.name, seed: record.seed))
+                    }
                 }
             } catch {
                 throw failure(error.description, status: ExitStatus.error)
@@ -135,7 +152,7 @@ struct RunCommand: ParsableCommand {
 
     /// `--write-default-suite`, which takes no other option but `--suite`.
     private func writeSuite() throws {
-        guard entries.isEmpty, arch == nil, optimizer == nil, junit == nil, output == nil, report == nil, !json, !allowNew,
+        guard entries.isEmpty, arch == nil, optimizer == nil, junit == nil, output == nil, report == nil, tensorboard == nil, !json, !allowNew,
               suite.seeds == nil, jobs.jobs == nil, baselines == "Baselines" else {
             throw failure("--write-default-suite writes the suite and exits; it takes no entries and no option but --suite", status: ExitStatus.usage)
         }

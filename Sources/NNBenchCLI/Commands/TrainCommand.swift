@@ -20,9 +20,10 @@ struct TrainCommand: ParsableCommand {
               nnbench train spirals --arch "dense(100) relu dense(3)" --optimizer "sgd(lr: 1, momentum: 0.9)" --epochs 50
               nnbench train bars-stripes --arch "conv2d(4, kernel: 3, padding: 1) relu maxpool2d(2) flatten dense(1)"
               nnbench train two-spirals --stop-at-target --json
+              nnbench train moons --save-weights moons-weights --save-epochs "every 10,last"
 
             Exit status: 0 when training ran; 1 when the loss stopped being finite (the run \
-            diverged), or with --stop-at-target when the target was not met; 2 when a model file cannot be read or is not a model; 64 for a usage \
+            diverged), or with --stop-at-target when the target was not met; 2 when a model file cannot be read or is not a model, or the --report or --save-weights output cannot be written; 64 for a usage \
             error (an unknown task, a malformed spec, an architecture that does not fit the task).
             """)
 
@@ -66,10 +67,25 @@ struct TrainCommand: ParsableCommand {
         valueName: "file.html"))
     var report: String?
 
+    @Option(help: ArgumentHelp(
+        "Write TensorBoard event files (per-epoch scalars and histograms) to DIR/TASK/seed-N; see docs/reports.md.", valueName: "dir"))
+    var tensorboard: String?
+
+    @Option(name: .customLong("save-weights"), help: ArgumentHelp(
+        "Save the weights as NumPy files, DIR/epoch-NNNN/<layer>-<type>.<tensor>.npy, and DIR/manifest.json; see docs/reports.md.",
+        valueName: "dir"))
+    var saveWeights: String?
+
+    @Option(name: .customLong("save-epochs"), help: ArgumentHelp(
+        "The epochs --save-weights saves: numbers, 'last', 'every N' or 'all', separated by commas (default: 0,last).", valueName: "list"))
+    var saveEpochs: String?
+
     func run() throws {
         let task = try self.task.makeTask(seed: dataSeed, option: "--data-seed")
         let architecture = try readArchitecture(for: task)
-        let configuration = try makeConfiguration(for: task)
+        var configuration = try makeConfiguration(for: task)
+        let savedEpochs = try parseSaveEpochs(budget: configuration.epochs)
+        if let savedEpochs { configuration.observation = TrainingObservation(snapshotEpochs: savedEpochs.epochs, measures: report != nil || tensorboard != nil) }
         let resolved: ResolvedArchitecture
         do { resolved = try architecture.resolve(for: task) } catch {
             throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
@@ -81,6 +97,8 @@ struct TrainCommand: ParsableCommand {
             throw failure("cannot train on task '\(task.name)' in batches of \(configuration.batchSize):\n\(error.rendered)", status: ExitStatus.usage)
         }
         if let report { try OutputPath.checkFile(report, option: "--report") }
+        if let tensorboard { try OutputPath.prepareFolder(tensorboard, option: "--tensorboard") }
+        if let saveWeights { try OutputPath.prepareFolder(saveWeights, option: "--save-weights") }
         let printer = EpochPrinter(totalEpochs: configuration.epochs, kind: task.kind, quiet: json)
         let record = run.run(onEpoch: printer.print)
         printer.finish()
@@ -92,6 +110,14 @@ struct TrainCommand: ParsableCommand {
                 throw failure(error.description, status: ExitStatus.error)
             }
         }
+        if let tensorboard {
+            do throws(FileError) {
+                try TensorBoardLog(record: record).write(to: TensorBoardLog.folder(in: tensorboard, name: task.name, seed: record.seed))
+            } catch {
+                throw failure(error.description, status: ExitStatus.error)
+            }
+        }
+        if let savedEpochs { try saveWeights(of: record, architecture: run.network.architecture, epochs: savedEpochs, budget: configuration.epochs) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -135,6 +161,6 @@ struct TrainCommand: ParsableCommand {
         return TrainingConfiguration(
             optimizer: optimizerSpec, schedule: scheduleSpec, clipping: clipSpec, epochs: epochs, batchSize: batch,
             seed: try parseSeed(seed, option: "--seed"), stopAtTarget: stopAtTarget, threads: threads,
-            observation: report == nil ? nil : TrainingObservation())
+            observation: report == nil && tensorboard == nil ? nil : TrainingObservation())
     }
 }

@@ -12,7 +12,18 @@
 /// The columns are those of ``DatasetExport`` and the CSV: with all splits, a first column with
 /// the split coded 0 = train, 1 = valid, 2 = test; then the inputs `x0` ...; then the targets
 /// (class labels as whole numbers).
-enum NPYWriter {
+///
+/// ``array(shape:values:type:)`` writes any C-ordered float32 or float64 array the same way (the
+/// weights `nnbench train --save-weights` saves).
+package enum NPYWriter {
+    /// The type of an array's values: numpy's `descr`.
+    package enum ScalarType: String, Sendable {
+        /// Little-endian IEEE 754 binary32, `numpy.float32`.
+        case float32 = "<f4"
+        /// Little-endian IEEE 754 binary64, `numpy.float64`.
+        case float64 = "<f8"
+    }
+
     /// The data of a `.npy` file starts at a multiple of this, as numpy writes it.
     static let alignment = 64
 
@@ -22,7 +33,7 @@ enum NPYWriter {
     static func render(_ task: LearningTask, splits selection: SplitSelection) -> [UInt8] {
         let columns = ExportColumns(task, splits: selection)
         let rows = columns.rowCount
-        var bytes = header(rows: rows, columns: columns.count)
+        var bytes = header(shape: [rows, columns.count], type: .float64)
         bytes.reserveCapacity(bytes.count + rows * columns.count * 8)
         for split in columns.splits {
             let code = ExportColumns.code(of: split.name)
@@ -43,17 +54,39 @@ enum NPYWriter {
         return bytes
     }
 
-    /// The magic, version, header length and padded header of a `rows × columns` float64 matrix.
-    static func header(rows: Int, columns: Int) -> [UInt8] {
+    /// The magic, version, header length and padded header of a C-ordered array.
+    static func header(shape: [Int], type: ScalarType) -> [UInt8] {
         // numpy also adds 21 - digits(rows) spaces of room for the row count to grow; for a 2-D
         // shape they never push the header past the same 64-byte boundary, so the padding below
-        // gives numpy's bytes without them.
-        var dictionary = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        // gives numpy's bytes without them. Other shapes may differ from numpy's bytes in that
+        // padding alone, which numpy reads past.
+        // A Python tuple: `()`, `(5,)`, `(2, 3)`.
+        let tuple = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var dictionary = "{'descr': '\(type.rawValue)', 'fortran_order': False, 'shape': \(tuple), }"
         let prefixLength = 10  // magic 6, version 2, header length 2
         let padding = alignment - (prefixLength + dictionary.utf8.count + 1) % alignment
         dictionary += String(repeating: " ", count: padding) + "\n"
         let length = UInt16(dictionary.utf8.count)
         return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xff), UInt8(length >> 8)] + Array(dictionary.utf8)
+    }
+
+    /// A whole `.npy` file of one array.
+    ///
+    /// - Parameters:
+    ///   - shape: The array's shape (`[]` for a scalar).
+    ///   - values: `product(shape)` values, row-major (C order).
+    ///   - type: How they are stored; float32 rounds each value to the nearest Float.
+    package static func array(shape: [Int], values: [Double], type: ScalarType) -> [UInt8] {
+        precondition(shape.reduce(1, *) == values.count, "an array needs product(shape) values")
+        var bytes = header(shape: shape, type: type)
+        bytes.reserveCapacity(bytes.count + values.count * (type == .float32 ? 4 : 8))
+        for value in values {
+            switch type {
+            case .float32: withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            case .float64: append(value, to: &bytes)
+            }
+        }
+        return bytes
     }
 
     /// Appends a double as 8 little-endian bytes.

@@ -28,7 +28,7 @@ public protocol EngineScalar:
     GEMMScalar, Real, Hashable, Codable, LosslessStringConvertible,
     _VectorKernels, _LossKernels,
     _ActivationKernels, _DenseKernels, _ConvolutionKernels, _PoolingKernels, _BatchNormKernels, _DropoutKernels,
-    _RecurrentKernels, _EmbeddingKernels,
+    _RecurrentKernels, _EmbeddingKernels, _ObservationKernels,
     _SGDKernels, _AdamKernels, _RMSpropKernels
 {}
 

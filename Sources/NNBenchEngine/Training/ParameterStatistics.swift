@@ -55,7 +55,7 @@ final class ParameterStatisticsProbe<Scalar: EngineScalar> {
         for (parameter, copy) in zip(parameters, previous) {
             copy.pointer.update(from: parameter.value.pointer, count: parameter.count)
         }
-        gradientNorms = parameters.map { Self.norm(Scalar.doubles($0.gradient.pointer, count: $0.count)) }
+        gradientNorms = parameters.map { Scalar._sumOfSquaresInDouble($0.gradient.pointer, count: $0.count).squareRoot() }
     }
 
     /// Every tensor's statistics; the gradient and update fields are `nil` until ``beforeStep()``

@@ -13,14 +13,20 @@ public struct TrainingObservation: Sendable, Hashable {
     /// How many training samples activation histograms are drawn from (the first ones): dead and
     /// saturated fractions use the whole training split.
     public var activationSamples: Int
+    /// Whether to measure the gradient norms over every step, histograms and activation
+    /// statistics; `false` keeps the snapshots alone (saved weights), at almost no cost.
+    public var measures: Bool
 
     /// Creates the options.
-    public init(histogramBins: Int = 30, histogramEpochs: Int = 100, snapshotEpochs: Set<Int> = [], activationSamples: Int = 1024) {
+    public init(
+        histogramBins: Int = 30, histogramEpochs: Int = 50, snapshotEpochs: Set<Int> = [], activationSamples: Int = 1024, measures: Bool = true
+    ) {
         precondition(histogramBins >= 1 && histogramEpochs >= 1 && activationSamples >= 1, "observation options must be positive")
         self.histogramBins = histogramBins
         self.histogramEpochs = histogramEpochs
         self.snapshotEpochs = snapshotEpochs
         self.activationSamples = activationSamples
+        self.measures = measures
     }
 
     /// The epochs between two histograms for a budget of `epochs`.

@@ -27,7 +27,10 @@ final class TrainingObserver<Scalar: EngineScalar> {
     private struct Activation {
         let layer: Int
         let function: LayerSpec
-        var alive: [Bool] = []
+        /// Each unit's largest output so far: a unit is dead while it is not positive.
+        var maxima: [Scalar] = []
+        /// How many units are dead so far (-1 before the first chunk): at 0, no more reading.
+        var dead = -1
         var saturated = 0
         var total = 0
         var samples: [Double] = []
@@ -50,24 +53,27 @@ final class TrainingObserver<Scalar: EngineScalar> {
         }
     }
 
-    /// Whether `epoch` gets histograms (besides a run's last epoch).
+    /// Whether the observation measures anything besides keeping snapshots.
+    var measures: Bool { observation.measures }
+
+    /// Whether `epoch` gets histograms (besides a run's last epoch); never when not measuring.
     func isHistogramEpoch(_ epoch: Int) -> Bool {
-        epoch % interval == 0 || epoch == budget
+        observation.measures && (epoch % interval == 0 || epoch == budget)
     }
 
     /// Adds a step's gradient norms (after clipping, before the update) to the epoch's sums: the
     /// same sum in the same order as ``ParameterStatisticsProbe``'s, so the same bits.
     func stepTaken() {
+        guard observation.measures else { return }
         for (index, parameter) in parameters.enumerated() {
-            var sum = 0.0
-            for x in Scalar.doubles(parameter.gradient.pointer, count: parameter.count) { sum += x * x }
-            normSums[index] += sum.squareRoot()
+            normSums[index] += Scalar._sumOfSquaresInDouble(parameter.gradient.pointer, count: parameter.count).squareRoot()
         }
         steps += 1
     }
 
     /// Keeps a copy of the epoch's last step's gradients, before the optimizer reads them.
     func beforeLastStep() {
+        guard observation.measures else { return }
         for (parameter, copy) in zip(parameters, lastGradients) {
             copy.pointer.update(from: parameter.gradient.pointer, count: parameter.count)
         }
@@ -79,7 +85,8 @@ final class TrainingObserver<Scalar: EngineScalar> {
     func beginEvaluation(collectingSamples: Bool) {
         collectsSamples = collectingSamples
         for index in activations.indices {
-            activations[index].alive = []
+            activations[index].maxima = []
+            activations[index].dead = -1
             activations[index].saturated = 0
             activations[index].total = 0
             activations[index].samples = []
@@ -88,28 +95,31 @@ final class TrainingObserver<Scalar: EngineScalar> {
 
     /// Takes in one layer's output for a chunk of the training split starting at sample `start`.
     func observe(start: Int, layer: Int, output: Batch<Scalar>) {
-        guard let index = activations.firstIndex(where: { $0.layer == layer }) else { return }
+        guard observation.measures, let index = activations.firstIndex(where: { $0.layer == layer }) else { return }
         // A unit of a sequence [steps, features] is a feature: the same weights at every step.
         let units = output.shape.count == 2 ? output.shape[1] : output.width, count = output.size
-        let values = Scalar.doubles(output.pointer, count: count)
-        // The thresholds as the Scalar compares them, so that Float and Double runs count alike.
-        let low = Double(Scalar(0.01)), high = Double(Scalar(0.99))
+        // The thresholds compared in the Scalar: the same counts as comparing the values converted
+        // to Double with the thresholds converted alike, since Float to Double is exact.
+        let low = Scalar(0.01), high = Scalar(0.99)
         switch activations[index].function {
         case .relu:
-            var alive = activations[index].alive.isEmpty ? [Bool](repeating: false, count: units) : activations[index].alive
-            for (i, value) in values.enumerated() where value > 0 { alive[i % units] = true }
-            activations[index].alive = alive
+            if activations[index].maxima.isEmpty { activations[index].maxima = Array(repeating: -.infinity, count: units) }
+            if activations[index].dead != 0 {
+                activations[index].dead = activations[index].maxima.withUnsafeMutableBufferPointer {
+                    Scalar._columnMaxima(output.pointer, rows: count / units, units: units, maxima: $0.baseAddress!)
+                }
+            }
         case .tanh:
-            activations[index].saturated += values.count(where: { Swift.abs($0) > high })
+            activations[index].saturated += Scalar._countOutside(output.pointer, count: count, low: -high, high: high)
         case .sigmoid:
-            activations[index].saturated += values.count(where: { $0 < low || $0 > high })
+            activations[index].saturated += Scalar._countOutside(output.pointer, count: count, low: low, high: high)
         default:
             break
         }
         activations[index].total += count
         if collectsSamples, start < observation.activationSamples {
             let samples = Swift.min(output.count, observation.activationSamples - start)
-            activations[index].samples += values.prefix(samples * output.width)
+            activations[index].samples += Scalar.doubles(output.pointer, count: samples * output.width)
         }
     }
 
@@ -117,6 +127,14 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// activation statistics, and at a histogram epoch the histograms; keeps the weights when
     /// the epoch is 0, chosen, or `last`.
     func complete(_ record: inout EpochRecord, histograms: Bool, last: Bool) {
+        if observation.measures { measure(&record, histograms: histograms) }
+        for (tensor, copy) in zip(tensors, latest) { copy.pointer.update(from: tensor.value.pointer, count: tensor.count) }
+        latestEpoch = record.epoch
+        if record.epoch == 0 || last || observation.snapshotEpochs.contains(record.epoch) { snapshots.append(snapshot(of: record.epoch)) }
+    }
+
+    /// Adds the mean gradient norms, the activation statistics and the histograms to an epoch's record.
+    private func measure(_ record: inout EpochRecord, histograms: Bool) {
         let bins = observation.histogramBins
         for (index, parameter) in parameters.enumerated() where record.parameters.indices.contains(index) {
             record.parameters[index].meanGradientNorm = steps > 0 ? normSums[index] / Double(steps) : nil
@@ -133,15 +151,12 @@ final class TrainingObserver<Scalar: EngineScalar> {
         record.activations = activations.map { activation in
             ActivationStatistics(
                 layer: activation.layer, function: activation.function.name,
-                deadFraction: activation.function == .relu && !activation.alive.isEmpty
-                    ? Double(activation.alive.filter { !$0 }.count) / Double(activation.alive.count) : nil,
+                deadFraction: activation.function == .relu && !activation.maxima.isEmpty
+                    ? Double(activation.maxima.count(where: { !($0 > 0) })) / Double(activation.maxima.count) : nil,
                 saturatedFraction: (activation.function == .tanh || activation.function == .sigmoid) && activation.total > 0
                     ? Double(activation.saturated) / Double(activation.total) : nil,
                 histogram: histograms ? Histogram(activation.samples, bins: bins) : nil)
         }
-        for (tensor, copy) in zip(tensors, latest) { copy.pointer.update(from: tensor.value.pointer, count: tensor.count) }
-        latestEpoch = record.epoch
-        if record.epoch == 0 || last || observation.snapshotEpochs.contains(record.epoch) { snapshots.append(snapshot(of: record.epoch)) }
     }
 
     /// The snapshots, ending with the last epoch observed (the run may have stopped without

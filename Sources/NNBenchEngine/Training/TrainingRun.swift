@@ -165,7 +165,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
     private func observe(_ record: inout EpochRecord, last: Bool) {
         guard let observer else { return }
         let histograms = observer.isHistogramEpoch(record.epoch)
-        if last && !histograms {
+        if last && !histograms && observer.measures {
             observer.beginEvaluation(collectingSamples: true)
             _ = train.evaluate(network, kind: task.kind, observe: observer.observe)
         }

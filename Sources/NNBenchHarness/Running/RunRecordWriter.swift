@@ -5,9 +5,7 @@ import NNBenchIO
 /// Writes each entry's runs as JSON lines, for plotting: `DIR/ENTRY.jsonl`, one line per seed
 /// with the entry's name, the seed, the final epoch's metrics, and the whole training record
 /// (every epoch's train, validation and test loss and metrics, the per-tensor weight and gradient
-/// norms and update ratios, epochs to target, outcome and wall time). What observing a run adds
-/// (histograms, activation statistics, weight snapshots, mean gradient norms) is left out, so the
-/// lines are the same whether the run was observed or not; ``ObservationFile`` keeps it.
+/// norms and update ratios, epochs to target, outcome and wall time).
 ///
 /// In Python: `[json.loads(line) for line in open("runs/xor.jsonl")]`.
 public enum RunRecordWriter {
@@ -37,26 +35,10 @@ public enum RunRecordWriter {
         var bytes: [UInt8] = []
         for record in result.runs {
             // Every value is encodable: non-finite numbers are written as strings.
-            let record = unobserved(record)
             bytes += try! encoder.encode(Line(entry: result.entry.name, seed: record.seed, final: record.final, record: record))
             bytes.append(0x0A)
         }
         return bytes
-    }
-
-    /// The record without what observation adds to it.
-    static func unobserved(_ record: TrainingRecord) -> TrainingRecord {
-        var record = record
-        record.snapshots = nil
-        for epoch in record.epochs.indices {
-            record.epochs[epoch].activations = nil
-            for parameter in record.epochs[epoch].parameters.indices {
-                record.epochs[epoch].parameters[parameter].meanGradientNorm = nil
-                record.epochs[epoch].parameters[parameter].weightHistogram = nil
-                record.epochs[epoch].parameters[parameter].gradientHistogram = nil
-            }
-        }
-        return record
     }
 
     /// Writes `directory/ENTRY.jsonl` for every result, atomically, creating the directory.
@@ -88,8 +70,21 @@ public enum RunRecordWriter {
         } catch {
             // Foundation wraps the errno of mkdir(2) as the underlying POSIX error.
             let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            let code = underlying?.domain == NSPOSIXErrorDomain ? Int32(underlying!.code) : EIO
+            var code = underlying?.domain == NSPOSIXErrorDomain ? Int32(underlying!.code) : EIO
+            // Foundation reports EIO, too, when a folder on the way is a file: say that instead.
+            if code == EIO, hasFileAncestor(directory) { code = ENOTDIR }
             throw .system(path: directory, step: "create the directory", code: code)
         }
+    }
+
+    /// Whether the nearest existing ancestor of `path` is not a directory.
+    private static func hasFileAncestor(_ path: String) -> Bool {
+        var ancestor = (path as NSString).deletingLastPathComponent
+        while !ancestor.isEmpty && ancestor != "/" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) { return !isDirectory.boolValue }
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+        return false
     }
 }

@@ -11,13 +11,7 @@ extension TrainingReport {
         switch (task.inputShape.count, task.kind) {
         case (1, .binary), (1, .multiclass):
             guard task.inputShape[0] == 2 else { return nil }
-            let classes = task.kind.outputWidth == 1 ? 2 : task.kind.outputWidth
-            let groups = (0..<classes).map { label in
-                ScatterPlot.Group(label: "class \(label)", points: (0..<train.count).filter { Self.label(train.target($0)) == label }.map {
-                    let input = train.input($0)
-                    return (input[input.startIndex], input[input.startIndex + 1])
-                })
-            }
+            let groups = DatasetPlot.classGroups([train], classes: DatasetPlot.classes(of: task.kind))
             let width = task.kind.outputWidth
             var background: (@Sendable ([(x: Double, y: Double)]) -> [Colour])?
             if let model {
@@ -37,9 +31,7 @@ extension TrainingReport {
                     : "The run was not observed, so its weights were not kept: no decision regions.")
             return HTMLPage.Section(id: idPrefix + "data", heading: takesTokens ? "Data" : "Data and decision regions", body: HTML.figures([(plot.svg(), caption)]))
         case (1, .regression(outputs: 1)) where task.inputShape[0] == 1:
-            var series = [LineChart.Series.points(
-                "training samples", (0..<train.count).map { (train.input($0).first!, train.target($0).first!) }, colour: Palette.category(0),
-                marker: .of(0))]
+            var series = [LineChart.Series.points("training samples", DatasetPlot.samplePoints([train]), colour: Palette.category(0), marker: .of(0))]
             if let model {
                 let low = train.inputs.min() ?? 0, high = train.inputs.max() ?? 1
                 let xs = (0...200).map { low + (high - low) * Double($0) / 200 }
@@ -49,22 +41,13 @@ extension TrainingReport {
             let chart = LineChart(title: "\(task.name): training samples and the model", xLabel: "x", yLabel: "y", series: series)
             return HTMLPage.Section(id: idPrefix + "data", heading: "Data and the model", body: HTML.figures([(chart.svg(), nil)]))
         case (3, _):
-            let (channels, height, width) = (task.inputShape[0], task.inputShape[1], task.inputShape[2])
-            let tiles = (0..<Swift.min(16, train.count)).map { sample in
-                ImageGrid.Tile(
-                    caption: "target \(number(train.target(sample).first ?? 0))", rows: height, columns: width,
-                    values: Array(train.input(sample).prefix(height * width)))
-            }
+            let channels = task.inputShape[0]
+            let tiles = DatasetPlot.imageTiles([train])
             let grid = ImageGrid(title: "\(task.name): the first training samples\(channels > 1 ? " (channel 0)" : "")", tiles: tiles)
             return HTMLPage.Section(id: idPrefix + "data", heading: "Data", body: HTML.figures([(grid.svg(), nil)]))
         default:
             return nil
         }
-    }
-
-    /// The class a target stands for: a binary target's value, a class index.
-    static func label(_ target: ArraySlice<Double>) -> Int {
-        Int((target.first ?? 0).rounded())
     }
 
     /// The class of one sample's outputs: a logit above 0, or the largest logit (the first of equals).
