@@ -1,4 +1,8 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import NNBench
 import Testing
 
 /// `nnbench check --exec`: a program over the model protocol, checked as a user runs it.
@@ -33,6 +37,21 @@ import Testing
         ])
         #expect(result.status == 1, "\(result.output)\(result.standardError)")
         #expect(result.output.contains("gradient: worst at layer 0"))
+    }
+
+    @Test("--report writes the page of a client's check, whatever its status", .enabled(if: hasClient, "needs python3, numpy and examples/numpy_client/nnbench_client.py"))
+    func clientReport() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run([
+            "check", "--exec", "python3 \(Self.client) --bug tanh-derivative-of-input", "--arch", "dense(8) tanh dense(2)",
+            "--only", "gradient,reference", "--report", "check.html",
+        ], in: folder)
+        #expect(result.status == 1, "\(result.output)\(result.standardError)")
+        let html = String(decoding: try AtomicFile.read(folder.appendingPathComponent("check.html").path, limit: 1 << 24), as: UTF8.self)
+        #expect(XMLParser(data: Data(html.utf8)).parse())
+        #expect(html.contains("<h2>arch: dense(8) tanh dense(2) on memorize</h2>") && html.contains("id=\"arch-gradient\""))
+        #expect(html.contains("id=\"arch-reference\"") && html.contains("status-bad"))
     }
 
     @Test("the default architectures cover the client's layers", .enabled(if: hasClient, "needs python3, numpy and examples/numpy_client/nnbench_client.py"))

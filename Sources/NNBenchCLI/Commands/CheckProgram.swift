@@ -53,6 +53,7 @@ extension CheckCommand {
             if report.program == nil { break }
         }
         try writeTranscript(transcript)
+        try writeReport(report.page(summary: [Self.commandLine]))
         print(json ? report.json() : report.text, terminator: "")
         try checkLog(programLog)
         let checked = report.entries.filter { $0.status == .checked }
@@ -92,6 +93,17 @@ extension CheckCommand {
     func checkLog(_ log: ProgramLog?) throws {
         if let logFailure = log?.failure { throw failure(logFailure.description, status: ExitStatus.error) }
     }
+
+    /// Writes `--report`'s file, when asked for.
+    func writeReport(_ page: @autoclosure () -> HTMLPage) throws {
+        guard let report else { return }
+        do { try AtomicFile.write(Array(page().rendered.utf8), to: report) } catch {
+            throw failure(error.description, status: ExitStatus.error)
+        }
+    }
+
+    /// The command line, for a report's summary.
+    static var commandLine: String { "nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ") }
 
     /// Writes `--record`'s file: every line sent and received, in order.
     func writeTranscript(_ lines: [String]) throws {

@@ -159,7 +159,7 @@ struct InputGradientCheck: Check {
                 let terms = step > 0 ? Swift.abs((try magnitude(up) - magnitude(down)) / step) : 0
                 let difference = Swift.abs(analytic.scalars[i] - result.numerical)
                 let bound = difference / result.load + tolerances.relative * terms
-                result = DerivativeProbe.Comparison(load: bound > 0 ? difference / bound : result.load, numerical: result.numerical)
+                result = DerivativeProbe.Comparison(load: bound > 0 ? difference / bound : result.load, numerical: result.numerical, bound: bound)
             }
             fit.add(analytic: analytic.scalars[i], numerical: result.numerical, load: result.load)
             worst.keep(result.load, at: point.position(i), analytic: analytic.scalars[i], numerical: result.numerical)
