@@ -168,7 +168,7 @@ struct CheckCommand: ParsableCommand {
             throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
         }
         let threads = max(ProcessInfo.processInfo.activeProcessorCount, 1)
-        let result = SelfTest.run(Showcase.all + Showcase.catalogue, precision: precision, seeds: seeds, threads: threads)
+        let result = SelfTest.run(Showcase.all + Showcase.recurrent + Showcase.catalogue, precision: precision, seeds: seeds, threads: threads)
         print(SelfTestReport(result: result).text, terminator: "")
         if result.alarms > 0 || !result.unchecked.isEmpty || !result.comparedAnything { throw ExitStatus.failed }
     }
