@@ -61,8 +61,8 @@ package final class RecurrentSequence<Scalar: EngineScalar> {
         hidden.resize((steps + 1) * block)
         cells.resize(stateCount == 2 ? (steps + 1) * block : 0)
         for (part, buffer) in [hidden, cells].prefix(stateCount).enumerated() {
+            // Network.validate has held the batch to the states' size before any pass.
             if let initialState {
-                precondition(initialState[part].count == block, "recurrent layer: the initial state is for another batch size than \(samples)")
                 initialState[part].withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: block) }
             } else {
                 buffer.pointer.update(repeating: 0, count: block)
