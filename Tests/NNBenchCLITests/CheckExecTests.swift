@@ -60,8 +60,14 @@ import Testing
         #expect(result.status == 0, "\(result.output)\(result.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
         let entries = try #require(report["entries"] as? [[String: Any]])
-        #expect(entries.map { $0["name"] as? String } == ["mlp", "sigmoid", "regression", "activations", "image", "strided"])
+        // The client lists the recurrent layers, so the recurrent showcases come too.
+        #expect(entries.map { $0["name"] as? String } == ["mlp", "sigmoid", "regression", "activations", "image", "strided", "rnn", "lstm"])
         #expect(entries.allSatisfy { $0["status"] as? String == "checked" })
+        // A version 1 program lists no layer types: no recurrent row, not even an unsupported one.
+        let old = try CommandRunner.run(["check", "--exec", "python3 \(Self.client) --protocol 1", "--only", "reference", "--json"])
+        let oldReport = try #require(try JSONSerialization.jsonObject(with: Data(old.standardOutput)) as? [String: Any])
+        let oldNames = try #require(oldReport["entries"] as? [[String: Any]]).map { $0["name"] as? String }
+        #expect(oldNames == ["mlp", "sigmoid", "regression", "activations", "image", "strided"], "\(old.output)")
     }
 
     /// Every version-2 check runs over the wire (none skipped for a missing op), and every layer
@@ -146,7 +152,7 @@ import Testing
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
         let entries = try #require(report["entries"] as? [[String: Any]])
         let rows = entries.compactMap { ($0["results"] as? [[String: Any]])?.first }
-        #expect(rows.count == 6)
+        #expect(rows.count == 8)
         #expect(rows.first?["status"] as? String == "passed")
         #expect(rows.dropFirst().allSatisfy { $0["status"] as? String == "skipped" && $0["figure"] as? String == "checked once, with mlp" })
     }

@@ -177,7 +177,7 @@ struct CheckCommand: ParsableCommand {
             throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
         }
         let threads = max(ProcessInfo.processInfo.activeProcessorCount, 1)
-        let result = SelfTest.run(Showcase.all + Showcase.catalogue, precision: precision, seeds: seeds, threads: threads)
+        let result = SelfTest.run(Showcase.all + Showcase.recurrent + Showcase.catalogue, precision: precision, seeds: seeds, threads: threads)
         print(SelfTestReport(result: result).text, terminator: "")
         if result.alarms > 0 || !result.unchecked.isEmpty || !result.comparedAnything { throw ExitStatus.failed }
     }
@@ -216,7 +216,9 @@ struct CheckCommand: ParsableCommand {
     /// What to check on: `--arch` on `--task` (memorize by default); an injected bug without
     /// either on its showcase, the architecture its code runs in; otherwise `--task`'s reference
     /// architecture, as `train` does. A program (`--exec`) without `--arch` or `--task` gets
-    /// every showcase: together they cover every layer type, loss and variant.
+    /// every showcase: together they cover every layer type, loss and variant; the recurrent
+    /// ones (``Showcase/recurrent``) come last, and only a program that lists their layer types
+    /// is checked on them (``CheckCommand/runProgram(_:only:seed:)``).
     func checkTargets(fault: Fault? = nil) throws -> [(name: String, architecture: ArchitectureSpec, task: LearningTask)] {
         if let arch {
             let (architecture, task) = try architectureAndTask(arch)
@@ -228,7 +230,7 @@ struct CheckCommand: ParsableCommand {
         }
         if task == nil, exec != nil {
             guard parameters.isEmpty else { throw failure("--param needs --task or --arch", status: ExitStatus.usage) }
-            return Showcase.all.map { ($0.name, $0.architectureSpec, $0.makeTask()) }
+            return (Showcase.all + Showcase.recurrent).map { ($0.name, $0.architectureSpec, $0.makeTask()) }
         }
         let task = try makeTask()
         return [(task.name, try ArchitectureSpec(parsing: task.reference.architecture), task)]

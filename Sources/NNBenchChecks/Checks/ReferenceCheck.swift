@@ -111,6 +111,19 @@ struct ReferenceCheck: Check {
             return difference > bound ? (difference, index) : nil
         }
 
+        /// On a sequence `[n, steps, f]` (same shapes), the first time step with a value beyond
+        /// the tolerance, as `; first at step t of T (from 0)`: where through time a forward pass
+        /// goes wrong (a wrong first step, a wrong carry from one step to the next); empty for
+        /// other shapes.
+        func firstStep(_ value: Tensor<Double>, _ expected: Tensor<Double>) -> String {
+            guard value.shape == expected.shape, expected.shape.count == 3 else { return "" }
+            let (steps, width) = (expected.shape[1], expected.shape[2])
+            let bound = tolerance * Swift.max(1, expected.maxAbs)
+            let step = expected.scalars.indices.filter { !(Swift.abs(value.scalars[$0] - expected.scalars[$0]) <= bound) }
+                .map { $0 / width % steps }.min()
+            return step.map { "; first at step \($0) of \(steps) (from 0)" } ?? ""
+        }
+
         /// Whether two numbers differ beyond the tolerance, relative to the reference's.
         func differs(_ value: Double, _ expected: Double) -> Bool {
             let difference = Swift.abs(value - expected), bound = tolerance * Swift.max(1, Swift.abs(expected))
@@ -134,7 +147,8 @@ struct ReferenceCheck: Check {
                     failure = .failed(
                         "|Δ| \(short(difference)) at \(context.describe(layer: layer))", bound: comparison.bound,
                         "first differing layer: \(context.describe(layer: layer)) output\(wanted.position(index)) "
-                            + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
+                            + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))"
+                            + comparison.firstStep(value, wanted),
                         .forwardMismatch, at: context.location(layers: layer))
                 }
             }
