@@ -5,7 +5,7 @@ extension Network {
     /// A network that makes `fault` (or the engine's own network for `nil`): the same
     /// architecture, seed and initial weights, with the fault's layers, weights, loss or labels.
     package convenience init(_ architecture: ResolvedArchitecture, loss: Loss, seed: UInt64, threads: Int = 1, fault: Fault?) {
-        self.init(architecture, loss: loss, seed: seed, threads: threads, modifier: fault.map { FaultInjection<Scalar>($0) })
+        self.init(architecture, loss: loss, seed: seed, threads: threads, modifier: fault.map { FaultInjection<Scalar>($0, architecture: architecture) })
     }
 }
 

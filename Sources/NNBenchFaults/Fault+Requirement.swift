@@ -8,12 +8,15 @@ extension Fault {
         case layer([String])
         /// This loss.
         case loss(Loss)
+        /// An `lstm` layer whose spec sets `forget_bias`.
+        case lstmForgetBias
 
         /// `a conv2d layer`, `a dense or conv2d layer`, `the loss softmax_ce`.
         public var description: String {
             switch self {
             case .layer(let types): "a \(types.joined(separator: " or ")) layer"
             case .loss(let loss): "the loss \(loss.rawValue)"
+            case .lstmForgetBias: "an lstm layer with forget_bias"
             }
         }
     }
@@ -32,6 +35,9 @@ extension Fault {
         case .maxpoolGradientToWindow, .maxpoolBackwardAssigns, .maxpoolBackwardFirstWindowOnly: .layer(["maxpool2d"])
         case .dropoutNotInverted, .dropoutInEvaluation, .dropoutBackwardIgnoresMask: .layer(["dropout"])
         case .batchnormBatchStatisticsInEvaluation, .batchnormGradientIgnoresStatistics: .layer(["batchnorm"])
+        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: .layer(["rnn"])
+        case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate: .layer(["lstm"])
+        case .lstmForgetBiasInBothBiases: .lstmForgetBias
         case .softmaxWithoutMax, .softmaxCrossEntropyGradientWrongSign: .loss(.softmaxCrossEntropy)
         case .bceUnstable: .loss(.bceLogits)
         case .mseGradientMissingFactor2: .loss(.mse)
@@ -56,6 +62,8 @@ extension Fault {
         case nil: true
         case .layer(let types): architecture.layers.contains { types.contains($0.name) }
         case .loss(let needed): loss == needed
+        case .lstmForgetBias:
+            architecture.layers.contains { if case .lstm(_, _, true, .some) = $0 { true } else { false } }
         }
     }
 }

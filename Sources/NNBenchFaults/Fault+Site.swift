@@ -28,6 +28,8 @@ extension Fault {
         case .maxpoolGradientToWindow, .maxpoolBackwardAssigns, .maxpoolBackwardFirstWindowOnly: .layerType("maxpool2d")
         case .dropoutNotInverted, .dropoutInEvaluation, .dropoutBackwardIgnoresMask: .layerType("dropout")
         case .batchnormBatchStatisticsInEvaluation, .batchnormGradientIgnoresStatistics: .layerType("batchnorm")
+        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: .layerType("rnn")
+        case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate: .layerType("lstm")
         case .lossSumNotMean, .softmaxWithoutMax, .softmaxCrossEntropyGradientWrongSign, .bceUnstable, .mseGradientMissingFactor2: .loss
         case .updatesNotApplied, .updateWrongSign, .gradientsNotZeroed: .optimizer(rules: nil)
         // The moments of adam and adamw, rmsprop's running mean square and momentum, sgd's momentum.
@@ -36,7 +38,7 @@ extension Fault {
         case .weightDecayWrongSign: .optimizer(rules: ["sgd", "adam", "adamw", "rmsprop"])
         case .rmspropWithoutEpsInside: .optimizer(rules: ["rmsprop"])
         case .adamWDecayCoupled: .optimizer(rules: ["adamw"])
-        case .initZeros, .initConstant, .initScaleTimes10: .initialisation
+        case .initZeros, .initConstant, .initScaleTimes10, .lstmForgetBiasInBothBiases: .initialisation
         case .labelsShuffledSeparately: .labels
         }
     }

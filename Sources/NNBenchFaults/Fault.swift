@@ -54,6 +54,20 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     /// constants, `dx = dy·weight·invstd`: the evaluation-mode formula, missing the terms through
     /// the statistics.
     case batchnormGradientIgnoresStatistics = "batchnorm-gradient-ignores-statistics"
+    /// An Elman rnn's backward pass does not carry d loss / d h_t back to h_{t−1}: each step's
+    /// hidden state gets only its own output's gradient (backpropagation through time truncated
+    /// to one step).
+    case bpttTruncatedToOneStep = "bptt-truncated-to-one-step"
+    /// An Elman rnn's recurrent weight gradient `dW_hh = Σ_t da_tᵀ·h_t`, with the state the step
+    /// computes where the one it reads, `h_{t−1}`, belongs.
+    case rnnWeightHHGradientUsesCurrentState = "rnn-weight-hh-gradient-uses-current-state"
+    /// An LSTM reads the input and forget gates' blocks of its stacked weights and biases in
+    /// swapped order (`f, i, g, o` for PyTorch's `i, f, g, o`), forward and backward alike: a
+    /// consistent function, but not PyTorch's, so copied weights compute something else.
+    case lstmInputForgetGatesSwapped = "lstm-input-forget-gates-swapped"
+    /// An LSTM's backward pass drops the cell state's path through the forget gate,
+    /// `dc_{t−1} = dc_t·f`: each step's cell gets only the gradient through its own `h_t`.
+    case lstmCellGradientSkipsForgetGate = "lstm-cell-gradient-skips-forget-gate"
 
     // MARK: Losses
 
@@ -98,6 +112,9 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     case initConstant = "init-constant"
     /// Weights drawn with ten times the initialiser's scale.
     case initScaleTimes10 = "init-scale-times-10"
+    /// An LSTM's `forget_bias` written into the forget gate's block of both `bias_ih` and
+    /// `bias_hh`, so the gate's bias `b_if + b_hf` starts at twice the spec's value.
+    case lstmForgetBiasInBothBiases = "lstm-forget-bias-in-both-biases"
 
     // MARK: Data
 
@@ -126,6 +143,10 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         case .dropoutBackwardIgnoresMask: "dropout backward scales by 1/(1-rate) but ignores the mask"
         case .batchnormBatchStatisticsInEvaluation: "batchnorm uses batch statistics in evaluation"
         case .batchnormGradientIgnoresStatistics: "batchnorm training gradient ignores the batch statistics (dy·w·invstd)"
+        case .bpttTruncatedToOneStep: "rnn backward does not carry dL/dh_t back to h_t-1 (BPTT truncated to 1 step)"
+        case .rnnWeightHHGradientUsesCurrentState: "rnn weight_hh gradient from h_t where h_t-1 belongs"
+        case .lstmInputForgetGatesSwapped: "lstm input and forget gates' blocks swapped (f, i, g, o)"
+        case .lstmCellGradientSkipsForgetGate: "lstm backward drops the cell path through the forget gate (dc_t-1 = 0)"
         case .lossSumNotMean: "loss summed over the batch instead of averaged"
         case .softmaxWithoutMax: "softmax without the maximum subtracted (overflow)"
         case .softmaxCrossEntropyGradientWrongSign: "softmax cross-entropy gradient onehot-softmax (wrong sign)"
@@ -142,6 +163,7 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         case .initZeros: "all weights initialised to zero"
         case .initConstant: "all weights initialised to the same value"
         case .initScaleTimes10: "initialisation scale 10× too large"
+        case .lstmForgetBiasInBothBiases: "lstm forget_bias set in both bias_ih and bias_hh (twice the spec's)"
         case .labelsShuffledSeparately: "labels shuffled separately from the inputs"
         }
     }

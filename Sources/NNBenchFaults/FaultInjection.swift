@@ -8,16 +8,29 @@ import RealModule
 /// carries no code of its own for any bug.
 package final class FaultInjection<Scalar: EngineScalar>: NetworkModifier {
     package let fault: Fault
+    /// The network's layers, for faults that depend on a layer's spec (the LSTM's `forget_bias`).
+    private let architecture: ResolvedArchitecture?
     /// Training steps taken so far, to shuffle labels differently at every step.
     private var trainingSteps = 0
     private let shuffledTargets = Buffer<Scalar>()
 
-    package init(_ fault: Fault) {
+    package init(_ fault: Fault, architecture: ResolvedArchitecture? = nil) {
         self.fault = fault
+        self.architecture = architecture
     }
 
     package func layer(replacing layer: any Layer<Scalar>) -> (any Layer<Scalar>)? {
         FaultyLayer.wrap(layer, fault: fault)
+    }
+
+    /// Writes each LSTM's `forget_bias` into the forget block `units..<2·units` of its `bias_hh`
+    /// too, where the spec sets it to 0 (``Fault/lstmForgetBiasInBothBiases``).
+    private func doubleForgetBiases(_ parameters: [Parameter<Scalar>]) {
+        for layer in architecture?.layers ?? [] {
+            guard case .lstm(let units, _, true, let forgetBias?) = layer.spec,
+                  let bias = parameters.first(where: { $0.name == "\(layer.index).bias_hh" }) else { continue }
+            (bias.value.pointer + units).update(repeating: Scalar(forgetBias), count: units)
+        }
     }
 
     /// Whether the fault changes the loss or its gradient.
@@ -26,8 +39,13 @@ package final class FaultInjection<Scalar: EngineScalar>: NetworkModifier {
             .contains(fault)
     }
 
-    /// Overwrites the initial dense and conv weights (rank ≥ 2) as the fault says.
+    /// Overwrites the initial dense and conv weights (rank ≥ 2) as the fault says, or an LSTM's
+    /// `bias_hh` forget block.
     package func initialised(_ parameters: [Parameter<Scalar>]) {
+        if fault == .lstmForgetBiasInBothBiases {
+            doubleForgetBiases(parameters)
+            return
+        }
         for parameter in parameters where parameter.shape.count >= 2 {
             let values = parameter.value
             switch fault {

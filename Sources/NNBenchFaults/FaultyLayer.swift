@@ -35,6 +35,8 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             (layer as? PoolingLayer<Scalar>)?.kind == .max
         case .dropoutNotInverted, .dropoutInEvaluation, .dropoutBackwardIgnoresMask: layer is DropoutLayer<Scalar>
         case .batchnormBatchStatisticsInEvaluation, .batchnormGradientIgnoresStatistics: layer is BatchNormLayer<Scalar>
+        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: layer is RNNLayer<Scalar>
+        case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate: layer is LSTMLayer<Scalar>
         default: false
         }
     }
@@ -72,6 +74,11 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             flipKernels(conv.weight.value, conv)
             defer { flipKernels(conv.weight.value, conv) }
             return inner.forward(input, training: training)
+        case .lstmInputForgetGatesSwapped:
+            let weights = (inner as! LSTMLayer<Scalar>).weights
+            swapInputForgetBlocks(weights, \.value)
+            defer { swapInputForgetBlocks(weights, \.value) }
+            return inner.forward(input, training: training)
         default:
             return inner.forward(input, training: training)
         }
@@ -86,6 +93,15 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             let inputGradient = inner.backward(outputGradient)
             flipKernels(conv.weight.value, conv)
             flipKernels(conv.weight.gradient, conv)
+            return inputGradient
+        }
+        if fault == .lstmInputForgetGatesSwapped {
+            // As for the flipped kernel: the swapped layer's own, consistent gradient.
+            let weights = (inner as! LSTMLayer<Scalar>).weights
+            swapInputForgetBlocks(weights, \.value)
+            let inputGradient = inner.backward(outputGradient)
+            swapInputForgetBlocks(weights, \.value)
+            swapInputForgetBlocks(weights, \.gradient)
             return inputGradient
         }
         let inputGradient = inner.backward(outputGradient)
@@ -113,7 +129,7 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             let dense = inner as! DenseLayer<Scalar>
             if computesInputGradient {
                 Scalar.gemm(
-                    m: input.count, n: dense.inputs, k: dense.units, a: dy, lda: dense.units,
+                    m: input.size / dense.inputs, n: dense.inputs, k: dense.units, a: dy, lda: dense.units,
                     b: dense.weight.value.pointer, ldb: dense.inputs, beta: 0, c: dx, ldc: dense.inputs)
             }
         case .denseInputGradientLastUnitOnly:
@@ -121,7 +137,8 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             if computesInputGradient {
                 // Unit u's share of dx is dy[:, u]·W[:, u]ᵀ; assigning it in the loop over u keeps the last.
                 let (last, weight) = (dense.units - 1, dense.weight.value.pointer)
-                for i in 0..<input.count {
+                // Every row dense computes: the samples, or a sequence's n·steps rows.
+                for i in 0..<input.size / dense.inputs {
                     for k in 0..<dense.inputs { dx[i * dense.inputs + k] = dy[i * dense.units + last] * weight[k * dense.units + last] }
                 }
             }
@@ -152,6 +169,10 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             }
         case .batchnormGradientIgnoresStatistics:
             if trainedLast && computesInputGradient { constantStatisticsGradient(dy, input: input, into: dx) }
+        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState:
+            faultyRNNBackward(outputGradient, into: dx)
+        case .lstmCellGradientSkipsForgetGate:
+            faultyLSTMBackward(outputGradient, into: dx)
         default:
             break
         }
@@ -160,9 +181,12 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
 
     private var keepProbability: Scalar { Scalar(1 - (inner as! DropoutLayer<Scalar>).rate) }
 
-    /// Centres every output column on its mean over the batch.
+    /// Centres every unit's output on its mean over the rows the layer computes: the batch's
+    /// samples, or on a sequence `[n, steps, units]` its `n·steps` rows (dense acts on every
+    /// step as on a sample, so an implementation that flattens the steps into the batch leaks
+    /// across both).
     private func subtractBatchMean(_ output: Batch<Scalar>) {
-        let (n, width) = (output.count, output.width)
+        let width = (inner as! DenseLayer<Scalar>).units, n = output.size / width
         for j in 0..<width {
             var sum: Scalar = 0
             for i in 0..<n { sum += output.pointer[i * width + j] }
@@ -181,7 +205,7 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
     }
 }
 
-private extension UnsafeMutablePointer {
+extension UnsafeMutablePointer {
     func swapAt(_ i: Int, _ j: Int) {
         let value = self[i]
         self[i] = self[j]

@@ -23,7 +23,7 @@ public struct TaskCard: Sendable {
         for definition in TaskCatalogue.all {
             let task = try definition.makeTask()
             table.rows.append([
-                definition.name, task.kind.name, shapeText(task.inputShape), String(task.outputWidth),
+                definition.name, task.kind.name, shapeText(task.inputShape), shapeText(task.outputShape),
                 task.loss.rawValue, TaskCard(task: task, definition: definition).knownSummary,
             ])
         }
@@ -38,6 +38,7 @@ public struct TaskCard: Sendable {
         if let bayes = answer.bayesAccuracy { parts.append("Bayes accuracy \(percent(bayes))") }
         if let floor = answer.noiseFloor { parts.append("noise floor \(number(floor))") }
         if let bound = answer.linearBound { parts.append("linear model ≤ \(percent(bound))") }
+        if let memoryless = answer.memorylessLoss { parts.append("memoryless \(task.loss.rawValue) \(number(memoryless))") }
         // Uniform priors have entropy ln C, the expected initial loss: only skewed priors say more.
         if let entropy = answer.priorEntropy, abs(entropy - task.expectedInitialLoss) > 1e-9 {
             parts.append("prior entropy \(number(entropy))")
@@ -54,7 +55,11 @@ public struct TaskCard: Sendable {
         lines.append("")
         lines.append("kind        \(task.kind.name), loss \(task.loss.rawValue)")
         lines.append("input       \(shapeText(task.inputShape)) per sample")
-        lines.append("output      \(task.outputWidth) value\(task.outputWidth == 1 ? "" : "s") per sample (the last layer's width)")
+        if task.outputShape.count == 1 {
+            lines.append("output      \(task.outputWidth) value\(task.outputWidth == 1 ? "" : "s") per sample (the last layer's width)")
+        } else {
+            lines.append("output      \(shapeText(task.outputShape)) per sample: \(task.outputWidth) at each of \(task.outputShape[0]) steps, one target per step")
+        }
         lines.append("samples     train \(task.train.count), valid \(task.validation.count), test \(task.test.count); seed \(task.seed)")
         lines.append("formula     \(definition.formula)")
         lines.append("")
@@ -77,6 +82,9 @@ public struct TaskCard: Sendable {
         if let floor = answer.noiseFloor { lines.append("  noise floor (irreducible MSE)  \(number(floor))") }
         if let bound = answer.linearBound { lines.append("  best accuracy without hidden layers  \(number(bound))") }
         if let entropy = answer.priorEntropy { lines.append("  entropy of the class priors  \(number(entropy)) nats") }
+        if let memoryless = answer.memorylessLoss {
+            lines.append("  memoryless \(task.loss.rawValue) (the best prediction without memory of the sequence)  \(number(memoryless))")
+        }
         for fact in answer.facts { lines.append("  - \(fact)") }
         lines.append("  chance level (\(task.kind.primaryMetric.rawValue) of a constant prediction)  \(number(task.chanceLevel))")
         lines.append("  expected loss at initialisation  \(number(task.expectedInitialLoss))")

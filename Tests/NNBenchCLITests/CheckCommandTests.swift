@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import NNBench
 import Testing
 
@@ -19,6 +22,24 @@ struct CheckCommandTests {
         #expect(result.status == 1)
         #expect(result.output.contains("gradient: worst at layer "))
         #expect(result.output.contains("  likely causes: ") && result.output.contains("the bias gradient missing"))
+    }
+
+    @Test func reportWritesThePageAndKeepsTheStatus() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(
+            ["check"] + Self.arch + ["--only", "gradient,reference,batch", "--inject", "dense-missing-bias-gradient", "--report", "check.html"], in: folder)
+        #expect(result.status == 1 && result.output.contains("gradient: worst at layer "), "\(result.standardError)")
+        let html = String(decoding: try AtomicFile.read(folder.appendingPathComponent("check.html").path, limit: 1 << 24), as: UTF8.self)
+        #expect(XMLParser(data: Data(html.utf8)).parse())
+        #expect(html.contains("<h2>Gradient check, per tensor</h2>") && html.contains("<h2>Against the reference engine, layer by layer</h2>"))
+        #expect(html.contains("dense-missing-bias-gradient"))
+        // Refused before any check runs: an unwritable file (2), a mode that writes no report (64).
+        let unwritable = try CommandRunner.run(["check"] + Self.arch + ["--report", "/nonexistent/dir/c.html"], in: folder)
+        #expect(unwritable.status == 2 && unwritable.output.isEmpty)
+        #expect(unwritable.standardError.hasPrefix("nnbench: error: cannot write --report '/nonexistent/dir/c.html'"))
+        let matrix = try CommandRunner.run(["check", "--inject-all", "--report", "m.html"], in: folder)
+        #expect(matrix.status == 64 && matrix.standardError.hasPrefix("nnbench: error: --report has no effect with --inject-all"))
     }
 
     @Test func jsonCarriesEveryField() throws {

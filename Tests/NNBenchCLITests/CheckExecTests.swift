@@ -1,4 +1,8 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import NNBench
 import Testing
 
 /// `nnbench check --exec`: a program over the model protocol, checked as a user runs it.
@@ -35,14 +39,35 @@ import Testing
         #expect(result.output.contains("gradient: worst at layer 0"))
     }
 
+    @Test("--report writes the page of a client's check, whatever its status", .enabled(if: hasClient, "needs python3, numpy and examples/numpy_client/nnbench_client.py"))
+    func clientReport() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run([
+            "check", "--exec", "python3 \(Self.client) --bug tanh-derivative-of-input", "--arch", "dense(8) tanh dense(2)",
+            "--only", "gradient,reference", "--report", "check.html",
+        ], in: folder)
+        #expect(result.status == 1, "\(result.output)\(result.standardError)")
+        let html = String(decoding: try AtomicFile.read(folder.appendingPathComponent("check.html").path, limit: 1 << 24), as: UTF8.self)
+        #expect(XMLParser(data: Data(html.utf8)).parse())
+        #expect(html.contains("<h2>arch: dense(8) tanh dense(2) on memorize</h2>") && html.contains("id=\"arch-gradient\""))
+        #expect(html.contains("id=\"arch-reference\"") && html.contains("status-bad"))
+    }
+
     @Test("the default architectures cover the client's layers", .enabled(if: hasClient, "needs python3, numpy and examples/numpy_client/nnbench_client.py"))
     func defaultArchitectures() throws {
         let result = try CommandRunner.run(["check", "--exec", "python3 \(Self.client)", "--only", "reference", "--json"])
         #expect(result.status == 0, "\(result.output)\(result.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
         let entries = try #require(report["entries"] as? [[String: Any]])
-        #expect(entries.map { $0["name"] as? String } == ["mlp", "sigmoid", "regression", "activations", "image", "strided"])
+        // The client lists the recurrent layers, so the recurrent showcases come too.
+        #expect(entries.map { $0["name"] as? String } == ["mlp", "sigmoid", "regression", "activations", "image", "strided", "rnn", "lstm"])
         #expect(entries.allSatisfy { $0["status"] as? String == "checked" })
+        // A version 1 program lists no layer types: no recurrent row, not even an unsupported one.
+        let old = try CommandRunner.run(["check", "--exec", "python3 \(Self.client) --protocol 1", "--only", "reference", "--json"])
+        let oldReport = try #require(try JSONSerialization.jsonObject(with: Data(old.standardOutput)) as? [String: Any])
+        let oldNames = try #require(oldReport["entries"] as? [[String: Any]]).map { $0["name"] as? String }
+        #expect(oldNames == ["mlp", "sigmoid", "regression", "activations", "image", "strided"], "\(old.output)")
     }
 
     /// Every version-2 check runs over the wire (none skipped for a missing op), and every layer
@@ -127,7 +152,7 @@ import Testing
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
         let entries = try #require(report["entries"] as? [[String: Any]])
         let rows = entries.compactMap { ($0["results"] as? [[String: Any]])?.first }
-        #expect(rows.count == 6)
+        #expect(rows.count == 8)
         #expect(rows.first?["status"] as? String == "passed")
         #expect(rows.dropFirst().allSatisfy { $0["status"] as? String == "skipped" && $0["figure"] as? String == "checked once, with mlp" })
     }

@@ -161,7 +161,7 @@ struct CommandLineRulesTests {
     /// Every command, by its words.
     static let commands: [[String]] = [
         [], ["list"], ["show"], ["generate"], ["train"], ["check"], ["bench"], ["bench", "generate"], ["bench", "matmul"],
-        ["bench", "train"], ["manifest"], ["manifest", "record"], ["manifest", "verify"], ["run"], ["baseline"],
+        ["bench", "train"], ["manifest"], ["manifest", "record"], ["manifest", "verify"], ["run"], ["report"], ["baseline"],
         ["baseline", "record"], ["baseline", "show"], ["baseline", "verify"], ["baseline", "diff"], ["protocol"], ["protocol", "schemas"],
     ]
 

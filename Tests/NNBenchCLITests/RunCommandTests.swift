@@ -48,6 +48,8 @@ struct RunCommandTests {
         let html = String(decoding: try AtomicFile.read(folder.appendingPathComponent("run.html").path, limit: 1 << 24), as: UTF8.self)
         #expect(html.contains("<h2>xor: pass</h2>") && html.contains("<h2>xor-linear: pass</h2>"))
         #expect(html.contains("id=\"xor-curves\"") && html.contains("id=\"xor-linear-curves\""))
+        // Each entry's baseline, drawn under its curves.
+        #expect(html.contains("data-label=\"baseline train mean\""))
         #expect(XMLParser(data: Data(html.utf8)).parse())
     }
 

@@ -15,11 +15,13 @@ struct NoFalseAlarmTests {
     static let seeds: [UInt64] = Array(0..<20)
     #endif
 
-    static let cases: [(String, Precision)] = Showcase.all.flatMap { showcase in Precision.allCases.map { (showcase.name, $0) } }
+    static let cases: [(String, Precision)] = (Showcase.all + Showcase.recurrent).flatMap { showcase in
+        Precision.allCases.map { (showcase.name, $0) }
+    }
 
     @Test(arguments: cases)
     func theCorrectEnginePassesEveryCheck(showcase name: String, precision: Precision) {
-        let showcase = Showcase.all.first { $0.name == name }!
+        let showcase = (Showcase.all + Showcase.recurrent).first { $0.name == name }!
         for seed in Self.seeds {
             for result in showcase.run(precision: precision, seed: seed) {
                 #expect(result.status == .passed || result.status == .skipped, "seed \(seed) \(result.check): \(result.figure) \(result.diagnosis ?? "")")

@@ -20,7 +20,10 @@ struct CatalogueContractTests {
         for split in SplitName.allCases {
             let data = task[split]
             #expect(data.inputShape == task.inputShape)
-            #expect(data.targetShape == task.kind.targetShape)
+            // One target per sample, or per step of a sequence task (copy-memory), shaped as the kind says.
+            #expect(data.targetShape == task.targetShape)
+            #expect(Array(data.targetShape.suffix(task.kind.targetShape.count)) == task.kind.targetShape)
+            #expect(data.targetShape.count - task.kind.targetShape.count <= 1)
             #expect(data.count > 0)
             #expect(data.inputs.allSatisfy(\.isFinite) && data.targets.allSatisfy(\.isFinite))
             switch task.kind {
@@ -30,6 +33,7 @@ struct CatalogueContractTests {
             case .regression: break
             }
         }
+        #expect(task.outputShape.last == task.outputWidth)
         #expect(task.name == name)
         #expect(task.parameters.map(\.name) == definition.parameters.map(\.name))
     }

@@ -81,6 +81,14 @@ struct ExportTests {
         #expect(Self.text(csv) == "x0,y0,y1\n1.5,3.0,4.0\n")
     }
 
+    @Test func perStepClassTargetsHaveOneColumnPerStep() throws {
+        // copy-memory at T = 1, K = 1, A = 2: the symbol s, the delimiter 3, a blank; targets blank, blank, s.
+        let task = try Generators.copyMemory(sizes: SplitSizes(train: 1, validation: 1, test: 1), delay: 1, length: 1, alphabet: 2)
+        let s = Int(task.train.inputs[0])
+        #expect(Self.text(DatasetExport.render(task, splits: .only(.train), format: .csv)) == "x0,x1,x2,y0,y1,y2\n\(s).0,3.0,0.0,0,0,\(s)\n")
+        #expect(Self.text(DatasetExport.render(task, splits: .only(.train), format: .json)).contains(#""y":{"shape":[1,3],"data":[0,0,\#(s)]}"#))
+    }
+
     @Test func csvOfImagesFlattensChannelsRowsColumns() {
         // One image [c=2, h=1, w=2] stored row-major: channel 0 is (1, 2), channel 1 is (3, 4).
         let task = ExportFixtures.task(

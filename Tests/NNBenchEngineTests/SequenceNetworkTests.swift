@@ -140,4 +140,23 @@ struct SequenceNetworkTests {
         }
         #expect(network.forward(inputs) == zero, "a refused state changes nothing")
     }
+
+    /// A pass on another batch size than the initial states' is an error ``Network/validate(_:)``
+    /// names (every pass requires it), never a state read past its end.
+    @Test func aBatchOfAnotherSizeThanTheStatesIsAnError() throws {
+        let network = try NumericalGradient.network("lstm(3) gru(2)", input: [4, 2], outputs: nil)
+        let (two, _) = Self.batch(network, samples: 2)
+        let (three, _) = Self.batch(network, samples: 3)
+        try network.validate(three)
+        try network.setInitialStates([1: RecurrentState(hidden: Tensor(zeros: [2, 2]))])
+        try network.validate(two)
+        #expect(throws: NetworkError.batchSizeMismatch(states: 2, got: 3)) { try network.validate(three) }
+        #expect(NetworkError.batchSizeMismatch(states: 2, got: 3).description
+            == "the batch has 3 sample(s) but the initial states are set for 2; set states for this batch size, or none (zeros)")
+        #expect(throws: NetworkError.inputShapeMismatch(expected: [4, 2], got: [2, 4, 3])) {
+            try network.validate(Tensor(zeros: [2, 4, 3]))
+        }
+        try network.setInitialStates(nil)
+        try network.validate(three)
+    }
 }

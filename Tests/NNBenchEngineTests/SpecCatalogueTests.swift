@@ -12,7 +12,7 @@ struct SpecCatalogueTests {
         let task = try definition.makeTask(Dictionary(uniqueKeysWithValues: sizeNames.map { ($0, "8") }))
         let architecture = try ArchitectureSpec(parsing: task.reference.architecture)
         let resolved = try architecture.resolve(for: task)
-        #expect(resolved.outputShape == [task.outputWidth])
+        #expect(resolved.outputShape == task.outputShape)
         _ = try OptimizerSpec(parsing: task.reference.optimizer)
     }
 }

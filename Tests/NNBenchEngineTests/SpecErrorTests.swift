@@ -4,9 +4,9 @@ import Testing
 @Suite("Spec errors")
 struct SpecErrorTests {
     /// The error of parsing `text` and resolving it on `inputShape` for `outputWidth` outputs.
-    private func failure(_ text: String, inputShape: [Int] = [4], outputWidth: Int? = nil) -> SpecError? {
+    private func failure(_ text: String, inputShape: [Int] = [4], outputWidth: Int? = nil, outputShape: [Int]? = nil) -> SpecError? {
         do {
-            _ = try ArchitectureSpec(parsing: text).resolve(inputShape: inputShape, outputWidth: outputWidth)
+            _ = try ArchitectureSpec(parsing: text).resolve(inputShape: inputShape, outputShape: outputShape ?? outputWidth.map { [$0] })
             return nil
         } catch {
             return error
@@ -117,6 +117,15 @@ struct SpecErrorTests {
         #expect(failure("lstm(8) dense(1)", inputShape: [20, 2], outputWidth: 1)?.message
             == "the task needs 1 output but the last layer 'dense(1)' gives [20, 1], one per step; give the last recurrent layer 'sequence: false' to keep only its last step")
         #expect(failure("lstm(8, sequence: false) dense(1)", inputShape: [20, 2], outputWidth: 1) == nil)
+    }
+
+    /// A task with one class per step (copy-memory) needs `[steps, classes]`.
+    @Test func aPerStepTaskNeedsEveryStep() throws {
+        #expect(failure("embedding(10, 4) gru(8, sequence: false) dense(9)", inputShape: [20], outputShape: [20, 9])?.message
+            == "the task needs [20, 9], 9 outputs at each of 20 steps but the last layer 'dense(9)' gives [9]; keep every step of the last recurrent layer ('sequence: true', the default)")
+        #expect(failure("embedding(10, 4) gru(8) dense(4)", inputShape: [20], outputShape: [20, 9])?.message
+            == "the task needs [20, 9], 9 outputs at each of 20 steps but the last layer 'dense(4)' gives [20, 4]")
+        #expect(failure("embedding(10, 4) gru(8) dense(9)", inputShape: [20], outputShape: [20, 9]) == nil)
     }
 
     @Test func windowsLargerThanTheirInput() throws {

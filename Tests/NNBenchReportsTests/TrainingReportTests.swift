@@ -1,4 +1,5 @@
 import Foundation
+import NNBenchBaselines
 import NNBenchDatasets
 import NNBenchEngine
 @testable import NNBenchReports
@@ -165,5 +166,30 @@ struct TrainingReportTests {
             (Double(epoch), (records[0].1.epochs[epoch].train.loss + records[1].1.epochs[epoch].train.loss) / 2)
         })
         try Self.expectDrawn(loss, "train seed 2", records[1].1.epochs.map { (Double($0.epoch), $0.train.loss) })
+    }
+
+    @Test func theBaselinesMeanCurveIsDrawnUnderTheRuns() throws {
+        let task = try Generators.xor(sizes: SplitSizes(train: 4, validation: 4, test: 4))
+        let (architecture, record, target) = try Self.train(task, "dense(4) tanh dense(1)", epochs: 3, batch: 4, seed: 1)
+        // A baseline of two seeds that ran 2 and 4 epochs: the mean at epochs 3 and 4 is the longer seed's alone.
+        let baseline = try [(2, 2), (3, 4)].map { seed, epochs in
+            SeedResult(try Self.train(task, "dense(4) tanh dense(1)", epochs: epochs, batch: 4, seed: UInt64(seed), observed: false).1).curve
+        }
+        var report = TrainingReport(task: task, architecture: architecture, target: target, records: [record])
+        report.baseline = baseline
+        let page = try Markup.selfContained(report.html)
+        let label = "baseline \(target.split.rawValue) mean"
+        func mean(_ value: (CurvePoint) -> Double) -> [(x: Double, y: Double)] {
+            (0...4).map { epoch in
+                let values = baseline.filter { $0.count > epoch }.map { value($0[epoch]) }
+                return (Double(epoch), values.reduce(0, +) / Double(values.count))
+            }
+        }
+        let loss = try Self.chart(page, "loss (bce_logits)")
+        try Self.expectDrawn(loss, label, mean { $0[target.split].loss })
+        let line = try #require(loss.elements("polyline").first { $0.attributes["data-label"] == label })
+        #expect(line.attributes["stroke"] == "#444444" && line.attributes["stroke-dasharray"] != nil)
+        try Self.expectDrawn(try Self.chart(page, "accuracy"), label, mean { $0[target.split].accuracy! })
+        #expect(page.allText.contains("Grey and dashed: the baseline's mean over its 2 seeds"))
     }
 }

@@ -67,6 +67,7 @@ BUGS = {
     "gelu-tanh-approximation": "gelu computed with the tanh approximation (and its derivative) instead of the exact erf form",
     "rmsprop-without-eps-inside": "rmsprop divides by sqrt(s + eps) instead of sqrt(s) + eps",
     "adamw-decay-coupled": "adamw adds wd*p to the gradient (adam's L2) instead of decaying the weights apart",
+    "bptt-truncated-to-one-step": "rnn/lstm/gru backward does not carry dL/dh_t back to h_t-1 (backpropagation through time truncated to one step)",
 }
 
 ACTIVE_BUG = None  # set from --bug
@@ -84,7 +85,7 @@ class ProtocolError(Exception):
 
 # What each protocol version offers (docs/protocol.md, "Versions"), in the tables' order.
 LAYER_TYPES = {1: ["dense", "relu", "leaky_relu", "tanh", "sigmoid", "identity", "dropout", "conv2d", "maxpool2d", "flatten"]}
-LAYER_TYPES[2] = LAYER_TYPES[1] + ["gelu", "softplus", "batchnorm", "avgpool2d"]
+LAYER_TYPES[2] = LAYER_TYPES[1] + ["gelu", "softplus", "batchnorm", "avgpool2d", "rnn", "lstm", "gru", "embedding"]
 OPTIMIZER_TYPES = {1: ["sgd", "adam"], 2: ["sgd", "adam", "adamw", "rmsprop"]}
 OPTIONAL_OPS = {1: ["gradients", "step", "trace"], 2: ["gradients", "step", "trace", "layer_gradients", "layer_forward", "loss_from_layer"]}
 
@@ -473,6 +474,142 @@ class Dropout(Layer):
         return dy * self.mask
 
 
+class Embedding(Layer):
+    """Token indices [n, steps] -> rows of weight [vocabulary, dim]: [n, steps, dim] (nn.Embedding)."""
+
+    def __init__(self, index, in_shape, vocabulary, dim):
+        super().__init__(index, in_shape)
+        if index != 0 or len(in_shape) != 1:
+            raise ProtocolError("layer %d (embedding): must be the first layer, on token indices [n, steps]" % index)
+        self.vocabulary, self.dim = vocabulary, dim
+        self.out_shape = (in_shape[0], dim)
+        self.param_names = [self.name("weight")]
+
+    def init_params(self, rng, dtype):
+        return {self.name("weight"): rng.normal(0, 1, size=(self.vocabulary, self.dim)).astype(dtype)}
+
+    def forward(self, model, x, train):
+        tokens = x.astype(np.int64)
+        if np.any(tokens != x) or np.any(tokens < 0) or np.any(tokens >= self.vocabulary):
+            raise ProtocolError("layer %d (embedding): inputs must be token indices 0..%d" % (self.index, self.vocabulary - 1))
+        self.tokens = tokens
+        return model.params[self.name("weight")][tokens]
+
+    def backward(self, model, dy):
+        dW = np.zeros_like(model.params[self.name("weight")])
+        np.add.at(dW, self.tokens, dy)  # a token used at several places adds up
+        model.add_grad(self.name("weight"), dW)
+        return np.zeros(self.tokens.shape, dy.dtype)  # indices have no gradient
+
+
+class Recurrent(Layer):
+    """rnn, lstm and gru as PyTorch's nn.RNN, nn.LSTM and nn.GRU (one layer, batch first, h0 = 0),
+    docs/protocol.md "Recurrent layers": weight_ih [gates*units, in], weight_hh [gates*units, units],
+    gates stacked in PyTorch's order (lstm i, f, g, o; gru r, z, n). Backward walks the steps back
+    carrying dL/dh (and dL/dc), adding each step's output gradient as it reaches it."""
+
+    GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+
+    def __init__(self, index, in_shape, kind, units, nonlinearity="tanh", sequence=True, bias=True, forget_bias=None):
+        super().__init__(index, in_shape)
+        if len(in_shape) != 2:
+            raise ProtocolError("layer %d (%s) needs sequences [n, steps, features], got per-sample shape %s" % (index, kind, list(in_shape)))
+        if nonlinearity not in ("tanh", "relu"):
+            raise ProtocolError("layer %d (%s): unsupported nonlinearity %r" % (index, kind, nonlinearity))
+        self.kind, self.units, self.act, self.sequence, self.has_bias, self.forget_bias = kind, units, nonlinearity, sequence, bias, forget_bias
+        self.steps, self.inputs = in_shape
+        self.out_shape = (self.steps, units) if sequence else (units,)
+        names = ["weight_ih", "weight_hh"] + (["bias_ih", "bias_hh"] if bias else [])
+        self.param_names = [self.name(n) for n in names]
+
+    def init_params(self, rng, dtype):
+        k, rows = 1 / math.sqrt(self.units), self.GATES[self.kind] * self.units
+        shapes = [(rows, self.inputs), (rows, self.units)] + ([(rows,), (rows,)] if self.has_bias else [])
+        p = {n: rng.uniform(-k, k, size=shape).astype(dtype) for n, shape in zip(self.param_names, shapes)}
+        if self.forget_bias is not None and self.has_bias:  # the forget gate's bias b_if + b_hf starts there
+            u = self.units
+            p[self.name("bias_ih")][u:2 * u] = self.forget_bias
+            p[self.name("bias_hh")][u:2 * u] = 0
+        return p
+
+    def weights(self, model):
+        p = [model.params[n] for n in self.param_names]
+        zero = np.zeros(p[0].shape[0], p[0].dtype)
+        return p + ([] if self.has_bias else [zero, zero])
+
+    def forward(self, model, x, train):
+        W_ih, W_hh, b_ih, b_hh = self.weights(model)
+        n, u = x.shape[0], self.units
+        h = np.zeros((n, u), x.dtype)
+        c = np.zeros((n, u), x.dtype)
+        self.x, self.h, self.c, self.cache = x, [h], [c], []
+        for t in range(self.steps):
+            a = x[:, t] @ W_ih.T + b_ih
+            r = h @ W_hh.T + b_hh
+            if self.kind == "rnn":
+                h = np.tanh(a + r) if self.act == "tanh" else np.maximum(a + r, 0)
+                self.cache.append(None)
+            elif self.kind == "lstm":
+                g = a + r
+                i, f, gg, o = sigmoid(g[:, :u]), sigmoid(g[:, u:2 * u]), np.tanh(g[:, 2 * u:3 * u]), sigmoid(g[:, 3 * u:])
+                c = f * c + i * gg
+                h = o * np.tanh(c)
+                self.cache.append((i, f, gg, o))
+            else:
+                rg, z = sigmoid(a[:, :u] + r[:, :u]), sigmoid(a[:, u:2 * u] + r[:, u:2 * u])
+                nn = np.tanh(a[:, 2 * u:] + rg * r[:, 2 * u:])
+                self.cache.append((rg, z, nn, r[:, 2 * u:]))
+                h = (1 - z) * nn + z * h
+            self.h.append(h)
+            self.c.append(c)
+        return np.stack(self.h[1:], axis=1) if self.sequence else h
+
+    def backward(self, model, dy):
+        W_ih, W_hh, _, _ = self.weights(model)
+        x, u = self.x, self.units
+        dy_steps = dy if self.sequence else np.zeros((x.shape[0], self.steps, u), dy.dtype)
+        if not self.sequence:
+            dy_steps[:, -1] = dy
+        grads = [np.zeros_like(W_ih), np.zeros_like(W_hh), np.zeros(W_ih.shape[0], dy.dtype), np.zeros(W_ih.shape[0], dy.dtype)]
+        dx = np.zeros_like(x)
+        dh = np.zeros_like(self.h[0])
+        dc = np.zeros_like(self.c[0])
+        for t in reversed(range(self.steps)):
+            dh = dh + dy_steps[:, t]
+            h, h_prev = self.h[t + 1], self.h[t]
+            if self.kind == "rnn":
+                da = dh * (1 - h * h) if self.act == "tanh" else dh * (h > 0)
+                dgi = dgh = da
+                dh_prev = np.zeros_like(dh)
+            elif self.kind == "lstm":
+                i, f, gg, o = self.cache[t]
+                tc = np.tanh(self.c[t + 1])
+                total = dc + dh * o * (1 - tc * tc)  # c_t reaches the loss through c_t+1 and h_t
+                dgi = dgh = np.concatenate([total * gg * i * (1 - i), total * self.c[t] * f * (1 - f),
+                                            total * i * (1 - gg * gg), dh * tc * o * (1 - o)], axis=1)
+                dc = total * f
+                dh_prev = np.zeros_like(dh)
+            else:
+                rg, z, nn, hn = self.cache[t]
+                dn = dh * (1 - z) * (1 - nn * nn)
+                dr = dn * hn * rg * (1 - rg)
+                dz = dh * (h_prev - nn) * z * (1 - z)
+                dgi = np.concatenate([dr, dz, dn], axis=1)
+                dgh = np.concatenate([dr, dz, dn * rg], axis=1)  # the reset gate multiplies W_hn h + b_hn
+                dh_prev = dh * z
+            grads[0] += dgi.T @ x[:, t]
+            grads[1] += dgh.T @ h_prev
+            grads[2] += dgi.sum(axis=0)
+            grads[3] += dgh.sum(axis=0)
+            dx[:, t] = dgi @ W_ih
+            dh = dh_prev + dgh @ W_hh  # dL/dh_t-1 through this step
+            if bug("bptt-truncated-to-one-step"):
+                dh, dc = np.zeros_like(dh), np.zeros_like(dc)  # nothing carried back: each step sees only its own output
+        for name, g in zip(self.param_names, grads):
+            model.add_grad(name, g)
+        return dx
+
+
 def initial_weight(rng, init, shape, fan_in, fan_out, dtype):
     """A weight drawn from the initialiser `init` (docs/protocol.md, "Initialisation"), in float64.
 
@@ -530,6 +667,12 @@ def make_layer(index, spec, in_shape, protocol):
         return (MaxPool2D if kind == "maxpool2d" else AvgPool2D)(index, in_shape, kind, size, stride)
     if kind == "flatten":
         return Flatten(index, in_shape)
+    if kind in ("rnn", "lstm", "gru"):
+        forget = spec.get("forget_bias")
+        return Recurrent(index, in_shape, kind, int(need("units")), str(spec.get("nonlinearity", "tanh")), bool(spec.get("sequence", True)),
+                         bool(spec.get("bias", True)), None if forget is None else float(forget))
+    if kind == "embedding":
+        return Embedding(index, in_shape, int(need("vocabulary")), int(need("dim")))
     return Dropout(index, in_shape, float(need("rate")))
 
 

@@ -231,6 +231,17 @@ MODELS = {
                                                 {"type": "avgpool2d", "size": 3, "stride": 2}, {"type": "flatten"},
                                                 {"type": "dropout", "rate": 0.3}, {"type": "dense", "units": 3}]},
                "softmax_ce", R.normal(size=(4, 2, 5, 5)), np.array([0, 2, 1, 2.0])),
+    # Recurrent layers: an LSTM's last state with a forget-gate bias; a GRU under an Elman rnn,
+    # both returning every step, so the loss reads every step's output; tokens through an embedding.
+    "lstm": ({"inputs": [3, 2], "layers": [{"type": "lstm", "units": 3, "sequence": False, "bias": True, "forget_bias": 1.0},
+                                           {"type": "dense", "units": 2}]}, "mse", R.normal(size=(4, 3, 2)), R.normal(size=(4, 2))),
+    "sequences": ({"inputs": [3, 2], "layers": [{"type": "gru", "units": 3, "sequence": True, "bias": True},
+                                                {"type": "rnn", "units": 2, "nonlinearity": "tanh", "sequence": True, "bias": False}]},
+                  "mse", R.normal(size=(4, 3, 2)), R.normal(size=(4, 3, 2))),
+    "tokens": ({"inputs": 4, "layers": [{"type": "embedding", "vocabulary": 3, "dim": 2},
+                                        {"type": "rnn", "units": 3, "nonlinearity": "tanh", "sequence": False, "bias": True},
+                                        {"type": "dense", "units": 1}]},
+               "bce_logits", np.array([[0, 1, 2, 1], [2, 2, 0, 1], [1, 0, 0, 2.0]]), np.array([[1], [0], [1.0]])),
 }
 
 
@@ -343,8 +354,36 @@ ACTIVATIONS = {
 }
 
 
+def naive_recurrent(spec, i, x, p):
+    """rnn, lstm and gru sample by sample, step by step, as docs/protocol.md writes them."""
+    t, u = spec["type"], spec["units"]
+    W_ih, W_hh = p["%d.weight_ih" % i], p["%d.weight_hh" % i]
+    b_ih, b_hh = p.get("%d.bias_ih" % i, np.zeros(W_ih.shape[0])), p.get("%d.bias_hh" % i, np.zeros(W_ih.shape[0]))
+    sig = elementwise(logistic)
+    out = np.zeros((x.shape[0], x.shape[1], u))
+    for s in range(x.shape[0]):
+        h, c = np.zeros(u), np.zeros(u)
+        for step in range(x.shape[1]):
+            a, r = W_ih @ x[s, step] + b_ih, W_hh @ h + b_hh
+            if t == "rnn":
+                h = np.tanh(a + r) if spec.get("nonlinearity", "tanh") == "tanh" else np.maximum(a + r, 0)
+            elif t == "lstm":
+                g = a + r
+                c = sig(g[u:2 * u]) * c + sig(g[:u]) * np.tanh(g[2 * u:3 * u])
+                h = sig(g[3 * u:]) * np.tanh(c)
+            else:
+                reset, z = sig(a[:u] + r[:u]), sig(a[u:2 * u] + r[u:2 * u])
+                h = (1 - z) * np.tanh(a[2 * u:] + reset * r[2 * u:]) + z * h
+            out[s, step] = h
+    return out if spec.get("sequence", True) else out[:, -1]
+
+
 def naive_layer(spec, i, x, p, train, mask):
     t = spec["type"]
+    if t in ("rnn", "lstm", "gru"):
+        return naive_recurrent(spec, i, x, p)
+    if t == "embedding":
+        return p["%d.weight" % i][x.astype(int)]
     if t == "dense":
         return x @ p["%d.weight" % i] + p.get("%d.bias" % i, 0)
     if t == "conv2d":
@@ -451,6 +490,8 @@ def check_input_gradient(dtype, bug):
                     name, mode, chain[0] if chain else len(layers) - 1, "input_grads[%d]" % (chain[0] + 1) if chain else "the loss's gradient"))
             for L, spec in enumerate(layers):
                 xL = xs[L].copy()
+                if spec["type"] == "embedding":
+                    continue  # token indices have no gradient
                 if spec["type"] == "maxpool2d":
                     pairs = [(ig[L], naive_maxpool_backward(xL, og[L], spec["size"], spec.get("stride", spec["size"])))]
                 else:  # d/dx <og, f(x)> along v is v . input_grads
@@ -808,7 +849,7 @@ EXAMPLE_REQUESTS = os.path.join(ROOT, "docs", "protocol", "example.requests")
 EXAMPLE_ANSWERS = [
     '{"id":1,"ok":true,"protocol":2,"name":"tiny-numpy-mlp","dtype":"float64",'
     '"ops":["gradients","step","trace","layer_gradients","layer_forward","loss_from_layer"],'
-    '"layers":["dense","relu","leaky_relu","tanh","sigmoid","identity","dropout","conv2d","maxpool2d","flatten","gelu","softplus","batchnorm","avgpool2d"],'
+    '"layers":["dense","relu","leaky_relu","tanh","sigmoid","identity","dropout","conv2d","maxpool2d","flatten","gelu","softplus","batchnorm","avgpool2d","rnn","lstm","gru","embedding"],'
     '"losses":["mse","bce_logits","softmax_ce"],"optimizers":["sgd","adam","adamw","rmsprop"]}',
     '{"id":2,"ok":true,"params":[{"name":"0.weight","shape":[3,2],"trainable":true},{"name":"0.bias","shape":[2],"trainable":true}]}',
     '{"id":3,"ok":true}',

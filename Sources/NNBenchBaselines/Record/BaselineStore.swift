@@ -41,6 +41,11 @@ public struct BaselineStore: Sendable {
         do throws(BaselineError) { return .found(try BaselineFile.read(path)) } catch { return .unreadable(error) }
     }
 
+    /// An entry's baseline record, or `nil` when it has none or it cannot be read (``lookup(_:)`` says which).
+    public func record(of entry: String) -> BaselineRecord? {
+        if case .found(let record) = lookup(entry) { record } else { nil }
+    }
+
     /// A run's result compared with its baseline (``BaselineComparison``): exact or statistical,
     /// `new` without a baseline (naming the file to record), an error for a baseline that cannot
     /// be read.

@@ -9,6 +9,7 @@ extension CheckCommand {
             ("--inject-all", injectAll), ("--self-test", selfTest), ("--seeds", seedsOption != nil),
             ("--list-checks", listChecks), ("--list-bugs", listBugs), ("--json", json), ("--exec", exec != nil),
             ("--timeout", timeoutOption != nil), ("--log", log != nil), ("--conformance", conformance), ("--record", record != nil),
+            ("--report", report != nil),
         ]
         return given.filter(\.1).map(\.0)
     }

@@ -24,6 +24,7 @@ struct CheckCommand: ParsableCommand {
               nnbench check --inject-all
               nnbench check --exec "python3 mynet.py" --timeout 10 --log mynet.log
               nnbench check --exec "python3 mynet.py" --conformance
+              nnbench check --inject relu-backward-passes-negative --report check.html
 
             Exit status: 0 when every check passes (or the matrix is complete); 1 when one fails \
             (or a bug goes uncaught, or a check catches nothing); 2 when the model could not be \
@@ -87,6 +88,11 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --exec: write every request and answer line to this file, in order (JSON lines).", valueName: "file"))
     var record: String?
 
+    @Option(help: ArgumentHelp(
+        "Also write an HTML report: the verdicts with each diagnosis, each tensor's gradient check and each layer's difference from the reference engine; see docs/reports.md.",
+        valueName: "file.html"))
+    var report: String?
+
     /// `--timeout`, 5 s by default.
     var timeout: Double { timeoutOption ?? 5 }
 
@@ -105,7 +111,7 @@ struct CheckCommand: ParsableCommand {
                 try refuseOptions(except: ["--exec", "--self-test", "--seeds", "--timeout"], in: "--exec --self-test")
             } else {
                 try refuseOptions(
-                    except: ["--exec", "--arch", "--task", "--param", "--only", "--seed", "--timeout", "--log", "--record", "--json"], in: "--exec")
+                    except: ["--exec", "--arch", "--task", "--param", "--only", "--seed", "--timeout", "--log", "--record", "--json", "--report"], in: "--exec")
             }
             guard !exec.allSatisfy(\.isWhitespace) else {
                 throw failure("invalid --exec '\(exec)'; expected a command that starts the program, e.g. \"python3 mynet.py\"", status: ExitStatus.usage)
@@ -119,6 +125,7 @@ struct CheckCommand: ParsableCommand {
             }
             if let log { try OutputPath.checkFile(log, option: "--log") }
             if let record { try OutputPath.checkFile(record, option: "--record") }
+            if let report { try OutputPath.checkFile(report, option: "--report") }
             if conformance { return try runConformance(exec) }
             if selfTest { return try runProgramSelfTest(exec) }
             return try runProgram(exec, only: only, seed: seed)
@@ -132,7 +139,9 @@ struct CheckCommand: ParsableCommand {
             try refuseOptions(except: ["--self-test", "--precision", "--seeds"], in: "--self-test")
             return try runSelfTest(precision: precision)
         }
-        try refuseOptions(except: ["--arch", "--task", "--param", "--only", "--seed", "--precision", "--inject", "--json"], in: "a check of nnbench's engine (no --exec)")
+        try refuseOptions(
+            except: ["--arch", "--task", "--param", "--only", "--seed", "--precision", "--inject", "--json", "--report"], in: "a check of nnbench's engine (no --exec)")
+        if let report { try OutputPath.checkFile(report, option: "--report") }
         try checkEngine(precision: precision, seed: seed, only: only)
     }
 
@@ -168,7 +177,7 @@ struct CheckCommand: ParsableCommand {
             throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
         }
         let threads = max(ProcessInfo.processInfo.activeProcessorCount, 1)
-        let result = SelfTest.run(Showcase.all + Showcase.catalogue, precision: precision, seeds: seeds, threads: threads)
+        let result = SelfTest.run(Showcase.all + Showcase.recurrent + Showcase.catalogue, precision: precision, seeds: seeds, threads: threads)
         print(SelfTestReport(result: result).text, terminator: "")
         if result.alarms > 0 || !result.unchecked.isEmpty || !result.comparedAnything { throw ExitStatus.failed }
     }
@@ -193,8 +202,12 @@ struct CheckCommand: ParsableCommand {
                 status: ExitStatus.usage)
         }
         let results = CheckBattery.run(model: model, architecture: target.architecture, task: target.task, seed: seed, only: only)
-        if !json, arch == nil { print("\(target.name): \(target.architecture) on \(target.task.name)") }
+        let heading = "\(target.name): \(target.architecture) on \(target.task.name)"
+        if !json, arch == nil { print(heading) }
         let report = CheckReport(results: results)
+        try writeReport(report.page(
+            title: "nnbench: check of nnbench's engine\(fault.map { " with \($0)" } ?? "")",
+            summary: ["\(heading), \(precision.rawValue), seed \(seed)", Self.commandLine]))
         print(json ? report.json() : report.text, terminator: "")
         if results.contains(where: { $0.status == .error }) { throw ExitStatus.error }
         if results.contains(where: { $0.status == .failed }) { throw ExitStatus.failed }
@@ -203,7 +216,9 @@ struct CheckCommand: ParsableCommand {
     /// What to check on: `--arch` on `--task` (memorize by default); an injected bug without
     /// either on its showcase, the architecture its code runs in; otherwise `--task`'s reference
     /// architecture, as `train` does. A program (`--exec`) without `--arch` or `--task` gets
-    /// every showcase: together they cover every layer type, loss and variant.
+    /// every showcase: together they cover every layer type, loss and variant; the recurrent
+    /// ones (``Showcase/recurrent``) come last, and only a program that lists their layer types
+    /// is checked on them (``CheckCommand/runProgram(_:only:seed:)``).
     func checkTargets(fault: Fault? = nil) throws -> [(name: String, architecture: ArchitectureSpec, task: LearningTask)] {
         if let arch {
             let (architecture, task) = try architectureAndTask(arch)
@@ -215,7 +230,7 @@ struct CheckCommand: ParsableCommand {
         }
         if task == nil, exec != nil {
             guard parameters.isEmpty else { throw failure("--param needs --task or --arch", status: ExitStatus.usage) }
-            return Showcase.all.map { ($0.name, $0.architectureSpec, $0.makeTask()) }
+            return (Showcase.all + Showcase.recurrent).map { ($0.name, $0.architectureSpec, $0.makeTask()) }
         }
         let task = try makeTask()
         return [(task.name, try ArchitectureSpec(parsing: task.reference.architecture), task)]

@@ -22,6 +22,12 @@ extension CheckCommand {
             do {
                 let info = try model.hello()
                 report.program = report.program ?? .init(info)
+                // A default recurrent architecture is for programs that list its layers; for the
+                // others it is out of scope, and not worth a row.
+                if arch == nil, Showcase.recurrent.contains(where: { $0.name == target.name }), !Self.lists(info, target.architecture) {
+                    _ = model.shutdown()
+                    continue
+                }
                 if let reason = Self.declines(info, target.architecture, target.task.loss) {
                     entry.status = .unsupported
                     entry.reason = reason
@@ -53,6 +59,7 @@ extension CheckCommand {
             if report.program == nil { break }
         }
         try writeTranscript(transcript)
+        try writeReport(report.page(summary: [Self.commandLine]))
         print(json ? report.json() : report.text, terminator: "")
         try checkLog(programLog)
         let checked = report.entries.filter { $0.status == .checked }
@@ -93,6 +100,17 @@ extension CheckCommand {
         if let logFailure = log?.failure { throw failure(logFailure.description, status: ExitStatus.error) }
     }
 
+    /// Writes `--report`'s file, when asked for.
+    func writeReport(_ page: @autoclosure () -> HTMLPage) throws {
+        guard let report else { return }
+        do { try AtomicFile.write(Array(page().rendered.utf8), to: report) } catch {
+            throw failure(error.description, status: ExitStatus.error)
+        }
+    }
+
+    /// The command line, for a report's summary.
+    static var commandLine: String { "nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ") }
+
     /// Writes `--record`'s file: every line sent and received, in order.
     func writeTranscript(_ lines: [String]) throws {
         guard let record else { return }
@@ -110,7 +128,7 @@ extension CheckCommand {
             throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
         }
         let timeout = self.timeout
-        let result = SelfTest.run(Showcase.all, label: command, seeds: seeds, threads: 2) { showcase, seed in
+        let result = SelfTest.run(selfTestShowcases(command), label: command, seeds: seeds, threads: 2) { showcase, seed in
             let model = ProtocolModel(command: command, timeout: timeout)
             defer { model.shutdown() }
             return showcase.run(on: model, seed: seed)
@@ -123,6 +141,21 @@ extension CheckCommand {
 }
 
 extension CheckCommand {
+    /// The default architectures a program's self-test sweeps: every showcase, and the recurrent
+    /// ones when the program's `hello` lists their layer types (one program started to ask).
+    func selfTestShowcases(_ command: String) -> [Showcase] {
+        let model = ProtocolModel(command: command, timeout: timeout)
+        defer { _ = model.shutdown() }
+        guard let info = try? model.hello() else { return Showcase.all }
+        return Showcase.all + Showcase.recurrent.filter { Self.lists(info, $0.architectureSpec) }
+    }
+
+    /// Whether a program's `hello` lists every layer type of `architecture` (a version 1
+    /// program lists none).
+    static func lists(_ info: ModelInfo, _ architecture: ArchitectureSpec) -> Bool {
+        info.layerTypes.map { types in architecture.layers.allSatisfy { types.contains($0.name) } } ?? false
+    }
+
     /// Why a program's `hello` rules out an architecture and loss before any build, or `nil`.
     static func declines(_ info: ModelInfo, _ architecture: ArchitectureSpec, _ loss: Loss) -> String? {
         if let types = info.layerTypes, let missing = architecture.layers.map(\.name).first(where: { !types.contains($0) }) {

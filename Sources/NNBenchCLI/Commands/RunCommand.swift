@@ -56,7 +56,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the comparison as JUnit XML (one test case per entry).", valueName: "file"))
     var junit: String?
 
-    @Option(help: ArgumentHelp("Write each run's per-epoch record as JSON lines (DIR/ENTRY.jsonl) and each entry's result in the baseline format (DIR/ENTRY.json.gz).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Write each run's per-epoch record as JSON lines (DIR/ENTRY.jsonl), each entry's result in the baseline format (DIR/ENTRY.json.gz) and what 'nnbench report DIR' draws (DIR/ENTRY.observation.json.gz).", valueName: "dir"))
     var output: String?
 
     @Option(help: ArgumentHelp(
@@ -98,13 +98,17 @@ struct RunCommand: ParsableCommand {
         if !json { print(selection.header(seeds: seeds, baselines: baselines)) }
         let progress = SuiteProgress(entries: selection.entries)
         let results = SuiteRunner.run(
-            selection.entries, jobs: jobCount, observation: report == nil && tensorboard == nil ? nil : TrainingObservation(), onEvent: progress.handle)
+            selection.entries, jobs: jobCount, observation: report == nil && tensorboard == nil && output == nil ? nil : TrainingObservation(),
+            onEvent: progress.handle)
         progress.finish()
         let trained = results.filter { $0.failure == nil }
         if let output {
             do {
                 try RunRecordWriter.write(trained, to: output)
                 for result in trained { try BaselineFile.write(BaselineRecord(result), to: output) }
+                for (position, result) in results.enumerated() where result.failure == nil {
+                    try ObservationFile.write(result, position: position, to: output)
+                }
             } catch {
                 throw failure(error.description, status: ExitStatus.error)
             }
@@ -129,7 +133,9 @@ struct RunCommand: ParsableCommand {
             context: [("suite", selection.source), ("seeds", seeds), ("baselines", baselines)])
         if let path = self.report {
             let page = RunReport(
-                entries: zip(selection.entries, zip(results, comparisons)).map { RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1) },
+                entries: zip(selection.entries, zip(results, comparisons)).map {
+                    RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1, baseline: store.record(of: $0.entry.name))
+                },
                 allowsNew: allowNew, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
             do { try AtomicFile.write(Array(page.html.utf8), to: path) } catch {
                 throw failure(error.description, status: ExitStatus.error)

@@ -53,7 +53,8 @@ public enum CheckBattery {
             return CheckResult(
                 check: check.name, status: outcome.status, figure: outcome.figure, bound: outcome.bound,
                 diagnosis: outcome.diagnosis, likelyCauses: outcome.symptom?.likelyCauses ?? [], notes: outcome.notes,
-                load: outcome.load, location: outcome.location)
+                load: outcome.load, location: outcome.location,
+                measurements: outcome.measurements.isEmpty ? nil : outcome.measurements)
         } catch .unsupported(let op) {
             return CheckResult(check: check.name, status: .skipped, diagnosis: needs(op, context))
         } catch {

@@ -34,11 +34,15 @@ public struct CheckResult: Sendable, Hashable, Codable {
     /// For a failure of a check that localises: where the bug is, as the diagnosis names it
     /// (``BugLocation``); `nil` when the check cannot tell.
     public var location: BugLocation?
+    /// The figures behind ``figure`` per tensor or layer, for the checks that measure them
+    /// (`gradient`, `reference`); `nil` for the others.
+    public var measurements: [CheckMeasurement]?
 
     /// Creates a result.
     public init(
         check: String, status: CheckStatus, figure: String = "", bound: String = "", diagnosis: String? = nil,
-        likelyCauses: [String] = [], notes: [String] = [], load: Double? = nil, location: BugLocation? = nil
+        likelyCauses: [String] = [], notes: [String] = [], load: Double? = nil, location: BugLocation? = nil,
+        measurements: [CheckMeasurement]? = nil
     ) {
         self.check = check
         self.status = status
@@ -49,6 +53,7 @@ public struct CheckResult: Sendable, Hashable, Codable {
         self.notes = notes
         self.load = load
         self.location = location
+        self.measurements = measurements
     }
 }
 
@@ -64,6 +69,8 @@ struct CheckOutcome: Sendable, Hashable {
     var load: Double?
     /// Where the bug is, for a failure the check can place (``CheckResult/location``).
     var location: BugLocation?
+    /// The figures per tensor or layer (``CheckResult/measurements``).
+    var measurements: [CheckMeasurement] = []
 
     /// The check passed with `figure` within `bound`, at `load` of it.
     static func passed(_ figure: String, bound: String, load: Double? = nil, notes: [String] = []) -> CheckOutcome {

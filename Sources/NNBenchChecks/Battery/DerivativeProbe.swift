@@ -46,6 +46,8 @@ struct DerivativeProbe {
         let load: Double
         /// The numerical derivative compared with.
         let numerical: Double
+        /// The bound `|a − n|` was held to.
+        let bound: Double
     }
 
     init(tolerances: Tolerances, base: Double, noise: Double) {
@@ -69,8 +71,9 @@ struct DerivativeProbe {
         for _ in 0..<4 {
             let (up, down) = (try evaluate(h, false), try evaluate(-h, false))
             let (numerical, halfStep) = difference(up, down)
-            let first = load(analytic, numerical, scale: scale, halfStep: halfStep, noiseFactor: 3)
-            guard first > Self.refineAbove else { return Comparison(load: first, numerical: numerical) }
+            let firstBound = bound(analytic, numerical, scale: scale, halfStep: halfStep, noiseFactor: 3)
+            let first = load(analytic, numerical, bound: firstBound)
+            guard first > Self.refineAbove else { return Comparison(load: first, numerical: numerical, bound: firstBound) }
             let (patternUp, patternDown) = (try evaluate(h, true).pattern, try evaluate(-h, true).pattern)
             if let patternUp, let patternDown, patternUp != patternDown {
                 h /= 10
@@ -79,12 +82,14 @@ struct DerivativeProbe {
             let (halfUp, halfDown) = (try evaluate(h / 2, false), try evaluate(-h / 2, false))
             let (half, _) = difference(halfUp, halfDown)
             let extrapolated = (4 * half - numerical) / 3
-            let second = load(analytic, extrapolated, scale: scale, halfStep: halfStep, noiseFactor: 6)
+            let secondBound = bound(analytic, extrapolated, scale: scale, halfStep: halfStep, noiseFactor: 6)
+            let second = load(analytic, extrapolated, bound: secondBound)
             if patternUp == nil, Swift.min(first, second) > 1,
                looksLikeKink(analytic, numerical, half, up: up, down: down, scale: scale, halfStep: halfStep) {
                 break
             }
-            return second <= first ? Comparison(load: second, numerical: extrapolated) : Comparison(load: first, numerical: numerical)
+            return second <= first
+                ? Comparison(load: second, numerical: extrapolated, bound: secondBound) : Comparison(load: first, numerical: numerical, bound: firstBound)
         }
         kinks += 1
         return nil
@@ -92,9 +97,18 @@ struct DerivativeProbe {
 
     /// `|a − n|` as a fraction of the bound, with the noise term `factor·σ/h`.
     func load(_ analytic: Double, _ numerical: Double, scale: Double, halfStep: Double, noiseFactor: Double) -> Double {
+        load(analytic, numerical, bound: bound(analytic, numerical, scale: scale, halfStep: halfStep, noiseFactor: noiseFactor))
+    }
+
+    /// The bound on `|a − n|`, with the noise term `factor·σ/h`.
+    func bound(_ analytic: Double, _ numerical: Double, scale: Double, halfStep: Double, noiseFactor: Double) -> Double {
         let relative = tolerances.relative
-        let bound = relative * Swift.max(Swift.abs(analytic), Swift.abs(numerical)) + relative * scale
+        return relative * Swift.max(Swift.abs(analytic), Swift.abs(numerical)) + relative * scale
             + noiseFactor * noise / Swift.max(Swift.abs(halfStep), .leastNormalMagnitude)
+    }
+
+    /// `|a − n|` as a fraction of `bound`.
+    private func load(_ analytic: Double, _ numerical: Double, bound: Double) -> Double {
         let error = Swift.abs(analytic - numerical)
         guard error.isFinite else { return .infinity }
         return bound > 0 ? error / bound : (error == 0 ? 0 : .infinity)

@@ -53,6 +53,22 @@ public struct Showcase: Sendable {
         },
     ]
 
+    /// The recurrent showcases, for the recurrent layers' bugs and the self-test: on `parity`'s
+    /// bit strings read as tokens through an embedding, so that every step feeds the answer.
+    /// Apart from ``all``, which `--exec` programs without recurrent layers are checked on.
+    ///
+    /// - `rnn`: an Elman rnn (tanh) over the 4 steps, its last state read by a dense layer.
+    /// - `lstm`: an LSTM with `forget_bias: 1` (the spec sets its forget block, which the `init`
+    ///   check compares), likewise.
+    public static let recurrent: [Showcase] = [
+        Showcase(name: "rnn", architecture: "embedding(2, 4) rnn(6, sequence: false) dense(1)") {
+            try! Generators.parity(bits: 4)
+        },
+        Showcase(name: "lstm", architecture: "embedding(2, 4) lstm(6, sequence: false, forget_bias: 1) dense(1)") {
+            try! Generators.parity(bits: 4)
+        },
+    ]
+
     /// The showcase on which a fault's code runs.
     public static func showcase(for fault: Fault) -> Showcase {
         let name = switch fault {
@@ -63,9 +79,11 @@ public struct Showcase: Sendable {
             "image"
         // Only overlapping windows share a maximum, which the assignment loses.
         case .batchnormBatchStatisticsInEvaluation, .maxpoolBackwardAssigns, .batchnormGradientIgnoresStatistics: "strided"
+        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: "rnn"
+        case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate, .lstmForgetBiasInBothBiases: "lstm"
         default: "mlp"
         }
-        return all.first { $0.name == name }!
+        return (all + recurrent).first { $0.name == name }!
     }
 
     /// Runs the battery on the engine (Float or Double), with an injected fault or none.

@@ -32,6 +32,10 @@ public struct Symptom: Sendable, Hashable {
     static let initScale = Symptom(name: "the initial weights' scale is off", likelyCauses: [
         "a wrong initialiser scale (e.g. 10× too large)", "fan-in and fan-out swapped", "a standard deviation used as a variance",
     ])
+    static let initConstantBlock = Symptom(name: "a block the spec sets starts at another value", likelyCauses: [
+        "an LSTM's forget_bias written into both bias_ih and bias_hh (twice the value)", "forget_bias written into another gate's block (the gate order)",
+        "forget_bias ignored",
+    ])
     static let initialLoss = Symptom(name: "the loss at initialisation is far from the expected value", likelyCauses: [
         "sum instead of mean over the batch", "an initialisation scale far too large", "a wrong loss formula",
     ])

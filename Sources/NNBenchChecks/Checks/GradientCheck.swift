@@ -86,11 +86,13 @@ struct GradientCheck: Check {
         var derivative = DerivativeProbe(tolerances: tolerances, base: try model.loss(inputs: batch.inputs, targets: batch.targets), noise: noise)
         var fit = ScaleFit()
         var failing: [String] = []
+        var measurements: [CheckMeasurement] = []
         let total = order.reduce(0) { $0 + base[$1]!.count }
         let entryWise = total <= directionalAbove
         let worst = entryWise
-            ? try compareEntries(order, analytic: analytic, probe: probe, derivative: &derivative, fit: &fit, failing: &failing)
-            : try compareDirections(order, analytic: analytic, probe: probe, derivative: &derivative, fit: &fit)
+            ? try compareEntries(
+                order, analytic: analytic, probe: probe, derivative: &derivative, fit: &fit, failing: &failing, measurements: &measurements)
+            : try compareDirections(order, analytic: analytic, probe: probe, derivative: &derivative, fit: &fit, measurements: &measurements)
         let mode = entryWise ? "\(total) entries" : "\(directions) directions over \(total) values"
         var notes = ["\(mode), step \(short(tolerances.step)), relative \(short(tolerances.relative)), loss noise σ \(short(noise))"]
         if derivative.kinks > 0 { notes.append("\(derivative.kinks) value(s) skipped: every segment crossed a kink (a relu at 0, a max-pool tie)") }
@@ -102,15 +104,30 @@ struct GradientCheck: Check {
             let symptom: Symptom = scale != nil
                 ? .lossGradient(context.loss, scale: scale, batch: batch.inputs.shape[0], outputs: context.task.outputWidth)
                 : layer.map { .parameterGradient(of: context.layers[$0], parameter: worst.place) } ?? .gradientMismatch
-            return .failed(
+            var outcome = CheckOutcome.failed(
                 figure, bound: "≤ 1",
                 "worst at \(worst.place): analytic \(short(worst.analytic)), numerical \(short(worst.numerical))\(shared)",
                 symptom, load: worst.load, notes: notes, at: location(scale: scale, order: order, failing: failing, context: context))
+            outcome.measurements = measurements
+            return outcome
         }
         if worst.load > 0 {
             notes.append("worst at \(worst.place): analytic \(short(worst.analytic)), numerical \(short(worst.numerical))")
         }
-        return .passed(figure, bound: "≤ 1", load: worst.load, notes: notes)
+        var outcome = CheckOutcome.passed(figure, bound: "≤ 1", load: worst.load, notes: notes)
+        outcome.measurements = measurements
+        return outcome
+    }
+
+    /// A comparison as a ``CheckMeasurement``: relative to `max(|a|, |n|)`.
+    private static func measurement(
+        _ name: String, layer: Int?, analytic: Double, _ comparison: DerivativeProbe.Comparison
+    ) -> CheckMeasurement {
+        let scale = Swift.max(Swift.abs(analytic), Swift.abs(comparison.numerical))
+        let error = Swift.abs(analytic - comparison.numerical)
+        return scale > 0
+            ? CheckMeasurement(kind: .gradient, name: name, layer: layer, error: error / scale, bound: comparison.bound / scale)
+            : CheckMeasurement(kind: .gradient, name: name, layer: layer, error: error.isNaN ? .nan : 0, bound: .infinity)
     }
 
     /// Where the failing gradients put the bug: the loss for a factor every value shares; else,
@@ -123,13 +140,16 @@ struct GradientCheck: Check {
     }
 
     /// Every entry of every parameter against its own central difference; `failing` gets the
-    /// parameters with an entry beyond the bound, in the model's order.
+    /// parameters with an entry beyond the bound, in the model's order, and `measurements` each
+    /// parameter's entry of largest load.
     private func compareEntries(
         _ order: [String], analytic: GradientResult, probe: Probe, derivative: inout DerivativeProbe, fit: inout ScaleFit,
-        failing: inout [String]
+        failing: inout [String], measurements: inout [CheckMeasurement]
     ) throws(ModelError) -> Worst {
         var worst = Worst()
         for name in order {
+            var tensorWorst: (load: Double, measurement: CheckMeasurement)?
+            defer { if let tensorWorst { measurements.append(tensorWorst.measurement) } }
             guard let gradient = analytic.gradients[name] else {
                 throw .failed(.gradients, "no gradient for parameter '\(name)'")
             }
@@ -140,6 +160,10 @@ struct GradientCheck: Check {
                 }) else { continue }
                 fit.add(analytic: gradient.scalars[i], numerical: comparison.numerical, load: comparison.load)
                 if !(comparison.load <= 1), failing.last != name { failing.append(name) }
+                let load = comparison.load.isNaN ? .infinity : comparison.load
+                if tensorWorst.map({ load > $0.load }) ?? true {
+                    tensorWorst = (load, Self.measurement(name, layer: GradientLocation.layer(of: name), analytic: gradient.scalars[i], comparison))
+                }
                 worst.keep(
                     comparison.load, at: probe.context.describe(parameter: name) + gradient.position(i), analytic: gradient.scalars[i],
                     numerical: comparison.numerical)
@@ -151,7 +175,8 @@ struct GradientCheck: Check {
     /// Directional derivatives vᵀJu along ``directions`` random unit directions (normal entries,
     /// from the check's seed), for models too large to compare entry by entry.
     private func compareDirections(
-        _ order: [String], analytic: GradientResult, probe: Probe, derivative: inout DerivativeProbe, fit: inout ScaleFit
+        _ order: [String], analytic: GradientResult, probe: Probe, derivative: inout DerivativeProbe, fit: inout ScaleFit,
+        measurements: inout [CheckMeasurement]
     ) throws(ModelError) -> Worst {
         var worst = Worst()
         for direction in 0..<directions {
@@ -169,6 +194,7 @@ struct GradientCheck: Check {
                 try probe.evaluate(along: vector, by: amount, pattern: pattern)
             }) else { continue }
             fit.add(analytic: value, numerical: comparison.numerical, load: comparison.load)
+            measurements.append(Self.measurement("direction \(direction + 1) (vᵀJu)", layer: nil, analytic: value, comparison))
             worst.keep(comparison.load, at: "random direction \(direction + 1) (vᵀJu)", analytic: value, numerical: comparison.numerical)
         }
         return worst

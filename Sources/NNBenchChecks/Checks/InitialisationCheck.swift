@@ -67,6 +67,7 @@ struct InitialisationCheck: Check {
                 return .failed("units \(a) and \(b) equal", bound: "distinct units", "\(context.describe(parameter: name)): units \(a) and \(b) have identical weights; they will stay identical", .initDegenerate, at: .initialisation)
             }
         }
+        if let mismatch = try constantBlockMismatch(context, first) { return mismatch }
         try context.build(seed: context.seed &+ 1)
         let other = try model.parameters()
         if !weights.isEmpty && weights.allSatisfy({ first[$0] == other[$0] }) {
@@ -111,6 +112,26 @@ struct InitialisationCheck: Check {
                 .initialLoss, load: load, notes: notes, at: sameLoss ? .initialisation : .loss)
         }
         return .passed(figure, bound: bound, load: load, notes: notes)
+    }
+
+    /// The first value of a block the spec sets to a constant (an LSTM's `forget_bias` in
+    /// `bias_ih`, 0 in `bias_hh`: docs/protocol.md) that the model's initial weights do not hold,
+    /// as a failure; `nil` when every block holds its value. The value is exact in either
+    /// precision but for its rounding, so the same-answer bound holds it.
+    private func constantBlockMismatch(_ context: CheckContext, _ values: [String: Tensor<Double>]) throws(ModelError) -> CheckOutcome? {
+        let tolerance = Tolerances(precision: context.precision).reference
+        for spec in try context.resolved().layers.flatMap(\.parameters) {
+            guard let tensor = values[spec.name] else { continue }
+            for block in spec.constantBlocks {
+                guard let i = block.range.first(where: { Swift.abs(tensor.scalars[$0] - block.value) > tolerance * Swift.max(1, Swift.abs(block.value)) })
+                else { continue }
+                return .failed(
+                    "\(spec.name)\(tensor.position(i)) = \(short(tensor.scalars[i]))", bound: "\(short(block.value))",
+                    "\(context.describe(parameter: spec.name)) starts at \(short(tensor.scalars[i])) at index \(i), in the block \(block.range.lowerBound)…\(block.range.upperBound - 1) the spec sets to \(short(block.value))",
+                    .initConstantBlock, at: .initialisation)
+            }
+        }
+        return nil
     }
 
     /// The median of the reference engine's initial loss on `batch` over ``lossSeeds`` seeds of its

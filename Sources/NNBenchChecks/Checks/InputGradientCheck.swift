@@ -32,6 +32,18 @@ struct InputGradientCheck: Check {
         let mode: String
         let worst: GradientCheck.Worst
         let scale: Double?
+        /// On a sequence `[n, steps, f]`: the time steps with a compared entry past its bound, and
+        /// those whose every compared entry is within it.
+        var steps: (wrong: Set<Int>, right: Set<Int>, count: Int)? = nil
+
+        /// `; off at steps 0, 1, 2 of 4, right at step 3`, for a sequence with entries on both sides
+        /// or wrong at some steps only: which step's gradient is off.
+        var stepSentence: String {
+            guard let steps, !steps.wrong.isEmpty, steps.wrong.count < steps.count else { return "" }
+            func list(_ values: Set<Int>) -> String { (values.count == 1 ? "step " : "steps ") + values.sorted().map(String.init).joined(separator: ", ") }
+            let right = steps.right.subtracting(steps.wrong)
+            return "; off at \(list(steps.wrong)) of \(steps.count) (from 0)" + (right.isEmpty ? "" : ", right at \(list(right))")
+        }
     }
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
@@ -143,6 +155,7 @@ struct InputGradientCheck: Check {
         }
         var probe = DerivativeProbe(tolerances: tolerances, base: try f(point).0, noise: noise)
         var fit = ScaleFit(), worst = GradientCheck.Worst()
+        var steps: (wrong: Set<Int>, right: Set<Int>, count: Int)? = point.shape.count == 3 ? ([], [], point.shape[1]) : nil
         let scale = analytic.maxAbs
         for i in Self.positions(point.count, entries: entries, seed: context.seed, layer: layer) {
             let result = try probe.compare(analytic.scalars[i], scale: scale) { amount, pattern throws(ModelError) in
@@ -159,13 +172,17 @@ struct InputGradientCheck: Check {
                 let terms = step > 0 ? Swift.abs((try magnitude(up) - magnitude(down)) / step) : 0
                 let difference = Swift.abs(analytic.scalars[i] - result.numerical)
                 let bound = difference / result.load + tolerances.relative * terms
-                result = DerivativeProbe.Comparison(load: bound > 0 ? difference / bound : result.load, numerical: result.numerical)
+                result = DerivativeProbe.Comparison(load: bound > 0 ? difference / bound : result.load, numerical: result.numerical, bound: bound)
             }
             fit.add(analytic: analytic.scalars[i], numerical: result.numerical, load: result.load)
             worst.keep(result.load, at: point.position(i), analytic: analytic.scalars[i], numerical: result.numerical)
+            if let count = steps?.count {
+                let step = i / point.shape[2] % count
+                if result.load <= 1 { steps?.right.insert(step) } else { steps?.wrong.insert(step) }
+            }
         }
         kinks += probe.kinks
-        return Finding(layer: layer, mode: mode, worst: worst, scale: fit.commonScale)
+        return Finding(layer: layer, mode: mode, worst: worst, scale: fit.commonScale, steps: steps)
     }
 
     /// Dropout against its own mask and batchnorm through the batch statistics, in one
@@ -246,7 +263,7 @@ struct InputGradientCheck: Check {
         return .failed(
             figure + " at \(context.describe(layer: layer))", bound: "≤ 1",
             "the backward pass of \(context.describe(layer: layer)) is wrong (\(first.mode) mode): d loss/d input\(worst.place) is "
-                + "\(short(worst.analytic)), its output gradient gives \(short(worst.numerical))\(scale)\(also)"
+                + "\(short(worst.analytic)), its output gradient gives \(short(worst.numerical))\(scale)\(first.stepSentence)\(also)"
                 + (shared.map { "; \($0.sentence)" } ?? ""),
             Symptom(name: symptom.name, likelyCauses: (shared.map { [$0.cause] } ?? []) + symptom.likelyCauses), load: load, notes: notes,
             at: .layers(context.locate(layers: findings.compactMap(\.layer))))

@@ -28,11 +28,17 @@ struct ReferenceCheck: Check {
     static let steps = 3
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
+        let comparison = Comparison(tolerance: Tolerances(precision: context.precision).reference)
+        var outcome = try compare(context, comparison: comparison)
+        outcome.measurements = comparison.measurements
+        return outcome
+    }
+
+    private func compare(_ context: CheckContext, comparison: Comparison) throws(ModelError) -> CheckOutcome {
         let order = try context.build().filter(\.trainable).map(\.name)
         let model = context.model, batch = context.batch(8)
         let initial = try model.parameters()
         let reference = try context.reference(holding: initial)
-        let comparison = Comparison(tolerance: Tolerances(precision: context.precision).reference)
         var notes: [String] = []
         if let failure = try compareOutputs(context, reference: reference, batch: batch, comparison: comparison, notes: &notes) {
             return failure
@@ -76,6 +82,8 @@ struct ReferenceCheck: Check {
         let tolerance: Double
         /// The largest difference so far as a fraction of its bound.
         private(set) var load = 0.0
+        /// Each layer's output and each parameter's gradient in evaluation mode, as compared.
+        private(set) var measurements: [CheckMeasurement] = []
         var bound: String { "≤ \(short(tolerance)) × max(1, |ref|)" }
 
         init(tolerance: Double) {
@@ -84,12 +92,36 @@ struct ReferenceCheck: Check {
 
         /// The largest difference and where, when it is beyond the tolerance; a wrong shape is an
         /// infinite difference.
-        func differs(_ value: Tensor<Double>, _ expected: Tensor<Double>) -> (Double, Int)? {
-            guard value.shape == expected.shape else { return (.infinity, 0) }
+        ///
+        /// - Parameter measuring: The kind and part to keep the comparison as a ``CheckMeasurement`` of.
+        func differs(
+            _ value: Tensor<Double>, _ expected: Tensor<Double>, measuring: (kind: CheckMeasurement.Kind, name: String, layer: Int?)? = nil
+        ) -> (Double, Int)? {
+            let scale = Swift.max(1, expected.maxAbs)
+            guard value.shape == expected.shape else {
+                if let measuring { measurements.append(.init(kind: measuring.kind, name: measuring.name, layer: measuring.layer, error: .infinity, bound: tolerance)) }
+                return (.infinity, 0)
+            }
             let (difference, index) = value.largestDifference(from: expected)
-            let bound = tolerance * Swift.max(1, expected.maxAbs)
+            let bound = tolerance * scale
             load = Swift.max(load, difference / bound)
+            if let measuring {
+                measurements.append(.init(kind: measuring.kind, name: measuring.name, layer: measuring.layer, error: difference / scale, bound: tolerance))
+            }
             return difference > bound ? (difference, index) : nil
+        }
+
+        /// On a sequence `[n, steps, f]` (same shapes), the first time step with a value beyond
+        /// the tolerance, as `; first at step t of T (from 0)`: where through time a forward pass
+        /// goes wrong (a wrong first step, a wrong carry from one step to the next); empty for
+        /// other shapes.
+        func firstStep(_ value: Tensor<Double>, _ expected: Tensor<Double>) -> String {
+            guard value.shape == expected.shape, expected.shape.count == 3 else { return "" }
+            let (steps, width) = (expected.shape[1], expected.shape[2])
+            let bound = tolerance * Swift.max(1, expected.maxAbs)
+            let step = expected.scalars.indices.filter { !(Swift.abs(value.scalars[$0] - expected.scalars[$0]) <= bound) }
+                .map { $0 / width % steps }.min()
+            return step.map { "; first at step \($0) of \(steps) (from 0)" } ?? ""
         }
 
         /// Whether two numbers differ beyond the tolerance, relative to the reference's.
@@ -101,22 +133,26 @@ struct ReferenceCheck: Check {
     }
 
     /// Every layer's output, or the network's when the model cannot trace; the first that differs.
+    /// Every layer is compared (and measured), so that the report shows the layers after it too.
     private func compareOutputs(
         _ context: CheckContext, reference: Network<Double>, batch: (inputs: Tensor<Double>, targets: Tensor<Double>),
         comparison: Comparison, notes: inout [String]
     ) throws(ModelError) -> CheckOutcome? {
         let expected = reference.trace(batch.inputs)
         if context.info.ops.contains(.trace), let trace = try context.model.forward(batch.inputs, training: false, trace: true).trace?.outputs {
+            var failure: CheckOutcome?
             for (layer, (value, wanted)) in zip(trace, expected).enumerated() {
-                if let (difference, index) = comparison.differs(value, wanted) {
-                    return .failed(
+                let place = (kind: CheckMeasurement.Kind.forward, name: context.layers.indices.contains(layer) ? "layer \(layer) (\(context.layers[layer].name))" : "layer \(layer)", layer: Optional(layer))
+                if let (difference, index) = comparison.differs(value, wanted, measuring: place), failure == nil {
+                    failure = .failed(
                         "|Δ| \(short(difference)) at \(context.describe(layer: layer))", bound: comparison.bound,
                         "first differing layer: \(context.describe(layer: layer)) output\(wanted.position(index)) "
-                            + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
+                            + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))"
+                            + comparison.firstStep(value, wanted),
                         .forwardMismatch, at: context.location(layers: layer))
                 }
             }
-            return nil
+            return failure
         }
         notes.append("no trace: compared the network's output only")
         let output = try context.model.forward(batch.inputs, training: false, trace: false).output
@@ -147,7 +183,8 @@ struct ReferenceCheck: Check {
         var differing: [(name: String, difference: Double, index: Int, wanted: Tensor<Double>)] = []
         for (name, wanted) in reference.gradients {
             guard let value = gradients[name] else { throw .failed(.gradients, "no gradient for '\(name)'") }
-            if let (difference, index) = comparison.differs(value, wanted) { differing.append((name, difference, index, wanted)) }
+            let place = training ? nil : (kind: CheckMeasurement.Kind.backward, name: name, layer: GradientLocation.layer(of: name))
+            if let (difference, index) = comparison.differs(value, wanted, measuring: place) { differing.append((name, difference, index, wanted)) }
         }
         guard let last = differing.last, let value = gradients[last.name] else { return nil }
         let location = GradientLocation(parameters: reference.gradients.map(\.name), differing: differing.map(\.name), layerCount: context.layers.count)

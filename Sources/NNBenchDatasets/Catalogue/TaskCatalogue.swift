@@ -3,11 +3,13 @@ public enum TaskCatalogue {
     /// The catalogue entries, in the order `nnbench list` shows them.
     public static let all: [TaskDefinition] = [
         // Regression with known weights and functions.
-        .sum, .linear, .sine, .friedman1, .adding,
+        .sum, .linear, .sine, .friedman1,
         // Classification with known boundaries or Bayes accuracy.
         .logistic, .xor, .parity, .twoSpirals, .spirals, .circles, .moons, .blobs, .checkerboard,
         // Tasks that test the implementation rather than the model.
         .encoder, .memorize, .imbalanced, .randomLabels, .barsStripes,
+        // Sequences with known answers, for recurrent layers.
+        .adding, .copyMemory, .temporalOrder,
     ]
 
     /// Returns the entry named `name`.

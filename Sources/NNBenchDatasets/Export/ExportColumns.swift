@@ -7,7 +7,8 @@ struct ExportColumns {
     let hasSplitColumn: Bool
     /// The number of input columns, `x0` ... .
     let inputWidth: Int
-    /// The number of target columns: 1 (`y`) or the regression's outputs (`y0` ...).
+    /// The number of target columns: 1 (`y`), or the regression's outputs or the steps' class
+    /// indices (`y0` ...).
     let targetWidth: Int
     /// Whether targets are class labels or binary targets, written as integers.
     let targetsAreLabels: Bool
@@ -17,7 +18,7 @@ struct ExportColumns {
         splits = selection.names.map { task[$0] }
         hasSplitColumn = selection == .all
         inputWidth = task.inputShape.reduce(1, *)
-        targetWidth = task.kind.targetShape.reduce(1, *)
+        targetWidth = task.targetShape.reduce(1, *)
         targetsAreLabels = task.kind.hasLabelTargets
     }
 

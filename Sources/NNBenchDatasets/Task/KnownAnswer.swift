@@ -17,19 +17,25 @@ public struct KnownAnswer: Sendable, Hashable {
     public var linearBound: Double?
     /// The entropy, in nats, of the class priors: the loss of the best constant prediction.
     public var priorEntropy: Double?
+    /// The loss of the best prediction made without memory of the sequence: at each output step,
+    /// the best constant for that step (the step is known, the earlier inputs are not). A
+    /// sequence model must store what it read to go below it: 1/6 on `adding` (Le et al. 2015),
+    /// `K·ln(A)/(T + 2K)` on `copy-memory` (Arjovsky et al. 2016).
+    public var memorylessLoss: Double?
     /// Facts in words, e.g. "solvable with one hidden layer of 2 units".
     public var facts: [String]
 
     /// Creates a known answer; every field is optional.
     public init(
         weights: [String: ShapedArray] = [:], bayesAccuracy: Double? = nil, noiseFloor: Double? = nil,
-        linearBound: Double? = nil, priorEntropy: Double? = nil, facts: [String] = []
+        linearBound: Double? = nil, priorEntropy: Double? = nil, memorylessLoss: Double? = nil, facts: [String] = []
     ) {
         self.weights = weights
         self.bayesAccuracy = bayesAccuracy
         self.noiseFloor = noiseFloor
         self.linearBound = linearBound
         self.priorEntropy = priorEntropy
+        self.memorylessLoss = memorylessLoss
         self.facts = facts
     }
 }

@@ -53,8 +53,18 @@ public struct LearningTask: Sendable {
     /// The loss the task is meant for.
     public var loss: Loss { kind.loss }
 
-    /// The number of values the model's last layer must produce per sample.
+    /// The number of values the model's last layer must produce per sample, at each step for a
+    /// task with per-step targets.
     public var outputWidth: Int { kind.outputWidth }
+
+    /// The shape of one sample's target: ``TaskKind/targetShape``, or for a task with one target
+    /// per time step (`copy-memory`) `[steps] + kind.targetShape`.
+    public var targetShape: [Int] { train.targetShape }
+
+    /// The shape of one sample of the model's output: `[outputWidth]`, or `[steps, outputWidth]`
+    /// for a task with one target per step, whose loss averages over every (sample, step) pair
+    /// (docs/protocol.md, "Losses").
+    public var outputShape: [Int] { Array(targetShape.dropLast(kind.targetShape.count)) + [outputWidth] }
 
     /// The named split.
     public subscript(split: SplitName) -> Split {

@@ -27,11 +27,11 @@ package final class RecurrentSequence<Scalar: EngineScalar> {
     package private(set) var stepGradientNorms: [Scalar] = []
 
     /// `h_t` for t = 0...steps, step-major: `hidden[0]` is the initial state.
-    let hidden = Buffer<Scalar>()
+    package let hidden = Buffer<Scalar>()
     /// `c_t` likewise, for an LSTM.
-    let cells = Buffer<Scalar>()
+    package let cells = Buffer<Scalar>()
     /// The input, step-major `[steps, n, inputs]`.
-    let inputs = Buffer<Scalar>()
+    package let inputs = Buffer<Scalar>()
     /// d loss / d h_t of the step being walked back through, then d loss / d h_{t−1}.
     let hiddenGradient = Buffer<Scalar>()
     /// d loss / d c_t likewise, for an LSTM.
@@ -42,14 +42,14 @@ package final class RecurrentSequence<Scalar: EngineScalar> {
     private let inputGradient = Buffer<Scalar>()
     private var inputShape: [Int] = []
     /// The batch size of the last forward pass.
-    private(set) var samples = 0
+    package private(set) var samples = 0
 
     init(steps: Int, units: Int, returnsSequence: Bool, stateCount: Int) {
         (self.steps, self.units, self.returnsSequence, self.stateCount) = (steps, units, returnsSequence, stateCount)
     }
 
     /// The values of one step's state for the last batch.
-    var block: Int { samples * units }
+    package var block: Int { samples * units }
 
     /// Reorders `input` to step-major and sets the state at step 0; returns the step-major input.
     func begin(_ input: Batch<Scalar>) -> UnsafeMutablePointer<Scalar> {
@@ -61,8 +61,8 @@ package final class RecurrentSequence<Scalar: EngineScalar> {
         hidden.resize((steps + 1) * block)
         cells.resize(stateCount == 2 ? (steps + 1) * block : 0)
         for (part, buffer) in [hidden, cells].prefix(stateCount).enumerated() {
+            // Network.validate has held the batch to the states' size before any pass.
             if let initialState {
-                precondition(initialState[part].count == block, "recurrent layer: the initial state is for another batch size than \(samples)")
                 initialState[part].withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: block) }
             } else {
                 buffer.pointer.update(repeating: 0, count: block)

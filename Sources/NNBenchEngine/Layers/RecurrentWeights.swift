@@ -28,10 +28,10 @@ package struct RecurrentWeights<Scalar: EngineScalar> {
     package var parameters: [Parameter<Scalar>] { [weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 } }
 
     /// The values per row of stacked gates.
-    var width: Int { gates * units }
+    package var width: Int { gates * units }
 
     /// `g[rows × gates·units] = x[rows × inputs] · W_ihᵀ + b_ih`, and `+ b_hh` when `addingHiddenBias`.
-    func projectInputs(_ x: UnsafePointer<Scalar>, rows: Int, into g: UnsafeMutablePointer<Scalar>, addingHiddenBias: Bool) {
+    package func projectInputs(_ x: UnsafePointer<Scalar>, rows: Int, into g: UnsafeMutablePointer<Scalar>, addingHiddenBias: Bool) {
         Scalar.gemm(
             transposeB: true, m: rows, n: width, k: inputs, a: x, lda: inputs, b: weightIH.value.pointer, ldb: inputs,
             beta: 0, c: g, ldc: width, threads: threads)
@@ -40,7 +40,7 @@ package struct RecurrentWeights<Scalar: EngineScalar> {
     }
 
     /// `g[rows × gates·units] = h[rows × units] · W_hhᵀ + beta·g`.
-    func addRecurrent(_ h: UnsafePointer<Scalar>, rows: Int, into g: UnsafeMutablePointer<Scalar>, beta: Scalar = 1) {
+    package func addRecurrent(_ h: UnsafePointer<Scalar>, rows: Int, into g: UnsafeMutablePointer<Scalar>, beta: Scalar = 1) {
         Scalar.gemm(
             transposeB: true, m: rows, n: width, k: units, a: h, lda: units, b: weightHH.value.pointer, ldb: units,
             beta: beta, c: g, ldc: width, threads: threads)
@@ -48,7 +48,7 @@ package struct RecurrentWeights<Scalar: EngineScalar> {
 
     /// `dh[rows × units] = dg[rows × gates·units] · W_hh + beta·dh`: the gradient the gates send back
     /// to the previous hidden state.
-    func backpropagateRecurrent(_ dg: UnsafePointer<Scalar>, rows: Int, into dh: UnsafeMutablePointer<Scalar>, beta: Scalar = 0) {
+    package func backpropagateRecurrent(_ dg: UnsafePointer<Scalar>, rows: Int, into dh: UnsafeMutablePointer<Scalar>, beta: Scalar = 0) {
         Scalar.gemm(
             m: rows, n: units, k: width, a: dg, lda: width, b: weightHH.value.pointer, ldb: units,
             beta: beta, c: dh, ldc: units, threads: threads)
@@ -57,7 +57,7 @@ package struct RecurrentWeights<Scalar: EngineScalar> {
     /// Writes every parameter's gradient from the whole sequence at once, `rows = steps·n`:
     /// `dW_ih = dgᵢᵀ·x`, `dW_hh = dgₕᵀ·h_prev`, `db_ih = Σ dgᵢ`, `db_hh = Σ dgₕ`, where `dgᵢ` and
     /// `dgₕ` are the gradients of `x·W_ihᵀ + b_ih` and `h_prev·W_hhᵀ + b_hh` (the same for rnn and lstm).
-    func writeGradients(
+    package func writeGradients(
         inputGates dgi: UnsafePointer<Scalar>, hiddenGates dgh: UnsafePointer<Scalar>, inputs x: UnsafePointer<Scalar>,
         previousHidden h: UnsafePointer<Scalar>, rows: Int
     ) {
@@ -72,7 +72,7 @@ package struct RecurrentWeights<Scalar: EngineScalar> {
     }
 
     /// `dx[rows × inputs] = dgᵢ[rows × gates·units] · W_ih`.
-    func inputGradient(_ dgi: UnsafePointer<Scalar>, rows: Int, into dx: UnsafeMutablePointer<Scalar>) {
+    package func inputGradient(_ dgi: UnsafePointer<Scalar>, rows: Int, into dx: UnsafeMutablePointer<Scalar>) {
         Scalar.gemm(
             m: rows, n: inputs, k: width, a: dgi, lda: width, b: weightIH.value.pointer, ldb: inputs,
             beta: 0, c: dx, ldc: inputs, threads: threads)

@@ -267,9 +267,27 @@ public final class Network<Scalar: EngineScalar> {
         return batch
     }
 
+    /// Checks that a batch can be run: its samples have the network's input shape, and when
+    /// initial states are set (``setInitialStates(_:)``), there are as many as the states'.
+    /// Every pass requires it (and stops the program otherwise, as an out-of-range index does);
+    /// call this first to get the reason as an error instead.
+    ///
+    /// - Parameter inputs: `[n] + inputShape`.
+    /// - Throws: ``NetworkError/inputShapeMismatch(expected:got:)`` or
+    ///   ``NetworkError/batchSizeMismatch(states:got:)``.
+    public func validate(_ inputs: Tensor<Scalar>) throws(NetworkError) {
+        guard Array(inputs.shape.dropFirst()) == architecture.inputShape else {
+            throw .inputShapeMismatch(expected: architecture.inputShape, got: inputs.shape)
+        }
+        let samples = inputs.shape.first ?? 0
+        for layer in layers {
+            guard let sequence = layer.recurrent, let state = sequence.initialState?.first else { continue }
+            if state.count != samples * sequence.units { throw .batchSizeMismatch(states: state.count / sequence.units, got: samples) }
+        }
+    }
+
     private func load(_ inputs: Tensor<Scalar>) -> Batch<Scalar> {
-        precondition(Array(inputs.shape.dropFirst()) == architecture.inputShape,
-                     "inputs of shape \(inputs.shape) do not match the network's input \(architecture.inputShape)")
+        do { try validate(inputs) } catch { preconditionFailure(error.description) }
         input.assign(inputs.scalars)
         return Batch(count: inputs.shape.first ?? 0, shape: architecture.inputShape, pointer: input.pointer)
     }
@@ -293,6 +311,10 @@ public enum NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
     case notARecurrentLayer(Int)
     /// An initial state does not fit its recurrent layer: why.
     case stateMismatch(Int, String)
+    /// A batch's samples do not have the network's input shape.
+    case inputShapeMismatch(expected: [Int], got: [Int])
+    /// A batch of `got` samples while the initial states set are for `states`.
+    case batchSizeMismatch(states: Int, got: Int)
 
     public var description: String {
         switch self {
@@ -312,6 +334,10 @@ public enum NetworkError: Error, Sendable, Hashable, CustomStringConvertible {
             return "an initial state was given for layer \(index), which is not a recurrent layer"
         case .stateMismatch(let index, let reason):
             return "the initial state of layer \(index) does not fit: \(reason)"
+        case .inputShapeMismatch(let expected, let got):
+            return "inputs of shape \(got) do not match the network's input \(expected)"
+        case .batchSizeMismatch(let states, let got):
+            return "the batch has \(got) sample(s) but the initial states are set for \(states); set states for this batch size, or none (zeros)"
         }
     }
 }

@@ -21,6 +21,20 @@ extension ArchitectureSpec {
     ///   an empty output, a size beyond ``SizeLimits`` (a layer's output or conv2d's columns per
     ///   sample, the parameters in all), or a last layer whose width is not `outputWidth`.
     public func resolve(inputShape: [Int], outputWidth: Int?) throws(SpecError) -> ResolvedArchitecture {
+        try resolve(inputShape: inputShape, outputShape: outputWidth.map { [$0] })
+    }
+
+    /// Infers every layer's shapes, as ``resolve(inputShape:outputWidth:)``, for a task whose
+    /// output may be a sequence.
+    ///
+    /// - Parameters:
+    ///   - inputShape: One sample's shape.
+    ///   - outputShape: The output one sample needs: `[outputs]`, or `[steps, outputs]` for one
+    ///     prediction per step (``LearningTask/outputShape``); `nil` to accept any.
+    /// - Returns: The resolved architecture.
+    /// - Throws: ``SpecError`` as ``resolve(inputShape:outputWidth:)``, and for a last layer whose
+    ///   output is not `outputShape`.
+    public func resolve(inputShape: [Int], outputShape: [Int]?) throws(SpecError) -> ResolvedArchitecture {
         guard (1...3).contains(inputShape.count), inputShape.allSatisfy({ $0 >= 1 }) else {
             throw SpecError("the input shape \(inputShape) is not [features], [steps, features] or [channels, height, width] of positive sizes")
         }
@@ -48,15 +62,21 @@ extension ArchitectureSpec {
             resolved.append(ResolvedLayer(index: index, spec: layer, inputShape: shape, outputShape: output, parameters: parameters, state: state))
             shape = output
         }
-        if let outputWidth, shape != [outputWidth] {
+        if let outputShape, shape != outputShape {
             let last = layers.count - 1
-            let gives = switch shape.count {
-            case 1: "\(shape[0])"
-            case 2: "\(shape), one per step; give the last recurrent layer 'sequence: false' to keep only its last step"
+            let outputWidth = outputShape.last!
+            let needs = switch outputShape.count {
+            case 1: outputWidth == 1 ? "1 output" : "\(outputWidth) outputs"
+            default: "\(outputShape), \(outputWidth) output\(outputWidth == 1 ? "" : "s") at each of \(outputShape[0]) steps"
+            }
+            let gives = switch (shape.count, outputShape.count) {
+            case (1, 1): "\(shape[0])"
+            case (2, 1): "\(shape), one per step; give the last recurrent layer 'sequence: false' to keep only its last step"
+            case (1, _): "\(shape); keep every step of the last recurrent layer ('sequence: true', the default)"
+            case (2, _): "\(shape)"
             default: "\(shape); end with 'flatten' and 'dense(\(outputWidth))'"
             }
-            let outputs = outputWidth == 1 ? "1 output" : "\(outputWidth) outputs"
-            throw error("the task needs \(outputs) but the last layer '\(layerText(last))' gives \(gives)", atLayer: last, namingLayer: false)
+            throw error("the task needs \(needs) but the last layer '\(layerText(last))' gives \(gives)", atLayer: last, namingLayer: false)
         }
         return ResolvedArchitecture(architecture: self, inputShape: inputShape, layers: resolved)
     }
@@ -174,7 +194,7 @@ extension ArchitectureSpec {
     /// - Throws: ``SpecError`` when the architecture cannot work on the task, or when it starts
     ///   with an embedding and an input of the task is not a token index in `0..<vocabulary`.
     public func resolve(for task: LearningTask) throws(SpecError) -> ResolvedArchitecture {
-        let resolved = try resolve(inputShape: task.inputShape, outputWidth: task.outputWidth)
+        let resolved = try resolve(inputShape: task.inputShape, outputShape: task.outputShape)
         if case .embedding(let vocabulary, _) = layers[0] {
             for split in [task.train, task.validation, task.test] {
                 guard let bad = split.inputs.firstIndex(where: { !($0 >= 0 && $0 < Double(vocabulary) && $0 == $0.rounded()) }) else { continue }

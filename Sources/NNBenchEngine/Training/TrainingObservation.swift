@@ -19,7 +19,7 @@ public struct TrainingObservation: Sendable, Hashable {
 
     /// Creates the options.
     public init(
-        histogramBins: Int = 30, histogramEpochs: Int = 50, snapshotEpochs: Set<Int> = [], activationSamples: Int = 1024, measures: Bool = true
+        histogramBins: Int = 30, histogramEpochs: Int = 50, snapshotEpochs: Set<Int> = [], activationSamples: Int = 256, measures: Bool = true
     ) {
         precondition(histogramBins >= 1 && histogramEpochs >= 1 && activationSamples >= 1, "observation options must be positive")
         self.histogramBins = histogramBins

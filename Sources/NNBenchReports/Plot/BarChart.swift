@@ -1,5 +1,6 @@
 /// Horizontal bars, one per named part (a layer, a parameter), on a linear or log value axis, with
-/// reference lines: how far each part of a model is from its bound.
+/// reference lines: how far each part of a model is from its bound. A bar with a bound of its own
+/// gets a black tick across its row at the bound.
 public struct BarChart: Sendable {
     /// One bar.
     public struct Bar: Sendable {
@@ -9,12 +10,15 @@ public struct BarChart: Sendable {
         public var value: Double
         /// Its colour.
         public var colour: Colour
+        /// This bar's own bound, drawn as a tick across its row, when bars have different ones.
+        public var bound: Double?
 
         /// Creates a bar.
-        public init(label: String, value: Double, colour: Colour) {
+        public init(label: String, value: Double, colour: Colour, bound: Double? = nil) {
             self.label = label
             self.value = value
             self.colour = colour
+            self.bound = bound
         }
     }
 
@@ -51,7 +55,7 @@ public struct BarChart: Sendable {
         let (area, height) = PlotArea.chart(
             width: width, plotHeight: Swift.max(Double(bars.count) * rowHeight, rowHeight), legendRows: PlotArea.legendRows(legend, width: width - 78),
             left: labelWidth + 8)
-        let x = Scale.fitting(bars.map(\.value) + references.map(\.value), kind: scale, start: area.left, end: area.right)
+        let x = Scale.fitting(bars.map(\.value) + bars.compactMap(\.bound) + references.map(\.value), kind: scale, start: area.left, end: area.right)
         var canvas = SVGCanvas(width: width, height: height, title: title, kind: "bar")
         canvas.drawTitle(title)
         for tick in x.ticks {
@@ -77,6 +81,12 @@ public struct BarChart: Sendable {
                     extra: [("class", "bar"), ("data-label", bar.label), ("data-value", "\(bar.value)")])
             } else {
                 canvas.text(bar.value == 0 ? "0" : number(bar.value), x: area.left + 4, y: top + rowHeight / 2 + 4, colour: .axis)
+            }
+            if let bound = bar.bound, x.accepts(bound) {
+                let position = x.position(bound)
+                canvas.line(position, top + 1, position, top + rowHeight - 1, colour: Colour(hex: 0x222222), width: 2.5, extra: [
+                    ("class", "bound"), ("data-label", bar.label), ("data-value", "\(bound)"),
+                ])
             }
         }
         for reference in references where x.accepts(reference.value) {

@@ -16,12 +16,15 @@ public struct RunReport: Sendable {
         public let result: EntryResult
         /// Its comparison with its baseline.
         public let comparison: EntryComparison
+        /// The baseline it was compared with, when there is one: its curves are drawn under the runs'.
+        public let baseline: BaselineRecord?
 
         /// Creates an entry.
-        public init(prepared: PreparedEntry, result: EntryResult, comparison: EntryComparison) {
+        public init(prepared: PreparedEntry, result: EntryResult, comparison: EntryComparison, baseline: BaselineRecord? = nil) {
             self.prepared = prepared
             self.result = result
             self.comparison = comparison
+            self.baseline = baseline
         }
     }
 
@@ -57,6 +60,7 @@ public struct RunReport: Sendable {
                     task: entry.prepared.task, architecture: entry.prepared.resolved, target: entry.prepared.entry.target,
                     records: entry.result.runs)
                 training.idPrefix = HTML.id(comparison.entry) + "-"
+                training.baseline = entry.baseline?.seeds.map(\.curve) ?? []
                 body += training.summaryLines.map { HTML.paragraph($0, note: true) }.joined()
                 children = training.sections
             }

@@ -1,3 +1,4 @@
+import NNBenchBaselines
 import NNBenchDatasets
 import NNBenchEngine
 
@@ -9,7 +10,7 @@ extension TrainingReport {
         if lossIsMSE { lossReferences += knownLines(for: .mse) }
         let lossChart = LineChart(
             title: "loss (\(task.loss.rawValue))", xLabel: Self.epochLabel, yLabel: lossUnit, yScale: .log,
-            series: splitSeries { $0.loss }, references: lossReferences)
+            series: baselineSeries { $0.loss } + splitSeries { $0.loss }, references: lossReferences)
         var figures = [(svg: withEpochsFromZero(lossChart).svg(), caption: Optional(
             "The mean loss on each split after each epoch, in evaluation mode (epoch 0: the untrained network)."))]
         var metrics = [target.metric, task.kind.primaryMetric]
@@ -17,11 +18,16 @@ extension TrainingReport {
         for metric in metrics where !(lossIsMSE && metric == .mse) {
             let chart = LineChart(
                 title: metric.rawValue, xLabel: Self.epochLabel, yLabel: metricLabel(metric), yScale: metric == .mse ? .log : .linear,
-                series: splitSeries { $0.value(of: metric) ?? .nan }, references: knownLines(for: metric))
+                series: baselineSeries { $0.value(of: metric) ?? .nan } + splitSeries { $0.value(of: metric) ?? .nan },
+                references: knownLines(for: metric))
             figures.append((withEpochsFromZero(chart).svg(), nil))
         }
-        let note = records.count == 1 ? "" : HTML.paragraph(
-            "Thin lines are single seeds, thick lines their mean over the seeds that ran that epoch.", note: true)
+        var notes: [String] = []
+        if records.count > 1 { notes.append("Thin lines are single seeds, thick lines their mean over the seeds that ran that epoch.") }
+        if !baseline.isEmpty {
+            notes.append("Grey and dashed: the baseline's mean over its \(baseline.count) seed\(baseline.count == 1 ? "" : "s") on the target's split (\(target.split.rawValue)), from its recorded curves.")
+        }
+        let note = notes.isEmpty ? "" : HTML.paragraph(notes.joined(separator: " "), note: true)
         return HTMLPage.Section(id: idPrefix + "curves", heading: "Learning curves", body: HTML.figures(figures) + note)
     }
 
@@ -80,6 +86,14 @@ extension TrainingReport {
             series.append(.init(label: "\(split.rawValue) mean", points: Self.mean(curves), colour: colour, width: 2.25, dashed: split == .validation))
         }
         return series
+    }
+
+    /// The baseline's mean curve of a value on the target's split, grey and dashed (darker and
+    /// wider than the reference lines' grey); none without a baseline.
+    func baselineSeries(_ value: (SplitMetrics) -> Double) -> [LineChart.Series] {
+        guard !baseline.isEmpty else { return [] }
+        let curves = baseline.map { curve in curve.map { (x: Double($0.epoch), y: value($0[target.split])) } }
+        return [.init(label: "baseline \(target.split.rawValue) mean", points: Self.mean(curves), colour: Colour(hex: 0x444444), width: 2.5, dashed: true)]
     }
 
     /// The mean of the curves at each x, over the curves that reach it.

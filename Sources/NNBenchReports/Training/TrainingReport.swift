@@ -1,3 +1,4 @@
+import NNBenchBaselines
 import NNBenchDatasets
 import NNBenchEngine
 
@@ -23,6 +24,9 @@ public struct TrainingReport: Sendable {
     public let summary: [String]
     /// Put before every section's id, so that several reports' sections can share a page.
     public var idPrefix = ""
+    /// The baseline's curves, one per baseline seed (``SeedResult/curve``), when there is a
+    /// baseline to compare with: their mean on the target's split is drawn under the runs'.
+    public var baseline: [[CurvePoint]] = []
 
     /// Creates a report.
     ///

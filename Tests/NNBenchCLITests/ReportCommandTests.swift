@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import NNBench
+import Testing
+
+/// `nnbench report DIR` over what `run --output DIR` wrote: the page `run --report` writes, from
+/// files that leave the baseline format as `baseline record` writes it; and its errors.
+@Suite("nnbench report")
+struct ReportCommandTests {
+    /// The page without its command line, the one line that differs between the two commands.
+    static func withoutCommand(_ html: String) -> String {
+        html.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("<p class=\"summary\">nnbench ") }.joined(separator: "\n")
+    }
+
+    static func read(_ folder: URL, _ name: String) throws -> [UInt8] {
+        try AtomicFile.read(folder.appendingPathComponent(name).path, limit: 1 << 24)
+    }
+
+    @Test func theReportOfAnOutputFolderIsTheRunsReport() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Two runs: --output alone must observe what the report needs.
+        let run = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--output", "runs", "--jobs", "2"], in: folder)
+        #expect(run.status == 0 && run.output.contains("pass (exact)"), "\(run.output)")
+        let reported = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--report", "run.html"], in: folder)
+        #expect(reported.status == 0)
+        // The observation is a file of its own: the baseline-format files are byte for byte what 'baseline record' wrote.
+        for entry in ["xor", "xor-linear"] {
+            #expect(try Self.read(folder, "runs/\(entry).json.gz") == (try Self.read(folder, "base/\(entry).json.gz")), "\(entry)")
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("runs/\(entry).observation.json.gz").path))
+        }
+        let report = try CommandRunner.run(["report", "runs/", "--baselines", "base"], in: folder)
+        #expect(report.status == 0 && report.output == "wrote runs/report.html: 2 entries\n", "\(report.standardError)")
+        let written = String(decoding: try Self.read(folder, "runs/report.html"), as: UTF8.self)
+        let expected = String(decoding: try Self.read(folder, "run.html"), as: UTF8.self)
+        #expect(XMLParser(data: Data(written.utf8)).parse())
+        #expect(written.contains("<p class=\"summary\">nnbench report runs/ --baselines base</p>"))
+        #expect(Self.withoutCommand(written) == Self.withoutCommand(expected))
+        #expect(written.contains("<h2>xor: pass</h2>") && written.contains("id=\"xor-layers\""))
+    }
+
+    @Test func missingCorruptOrMismatchedFilesAreStatus2InOneLine() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CommandRunner.run(["run", "xor-linear", "--suite", "tiny.json", "--baselines", "base", "--output", "runs"], in: folder)
+        #expect(run.status == 0)
+        func expectError(_ arguments: [String], _ message: String) throws {
+            let result = try CommandRunner.run(arguments, in: folder)
+            #expect(result.status == 2 && result.output.isEmpty, "\(arguments): \(result.standardError)")
+            #expect(result.standardError.hasPrefix("nnbench: error: " + message), "\(arguments): \(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1)
+        }
+        try expectError(["report", "nowhere", "--baselines", "base"], "the run folder 'nowhere' does not exist or is not a folder")
+        try expectError(["report", "base", "--baselines", "base"], "the run folder 'base' holds no ENTRY.observation.json.gz")
+        try expectError(["report", "runs", "--baselines", "nope"], "the baselines folder 'nope' does not exist")
+        try expectError(["report", "runs", "--baselines", "base", "--output", "/nonexistent/r.html"], "cannot write --output '/nonexistent/r.html'")
+        // Another run's results beside this observation.
+        let observation = try Self.read(folder, "runs/xor-linear.observation.json.gz")
+        try AtomicFile.write(try Self.read(folder, "base/xor.json.gz"), to: folder.appendingPathComponent("runs/xor-linear.json.gz").path)
+        try expectError(
+            ["report", "runs", "--baselines", "base"], "observation 'runs/xor-linear.observation.json.gz' does not hold the runs of 'runs/xor-linear.json.gz'")
+        try AtomicFile.write(try Self.read(folder, "base/xor-linear.json.gz"), to: folder.appendingPathComponent("runs/xor-linear.json.gz").path)
+        try AtomicFile.write(Array(observation.prefix(observation.count - 9)), to: folder.appendingPathComponent("runs/xor-linear.observation.json.gz").path)
+        try expectError(["report", "runs", "--baselines", "base"], "observation 'runs/xor-linear.observation.json.gz': ")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("runs/xor-linear.json.gz"))
+        try AtomicFile.write(observation, to: folder.appendingPathComponent("runs/xor-linear.observation.json.gz").path)
+        try expectError(["report", "runs", "--baselines", "base"], "observation 'runs/xor-linear.observation.json.gz' has no 'runs/xor-linear.json.gz' beside it")
+        let usage = try CommandRunner.run(["report", "runs", "--colour"], in: folder)
+        #expect(usage.status == 64 && usage.standardError.split(separator: "\n").first?.hasPrefix("nnbench: error: ") == true)
+    }
+}
