@@ -40,8 +40,11 @@ for tool in objdump strip ldd; do
 done
 
 if [ -z "$wheel" ]; then
-    # The build's own lines go on to stderr (a CI log shows them); the wheel's path is kept.
-    wheel=$(scripts/build_wheel.sh --scratch-path "$scratch" --output "$scratch/dist" | tee /dev/stderr | sed -n 's/^build_wheel: \(.*\.whl\),.*/\1/p')
+    # The build's own lines go on to stderr (a CI log shows them; `tee /dev/stderr` would reopen,
+    # and so truncate, a log file stderr is redirected to); the wheel's path is kept.
+    mkdir -p "$scratch"
+    scripts/build_wheel.sh --scratch-path "$scratch" --output "$scratch/dist" | tee "$scratch/build_wheel.log" >&2
+    wheel=$(sed -n 's/^build_wheel: \(.*\.whl\),.*/\1/p' "$scratch/build_wheel.log")
     [ -n "$wheel" ] || { echo "test_wheel: scripts/build_wheel.sh named no wheel" >&2; exit 1; }
 fi
 wheel=$(cd "$(dirname "$wheel")" && pwd)/$(basename "$wheel")
