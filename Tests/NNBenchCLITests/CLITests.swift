@@ -52,7 +52,18 @@ struct CLITests {
         (["generate", "xor", "--seed", "-1"], "nnbench: error: invalid --seed '-1'; expected an integer in 0...18446744073709551615"),
         (["generate", "xor", "--split", "dev"], "nnbench: error: invalid split 'dev'; expected one of: train, valid, test, all"),
         (["generate", "xor", "--format", "xlsx"], "nnbench: error: invalid format 'xlsx'; expected one of: csv, json, npy"),
+        (["generate", "moons", "--output", "same.csv", "--plot", "./same.csv"], "nnbench: error: --output and --plot both name './same.csv'; give each its own path"),
+        (["train", "xor", "--report", "same", "--tensorboard", "same"], "nnbench: error: --report and --tensorboard both name 'same'; give each its own path"),
     ]
+
+    /// A folder that passes the permission test but takes no new file (`/proc`; root passes every
+    /// `access`) is refused before training, not after it.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self")))
+    func aFolderThatTakesNoFileIsRefusedBeforeTraining() throws {
+        let result = try CommandRunner.run(["train", "xor", "--epochs", "1", "--report", "/proc/x.html"])
+        #expect(result.status == 2 && result.output.isEmpty, "\(result.output)")
+        #expect(result.standardError.hasPrefix("nnbench: error: cannot write --report '/proc/x.html': cannot create a file in '/proc'"), "\(result.standardError)")
+    }
 
     @Test(arguments: usageErrors)
     func usageErrorsAreOneLineWithStatus64(arguments: [String], message: String) throws {

@@ -119,7 +119,7 @@ struct OutputPathTests {
     func outputReadOnlyFolder() throws {
         // sysfs refuses new files to everyone, root included (whom permissions would not stop).
         let result = try CommandRunner.run(["generate", "xor", "--output", "/sys/xor.csv"])
-        Self.expectOneLineError(result, "cannot create a temporary file in '/sys' to write '/sys/xor.csv': Permission denied")
+        Self.expectOneLineError(result, "cannot write --output '/sys/xor.csv': cannot create a file in '/sys': Permission denied")
     }
 
     @Test("check --log on a full device: the report, then status 2 naming the log",

@@ -70,4 +70,41 @@ struct ReportCommandTests {
         let usage = try CommandRunner.run(["report", "runs", "--colour"], in: folder)
         #expect(usage.status == 64 && usage.standardError.split(separator: "\n").first?.hasPrefix("nnbench: error: ") == true)
     }
+    /// Valid gzip and JSON that no run wrote: each is refused in one line, never a crash (a new
+    /// user's trial crashed on the first two: a curve without epoch 0, a weight matrix short of
+    /// its shape).
+    @Test func damagedObservationContentsAreStatus2InOneLine() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CommandRunner.run(["run", "xor-linear", "--suite", "tiny.json", "--baselines", "base", "--output", "runs"], in: folder)
+        #expect(run.status == 0)
+        let path = folder.appendingPathComponent("runs/xor-linear.observation.json.gz").path
+        let original = try Gzip.decompress(try Self.read(folder, "runs/xor-linear.observation.json.gz"), limit: 1 << 30)
+        func expectRefused(_ message: String, _ damage: (inout [String: Any]) -> Void) throws {
+            var content = try #require(try JSONSerialization.jsonObject(with: Data(original)) as? [String: Any])
+            damage(&content)
+            try AtomicFile.write(Gzip.compress(Array(try JSONSerialization.data(withJSONObject: content))), to: path)
+            let result = try CommandRunner.run(["report", "runs", "--baselines", "base"], in: folder)
+            #expect(result.status == 2, "\(message): \(result.standardError)")
+            #expect(result.standardError.hasPrefix("nnbench: error: ") && result.standardError.contains(message), "\(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1)
+        }
+        func firstRecord(_ content: inout [String: Any], _ change: (inout [String: Any]) -> Void) {
+            var records = content["records"] as! [[String: Any]]
+            change(&records[0])
+            content["records"] = records
+        }
+        try expectRefused("no epoch, expected at least epoch 0") { firstRecord(&$0) { $0["epochs"] = [Any]() } }
+        try expectRefused("holds 1 values") {
+            firstRecord(&$0) { record in
+                var snapshots = record["snapshots"] as! [[String: Any]]
+                var tensors = snapshots[0]["tensors"] as! [[String: Any]]
+                tensors[0]["values"] = [1.0]
+                snapshots[0]["tensors"] = tensors
+                record["snapshots"] = snapshots
+            }
+        }
+        try expectRefused("trained 'dense(999999999) tanh dense(1)'") { firstRecord(&$0) { $0["architecture"] = "dense(999999999) tanh dense(1)" } }
+        try expectRefused("position -1, expected a non-negative integer") { $0["position"] = -1 }
+    }
 }

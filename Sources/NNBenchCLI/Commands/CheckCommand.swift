@@ -123,6 +123,7 @@ struct CheckCommand: ParsableCommand {
             if let timeoutOption, !(timeoutOption > 0 && timeoutOption <= 3600) {
                 throw failure("invalid --timeout '\(timeoutOption.numberText)'; expected seconds in (0, 3600]", status: ExitStatus.usage)
             }
+            try OutputPath.checkDistinct([("--log", log), ("--record", record), ("--report", report)])
             if let log { try OutputPath.checkFile(log, option: "--log") }
             if let record { try OutputPath.checkFile(record, option: "--record") }
             if let report { try OutputPath.checkFile(report, option: "--report") }

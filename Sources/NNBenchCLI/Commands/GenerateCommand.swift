@@ -46,6 +46,7 @@ struct GenerateCommand: ParsableCommand {
     var plot: String?
 
     func run() throws {
+        try OutputPath.checkDistinct([("--output", output == "-" ? nil : output), ("--plot", plot)])
         if let output, output != "-" { try OutputPath.checkFile(output, option: "--output") }
         if let plot { try OutputPath.checkFile(plot, option: "--plot") }
         let selection = try parseSplit()

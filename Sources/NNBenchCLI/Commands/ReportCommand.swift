@@ -87,6 +87,14 @@ struct ReportCommand: ParsableCommand {
         guard BaselineFile.encode(observed) == BaselineFile.encode(record) else {
             throw failure("observation '\(observationPath)' does not hold the runs of '\(resultPath)'; write both again with 'nnbench run … --output DIR'", status: ExitStatus.error)
         }
+        let entry = record.entry
+        if let stray = observation.records.first(where: {
+            $0.task != entry.task || $0.architecture != entry.architecture || $0.optimizer != entry.optimizer || $0.batchSize != entry.batchSize
+        }) {
+            throw failure(
+                "observation '\(observationPath)' seed \(stray.seed) trained '\(stray.architecture)' on '\(stray.task)' with \(stray.optimizer), batch \(stray.batchSize); '\(resultPath)' says '\(entry.architecture)' on '\(entry.task)' with \(entry.optimizer), batch \(entry.batchSize); write both again with 'nnbench run … --output DIR'",
+                status: ExitStatus.error)
+        }
         let prepared: PreparedEntry
         do { prepared = try PreparedEntry(record.entry) } catch { throw failure("'\(resultPath)': \(error.description)", status: ExitStatus.error) }
         guard prepared.datasetFingerprint == record.datasetSHA256 else {

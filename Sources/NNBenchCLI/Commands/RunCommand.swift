@@ -90,10 +90,12 @@ struct RunCommand: ParsableCommand {
         let jobCount = try jobs.count()
         // Everything that can be checked before the work is: the command line, the inputs, the outputs.
         try BaselineFolder.check(baselines)
-        if let junit { try OutputPath.checkFile(junit, option: "--junit") }
-        if let report { try OutputPath.checkFile(report, option: "--report") }
+        try OutputPath.checkDistinct([("--junit", junit), ("--report", report), ("--output", output), ("--tensorboard", tensorboard)])
+        // The folders first: a report may go inside the --output folder this run creates.
         if let output { try OutputPath.prepareFolder(output, option: "--output") }
         if let tensorboard { try OutputPath.prepareFolder(tensorboard, option: "--tensorboard") }
+        if let junit { try OutputPath.checkFile(junit, option: "--junit") }
+        if let report { try OutputPath.checkFile(report, option: "--report") }
         let seeds = suite.seedsDescription(selection.entries)
         if !json { print(selection.header(seeds: seeds, baselines: baselines)) }
         let progress = SuiteProgress(entries: selection.entries)

@@ -96,6 +96,7 @@ struct TrainCommand: ParsableCommand {
         } catch {
             throw failure("cannot train on task '\(task.name)' in batches of \(configuration.batchSize):\n\(error.rendered)", status: ExitStatus.usage)
         }
+        try OutputPath.checkDistinct([("--report", report), ("--tensorboard", tensorboard), ("--save-weights", saveWeights)])
         if let report { try OutputPath.checkFile(report, option: "--report") }
         if let tensorboard { try OutputPath.prepareFolder(tensorboard, option: "--tensorboard") }
         if let saveWeights { try OutputPath.prepareFolder(saveWeights, option: "--save-weights") }

@@ -4,9 +4,9 @@ import NNBench
 /// The checks of an output path made before any work starts, so that a run of minutes does not
 /// end by failing to write its result (`run all --junit /nonexistent/dir/r.xml`).
 ///
-/// They test what can be known without writing: the folder exists and may be written into (a
-/// regular file is replaced through a temporary file beside it), or a device or FIFO may be
-/// written. A write can still fail later (a full disk); that is reported then, with status 2.
+/// They test what can be known without writing the output: the folder exists and a file can be
+/// created in it (a regular file is replaced through a temporary file beside it; a probe file is
+/// created and removed), or a device or FIFO may be written. A write can still fail later (a full disk); that is reported then, with status 2.
 enum OutputPath {
     /// Checks that `path` can be written as a file.
     ///
@@ -56,6 +56,23 @@ enum OutputPath {
         try checkFolder(path, for: path, option: option)
     }
 
+    /// Refuses two options that name the same file or folder (after `.`, `..` and symbolic links),
+    /// before any work: the second write would replace the first's, or fail after the run.
+    ///
+    /// - Parameter paths: Each option and the path it names, if given.
+    /// - Throws: Exit 64 naming both options and the path.
+    static func checkDistinct(_ paths: [(option: String, path: String?)]) throws {
+        var seen: [String: String] = [:]
+        for (option, path) in paths {
+            guard let path, !path.isEmpty else { continue }
+            let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            if let earlier = seen[resolved] {
+                throw failure("\(earlier) and \(option) both name '\(path)'; give each its own path", status: ExitStatus.usage)
+            }
+            seen[resolved] = option
+        }
+    }
+
     /// Refuses an empty path as the command line's error.
     static func checkNotEmpty(_ path: String, option: String) throws {
         guard path.isEmpty else { return }
@@ -70,5 +87,14 @@ enum OutputPath {
         guard access(folder, W_OK | X_OK) == 0 else {
             throw failure("cannot write \(option) '\(path)': the folder '\(folder)' is not writable", status: ExitStatus.error)
         }
+        // Permission bits do not say everything (root passes `access`; `/proc` takes no new file):
+        // a file is created there and removed at once, as the atomic write's temporary file will be.
+        var template = Array((folder + "/.nnbench-probe-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else {
+            throw failure("cannot write \(option) '\(path)': cannot create a file in '\(folder)': \(String(cString: strerror(errno)))", status: ExitStatus.error)
+        }
+        close(descriptor)
+        unlink(template)
     }
 }

@@ -91,7 +91,28 @@ public enum ObservationFile {
         guard content.schema == currentSchema else {
             throw fail("schema \(content.schema), expected \(currentSchema); write it again with 'nnbench run … --output DIR'")
         }
-        guard !content.records.isEmpty, content.position >= 0 else { throw fail("no run record in it") }
+        guard content.position >= 0 else { throw fail("position \(content.position), expected a non-negative integer") }
+        guard !content.records.isEmpty else { throw fail("no run record in it") }
+        if let problem = content.records.lazy.compactMap(Self.problem).first { throw fail(problem) }
         return content
+    }
+
+    /// What makes a record unusable for a report, if anything: no epoch (a record has at least
+    /// epoch 0), or a snapshot whose values do not fill its shape.
+    private static func problem(in record: TrainingRecord) -> String? {
+        guard !record.epochs.isEmpty else { return "seed \(record.seed): no epoch, expected at least epoch 0" }
+        for snapshot in record.snapshots ?? [] {
+            for tensor in snapshot.tensors {
+                var count = 1, overflow = false
+                for dimension in tensor.shape where !overflow {
+                    (count, overflow) = count.multipliedReportingOverflow(by: dimension)
+                    overflow = overflow || dimension < 0
+                }
+                guard !overflow, count == tensor.values.count else {
+                    return "seed \(record.seed), epoch \(snapshot.epoch): tensor '\(tensor.name)' of shape \(tensor.shape) holds \(tensor.values.count) values"
+                }
+            }
+        }
+        return nil
     }
 }
