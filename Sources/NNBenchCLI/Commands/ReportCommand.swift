@@ -55,7 +55,9 @@ struct ReportCommand: ParsableCommand {
         try OutputPath.checkFile(path, option: "--output")
         let store = BaselineStore(directory: baselines)
         let entries = try names.map { try entry($0, store: store) }.sorted { $0.position < $1.position }.map(\.entry)
-        let page = RunReport(entries: entries, allowsNew: allowNew, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+        let page = RunReport(
+            entries: entries, allowsNew: allowNew, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")],
+            threads: ProcessInfo.processInfo.activeProcessorCount)
         do { try AtomicFile.write(Array(page.html.utf8), to: path) } catch {
             throw failure(error.description, status: ExitStatus.error)
         }

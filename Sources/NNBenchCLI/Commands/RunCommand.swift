@@ -138,7 +138,7 @@ struct RunCommand: ParsableCommand {
                 entries: zip(selection.entries, zip(results, comparisons)).map {
                     RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1, baseline: store.record(of: $0.entry.name))
                 },
-                allowsNew: allowNew, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+                allowsNew: allowNew, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")], threads: jobCount)
             do { try AtomicFile.write(Array(page.html.utf8), to: path) } catch {
                 throw failure(error.description, status: ExitStatus.error)
             }
