@@ -25,9 +25,11 @@ enum ModelTraining {
         return accuracy(output, targets: batch.targets)
     }
 
-    /// The fraction of rows of `output` that predict their target.
+    /// The fraction of targets that `output` predicts: one row of `output` per target, so that
+    /// per-step targets `[n, T]` against outputs `[n, T, classes]` count every (sample, step)
+    /// pair, as the per-step cross-entropy averages them.
     static func accuracy(_ output: Tensor<Double>, targets: Tensor<Double>) -> Double {
-        let n = output.shape[0], width = output.count / Swift.max(n, 1)
+        let n = targets.count, width = output.count / Swift.max(n, 1)
         var correct = 0
         for i in 0..<n {
             let row = output.scalars[i * width..<(i + 1) * width]
