@@ -122,20 +122,35 @@ public struct LineChart: Sendable {
         var canvas = SVGCanvas(width: width, height: height, title: title, kind: "line")
         canvas.drawTitle(title)
         canvas.drawAxes(area, x: x, y: y, xLabel: xLabel, yLabel: yLabel)
-        for reference in references {
+        // A label closer than a line of text to one already placed at the right goes to the left.
+        // The y lines first, so that an x line's label can keep clear of theirs.
+        var rightLabels: [Double] = []
+        for reference in references.filter({ $0.axis == .y }) + references.filter({ $0.axis == .x }) {
             switch reference.axis {
             case .y where y.accepts(reference.value):
                 let position = y.position(reference.value)
                 canvas.line(area.left, position, area.right, position, colour: reference.colour, width: 1.25, dashed: true, extra: [
                     ("class", "reference"), ("data-label", reference.label), ("data-value", "\(reference.value)"),
                 ])
-                canvas.text(reference.label, x: area.right - 3, y: position - 3, anchor: .end, size: 10, colour: reference.colour)
+                if rightLabels.contains(where: { Swift.abs($0 - position) < 12 }) {
+                    canvas.text(reference.label, x: area.left + 3, y: position - 3, size: 10, colour: reference.colour)
+                } else {
+                    canvas.text(reference.label, x: area.right - 3, y: position - 3, anchor: .end, size: 10, colour: reference.colour)
+                    rightLabels.append(position)
+                }
             case .x where x.accepts(reference.value):
                 let position = x.position(reference.value)
                 canvas.line(position, area.top, position, area.bottom, colour: reference.colour, width: 1.25, dashed: true, extra: [
                     ("class", "reference"), ("data-label", reference.label), ("data-value", "\(reference.value)"),
                 ])
-                canvas.text(reference.label, x: position + 3, y: area.top + 10, size: 10, colour: reference.colour)
+                // Past the middle, the label reads leftwards from the line, so that it is not cut at
+                // the edge; at the bottom when a y line's label is at the top.
+                let labelY = rightLabels.contains(where: { Swift.abs($0 - (area.top + 10)) < 14 }) ? area.bottom - 4 : area.top + 10
+                if position > (area.left + area.right) / 2 {
+                    canvas.text(reference.label, x: position - 3, y: labelY, anchor: .end, size: 10, colour: reference.colour)
+                } else {
+                    canvas.text(reference.label, x: position + 3, y: labelY, size: 10, colour: reference.colour)
+                }
             default:
                 break
             }
