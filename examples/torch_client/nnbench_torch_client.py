@@ -5,7 +5,7 @@
     python3 nnbench_torch_client.py --dtype float32              # compute in float32 (float64 by default)
     python3 nnbench_torch_client.py --custom relu=custom_relu.py:ReLUFunction
 
-Every protocol layer type is a `torch.nn` module (`nn.Linear`, `nn.Conv2d`, `nn.BatchNorm1d`, ...),
+Every protocol layer type is a `torch.nn` module (`nn.Linear`, `nn.Conv2d`, `nn.BatchNorm1d`, `nn.LSTM`, ...),
 the losses are `nn.MSELoss`, `nn.BCEWithLogitsLoss` and `nn.CrossEntropyLoss`, the optimizers are
 `torch.optim`'s, and every gradient comes from autograd. Dropout is the one layer of the client's
 own (`MaskedDropout`): `nn.Dropout` does not expose the mask it drew, and the protocol reports it.

@@ -853,7 +853,7 @@ def test_recurrent_init(prog):
 def test_replacements(stock, replaced, label, names):
     """A client whose layer types compute through replacements answers as the stock client."""
     check(all(n in replaced.call("hello", protocol=2)["name"] for n in names), "%s: hello's name says what is replaced" % label)
-    for name in ("image", "mlp", "dropout"):
+    for name in ("image", "mlp", "dropout", "tokens", "gru", "rnn-relu"):
         model, loss, x, y = CASES[name]
         stock.build(model, loss, seed=15)
         replaced.build(model, loss, seed=15)
@@ -902,9 +902,11 @@ def main():
     functional = ["dense=torch.nn.functional:linear", "conv2d=torch.nn.functional:conv2d", "batchnorm=torch.nn.functional:batch_norm",
                   "relu=torch.nn.functional:relu", "leaky_relu=torch.nn.functional:leaky_relu", "gelu=torch.nn.functional:gelu",
                   "softplus=torch.nn.functional:softplus", "maxpool2d=torch.nn.functional:max_pool2d",
-                  "avgpool2d=torch.nn.functional:avg_pool2d", "dropout=torch:mul", "tanh=torch:tanh", "sigmoid=torch:sigmoid"]
+                  "avgpool2d=torch.nn.functional:avg_pool2d", "dropout=torch:mul", "tanh=torch:tanh", "sigmoid=torch:sigmoid",
+                  "embedding=torch.nn.functional:embedding"]
     modules = ["dense=torch.nn:Linear", "conv2d=torch.nn:Conv2d", "leaky_relu=torch.nn:LeakyReLU", "maxpool2d=torch.nn:MaxPool2d",
-               "avgpool2d=torch.nn:AvgPool2d", "gelu=torch.nn:GELU", "flatten=torch.nn:Flatten"]
+               "avgpool2d=torch.nn:AvgPool2d", "gelu=torch.nn:GELU", "flatten=torch.nn:Flatten",
+               "rnn=torch.nn:RNN", "lstm=torch.nn:LSTM", "gru=torch.nn:GRU", "embedding=torch.nn:Embedding"]
     programs = {  # started together: their torch imports overlap
         "float64": Program(CLIENT),
         "float32": Program(CLIENT, "--dtype", "float32"),
