@@ -12,6 +12,10 @@ the ratios nnbench / PyTorch and nnbench / JAX, with the machine and the date.
 Build nnbench first:   swift build -c release
 then run:              python3 scripts/bench_lstm.py [--rounds 3] [--scale 1.0]
 
+At long T the gradient carried back through the steps vanishes into subnormal floats, which x86
+computes with far more slowly: PyTorch and nnbench keep them (IEEE arithmetic), XLA flushes them to
+zero by default, so the T = 200 rows measure that as much as the LSTM (README.md, Speed).
+
 PyTorch: pip install torch==2.13.0+cpu (never plain torch, which brings CUDA). JAX: pip install jax.
 A side whose library is missing is reported as such and left out.
 """
