@@ -124,7 +124,10 @@ public struct LearningRateReport: Sendable {
              (marks[point.step] ?? []).joined(separator: ", ")]
         }
         var text = heading + "\n\n"
-        text += TextTable(header: ["step", "lr", "loss", "smoothed", ""], rows: rows).render()
+        // The marks column is mostly empty: no line ends in the padding before it.
+        let table = TextTable(header: ["step", "lr", "loss", "smoothed", ""], rows: rows).render()
+        text += table.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
         text += "\n" + findings.joined(separator: "\n") + "\n"
         if let verdict { text += verdict + "\n" }
         return text
