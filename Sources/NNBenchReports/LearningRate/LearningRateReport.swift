@@ -157,14 +157,15 @@ public struct LearningRateReport: Sendable {
     var chart: LineChart {
         let raw = result.points.map { (x: $0.learningRate, y: $0.loss) }
         let smoothed = result.points.map { (x: $0.learningRate, y: $0.smoothedLoss) }
+        // Bare words: the lines are often closer than a number's width (the figures are listed below).
         var references: [LineChart.Reference] = []
         if let steep = result.steep {
-            references.append(.init("steep \(steep.learningRate.numberText)", axis: .x, value: steep.learningRate, colour: Palette.category(2)))
+            references.append(.init("steep", axis: .x, value: steep.learningRate, colour: Palette.category(2)))
         }
         if let divergence = result.divergence {
-            references.append(.init("divergence \(divergence.learningRate.numberText)", axis: .x, value: divergence.learningRate, colour: Palette.category(3)))
+            references.append(.init("divergence", axis: .x, value: divergence.learningRate, colour: Palette.category(3)))
         }
-        references.append(.init("configured \(configuredRate.numberText)", axis: .x, value: configuredRate, colour: Palette.category(7)))
+        references.append(.init("configured", axis: .x, value: configuredRate, colour: Palette.category(7)))
         return LineChart(
             title: "loss against the learning rate", xLabel: "learning rate (log scale)", yLabel: "loss (log scale)", yScale: .log,
             xScale: .log, series: [
