@@ -48,6 +48,15 @@ struct LearningRateRangeTestTests {
         #expect(abs(step.add(3) - 1.75 / 0.75) <= 1e-15)
     }
 
+    @Test("the test stops when the smoothed loss exceeds 4× its minimum, or a loss is not finite")
+    func stoppingRule() {
+        #expect(LearningRateRangeTest.stop(loss: 9, smoothedLoss: 4, minimum: 1) == nil)
+        #expect(LearningRateRangeTest.stop(loss: 9, smoothedLoss: 4.000001, minimum: 1) == .diverged)
+        #expect(LearningRateRangeTest.stop(loss: 9, smoothedLoss: 3.9, minimum: 1) == nil)
+        #expect(LearningRateRangeTest.stop(loss: .nan, smoothedLoss: 1, minimum: 1) == .notFinite)
+        #expect(LearningRateRangeTest.stop(loss: 1, smoothedLoss: .infinity, minimum: 1) == .notFinite)
+    }
+
     /// A result from smoothed losses alone, at rates 10^(i/…); the raw loss equal to it.
     private func result(_ smoothed: [Double], steps: Int, stop: LearningRateRangeResult.Stop = .completed) -> LearningRateRangeResult {
         let points = smoothed.enumerated().map { i, loss in

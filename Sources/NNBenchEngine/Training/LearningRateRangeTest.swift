@@ -45,6 +45,14 @@ public struct LearningRateRangeTest: Sendable, Hashable {
         self.steps = steps
     }
 
+    /// Whether the test stops at a step: when its loss or smoothed loss is not finite, or the
+    /// smoothed loss exceeds ``divergenceFactor`` times `minimum`, the smallest smoothed loss of
+    /// the steps so far, this one included; `nil` to go on.
+    public static func stop(loss: Double, smoothedLoss: Double, minimum: Double) -> LearningRateRangeResult.Stop? {
+        guard loss.isFinite, smoothedLoss.isFinite else { return .notFinite }
+        return smoothedLoss > divergenceFactor * minimum ? .diverged : nil
+    }
+
     /// The learning rate of step `index` (from 0): `start · (end/start)^t` with
     /// `t = index/(steps−1)`, computed as `start^(1−t) · end^t`, the same number, so that the
     /// first step is `start` and the last `end` exactly (`x¹ = x` and `x⁰ = 1` in IEEE `pow`).

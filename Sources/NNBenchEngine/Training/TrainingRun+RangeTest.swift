@@ -30,12 +30,9 @@ extension TrainingRun {
             let loss = Double(network.step(gather(indices), targets: batchTargets.pointer, training: true))
             let smoothedLoss = smoothed.add(loss)
             points.append(.init(step: step, learningRate: learningRate, loss: loss, smoothedLoss: smoothedLoss))
-            guard loss.isFinite, smoothedLoss.isFinite else {
-                return result(test, points, stop: .notFinite)
-            }
-            best = Swift.min(best, smoothedLoss)
-            if smoothedLoss > LearningRateRangeTest.divergenceFactor * best {
-                return result(test, points, stop: .diverged)
+            if smoothedLoss.isFinite { best = Swift.min(best, smoothedLoss) }
+            if let stop = LearningRateRangeTest.stop(loss: loss, smoothedLoss: smoothedLoss, minimum: best) {
+                return result(test, points, stop: stop)
             }
             if let clipping = configuration.clipping { GradientClipping.apply(clipping, to: network.trainable) }
             optimizer.step(learningRate: learningRate)
