@@ -1,4 +1,4 @@
-@testable import NNBenchBaselines
+@testable import NNBenchHarness
 import Testing
 
 /// Student's t quantiles against an independent implementation, SciPy's (1.17.1):
