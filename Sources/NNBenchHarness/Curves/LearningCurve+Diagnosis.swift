@@ -16,10 +16,14 @@ extension LearningCurve {
     /// - the gap *widens* when it grows from the smallest size to the largest by more than
     ///   `δ · e₀ + k · √(s₁²/n + s_L²/n)`.
     ///
+    /// Each is *low* when even its upper confidence bound is within the fixed part:
+    /// `X + k · s/√n ≤ δ · e₀`.
+    ///
     /// High bias alone: `B` high, `V` not (both errors high and close). High variance: `V` high,
-    /// `B` not, and the gap does not widen as data grows. Both high: both. Neither high: neither.
-    /// A gap that widens, or a seed whose loss stopped being finite at the largest size, leaves
-    /// the curve undecided.
+    /// `B` not, and the gap does not widen as data grows. Both high: both. Neither: both low. The
+    /// curve is undecided when neither is high and one is not low either (the seeds disagree too
+    /// much to tell: more seeds narrow the margin), when the gap widens, or when a seed's loss
+    /// stopped being finite at the largest size.
     public struct Diagnosis: Sendable, Hashable, Encodable {
         /// The verdict.
         public enum Verdict: String, Sendable, Hashable, Encodable {
@@ -33,7 +37,8 @@ extension LearningCurve {
             case highBiasAndVariance = "high bias and high variance"
             /// Neither: the errors are close to each other and to the optimum.
             case neither
-            /// The curve does not fit the rules: a widening gap, or runs that diverged.
+            /// The curve does not fit the rules: a widening gap, seeds that disagree too much to
+            /// call the errors low, or runs that diverged.
             case undecided
         }
 
@@ -89,6 +94,7 @@ extension LearningCurve {
             let firstError = standardError(first.gaps), lastError = standardError(last.gaps)
             wideningMargin = floor + k * (firstError * firstError + lastError * lastError).squareRoot()
             let highBias = bias > biasMargin, highVariance = gap > gapMargin
+            let lowBias = bias + (biasMargin - floor) <= floor, lowVariance = gap + (gapMargin - floor) <= floor
             let widens = points.count > 1 && gap - firstGap > wideningMargin
             func figure(_ value: Double) -> String { value.numberText }
             var reasons = [
@@ -112,8 +118,11 @@ extension LearningCurve {
                 verdict = .highBias
             } else if highVariance {
                 verdict = widens ? .undecided : .highVariance
-            } else {
+            } else if lowBias && lowVariance {
                 verdict = .neither
+            } else {
+                reasons.append("neither is high, but the seeds spread too widely to call \(lowBias ? "the gap" : "the bias") low: more seeds narrow the margin")
+                verdict = .undecided
             }
             self.reasons = reasons
         }
