@@ -75,7 +75,7 @@ public struct LearningCurveReport: Sendable {
     private static let fractionText = "\(Int((LearningCurve.Diagnosis.fraction * 100).rounded())) %"
 
     private var caption: String {
-        "Thin lines are single seeds, thick lines their mean; validation dashed. Grey lines: the known levels. The x axis is logarithmic."
+        "Thin lines are single seeds, thick lines their mean; validation dashed. Horizontal dashed lines: the known levels (optimum, chance, capacity lesson). The x axis is logarithmic."
     }
 
     /// Train and validation error against size, each seed thin and the mean thick, with the known levels.
