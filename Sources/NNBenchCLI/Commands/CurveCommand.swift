@@ -18,7 +18,8 @@ struct CurveCommand: ParsableCommand {
 
             Examples:
               nnbench curve xor --arch "dense(1)" --n 200
-              nnbench curve random-labels --arch "dense(512) relu dense(2)" --sizes 16,32,64,128,256
+              nnbench curve random-labels
+              nnbench curve moons --sizes 25,50,100,1000 --seeds 10 --json
               nnbench curve spirals --report spirals-curve.html
 
             Exit status: 0 when the curve was trained, whatever the verdict (a verdict is a \
