@@ -82,7 +82,7 @@ public struct LineChart: Sendable {
     public var yLabel: String
     /// Linear or logarithmic y.
     public var yScale: ScaleKind
-    /// Linear or logarithmic x (a learning rate swept over decades).
+    /// Linear or logarithmic x (training-set sizes, learning rates).
     public var xScale: ScaleKind
     /// The curves, drawn in order (later on top).
     public var series: [Series]
@@ -97,8 +97,8 @@ public struct LineChart: Sendable {
 
     /// Creates a chart.
     public init(
-        title: String, xLabel: String, yLabel: String, yScale: ScaleKind = .linear, xScale: ScaleKind = .linear,
-        series: [Series] = [], references: [Reference] = [], width: Double = 460, plotHeight: Double = 220
+        title: String, xLabel: String, yLabel: String, yScale: ScaleKind = .linear, xScale: ScaleKind = .linear, series: [Series] = [],
+        references: [Reference] = [], width: Double = 460, plotHeight: Double = 220
     ) {
         self.title = title
         self.xLabel = xLabel
