@@ -30,10 +30,10 @@ struct LRFindCommandTests {
         let lines = result.output.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("divergence  lr ") })
         #expect(lines.last?.hasPrefix("warning: the configured learning rate 50 is past the divergence point") == true, "\(result.output)")
-        // The same test with a rate far below the steep point: a note instead.
+        // A rate far below the steep point gets no line: that note fired on every reference optimizer.
         let low = try CommandRunner.run(Self.linear + ["--optimizer", "sgd(lr: 1e-6)"])
         #expect(low.status == 0)
-        #expect(low.output.split(separator: "\n").last?.hasPrefix("note: the configured learning rate 1e-06 is more than 10× below the steep point") == true, "\(low.output)")
+        #expect(!low.output.contains("warning") && !low.output.contains("note:"), "\(low.output)")
     }
 
     @Test("--report writes the curve on a log x axis with the steep, divergence and configured lines")

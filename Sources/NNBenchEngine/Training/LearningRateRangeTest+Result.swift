@@ -100,28 +100,23 @@ public struct LearningRateRangeResult: Sendable, Hashable, Codable {
         (b.smoothedLoss - a.smoothedLoss) / (Foundation.log(b.learningRate) - Foundation.log(a.learningRate))
     }
 
-    /// How a configured learning rate stands against the test: past the divergence, or more than
-    /// ``farBelowSteep`` times below the steep point, or neither.
+    /// How a configured learning rate stands against the test: past the divergence or not.
+    ///
+    /// There is no "too low" verdict: a note on rates far below fastai's steep point fired on
+    /// every reference optimizer of the catalogue (their rates are one to three decades below it,
+    /// and they train), so it would cry wolf; a rate that barely moves the loss is diagnosed on the
+    /// run itself (docs/diagnoses.md).
     public enum Assessment: String, Sendable, Hashable, Codable {
         /// At or above the rate where the test diverged: training at it will likely diverge.
         case pastDivergence = "past-divergence"
-        /// More than ``LearningRateRangeResult/farBelowSteep`` times below the steep point:
-        /// training at it will likely be slow.
-        case farBelowSteep = "far-below-steep"
-        /// Neither.
+        /// Below the divergence point, or a test that never diverged.
         case inRange = "in-range"
     }
 
-    /// How far below the steep point a rate is "far": one decade. This is nnbench's own rule, not
-    /// a published threshold; fastai's suggestions themselves differ by about a decade (`minimum`
-    /// is a tenth of the minimum's rate).
-    public static let farBelowSteep = 10.0
-
     /// How `learningRate` stands against the test (``Assessment``). A test that never diverged
-    /// cannot call a rate past divergence; one without a steep point cannot call it far below.
+    /// cannot call a rate past divergence.
     public func assess(_ learningRate: Double) -> Assessment {
         if let divergence, learningRate >= divergence.learningRate { return .pastDivergence }
-        if let steep, learningRate * Self.farBelowSteep < steep.learningRate { return .farBelowSteep }
         return .inRange
     }
 }

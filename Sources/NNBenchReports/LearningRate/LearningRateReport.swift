@@ -97,15 +97,12 @@ public struct LearningRateReport: Sendable {
         return lines
     }
 
-    /// The warning or note on the configured rate, or `nil` when it is in range.
+    /// The warning on the configured rate, or `nil` when it is in range.
     var verdict: String? {
         switch assessment {
         case .pastDivergence:
             let divergence = result.divergence!.learningRate
             return "warning: the configured learning rate \(configuredRate.numberText) is past the divergence point \(divergence.numberText): training at it will likely diverge"
-        case .farBelowSteep:
-            let steep = result.steep!.learningRate
-            return "note: the configured learning rate \(configuredRate.numberText) is more than \(LearningRateRangeResult.farBelowSteep.numberText)× below the steep point \(steep.numberText): training at it may be slow"
         case .inRange:
             return nil
         }
