@@ -19,7 +19,8 @@ enum DiagnosisMargins {
                         continue
                     }
                     // The two directions of the gradient-depth band share one margin.
-                    let rule = measurement.rule.hasSuffix("-gradients") ? "vanishing/exploding-gradients" : measurement.rule
+                    // A rule with two thresholds (units at initialisation and after training) has two margins.
+                    let rule = measurement.rule.hasSuffix("-gradients") ? "vanishing/exploding-gradients" : measurement.rule + " " + measurement.threshold
                     if worst[rule] == nil { order.append(rule) }
                     if worst[rule].map({ measurement.margin < $0.measurement.margin }) ?? true { worst[rule] = (measurement, place) }
                 }
@@ -29,7 +30,7 @@ enum DiagnosisMargins {
             header: ["rule", "threshold", "worst figure", "margin", "where"],
             rows: order.map { rule in
                 let (measurement, place) = worst[rule]!
-                return [rule, measurement.threshold, short(measurement.value), "\(short(measurement.margin)) \(measurement.marginUnit)", "\(place): \(measurement.subject)"]
+                return [measurement.rule.hasSuffix("-gradients") ? rule : measurement.rule, measurement.threshold, short(measurement.value), "\(short(measurement.margin)) \(measurement.marginUnit)", "\(place): \(measurement.subject)"]
             })
         var text = "diagnoses on the reference solutions (entries meant to meet their target): the figure closest to each threshold\n" + table.render()
         text += "diagnoses of the lesson entries (meant to miss their target): \(lessons.isEmpty ? "none" : "\(lessons.count)")\n"
