@@ -166,14 +166,18 @@ public final class TrainingRun<Scalar: EngineScalar> {
         guard let observer else { return }
         let histograms = observer.isHistogramEpoch(record.epoch)
         if last && !histograms && observer.measures {
-            observer.beginEvaluation(collectingSamples: true)
+            observer.beginEvaluation(epoch: record.epoch, collectingSamples: true)
+            _ = train.evaluate(network, kind: task.kind, observe: observer.observe)
+        } else if last && observer.measuresUnitsAtEnds && record.epoch != configuration.epochs {
+            // A run that stops early (target met, diverged) did not know its last epoch when it evaluated it.
+            observer.beginEvaluation(epoch: record.epoch, collectingSamples: false, units: true)
             _ = train.evaluate(network, kind: task.kind, observe: observer.observe)
         }
         observer.complete(&record, histograms: histograms || last, last: last)
     }
 
     private func evaluate(epoch: Int, learningRate: Double) -> EpochRecord {
-        observer?.beginEvaluation(collectingSamples: observer?.isHistogramEpoch(epoch) ?? false)
+        observer?.beginEvaluation(epoch: epoch, collectingSamples: observer?.isHistogramEpoch(epoch) ?? false)
         let trainMetrics = train.evaluate(network, kind: task.kind, observe: observer?.observe)
         let parameters = statisticsProbe.statistics()
         if splitsRepeatTraining {
