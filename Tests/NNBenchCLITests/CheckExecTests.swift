@@ -162,6 +162,10 @@ import Testing
         let result = try CommandRunner.run(["check", "--exec", "python3 -c 'import sys; sys.exit(3)'", "--self-test", "--seeds", "1"])
         #expect(result.status == 2, "\(result.output)\(result.standardError)")
         #expect(result.output.contains("6 runs could not be checked; no check ran, so nothing was shown"))
+        // Without hello's layer list the recurrent showcases cannot be chosen: said in one line, not dropped silently.
+        let warnings = result.standardError.split(separator: "\n").filter { $0.hasPrefix("nnbench: warning: the recurrent showcases (rnn, lstm) are left out: ") }
+        #expect(warnings.count == 1, "\(result.standardError)")
+        #expect(warnings.first?.contains("hello") == true)
     }
 
     @Test("--exec with an engine option is a usage error")

@@ -5,7 +5,7 @@
     python3 nnbench_torch_client.py --dtype float32              # compute in float32 (float64 by default)
     python3 nnbench_torch_client.py --custom relu=custom_relu.py:ReLUFunction
 
-Every protocol layer type is a `torch.nn` module (`nn.Linear`, `nn.Conv2d`, `nn.BatchNorm1d`, ...),
+Every protocol layer type is a `torch.nn` module (`nn.Linear`, `nn.Conv2d`, `nn.BatchNorm1d`, `nn.LSTM`, ...),
 the losses are `nn.MSELoss`, `nn.BCEWithLogitsLoss` and `nn.CrossEntropyLoss`, the optimizers are
 `torch.optim`'s, and every gradient comes from autograd. Dropout is the one layer of the client's
 own (`MaskedDropout`): `nn.Dropout` does not expose the mask it drew, and the protocol reports it.
@@ -106,8 +106,14 @@ def init_weight(weight, init, fan_in, fan_out, generator):
 
 
 class Slot:
-    def __init__(self, suffix, start, trainable=True, transposed=False):
+    """One protocol tensor of a layer: its name suffix, the module's attribute holding it (PyTorch's
+    recurrent modules say `weight_ih_l0` where the protocol says `weight_ih`), how it starts ("init",
+    "zeros", "ones", or a function drawing it in float64 from the generator), whether it is trained,
+    and whether the protocol's layout is the transpose of the module's."""
+
+    def __init__(self, suffix, start, trainable=True, transposed=False, attribute=None):
         self.suffix, self.start, self.trainable, self.transposed = suffix, start, trainable, transposed
+        self.attribute = attribute or suffix
 
 
 class Built:
@@ -154,6 +160,36 @@ class FunctionLayer(nn.Module):
         return self.fn(x, *self.arguments(self.stock))
 
 
+class Tokens(nn.Module):
+    """An embedding's input: token indices carried as numbers [n, steps], checked to be integers in
+    0 ... vocabulary - 1 and cast to int64 for `inner` (nn.Embedding, a user's module, or F.embedding
+    through a FunctionLayer). Indices have no gradient."""
+
+    def __init__(self, inner, vocabulary):
+        super().__init__()
+        self.inner, self.vocabulary = inner, vocabulary
+
+    def forward(self, x):
+        tokens = x.detach().to(torch.int64)
+        if bool((tokens != x).any()) or bool((tokens < 0).any()) or bool((tokens >= self.vocabulary).any()):
+            raise ProtocolError("embedding: inputs must be token indices 0..%d" % (self.vocabulary - 1))
+        return self.inner(tokens)
+
+
+class LastStep(nn.Module):
+    """A recurrent module (nn.RNN, nn.LSTM, nn.GRU or a user's, batch first, h0 = 0) giving every
+    step's h_t [n, steps, units], or with sequence false the last one [n, units] (output[:, -1])."""
+
+    def __init__(self, inner, sequence):
+        super().__init__()
+        self.inner, self.sequence = inner, sequence
+
+    def forward(self, x):
+        out = self.inner(x)
+        out = out[0] if isinstance(out, tuple) else out  # (output, h_n) or (output, (h_n, c_n))
+        return out if self.sequence else out[:, -1]
+
+
 def field(spec, name, kind, default=None):
     if name not in spec:
         if default is None:
@@ -169,7 +205,7 @@ def field(spec, name, kind, default=None):
 
 def rank(spec, in_shape, ranks):
     if len(in_shape) not in ranks:
-        want = " or ".join({1: "[n, features]", 3: "[n, channels, height, width]"}[r] for r in ranks)
+        want = " or ".join({1: "[n, features]", 2: "[n, steps, features]", 3: "[n, channels, height, width]"}[r] for r in ranks)
         hint = " (add a flatten first)" if ranks == (1,) else ""
         raise ProtocolError("layer %r needs %s inputs, got per-sample shape %s%s" % (spec["type"], want, list(in_shape), hint))
 
@@ -201,11 +237,11 @@ def build_leaky_relu(spec, in_shape, custom):
 
 
 def build_dense(spec, in_shape, custom):
-    rank(spec, in_shape, (1,))
+    rank(spec, in_shape, (1, 2))  # on a sequence [n, steps, in], the last axis at every step (nn.Linear's own)
     units, bias = field(spec, "units", int), field(spec, "bias", bool, True)
-    module = realise(custom, nn.Linear, (in_shape[0], units), {"bias": bias}, lambda m: (m.weight, m.bias))
+    module = realise(custom, nn.Linear, (in_shape[-1], units), {"bias": bias}, lambda m: (m.weight, m.bias))
     slots = [Slot("weight", "init", transposed=True)] + ([Slot("bias", "zeros")] if bias else [])
-    return Built(module, slots, spec.get("init"), (in_shape[0], units))
+    return Built(module, slots, spec.get("init"), (in_shape[-1], units))
 
 
 def build_conv2d(spec, in_shape, custom):
@@ -244,6 +280,59 @@ def build_dropout(spec, in_shape, custom):
     return Built(MaskedDropout(field(spec, "rate", float), fn or torch.mul))
 
 
+def uniform(bound, block=None, value=None):
+    """A draw from U(-bound, bound) in float64; `block` (a slice) then set to `value`."""
+    def draw(shape, generator):
+        w = torch.empty(shape, dtype=torch.float64)
+        nn.init.uniform_(w, -bound, bound, generator=generator)
+        if block is not None:
+            w[block] = value
+        return w
+    return draw
+
+
+def build_recurrent(stock):
+    """rnn, lstm and gru: PyTorch's modules themselves, one layer, batch first (docs/protocol.md,
+    Recurrent layers); the protocol's `weight_ih` is the module's `weight_ih_l0`, same layout."""
+    def build(spec, in_shape, custom):
+        rank(spec, in_shape, (2,))
+        kind = spec["type"]
+        if custom is not None and not (isinstance(custom, type) and issubclass(custom, nn.Module)):
+            raise ProtocolError("%s is replaced by an nn.Module subclass, constructed as nn.%s(input_size, hidden_size, bias=..., "
+                                "batch_first=True%s)" % (kind, stock.__name__, ", nonlinearity=..." if stock is nn.RNN else ""))
+        units, bias, sequence = field(spec, "units", int), field(spec, "bias", bool, True), field(spec, "sequence", bool, True)
+        if units < 1:
+            raise ProtocolError("layer %r: units must be at least 1" % kind)
+        kwargs = {"bias": bias, "batch_first": True}
+        if stock is nn.RNN:
+            kwargs["nonlinearity"] = spec.get("nonlinearity", "tanh")
+            if kwargs["nonlinearity"] not in ("tanh", "relu"):
+                raise ProtocolError("layer 'rnn': nonlinearity must be \"tanh\" or \"relu\", got %r" % (kwargs["nonlinearity"],))
+        forget = spec.get("forget_bias") if stock is nn.LSTM else None
+        if forget is not None and (isinstance(forget, bool) or not isinstance(forget, (int, float)) or not bias):
+            raise ProtocolError("layer 'lstm': forget_bias must be a number, on a layer with bias; got %r" % (forget,))
+        module = LastStep((custom or stock)(in_shape[-1], units, **kwargs), sequence)
+        k = 1 / math.sqrt(units)  # PyTorch's own initialisation, U(-1/sqrt(units), 1/sqrt(units))
+        forget_block = slice(units, 2 * units)  # gates i, f, g, o: f's rows
+        slots = [Slot("weight_ih", uniform(k), attribute="weight_ih_l0"), Slot("weight_hh", uniform(k), attribute="weight_hh_l0")]
+        if bias:  # forget_bias: b_if + b_hf starts at its value (b_if = value, b_hf = 0)
+            slots += [Slot("bias_ih", uniform(k, *(() if forget is None else (forget_block, float(forget)))), attribute="bias_ih_l0"),
+                      Slot("bias_hh", uniform(k, *(() if forget is None else (forget_block, 0.0))), attribute="bias_hh_l0")]
+        return Built(module, slots)
+    return build
+
+
+def build_embedding(spec, in_shape, custom):
+    if len(in_shape) != 1:
+        raise ProtocolError("layer 'embedding' needs token indices [n, steps] (it comes first), got per-sample shape %s" % list(in_shape))
+    vocabulary, dim = field(spec, "vocabulary", int), field(spec, "dim", int)
+    module = Tokens(realise(custom, nn.Embedding, (vocabulary, dim), {}, lambda m: (m.weight,)), vocabulary)
+
+    def normal(shape, generator):  # nn.Embedding's own N(0, 1)
+        return torch.empty(shape, dtype=torch.float64).normal_(0.0, 1.0, generator=generator)
+    return Built(module, [Slot("weight", normal)])
+
+
 # The protocol's layer types. A builder is builder(spec, per-sample input shape, custom) -> Built;
 # `custom` is None or the user's replacement. Add a type by adding a builder.
 LAYERS = {
@@ -261,6 +350,10 @@ LAYERS = {
     "maxpool2d": pooling(nn.MaxPool2d),
     "avgpool2d": pooling(nn.AvgPool2d),
     "flatten": elementwise(nn.Flatten),
+    "rnn": build_recurrent(nn.RNN),
+    "lstm": build_recurrent(nn.LSTM),
+    "gru": build_recurrent(nn.GRU),
+    "embedding": build_embedding,
 }
 
 # What a replacing function receives after x, per type (the order of torch.nn.functional's form);
@@ -273,6 +366,7 @@ FUNCTION_ARGUMENTS = {
     "maxpool2d": "size, stride (F.max_pool2d)",
     "avgpool2d": "size, stride (F.avg_pool2d)",
     "dropout": "mask, called in training only (x * mask)",
+    "embedding": "weight [vocabulary, dim], x being int64 indices (F.embedding)",
 }
 
 
@@ -351,25 +445,29 @@ class Optimizer:
 class Layer:
     def __init__(self, index, kind, built):
         self.index, self.kind, self.module, self.slots = index, kind, built.module, built.slots
-        # Where the tensors live: a FunctionLayer keeps them in its stock module.
-        self.holder = self.module.stock if isinstance(self.module, FunctionLayer) else self.module
+        # Where the tensors live: inside the wrappers (Tokens, LastStep), and a FunctionLayer keeps
+        # them in its stock module.
+        holder = self.module
+        while isinstance(holder, (Tokens, LastStep)):
+            holder = holder.inner
+        self.holder = holder.stock if isinstance(holder, FunctionLayer) else holder
 
     def name(self, slot):
         return "%d.%s" % (self.index, slot.suffix)
 
     def tensor(self, slot):
-        return getattr(self.holder, slot.suffix)
+        return getattr(self.holder, slot.attribute)
 
     def check_tensors(self):
         """A user's module must hold exactly the protocol's parameters (no optimizer would train an
         extra one, and nnbench could not see it), and its buffers."""
         have = {n for n, _ in self.holder.named_parameters()}
-        want = {s.suffix for s in self.slots if s.trainable}
+        want = {s.attribute for s in self.slots if s.trainable}
         if have != want:
             raise ProtocolError("layer %d (%s): the module's parameters are %s, the protocol's %s"
                                 % (self.index, self.kind, sorted(have) or "none", sorted(want) or "none"))
         buffers = {n for n, _ in self.holder.named_buffers()}
-        missing = [s.suffix for s in self.slots if not s.trainable and s.suffix not in buffers]
+        missing = [s.attribute for s in self.slots if not s.trainable and s.attribute not in buffers]
         if missing:
             raise ProtocolError("layer %d (%s): the module has no buffer %s" % (self.index, self.kind, ", ".join(missing)))
 
@@ -388,6 +486,8 @@ class Network:
             kind = spec.get("type") if isinstance(spec, dict) else None
             if kind not in LAYERS:
                 raise ProtocolError("layer %d: unsupported layer type %r (supported: %s)" % (index, kind, ", ".join(LAYERS)))
+            if kind == "embedding" and index != 0:
+                raise ProtocolError("layer %d (embedding): an embedding comes first, on token indices [n, steps]" % index)
             try:
                 built = LAYERS[kind](spec, shape, custom.get(kind))
             except (ValueError, TypeError) as error:
@@ -414,6 +514,8 @@ class Network:
                 if slot.start == "init":
                     fan_in, fan_out = built.fans
                     init_weight(t, built.init, fan_in, fan_out, self.generator)
+                elif callable(slot.start):
+                    t.copy_(slot.start(t.shape, self.generator))
                 else:
                     t.fill_(1.0 if slot.start == "ones" else 0.0)
 
@@ -486,12 +588,15 @@ class Network:
 
     def loss(self, z, y):
         if self.loss_name == "softmax_ce":
-            if z.dim() != 2 or list(y.shape) != [z.shape[0]]:
-                raise ProtocolError("softmax_ce needs outputs [n, classes] and targets [n]; got %s and %s" % (list(z.shape), list(y.shape)))
+            # A sequence's logits [n, steps, classes] against one class per step [n, steps]: every
+            # (sample, step) is a row, as nn.CrossEntropyLoss on logits [n, classes, steps] averages.
+            if z.dim() not in (2, 3) or list(y.shape) != list(z.shape[:-1]):
+                raise ProtocolError("softmax_ce needs outputs [n, classes] and targets [n] (a sequence: [n, steps, classes] and [n, steps]); "
+                                    "got %s and %s" % (list(z.shape), list(y.shape)))
             labels = y.to(torch.int64)
-            if bool((labels != y).any()) or bool((labels < 0).any()) or bool((labels >= z.shape[1]).any()):
-                raise ProtocolError("softmax_ce targets must be class indices 0..%d" % (z.shape[1] - 1))
-            return self.loss_fn(z, labels)
+            if bool((labels != y).any()) or bool((labels < 0).any()) or bool((labels >= z.shape[-1]).any()):
+                raise ProtocolError("softmax_ce targets must be class indices 0..%d" % (z.shape[-1] - 1))
+            return self.loss_fn(z.transpose(1, 2) if z.dim() == 3 else z, labels)
         if y.shape != z.shape:
             raise ProtocolError("y has shape %s, the output %s" % (list(y.shape), list(z.shape)))
         return self.loss_fn(z, y)

@@ -167,12 +167,47 @@ SMALL = {"inputs": 3, "layers": [{"type": "dense", "units": 4, "bias": True, "in
 DROPOUT = {"inputs": 3, "layers": [{"type": "dense", "units": 40, "bias": True, "init": "glorot_uniform"}, {"type": "relu"},
                                    {"type": "dropout", "rate": 0.25}, {"type": "dense", "units": 2, "bias": True, "init": "glorot_uniform"}]}
 
+# Recurrent models (docs/protocol.md, Recurrent layers): every type and variant, h0 = 0.
+TOKENS = {"inputs": 6, "layers": [  # copy-memory's shape: tokens in, one class per step out
+    {"type": "embedding", "vocabulary": 5, "dim": 3},
+    {"type": "lstm", "units": 4, "sequence": True, "bias": True, "forget_bias": 1.0},
+    {"type": "dense", "units": 5, "bias": True, "init": "glorot_uniform"}]}
+
+GRU = {"inputs": [5, 2], "layers": [
+    {"type": "gru", "units": 3, "sequence": False, "bias": True},
+    {"type": "tanh"},
+    {"type": "dense", "units": 2, "bias": True, "init": "glorot_uniform"}]}
+
+RNN_RELU = {"inputs": [4, 3], "layers": [
+    {"type": "rnn", "units": 3, "nonlinearity": "relu", "sequence": True, "bias": True},
+    {"type": "dense", "units": 2, "bias": False, "init": "glorot_uniform"}]}
+
+RNN_TANH = {"inputs": [4, 2], "layers": [
+    {"type": "rnn", "units": 3, "nonlinearity": "tanh", "sequence": False, "bias": False},
+    {"type": "dense", "units": 1, "bias": True, "init": "glorot_uniform"}]}
+
+SEQUENCES = {  # lstm (sequence: false), gru (sequence: true) and a dense layer on a sequence, as nnbench builds them
+    "lstm-last": {"inputs": [5, 2], "layers": [
+        {"type": "lstm", "units": 3, "sequence": False, "bias": True},
+        {"type": "dense", "units": 1, "bias": True, "init": "glorot_uniform"}]},
+    "gru-sequence": {"inputs": [5, 2], "layers": [
+        {"type": "gru", "units": 3, "sequence": True, "bias": True},
+        {"type": "dense", "units": 1, "bias": True, "init": "glorot_uniform"}]},
+}
+
 CASES = {  # name: (model, loss, x, y)
     "image": (IMAGE, "softmax_ce", R.normal(size=(4, 2, 7, 7)), np.array([0, 2, 1, 2.0])),
     "mlp": (MLP, "mse", R.normal(size=(6, 5)), R.normal(size=(6, 2))),
     "small": (SMALL, "bce_logits", R.normal(size=(5, 3)), np.array([[0], [1], [1], [0], [1.0]])),
     "dropout": (DROPOUT, "mse", R.normal(size=(8, 3)), R.normal(size=(8, 2))),
+    # every token used, so that a step moves the whole embedding; per-step targets [n, steps]
+    "tokens": (TOKENS, "softmax_ce", np.array([[0, 1, 2, 3, 4, 0], [4, 4, 3, 1, 0, 2], [2, 2, 2, 1, 1, 0.0]]),
+               np.array([[0, 4, 1, 1, 2, 3], [3, 3, 0, 1, 4, 2], [1, 0, 2, 4, 4, 0.0]])),
+    "gru": (GRU, "mse", R.normal(size=(4, 5, 2)), R.normal(size=(4, 2))),
+    "rnn-relu": (RNN_RELU, "mse", R.normal(size=(3, 4, 3)), R.normal(size=(3, 4, 2))),
+    "rnn-tanh": (RNN_TANH, "bce_logits", R.normal(size=(4, 4, 2)), np.array([[0], [1], [1], [0.0]])),
 }
+RECURRENT = ["tokens", "gru", "rnn-relu", "rnn-tanh"]
 
 
 def windows(x, size, stride, reduce):
@@ -209,10 +244,41 @@ def batch_statistics(x):
 ERF = np.vectorize(math.erf)
 
 
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def recurrent_formula(spec, get, x):
+    """docs/protocol.md's equations for rnn, lstm and gru from h0 = c0 = 0, gates in PyTorch's order."""
+    kind, u = spec["type"], spec["units"]
+    W_ih, W_hh = get("weight_ih"), get("weight_hh")
+    b_ih = get("bias_ih") if spec["bias"] else np.zeros(W_ih.shape[0])
+    b_hh = get("bias_hh") if spec["bias"] else np.zeros(W_ih.shape[0])
+    h, c, out = np.zeros((x.shape[0], u)), np.zeros((x.shape[0], u)), []
+    for t in range(x.shape[1]):
+        a, r = x[:, t] @ W_ih.T + b_ih, h @ W_hh.T + b_hh
+        if kind == "rnn":
+            h = np.tanh(a + r) if spec["nonlinearity"] == "tanh" else np.maximum(a + r, 0)
+        elif kind == "lstm":
+            i, f, g, o = sigmoid((a + r)[:, :u]), sigmoid((a + r)[:, u:2 * u]), np.tanh((a + r)[:, 2 * u:3 * u]), sigmoid((a + r)[:, 3 * u:])
+            c = f * c + i * g
+            h = o * np.tanh(c)
+        else:
+            reset, update = sigmoid(a[:, :u] + r[:, :u]), sigmoid(a[:, u:2 * u] + r[:, u:2 * u])
+            new = np.tanh(a[:, 2 * u:] + reset * r[:, 2 * u:])
+            h = (1 - update) * new + update * h
+        out.append(h)
+    return np.stack(out, axis=1) if spec["sequence"] else h
+
+
 def layer_formula(spec, p, L, x, train=False, mask=None):
     """Layer L of docs/protocol.md applied to x, with the protocol-layout tensors p."""
     kind = spec["type"]
     get = lambda s: p.get("%d.%s" % (L, s))  # noqa: E731
+    if kind in ("rnn", "lstm", "gru"):
+        return recurrent_formula(spec, get, x)
+    if kind == "embedding":
+        return get("weight")[x.astype(int)]
     if kind == "dense":
         y = x @ get("weight")
         return y if get("bias") is None else y + get("bias")
@@ -241,6 +307,9 @@ def loss_formula(loss, z, y):
     if loss == "bce_logits":
         s = 1 / (1 + np.exp(-z))
         return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))), (s - y) / z.size
+    if z.ndim == 3:  # one class per step: every (sample, step) is a row
+        value, grad = loss_formula(loss, z.reshape(-1, z.shape[-1]), y.reshape(-1))
+        return value, grad.reshape(z.shape)
     m = z.max(axis=1, keepdims=True)
     lse = m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
     rows, labels = np.arange(len(y)), y.astype(int)
@@ -255,11 +324,20 @@ def expected_params(model):
     shape = [shape] if isinstance(shape, int) else list(shape)
     for L, spec in enumerate(model["layers"]):
         kind = spec["type"]
-        if kind == "dense":
-            out.append(("%d.weight" % L, [shape[0], spec["units"]], True))
+        if kind == "dense":  # on a sequence [steps, in], the last axis
+            out.append(("%d.weight" % L, [shape[-1], spec["units"]], True))
             if spec.get("bias", True):
                 out.append(("%d.bias" % L, [spec["units"]], True))
-            shape = [spec["units"]]
+            shape = shape[:-1] + [spec["units"]]
+        elif kind == "embedding":
+            out.append(("%d.weight" % L, [spec["vocabulary"], spec["dim"]], True))
+            shape = shape + [spec["dim"]]
+        elif kind in ("rnn", "lstm", "gru"):
+            rows, u = {"rnn": 1, "lstm": 4, "gru": 3}[kind] * spec["units"], spec["units"]
+            out += [("%d.weight_ih" % L, [rows, shape[-1]], True), ("%d.weight_hh" % L, [rows, u], True)]
+            if spec["bias"]:
+                out += [("%d.bias_ih" % L, [rows], True), ("%d.bias_hh" % L, [rows], True)]
+            shape = [shape[0], u] if spec["sequence"] else [u]
         elif kind == "conv2d":
             c, h, w = shape
             k, s, pad = spec["kernel"], spec["stride"], spec["padding"]
@@ -295,7 +373,7 @@ def test_hello(prog):
     check(a["protocol"] == 2 and a["dtype"] == "float64", "hello to a version 2 request: protocol 2, float64: %s" % a)
     check(set(a["ops"]) == {"gradients", "step", "trace", "layer_gradients", "layer_forward", "loss_from_layer"}, "hello's ops: %s" % a["ops"])
     check(set(a["layers"]) == {"dense", "relu", "leaky_relu", "tanh", "sigmoid", "identity", "gelu", "softplus", "dropout", "batchnorm",
-                               "conv2d", "maxpool2d", "avgpool2d", "flatten"}, "hello's layers: %s" % a["layers"])
+                               "conv2d", "maxpool2d", "avgpool2d", "flatten", "rnn", "lstm", "gru", "embedding"}, "hello's layers: %s" % a["layers"])
     check(set(a["losses"]) == {"mse", "bce_logits", "softmax_ce"} and set(a["optimizers"]) == {"sgd", "adam", "adamw", "rmsprop"},
           "hello's losses and optimizers")
     old = prog.call("hello")
@@ -468,16 +546,19 @@ def test_layer_gradients(prog, name):
     check(close(outs[-1], loss_formula(loss, trace[-1], y)[1], SAME), "%s: the last output gradient is the loss's" % name)
     _, g, _ = prog.grads(x, y)
     for L, spec in enumerate(model["layers"]):
-        if spec["type"] == "dense":
+        if spec["type"] == "dense":  # on a sequence, summed over the steps too
             inp = trace[L - 1] if L else x
-            check(close(g["%d.weight" % L], inp.T @ outs[L], SAME), "%s: dense %d's weight gradient = input^T · output gradient" % (name, L))
-    bad = input_gradient_mismatches(prog, name, x, y, trace, ins)
+            want = inp.reshape(-1, inp.shape[-1]).T @ outs[L].reshape(-1, outs[L].shape[-1])
+            check(close(g["%d.weight" % L], want, SAME), "%s: dense %d's weight gradient = input^T · output gradient" % (name, L))
+    bad = input_gradient_mismatches(prog, name, x, y, trace, ins, first=1 if model["layers"][0]["type"] == "embedding" else 0)
     check(not bad, "%s: input gradients against central differences of loss_from_layer: %s" % (name, "; ".join(bad[:4])))
 
 
-def input_gradient_mismatches(prog, name, x, y, trace, ins, entries=4):
+def input_gradient_mismatches(prog, name, x, y, trace, ins, entries=4, first=0):
+    """Input gradients against central differences of loss_from_layer, from layer `first` (token
+    indices, an embedding's input, have no derivative)."""
     bad = []
-    for L in range(len(ins)):
+    for L in range(first, len(ins)):
         inp = trace[L - 1] if L else x
         for index in sample(inp.shape, entries):
             def f(v, L=L, index=index):
@@ -649,7 +730,18 @@ def test_init(prog):
 def test_refusals(prog):
     def refused(op, **fields):
         return not prog.answer(op, **fields)["ok"]
-    check(refused("build", model={"inputs": 3, "layers": [{"type": "lstm", "units": 2}]}, loss="mse", seed=0), "an unknown layer type is refused")
+    check(refused("build", model={"inputs": 3, "layers": [{"type": "transformer", "units": 2}]}, loss="mse", seed=0), "an unknown layer type is refused")
+    check(refused("build", model={"inputs": 3, "layers": [{"type": "lstm", "units": 2, "sequence": True, "bias": True}]}, loss="mse", seed=0),
+          "a recurrent layer on [n, features] is refused")
+    check(refused("build", model={"inputs": [3, 2], "layers": [{"type": "rnn", "units": 2, "nonlinearity": "sigmoid", "sequence": True,
+                                                                "bias": True}]}, loss="mse", seed=0), "an unknown nonlinearity is refused")
+    check(refused("build", model={"inputs": [3, 2], "layers": [{"type": "dense", "units": 2, "bias": True, "init": "glorot_uniform"},
+                                                                {"type": "embedding", "vocabulary": 2, "dim": 2}]}, loss="mse", seed=0),
+          "an embedding after the first layer is refused")
+    prog.build(TOKENS, "softmax_ce")
+    check(refused("forward", x=T(np.full((1, 6), 5.0))), "a token past the vocabulary is refused")
+    check(refused("forward", x=T(np.full((1, 6), 0.5))), "a token that is not an integer is refused")
+    check(refused("loss", x=T(np.zeros((2, 6))), y=T(np.zeros(2))), "softmax_ce on a sequence output with one target per sample is refused")
     check(refused("build", model={"inputs": [1, 4, 4], "layers": [{"type": "dense", "units": 2}]}, loss="mse", seed=0),
           "dense on images without flatten is refused")
     check(refused("build", model={"inputs": [1, 2, 2], "layers": [{"type": "maxpool2d", "size": 3, "stride": 3}]}, loss="mse", seed=0),
@@ -672,7 +764,7 @@ def test_refusals(prog):
 def test_float32(prog32, prog64):
     """The float32 client computes the float64 client's function to float32's precision."""
     check(prog32.call("hello", protocol=2)["dtype"] == "float32", "--dtype float32 says float32")
-    for name in ("image", "mlp"):
+    for name in ("image", "mlp", "tokens", "gru"):
         model, loss, x, y = CASES[name]
         prog64.build(model, loss, seed=13)
         prog32.build(model, loss, seed=13)
@@ -709,10 +801,59 @@ def test_against_numpy_client(prog, numpy_prog):
     check(math.isclose(l1, l2, rel_tol=SAME) and all(close(g1[k], g2[k], SAME) for k in g2), "gradients equal the numpy client's")
 
 
+def test_recurrent_against_numpy_client(prog, numpy_prog):
+    """The recurrent layers with the same weights in the numpy client (its own backpropagation
+    through time): every layer's output, the loss, the gradients and the input gradients. The
+    numpy client takes dense on [n, features] only, so these end in a last step or a recurrent layer."""
+    models = [("gru", GRU, "mse", CASES["gru"][2], CASES["gru"][3]),
+              ("rnn-tanh", RNN_TANH, "bce_logits", CASES["rnn-tanh"][2], CASES["rnn-tanh"][3]),
+              ("lstm-last", SEQUENCES["lstm-last"], "mse", R.normal(size=(3, 5, 2)), R.normal(size=(3, 1))),
+              ("rnn-relu-sequence", {"inputs": [4, 3], "layers": [RNN_RELU["layers"][0]]}, "mse", R.normal(size=(3, 4, 3)), R.normal(size=(3, 4, 3))),
+              ("gru-sequence", {"inputs": [5, 2], "layers": [SEQUENCES["gru-sequence"]["layers"][0]]}, "mse", R.normal(size=(2, 5, 2)), R.normal(size=(2, 5, 3))),
+              ("embedding-lstm", {"inputs": 4, "layers": [{"type": "embedding", "vocabulary": 2, "dim": 4},
+                                                          {"type": "lstm", "units": 6, "sequence": False, "bias": True, "forget_bias": 1.0},
+                                                          {"type": "dense", "units": 1, "bias": True, "init": "glorot_uniform"}]},
+               "bce_logits", np.array([[0, 1, 1, 0], [1, 1, 1, 1], [0, 0, 1, 0.0]]), np.array([[0], [0], [1.0]]))]
+    for name, model, loss, x, y in models:
+        prog.build(model, loss, seed=14)
+        numpy_prog.build(model, loss, seed=14)
+        p = randomise(prog, model)
+        numpy_prog.set(p)
+        t_ours, _ = prog.trace(x)
+        t_numpy, _ = numpy_prog.trace(x)
+        check(all(close(a, b, SAME) for a, b in zip(t_ours, t_numpy)), "%s: every layer's output equals the numpy client's" % name)
+        l1, g1, _ = prog.grads(x, y)
+        l2, g2, _ = numpy_prog.grads(x, y)
+        check(math.isclose(l1, l2, rel_tol=SAME) and all(close(g1[k], g2[k], SAME) for k in g2),
+              "%s: gradients equal the numpy client's: %s" % (name, "; ".join("%s %s" % (k, worst(g1[k], g2[k])) for k in g2)))
+        a, b = (prog.call("layer_gradients", x=T(x), y=T(y), train=False), numpy_prog.call("layer_gradients", x=T(x), y=T(y), train=False))
+        check(all(close(A(u), A(v), SAME) for u, v in zip(a["input_grads"][1:] + a["output_grads"], b["input_grads"][1:] + b["output_grads"])),
+              "%s: layer_gradients equal the numpy client's" % name)
+
+
+def test_recurrent_init(prog):
+    """PyTorch's initialisation (docs/protocol.md): every recurrent weight and bias from
+    U(-1/sqrt(units), 1/sqrt(units)), forget_bias's block exactly, an embedding from N(0, 1)."""
+    u = 100
+    prog.build({"inputs": [2, 150], "layers": [{"type": "lstm", "units": u, "sequence": True, "bias": True, "forget_bias": 1.0}]}, "mse", seed=17)
+    p, k = prog.params(), 1 / math.sqrt(u)
+    w = p["0.weight_ih"]  # [400, 150]: 60,000 draws
+    check(abs(w.std() / (k / math.sqrt(3)) - 1) < 0.015 and abs(w.mean()) < 5 * k / math.sqrt(3 * w.size)
+          and np.abs(w).max() <= k and np.abs(w).max() > 0.999 * k, "lstm weight_ih: U(±1/√units): std %.5g, max %.5g" % (w.std(), np.abs(w).max()))
+    check(np.abs(p["0.weight_hh"]).max() <= k and np.abs(p["0.bias_hh"]).max() <= k, "lstm weight_hh, bias_hh within ±1/√units")
+    forget = slice(u, 2 * u)
+    check(np.all(p["0.bias_ih"][forget] == 1.0) and np.all(p["0.bias_hh"][forget] == 0.0), "forget_bias: b_if = 1, b_hf = 0")
+    others = np.concatenate([p["0.bias_ih"][:u], p["0.bias_ih"][2 * u:]])
+    check(np.abs(others).max() <= k and len(set(others.tolist())) == others.size, "the other gates' biases are drawn, not set")
+    prog.build({"inputs": 2, "layers": [{"type": "embedding", "vocabulary": 600, "dim": 100}]}, "mse", seed=17)
+    e = prog.params()["0.weight"]
+    check(abs(e.std() - 1) < 0.015 and abs(e.mean()) < 5 / math.sqrt(e.size), "embedding: N(0, 1): std %.5g, mean %.3g" % (e.std(), e.mean()))
+
+
 def test_replacements(stock, replaced, label, names):
     """A client whose layer types compute through replacements answers as the stock client."""
     check(all(n in replaced.call("hello", protocol=2)["name"] for n in names), "%s: hello's name says what is replaced" % label)
-    for name in ("image", "mlp", "dropout"):
+    for name in ("image", "mlp", "dropout", "tokens", "gru", "rnn-relu"):
         model, loss, x, y = CASES[name]
         stock.build(model, loss, seed=15)
         replaced.build(model, loss, seed=15)
@@ -761,9 +902,11 @@ def main():
     functional = ["dense=torch.nn.functional:linear", "conv2d=torch.nn.functional:conv2d", "batchnorm=torch.nn.functional:batch_norm",
                   "relu=torch.nn.functional:relu", "leaky_relu=torch.nn.functional:leaky_relu", "gelu=torch.nn.functional:gelu",
                   "softplus=torch.nn.functional:softplus", "maxpool2d=torch.nn.functional:max_pool2d",
-                  "avgpool2d=torch.nn.functional:avg_pool2d", "dropout=torch:mul", "tanh=torch:tanh", "sigmoid=torch:sigmoid"]
+                  "avgpool2d=torch.nn.functional:avg_pool2d", "dropout=torch:mul", "tanh=torch:tanh", "sigmoid=torch:sigmoid",
+                  "embedding=torch.nn.functional:embedding"]
     modules = ["dense=torch.nn:Linear", "conv2d=torch.nn:Conv2d", "leaky_relu=torch.nn:LeakyReLU", "maxpool2d=torch.nn:MaxPool2d",
-               "avgpool2d=torch.nn:AvgPool2d", "gelu=torch.nn:GELU", "flatten=torch.nn:Flatten"]
+               "avgpool2d=torch.nn:AvgPool2d", "gelu=torch.nn:GELU", "flatten=torch.nn:Flatten",
+               "rnn=torch.nn:RNN", "lstm=torch.nn:LSTM", "gru=torch.nn:GRU", "embedding=torch.nn:Embedding"]
     programs = {  # started together: their torch imports overlap
         "float64": Program(CLIENT),
         "float32": Program(CLIENT, "--dtype", "float32"),
@@ -783,6 +926,9 @@ def main():
         ("maxpool ties", lambda: test_maxpool_ties(prog)),
         ("gradients", lambda: [test_gradients(prog, n, train) for n, train in [("image", False), ("mlp", False), ("small", False), ("mlp", True)]]),
         ("layer_gradients", lambda: [test_layer_gradients(prog, n) for n in ("image", "mlp", "small")]),
+        ("recurrent gradients", lambda: [test_gradients(prog, n) for n in RECURRENT]),
+        ("recurrent layer_gradients", lambda: [test_layer_gradients(prog, n) for n in RECURRENT]),
+        ("recurrent init", lambda: test_recurrent_init(prog)),
         ("dropout", lambda: test_dropout(prog)),
         ("batchnorm", lambda: test_batchnorm(prog)),
         ("optimizers", lambda: test_optimizers(prog)),
@@ -790,6 +936,7 @@ def main():
         ("refusals", lambda: test_refusals(prog)),
         ("float32", lambda: test_float32(programs["float32"], prog)),
         ("numpy client", lambda: test_against_numpy_client(prog, programs["numpy"])),
+        ("numpy client, recurrent", lambda: test_recurrent_against_numpy_client(prog, programs["numpy"])),
         ("functional replacements", lambda: test_replacements(prog, programs["functional"], "functional", ["dense=linear", "dropout=mul"])),
         ("module replacements", lambda: test_replacements(prog, programs["modules"], "modules", ["dense=Linear"])),
         ("custom relu", lambda: test_custom_relu(programs["right"], programs["wrong"], prog)),

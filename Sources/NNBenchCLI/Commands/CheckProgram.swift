@@ -143,11 +143,23 @@ extension CheckCommand {
 extension CheckCommand {
     /// The default architectures a program's self-test sweeps: every showcase, and the recurrent
     /// ones when the program's `hello` lists their layer types (one program started to ask).
+    ///
+    /// When that first `hello` fails, nothing says whether the program builds recurrent layers:
+    /// the sweep goes on without them (its own runs show whether the program can be checked at
+    /// all) and says so in one line on standard error, so that a sweep without them is never
+    /// taken for one with them.
     func selfTestShowcases(_ command: String) -> [Showcase] {
         let model = ProtocolModel(command: command, timeout: timeout)
         defer { _ = model.shutdown() }
-        guard let info = try? model.hello() else { return Showcase.all }
-        return Showcase.all + Showcase.recurrent.filter { Self.lists(info, $0.architectureSpec) }
+        do {
+            let info = try model.hello()
+            return Showcase.all + Showcase.recurrent.filter { Self.lists(info, $0.architectureSpec) }
+        } catch {
+            let reason = error.description.split(separator: "\n").first.map(String.init) ?? "no answer"
+            let names = Showcase.recurrent.map(\.name).joined(separator: ", ")
+            writeToStandardError("nnbench: warning: the recurrent showcases (\(names)) are left out: the program's first hello failed: \(reason)\n")
+            return Showcase.all
+        }
     }
 
     /// Whether a program's `hello` lists every layer type of `architecture` (a version 1
