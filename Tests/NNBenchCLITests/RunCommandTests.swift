@@ -127,6 +127,8 @@ struct RunCommandTests {
         (["run", "--jobs", "many"], "nnbench: error: invalid --jobs 'many'; expected an integer in 1...256"),
         (["run", "nope"], "nnbench: error: unknown entry or task 'nope' in suite 'default'; expected one of: all, sum,"),
         (["run", "xor", "--optimizer", "adam(lr: 0)"], "nnbench: error: invalid --optimizer: "),
+        (["run", "xor", "--diagnoses-margins", "--no-diagnoses"], "nnbench: error: --diagnoses-margins cannot be combined with --no-diagnoses"),
+        (["run", "xor", "--diagnoses-margins", "--json"], "nnbench: error: --diagnoses-margins cannot be combined with --json"),
     ]
 
     @Test(arguments: usageErrors)

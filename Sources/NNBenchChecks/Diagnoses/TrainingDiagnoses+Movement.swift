@@ -24,12 +24,12 @@ extension TrainingDiagnoses {
             found.append(measurement(
                 "barely-moved", before.name, value: distance, margin: log10(distance / barelyMoved), unit: "decades",
                 threshold: "‖w − w₀‖ / ‖w₀‖ ≥ \(short(barelyMoved))",
-                message: "\(before.name): moved \(short(distance)) of its initial norm in \(final.epoch) epochs (< \(short(barelyMoved))): the layer barely trains; look for vanishing gradients or dead units before it, or a rate too low"))
+                message: "\(before.name): moved \(short(distance)) of its initial norm in \(epochs(final.epoch)) (< \(short(barelyMoved))): the layer barely trains; look for vanishing gradients or dead units before it, or a rate too low"))
         }
         let subject = frozen.isEmpty ? "every parameter" : frozen.joined(separator: ", ")
         found.insert(measurement(
-            "frozen", subject, value: Double(frozen.count), margin: frozen.isEmpty ? 1 : -1, unit: "tensors", threshold: "every tensor changed by training",
-            message: "\(subject): never changed in \(final.epoch) epochs (every value as initialised): a frozen layer; look for a gradient that is zero (dead units feeding it), an update not applied, or a parameter left out of the optimizer"),
+            "frozen", subject, value: Double(frozen.count), margin: frozen.isEmpty ? 1 : -1, unit: frozen.isEmpty ? "(none frozen)" : "(frozen)", threshold: "every tensor changed by training",
+            message: "\(subject): never changed in \(epochs(final.epoch)) (every value as initialised): a frozen layer; look for a gradient that is zero (dead units feeding it), an update not applied, or a parameter left out of the optimizer"),
             at: 0)
         return found
     }
