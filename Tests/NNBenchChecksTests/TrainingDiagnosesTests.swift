@@ -111,4 +111,30 @@ struct TrainingDiagnosesTests {
         #expect(abs(missed.value - 1.0 / 0.9) < 1e-12 && missed.diagnosis != nil)
         #expect(missed.marginUnit == "× drop")
     }
+
+    @Test func zeroInitialisationIsNotCalledARateTooLow() throws {
+        // Every weight zero: tanh(0) = 0 passes nothing forward, the zero output weights nothing
+        // back, and the output bias's gradient mean(σ(0) − y) is 0 on xor's balanced labels.
+        let reference = Self.xor.reference
+        let found = try Self.diagnose(
+            "dense(4, init: zeros) tanh dense(1, init: zeros)", optimizer: try OptimizerSpec(parsing: reference.optimizer), epochs: 20)
+        let flat = try #require(found.first { $0.name == "loss-flat" }, "\(found.map(\.message))")
+        #expect(flat.message.contains("zero or constant initialisation") && flat.message.contains("0.weight, 2.weight"), "\(flat.message)")
+        #expect(!flat.message.contains("higher"), "\(flat.message)")
+    }
+
+    @Test func aRateTooHighGetsOneAdvice() throws {
+        let found = try Self.diagnose(Self.xor.reference.architecture, optimizer: .sgd(learningRate: 10))
+        // The loss rules give the factor; the per-layer ratio gives its figure and no second one.
+        let ratios = found.filter { $0.name == "update-ratio" }
+        #expect(!ratios.isEmpty && ratios.allSatisfy { !$0.message.contains("× lower") && !$0.message.contains("times lower") }, "\(ratios.map(\.message))")
+    }
+
+    @Test func oneEpochIsSingular() throws {
+        let found = try Self.diagnose("dense(8) relu dense(1)", optimizer: .adam(learningRate: 0.01), epochs: 1) { network in
+            try network.setParameters(["0.bias": Tensor(shape: [8], scalars: Array(repeating: -5, count: 8))])
+        }
+        let frozen = try #require(found.first { $0.name == "frozen" }, "\(found.map(\.message))")
+        #expect(frozen.message.contains("never changed in 1 epoch ("), "\(frozen.message)")
+    }
 }
