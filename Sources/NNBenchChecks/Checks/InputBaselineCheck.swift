@@ -1,0 +1,192 @@
+import NNBenchDatasets
+import NNBenchEngine
+import NNBenchModel
+
+/// The input-independent baseline (Karpathy, "A Recipe for Training Neural Networks", 2019): the
+/// model trained on its inputs must do better on validation than the same model trained on
+/// zeroed inputs. A training step that does not learn from its inputs (zeroed, or loaded once
+/// and reused, while evaluation sees the real ones) passes checks that take their steps on one
+/// fixed batch; here it does no better than the baseline.
+///
+/// **Two runs.** From the model's own initial weights, ``steps`` steps of the same optimizer on
+/// the same batches of the training split (``batchSize`` samples, in order, wrapping around): once
+/// on the real inputs, once with every input value set to 0. For token inputs (an `embedding`
+/// first) 0 is a valid index, so "zeroed" means every position holds token 0; either way every
+/// zeroed sample is the same input, so the zeroed run can learn only a constant prediction, which
+/// is what the baseline is.
+///
+/// **The comparison.** The real run is scored on the real validation inputs, the zeroed run on
+/// the zeroed validation inputs (the same targets). The zeroed run's model has only ever seen the
+/// input 0: at 0 it gives the constant it learnt, the best a model without its inputs does (the
+/// majority class, the targets' mean); on real inputs it would extrapolate from a point it never
+/// left, adding an arbitrary error that makes the baseline worse, and so would let an
+/// implementation that ignores its inputs pass against a weakened baseline.
+///
+/// **The bound.** Per validation target `i` (the first ``validationSamples``), a score: 1 or 0 for
+/// a right or wrong class (an accuracy's Bernoulli terms), minus the squared error averaged over
+/// the outputs for regression. The paired differences `d_i = real_i − zeroed_i` have mean `D` and
+/// standard error `SE = s/√n` (`s` their sample standard deviation): the sampling noise of the
+/// validation estimate of the gain, which for accuracies is at most the binomial `0.5/√n` per
+/// run. An implementation that ignores its inputs has an expected gain ≤ 0, so `D > 3·SE` is
+/// passed by chance with probability ≤ 0.13 % (one-sided normal, by the central limit theorem,
+/// for n ≥ ``minimumSamples``). The load is `3·SE/D`.
+///
+/// **Only where it means something.** The task's known answer must beat chance: a Bayes accuracy
+/// above the majority-class rate, or a noise floor below the targets' variance (the constant
+/// prediction's mean squared error); `memorize` and `random-labels` have labels independent of
+/// their inputs, and the check is skipped there, saying so. An architecture may not beat its
+/// baseline within the steps given (a recurrent network on a long sequence): when the model
+/// misses, nnbench's reference engine is trained the same way from the same weights, and if it
+/// misses too, the check passes with a note.
+struct InputBaselineCheck: Check {
+    let name = "input-baseline"
+    let summary = "trained on its inputs it beats the same training on zeroed inputs by > 3 standard errors on validation (tasks that beat chance)"
+    let requiredOps: [ModelOp] = [.step]
+    /// A few passes over a small training split: enough for the showcases and the catalogue's
+    /// dense references to leave the constant prediction far behind, few enough to keep the check
+    /// to a fraction of the battery's time.
+    static let steps = 150
+    static let batchSize = 16
+    /// The validation targets scored, at most.
+    static let validationSamples = 256
+    /// Below this the standard error is itself too noisy for a normal bound.
+    static let minimumSamples = 32
+    /// The gain must exceed this many standard errors.
+    static let standardErrors = 3.0
+    /// Adam where the model offers it; otherwise SGD with momentum, as `overfit` trains.
+    static let optimizers: [OptimizerSpec] = [.adam(learningRate: 0.01), .sgd(learningRate: 0.05, momentum: 0.9)]
+
+    func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
+        if let reason = Self.chanceReason(context.task) { return .skipped(reason) }
+        let validation = CheckContext.batch(from: context.task.validation, count: Self.validationSamples)
+        guard validation.targets.count >= Self.minimumSamples else {
+            return .skipped("the validation split has \(validation.targets.count) targets; its standard error needs ≥ \(Self.minimumSamples)")
+        }
+        guard let optimizer = context.optimizer(Self.optimizers) else {
+            return .skipped("needs adam or sgd, which the model does not offer")
+        }
+        try context.build()
+        let model = context.model, initial = try model.parameters()
+        let batches = Self.batches(context.task.train)
+        let isRegression = context.loss == .mse
+        var runs: [[Double]] = []
+        for zeroed in [false, true] {
+            try model.setParameters(initial)
+            for step in 0..<Self.steps {
+                let batch = batches[step % batches.count]
+                _ = try model.step(inputs: zeroed ? batch.inputs.zeroed : batch.inputs, targets: batch.targets, optimizer: optimizer)
+            }
+            let output = try model.forward(zeroed ? validation.inputs.zeroed : validation.inputs, training: false, trace: false).output
+            runs.append(Self.scores(output, targets: validation.targets, regression: isRegression))
+        }
+        let gain = Gain(real: runs[0], zeroed: runs[1])
+        let figure = gain.figure(regression: isRegression)
+        let bound = "gain > \(Int(Self.standardErrors)) SE (\(short(Self.standardErrors * gain.standardError)))"
+        if gain.passes { return .passed(figure, bound: bound, load: gain.load) }
+        let reference = try referenceGain(context, initial: initial, batches: batches, validation: validation, optimizer: optimizer)
+        let referenceText = "from the same weights the reference engine gains \(short(reference.mean)) (\(short(reference.mean / Swift.max(reference.standardError, .leastNonzeroMagnitude))) SE)"
+        if !reference.passes {
+            return .passed(
+                figure, bound: bound + ", unless the reference engine also stays within it",
+                notes: ["the architecture does not beat its zeroed baseline in \(Self.steps) steps of \(optimizer): \(referenceText)"])
+        }
+        return .failed(
+            figure, bound: bound,
+            "trained \(Self.steps) steps of \(optimizer) on its inputs it does no better on validation than trained on zeroed inputs "
+                + "(gain \(short(gain.mean)), \(short(Self.standardErrors)) standard errors \(short(Self.standardErrors * gain.standardError))); "
+                + referenceText + ": the training steps do not learn from their inputs",
+            .inputIgnored, load: gain.load, at: .data)
+    }
+
+    /// Why the check does not apply to `task`, or `nil` when its known answer beats chance.
+    static func chanceReason(_ task: LearningTask) -> String? {
+        if task.loss == .mse {
+            guard let floor = task.answer.noiseFloor, floor < task.chanceLevel else {
+                return "\(task.name) has no known noise floor below the constant prediction's mse \(short(task.chanceLevel)): nothing says its inputs help"
+            }
+        } else {
+            guard let bayes = task.answer.bayesAccuracy, bayes > task.chanceLevel else {
+                let known = task.answer.bayesAccuracy.map { "its Bayes accuracy \(short(100 * $0)) % does not beat" } ?? "no known Bayes accuracy beats"
+                return "\(task.name): \(known) the majority class's \(short(100 * task.chanceLevel)) %: nothing says its inputs help"
+            }
+        }
+        return nil
+    }
+
+    /// The training split in batches of ``batchSize`` (fewer when it is smaller), in order.
+    static func batches(_ split: Split) -> [(inputs: Tensor<Double>, targets: Tensor<Double>)] {
+        let size = Swift.min(batchSize, split.count)
+        return stride(from: 0, through: split.count - size, by: size).map { start in
+            (Tensor(shape: [size] + split.inputShape, scalars: Array(split.inputs[start * split.inputWidth..<(start + size) * split.inputWidth])),
+             Tensor(shape: [size] + split.targetShape, scalars: Array(split.targets[start * split.targetWidth..<(start + size) * split.targetWidth])))
+        }
+    }
+
+    /// Each target's score: 1 or 0 for a class predicted right or wrong; for regression, minus
+    /// the squared error averaged over the sample's outputs.
+    static func scores(_ output: Tensor<Double>, targets: Tensor<Double>, regression: Bool) -> [Double] {
+        guard regression else { return ModelTraining.hits(output, targets: targets) }
+        let n = targets.shape.first ?? 0, width = targets.count / Swift.max(n, 1)
+        return (0..<n).map { i in
+            var sum = 0.0
+            for j in i * width..<(i + 1) * width { sum += (output.scalars[j] - targets.scalars[j]) * (output.scalars[j] - targets.scalars[j]) }
+            return -sum / Double(Swift.max(width, 1))
+        }
+    }
+
+    /// The reference engine trained both ways from `initial`, as the model was.
+    private func referenceGain(
+        _ context: CheckContext, initial: [String: Tensor<Double>], batches: [(inputs: Tensor<Double>, targets: Tensor<Double>)],
+        validation: (inputs: Tensor<Double>, targets: Tensor<Double>), optimizer: OptimizerSpec
+    ) throws(ModelError) -> Gain {
+        var runs: [[Double]] = []
+        for zeroed in [false, true] {
+            let network = try context.reference(holding: initial)
+            let referenceOptimizer = NetworkOptimizer(optimizer, network: network)
+            for step in 0..<Self.steps {
+                let batch = batches[step % batches.count]
+                _ = referenceOptimizer.step(inputs: zeroed ? batch.inputs.zeroed : batch.inputs, targets: batch.targets, training: true)
+            }
+            let output = network.forward(zeroed ? validation.inputs.zeroed : validation.inputs)
+            runs.append(Self.scores(output, targets: validation.targets, regression: context.loss == .mse))
+        }
+        return Gain(real: runs[0], zeroed: runs[1])
+    }
+
+    /// The paired gain of the real run over the zeroed one on the same validation targets.
+    struct Gain {
+        let real: [Double], zeroed: [Double]
+        /// `D`, the mean of `real_i − zeroed_i`.
+        let mean: Double
+        /// `s/√n`.
+        let standardError: Double
+
+        init(real: [Double], zeroed: [Double]) {
+            self.real = real
+            self.zeroed = zeroed
+            let differences = zip(real, zeroed).map { $0 - $1 }
+            let n = Double(Swift.max(differences.count, 1))
+            mean = differences.reduce(0, +) / n
+            let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Swift.max(n - 1, 1)
+            standardError = (variance / n).squareRoot()
+        }
+
+        var passes: Bool { mean > 0 && mean > InputBaselineCheck.standardErrors * standardError }
+        /// `3·SE/D`; `nil` when the gain is not positive (no scale: the bound is missed outright).
+        var load: Double? { mean > 0 ? InputBaselineCheck.standardErrors * standardError / mean : nil }
+
+        /// `accuracy 97 % vs 50 % zeroed`, `mse 0.012 vs 1.3 zeroed`.
+        func figure(regression: Bool) -> String {
+            let n = Double(Swift.max(real.count, 1))
+            let (a, b) = (real.reduce(0, +) / n, zeroed.reduce(0, +) / n)
+            return regression
+                ? "mse \(short(-a)) vs \(short(-b)) zeroed (n \(real.count))"
+                : "accuracy \(short(100 * a)) % vs \(short(100 * b)) % zeroed (n \(real.count))"
+        }
+    }
+}
+
+extension Tensor<Double> {
+    /// A tensor of the same shape holding zeros.
+    fileprivate var zeroed: Tensor<Double> { Tensor(shape: shape, scalars: Array(repeating: 0, count: count)) }
+}
