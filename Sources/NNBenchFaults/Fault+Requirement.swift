@@ -45,7 +45,7 @@ extension Fault {
         case .initZeros, .initConstant, .initScaleTimes10: .layer(["dense", "conv2d"])
         case .lossSumNotMean, .updatesNotApplied, .updateWrongSign, .gradientsNotZeroed, .momentumNotKept,
              .adamWithoutBiasCorrection, .weightDecayWrongSign, .rmspropWithoutEpsInside, .adamWDecayCoupled,
-             .labelsShuffledSeparately, .trainingInputsZeroed, .trainingInputsStale:
+             .labelsShuffledSeparately, .trainingInputsZeroed, .trainingInputsOneBatchLate:
             nil
         }
     }

@@ -11,7 +11,7 @@ public enum FaultSite: Sendable, Hashable {
     /// The initial weights.
     case initialisation
     /// The data a training step learns from: inputs paired with other targets than theirs (targets
-    /// shuffled apart from the inputs, or inputs zeroed or stale).
+    /// shuffled apart from the inputs, or inputs zeroed or another batch's).
     case data
 }
 
@@ -40,7 +40,7 @@ extension Fault {
         case .rmspropWithoutEpsInside: .optimizer(rules: ["rmsprop"])
         case .adamWDecayCoupled: .optimizer(rules: ["adamw"])
         case .initZeros, .initConstant, .initScaleTimes10, .lstmForgetBiasInBothBiases: .initialisation
-        case .labelsShuffledSeparately, .trainingInputsZeroed, .trainingInputsStale: .data
+        case .labelsShuffledSeparately, .trainingInputsZeroed, .trainingInputsOneBatchLate: .data
         }
     }
 }

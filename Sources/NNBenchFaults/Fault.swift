@@ -124,10 +124,10 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     /// a data pipeline that hands the step an input buffer it never filled. Evaluation sees the
     /// real inputs.
     case trainingInputsZeroed = "training-inputs-zeroed"
-    /// Every training step after the first runs forward on the first step's inputs, each with its
-    /// own targets: a data pipeline that loads the inputs once (a tensor made outside the loop).
-    /// Steps on one and the same batch are right.
-    case trainingInputsStale = "training-inputs-stale"
+    /// Every training step after the first runs forward on the previous step's inputs with its own
+    /// targets: inputs one batch behind their targets, the off-by-one of a data pipeline whose
+    /// input and target streams are advanced apart. Steps that repeat one batch are right.
+    case trainingInputsOneBatchLate = "training-inputs-one-batch-late"
 
     /// The bug in a few words.
     public var summary: String {
@@ -174,7 +174,7 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         case .lstmForgetBiasInBothBiases: "lstm forget_bias set in both bias_ih and bias_hh (twice the spec's)"
         case .labelsShuffledSeparately: "labels shuffled separately from the inputs"
         case .trainingInputsZeroed: "training steps run on zeroed inputs (evaluation on the real ones)"
-        case .trainingInputsStale: "training steps reuse the first step's inputs with each batch's targets"
+        case .trainingInputsOneBatchLate: "training steps run on the previous step's inputs (one batch behind the targets)"
         }
     }
 

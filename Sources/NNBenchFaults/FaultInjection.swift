@@ -15,8 +15,8 @@ package final class FaultInjection<Scalar: EngineScalar>: NetworkModifier {
     private let shuffledTargets = Buffer<Scalar>()
     /// The inputs a faulty training step runs on instead of its own: zeros, or the first step's.
     private let replacedInputs = Buffer<Scalar>()
-    /// The first training step's inputs, `firstInputs.count / width` samples, for the stale inputs.
-    private let firstInputs = Buffer<Scalar>()
+    /// The previous training step's inputs, `previousInputs.count / width` samples.
+    private let previousInputs = Buffer<Scalar>()
 
     package init(_ fault: Fault, architecture: ResolvedArchitecture? = nil) {
         self.fault = fault
@@ -107,25 +107,22 @@ package final class FaultInjection<Scalar: EngineScalar>: NetworkModifier {
     }
 
     /// The inputs of a training step: unchanged, zeros (``Fault/trainingInputsZeroed``), or the
-    /// first training step's inputs, sample `i` from its sample `i mod n` when batches differ in
-    /// size (``Fault/trainingInputsStale``).
+    /// previous training step's inputs, sample `i` from its sample `i mod n` when batches differ in
+    /// size (``Fault/trainingInputsOneBatchLate``; the first step keeps its own).
     package func trainingInputs(_ inputs: UnsafeMutablePointer<Scalar>, samples: Int, width: Int) -> UnsafeMutablePointer<Scalar> {
         let count = samples * width
         switch fault {
         case .trainingInputsZeroed:
             replacedInputs.resize(count)
             replacedInputs.pointer.update(repeating: 0, count: count)
-        case .trainingInputsStale:
-            if firstInputs.count == 0 {
-                firstInputs.resize(count)
-                firstInputs.pointer.update(from: inputs, count: count)
-            }
-            let first = firstInputs.count / Swift.max(width, 1)
-            guard first > 0 else { return inputs }
+        case .trainingInputsOneBatchLate:
+            let previous = previousInputs.count / Swift.max(width, 1)
             replacedInputs.resize(count)
             for i in 0..<samples {
-                (replacedInputs.pointer + i * width).update(from: firstInputs.pointer + i % first * width, count: width)
+                (replacedInputs.pointer + i * width).update(from: previous > 0 ? previousInputs.pointer + i % previous * width : inputs + i * width, count: width)
             }
+            previousInputs.resize(count)
+            previousInputs.pointer.update(from: inputs, count: count)
         default:
             return inputs
         }

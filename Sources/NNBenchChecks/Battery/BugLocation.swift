@@ -23,7 +23,7 @@ public enum BugLocation: Sendable, Hashable {
     /// The initial weights.
     case initialisation
     /// The data a training step learns from: its targets no longer those of its inputs (shuffled
-    /// apart, or the inputs zeroed or stale).
+    /// apart, or the inputs zeroed or another batch's).
     case data
 
     /// The place in words: `layer 3 (relu)`, `layers 0, 2, 4 (dense)`, `layer 2 (dense), 3 (relu) or the loss`,

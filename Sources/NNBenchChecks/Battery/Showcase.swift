@@ -82,7 +82,7 @@ public struct Showcase: Sendable {
         // Only overlapping windows share a maximum, which the assignment loses.
         case .batchnormBatchStatisticsInEvaluation, .maxpoolBackwardAssigns, .batchnormGradientIgnoresStatistics: "strided"
         // The input-independent baseline needs a task whose known answer beats chance.
-        case .trainingInputsZeroed, .trainingInputsStale: "regression"
+        case .trainingInputsZeroed, .trainingInputsOneBatchLate: "regression"
         case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: "rnn"
         case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate, .lstmForgetBiasInBothBiases: "lstm"
         default: "mlp"

@@ -82,7 +82,7 @@ public struct Symptom: Sendable, Hashable {
         "running statistics moved in evaluation, or not in training",
     ])
     static let inputIgnored = Symptom(name: "trained on its inputs it does no better than on zeroed inputs", likelyCauses: [
-        "the training step's inputs are not the batch's: zeroed, loaded once and reused, or another batch's",
+        "the training step's inputs are not the batch's: zeroed, or another batch's (one behind the targets)",
         "inputs shuffled apart from their targets", "the network's input not connected: its first layer reads a constant",
     ])
     static let unhealthyTraining = Symptom(name: "training statistics outside their healthy ranges", likelyCauses: [

@@ -4,12 +4,13 @@ import NNBenchModel
 
 /// The input-independent baseline (Karpathy, "A Recipe for Training Neural Networks", 2019): the
 /// model trained on its inputs must do better on validation than the same model trained on
-/// zeroed inputs. A training step that does not learn from its inputs (zeroed, or loaded once
-/// and reused, while evaluation sees the real ones) passes checks that take their steps on one
-/// fixed batch; here it does no better than the baseline.
+/// zeroed inputs. A training step that does not learn from its inputs paired with their targets
+/// (inputs one batch behind their targets, while evaluation sees the real ones) passes the checks
+/// that take their steps on one fixed batch; here it does no better than the baseline.
 ///
-/// **Two runs.** From the model's own initial weights, ``steps`` steps of the same optimizer on
-/// the same batches of the training split (``batchSize`` samples, in order, wrapping around): once
+/// **Two runs.** Each on a freshly built model (state a program keeps between steps starts
+/// afresh) holding the first build's initial weights, ``steps`` steps of the same optimizer on
+/// the same batches of the training split (``batchSize`` samples, shuffled each epoch): once
 /// on the real inputs, once with every input value set to 0. For token inputs (an `embedding`
 /// first) 0 is a valid index, so "zeroed" means every position holds token 0; either way every
 /// zeroed sample is the same input, so the zeroed run can learn only a constant prediction, which
@@ -67,19 +68,20 @@ struct InputBaselineCheck: Check {
         }
         try context.build()
         let model = context.model, initial = try model.parameters()
-        let batches = Self.batches(context.task.train)
+        let batches = Self.batches(context.task.train, seed: context.seed)
         let isRegression = context.loss == .mse
         var runs: [[Double]] = []
         for zeroed in [false, true] {
+            if zeroed { try context.build() }
             try model.setParameters(initial)
-            for step in 0..<Self.steps {
-                let batch = batches[step % batches.count]
+            for batch in batches {
                 _ = try model.step(inputs: zeroed ? batch.inputs.zeroed : batch.inputs, targets: batch.targets, optimizer: optimizer)
             }
             let output = try model.forward(zeroed ? validation.inputs.zeroed : validation.inputs, training: false, trace: false).output
             runs.append(Self.scores(output, targets: validation.targets, regression: isRegression))
         }
-        let gain = Gain(real: runs[0], zeroed: runs[1])
+        let constant = Self.constantScores(context.task.train, targets: validation.targets, regression: isRegression)
+        let gain = Gain(real: runs[0], zeroed: runs[1], constant: constant)
         let figure = gain.figure(regression: isRegression)
         let bound = "gain > \(Int(Self.standardErrors)) SE (\(short(Self.standardErrors * gain.standardError)))"
         if gain.passes { return .passed(figure, bound: bound, load: gain.load) }
@@ -113,12 +115,23 @@ struct InputBaselineCheck: Check {
         return nil
     }
 
-    /// The training split in batches of ``batchSize`` (fewer when it is smaller), in order.
-    static func batches(_ split: Split) -> [(inputs: Tensor<Double>, targets: Tensor<Double>)] {
-        let size = Swift.min(batchSize, split.count)
-        return stride(from: 0, through: split.count - size, by: size).map { start in
-            (Tensor(shape: [size] + split.inputShape, scalars: Array(split.inputs[start * split.inputWidth..<(start + size) * split.inputWidth])),
-             Tensor(shape: [size] + split.targetShape, scalars: Array(split.targets[start * split.targetWidth..<(start + size) * split.targetWidth])))
+    /// The batches of the ``steps`` steps: each epoch the training split in a new order (a
+    /// Fisher–Yates shuffle from the stream `(seed, "input-baseline")` at the epoch's index), cut
+    /// into batches of ``batchSize`` samples (the whole split when it is smaller), the remainder
+    /// left out. Shuffled, so that no step's inputs are paired with the same other batch's targets
+    /// twice when a pipeline mixes them up.
+    static func batches(_ split: Split, seed: UInt64) -> [(inputs: Tensor<Double>, targets: Tensor<Double>)] {
+        let size = Swift.min(batchSize, split.count), perEpoch = Swift.max(split.count / Swift.max(size, 1), 1)
+        var order: [Int] = []
+        return (0..<steps).map { step in
+            if step % perEpoch == 0 {
+                order = Array(0..<split.count)
+                var stream = RandomStream(key: StreamKey.make(seed: seed, purpose: "input-baseline"), index: UInt64(step / perEpoch))
+                stream.shuffle(&order)
+            }
+            let samples = order[step % perEpoch * size..<(step % perEpoch + 1) * size]
+            return (Tensor(shape: [size] + split.inputShape, scalars: samples.flatMap { split.input($0) }),
+                    Tensor(shape: [size] + split.targetShape, scalars: samples.flatMap { split.target($0) }))
         }
     }
 
@@ -134,6 +147,20 @@ struct InputBaselineCheck: Check {
         }
     }
 
+    /// The scores of the best constant prediction of the training split's targets (each output's
+    /// mean; the most frequent class, the first of those tied) on `targets`.
+    static func constantScores(_ split: Split, targets: Tensor<Double>, regression: Bool) -> [Double] {
+        let width = Swift.max(split.targetWidth, 1), n = targets.count / width
+        if regression {
+            let means = (0..<width).map { j in stride(from: j, to: split.targets.count, by: width).reduce(0.0) { $0 + split.targets[$1] } / Double(Swift.max(split.count, 1)) }
+            return (0..<n).map { i in -(0..<width).reduce(0.0) { $0 + (targets.scalars[i * width + $1] - means[$1]) * (targets.scalars[i * width + $1] - means[$1]) } / Double(width) }
+        }
+        var counts: [Double: Int] = [:]
+        for label in split.targets { counts[label, default: 0] += 1 }
+        let majority = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? 0
+        return targets.scalars.map { $0 == majority ? 1 : 0 }
+    }
+
     /// The reference engine trained both ways from `initial`, as the model was.
     private func referenceGain(
         _ context: CheckContext, initial: [String: Tensor<Double>], batches: [(inputs: Tensor<Double>, targets: Tensor<Double>)],
@@ -143,31 +170,34 @@ struct InputBaselineCheck: Check {
         for zeroed in [false, true] {
             let network = try context.reference(holding: initial)
             let referenceOptimizer = NetworkOptimizer(optimizer, network: network)
-            for step in 0..<Self.steps {
-                let batch = batches[step % batches.count]
+            for batch in batches {
                 _ = referenceOptimizer.step(inputs: zeroed ? batch.inputs.zeroed : batch.inputs, targets: batch.targets, training: true)
             }
             let output = network.forward(zeroed ? validation.inputs.zeroed : validation.inputs)
             runs.append(Self.scores(output, targets: validation.targets, regression: context.loss == .mse))
         }
-        return Gain(real: runs[0], zeroed: runs[1])
+        return Gain(real: runs[0], zeroed: runs[1], constant: Self.constantScores(context.task.train, targets: validation.targets, regression: context.loss == .mse))
     }
 
-    /// The paired gain of the real run over the zeroed one on the same validation targets.
+    /// The paired gain of the real run over the baseline on the same validation targets: the
+    /// zeroed run or the best constant, whichever scores higher.
     struct Gain {
-        let real: [Double], zeroed: [Double]
-        /// `D`, the mean of `real_i − zeroed_i`.
+        let real: [Double], zeroed: [Double], constant: [Double]
+        /// `D`, the mean of `real_i − baseline_i`.
         let mean: Double
         /// `s/√n`.
         let standardError: Double
 
-        init(real: [Double], zeroed: [Double]) {
+        init(real: [Double], zeroed: [Double], constant: [Double]) {
             self.real = real
             self.zeroed = zeroed
-            let differences = zip(real, zeroed).map { $0 - $1 }
+            self.constant = constant
+            let baseline = constant.reduce(0, +) > zeroed.reduce(0, +) ? constant : zeroed
+            let differences = zip(real, baseline).map { $0 - $1 }
             let n = Double(Swift.max(differences.count, 1))
-            mean = differences.reduce(0, +) / n
+            let mean = differences.reduce(0, +) / n
             let variance = differences.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Swift.max(n - 1, 1)
+            self.mean = mean
             standardError = (variance / n).squareRoot()
         }
 
@@ -175,13 +205,13 @@ struct InputBaselineCheck: Check {
         /// `3·SE/D`; `nil` when the gain is not positive (no scale: the bound is missed outright).
         var load: Double? { mean > 0 ? InputBaselineCheck.standardErrors * standardError / mean : nil }
 
-        /// `accuracy 97 % vs 50 % zeroed`, `mse 0.012 vs 1.3 zeroed`.
+        /// `accuracy 97 % vs 50 % zeroed, 50 % constant (n 256)`, `mse 0.012 vs 1.3 zeroed, 1.2 constant (n 64)`.
         func figure(regression: Bool) -> String {
             let n = Double(Swift.max(real.count, 1))
-            let (a, b) = (real.reduce(0, +) / n, zeroed.reduce(0, +) / n)
+            let (a, b, c) = (real.reduce(0, +) / n, zeroed.reduce(0, +) / n, constant.reduce(0, +) / n)
             return regression
-                ? "mse \(short(-a)) vs \(short(-b)) zeroed (n \(real.count))"
-                : "accuracy \(short(100 * a)) % vs \(short(100 * b)) % zeroed (n \(real.count))"
+                ? "mse \(short(-a)) vs \(short(-b)) zeroed, \(short(-c)) constant (n \(real.count))"
+                : "accuracy \(short(100 * a)) % vs \(short(100 * b)) % zeroed, \(short(100 * c)) % constant (n \(real.count))"
         }
     }
 }
