@@ -98,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NNBenchReportsTests",
-            dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchChecks", "NNBenchBaselines", "NNBenchReports"]
+            dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchChecks", "NNBenchHarness", "NNBenchBaselines", "NNBenchReports"]
         ),
         .testTarget(name: "NNBenchCLITests", dependencies: ["NNBenchCLI"]),
     ]

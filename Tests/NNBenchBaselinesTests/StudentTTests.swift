@@ -1,4 +1,5 @@
 @testable import NNBenchBaselines
+import NNBenchHarness
 import Testing
 
 /// Student's t quantiles against an independent implementation, SciPy's (1.17.1):

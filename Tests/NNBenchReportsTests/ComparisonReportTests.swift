@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import NNBenchBaselines
+import NNBenchHarness
 import NNBenchReports
 import Testing
 

@@ -1,3 +1,5 @@
+import NNBenchHarness
+
 /// The verdict on one entry or metric.
 public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
     /// No worse than the baseline (in exact mode: identical).

@@ -84,12 +84,18 @@ struct SuiteOptions: ParsableArguments {
 
     /// `--seeds` as a count.
     func seedCount() throws -> Int? {
-        guard let seeds else { return nil }
-        guard let count = Int(seeds), (1...1000).contains(count) else {
-            throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
-        }
-        return count
+        try seeds.map(parseSeedCount)
     }
+}
+
+/// Reads `--seeds N`, a number of seeds (0..<N).
+///
+/// - Throws: A usage error naming the value and the accepted range, 1...1000.
+func parseSeedCount(_ text: String) throws -> Int {
+    guard let count = Int(text), (1...1000).contains(count) else {
+        throw failure("invalid --seeds '\(text)'; expected an integer in 1...1000", status: ExitStatus.usage)
+    }
+    return count
 }
 
 /// `--jobs`, for the commands that train.

@@ -82,6 +82,8 @@ public struct LineChart: Sendable {
     public var yLabel: String
     /// Linear or logarithmic y.
     public var yScale: ScaleKind
+    /// Linear or logarithmic x (training-set sizes, learning rates).
+    public var xScale: ScaleKind
     /// The curves, drawn in order (later on top).
     public var series: [Series]
     /// The reference lines, drawn under the curves.
@@ -95,13 +97,14 @@ public struct LineChart: Sendable {
 
     /// Creates a chart.
     public init(
-        title: String, xLabel: String, yLabel: String, yScale: ScaleKind = .linear, series: [Series] = [],
+        title: String, xLabel: String, yLabel: String, yScale: ScaleKind = .linear, xScale: ScaleKind = .linear, series: [Series] = [],
         references: [Reference] = [], width: Double = 460, plotHeight: Double = 220
     ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.yScale = yScale
+        self.xScale = xScale
         self.series = series
         self.references = references
         self.width = width
@@ -117,7 +120,7 @@ public struct LineChart: Sendable {
         var xs = series.flatMap { $0.points.map(\.x) } + references.filter { $0.axis == .x }.map(\.value)
         if xFromZero { xs.append(0) }
         let ys = series.flatMap { $0.points.map(\.y) } + references.filter { $0.axis == .y }.map(\.value)
-        let x = Scale.fitting(xs, kind: .linear, start: area.left, end: area.right)
+        let x = Scale.fitting(xs, kind: xScale, start: area.left, end: area.right)
         let y = Scale.fitting(ys, kind: yScale, start: area.bottom, end: area.top)
         var canvas = SVGCanvas(width: width, height: height, title: title, kind: "line")
         canvas.drawTitle(title)

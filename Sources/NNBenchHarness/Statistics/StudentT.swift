@@ -24,14 +24,14 @@ import NNBenchDatasets
 /// cancels, so the tail's relative error grows like `ε · ν / t²`, and the quantile's like that
 /// times `P(T > t)/(t · f(t))`, about `1/t²`: 4e-10 at ν = 10⁹, p = 1 − 10⁻⁶. Near p = ½ a
 /// quantile is only as accurate as `1 − p` is, `ε / (p − ½)` relative.
-enum StudentT {
+package enum StudentT {
     /// The `p` quantile of Student's t with `degrees` degrees of freedom: the `t` with
     /// `P(T ≤ t) = p`.
     ///
     /// - Parameters:
     ///   - p: A probability in (0, 1).
     ///   - degrees: The degrees of freedom, at least 1.
-    static func quantile(_ p: Double, degrees: Int) -> Double {
+    package static func quantile(_ p: Double, degrees: Int) -> Double {
         precondition(degrees >= 1, "Student's t needs at least one degree of freedom, not \(degrees)")
         return solve(p) { upperTail($0, degrees: degrees) } density: { density($0, degrees: degrees) }
     }
@@ -40,12 +40,12 @@ enum StudentT {
     /// for infinitely many degrees of freedom; its upper tail is `½ · erfc(z/√2)`.
     ///
     /// - Parameter p: A probability in (0, 1).
-    static func normalQuantile(_ p: Double) -> Double {
+    package static func normalQuantile(_ p: Double) -> Double {
         solve(p) { Math.normalCDF(-$0) } density: { Math.normalPDF($0) }
     }
 
     /// `P(T > t)` for `t ≥ 0`.
-    static func upperTail(_ t: Double, degrees: Int) -> Double {
+    package static func upperTail(_ t: Double, degrees: Int) -> Double {
         let nu = Double(degrees)
         let (a, b) = (nu / 2, 0.5)
         // x = ν/(ν + t²) and 1 − x = t²/(ν + t²), each without the other's rounding; ln x through
@@ -59,7 +59,7 @@ enum StudentT {
     }
 
     /// The density `f(t)`.
-    static func density(_ t: Double, degrees: Int) -> Double {
+    package static func density(_ t: Double, degrees: Int) -> Double {
         let nu = Double(degrees)
         return exp(-(nu + 1) / 2 * log1p(t * t / nu) - 0.5 * log(nu) - logBeta(degrees))
     }
