@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "NNBenchModel", dependencies: ["NNBenchDatasets", "NNBenchEngine"]),
         .target(name: "NNBenchProtocol", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchModel"]),
         .target(name: "NNBenchChecks", dependencies: ["NNBenchDatasets", "NNBenchEngine", "NNBenchFaults", "NNBenchModel"]),
-        .target(name: "NNBenchHarness", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine"]),
+        .target(name: "NNBenchHarness", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchChecks"]),
         .target(name: "NNBenchBaselines", dependencies: ["NNBenchIO", "NNBenchDatasets", "NNBenchEngine", "NNBenchHarness"]),
         .target(
             name: "NNBenchReports",

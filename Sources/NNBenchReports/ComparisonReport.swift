@@ -1,5 +1,6 @@
 import Foundation
 import NNBenchBaselines
+import NNBenchChecks
 import NNBenchIO
 
 /// The outcome of comparing a run with its baselines, as a person reads it (a summary table,
@@ -13,6 +14,9 @@ public struct ComparisonReport: Sendable {
     /// What was run and against what, as `name: value` pairs in order (`suite`, `seeds`,
     /// `baselines`), written into the JSON and the JUnit properties; empty for none.
     public let context: [(name: String, value: String)]
+    /// Each entry's training diagnoses by entry name, one `(seed, diagnoses)` pair per run, in
+    /// seed order (docs/diagnoses.md): the JSON gives an entry that has them a `diagnoses` array.
+    public var diagnoses: [String: [(seed: UInt64, diagnoses: [TrainingDiagnosis])]] = [:]
 
     /// Creates the report.
     ///
@@ -127,7 +131,7 @@ extension ComparisonReport {
         init(_ report: ComparisonReport) {
             status = report.exitCode
             context = report.context
-            entries = report.comparisons.map(Entry.init)
+            entries = report.comparisons.map { Entry($0, diagnoses: report.diagnoses[$0.entry]) }
         }
 
         /// The context's pairs first, then `status` and `entries` (sorted keys throughout).
@@ -146,14 +150,28 @@ extension ComparisonReport {
         let target: String
         let details: [String]
         let metrics: [Metric]
+        let diagnoses: [SeedDiagnosis]?
 
-        init(_ comparison: EntryComparison) {
+        init(_ comparison: EntryComparison, diagnoses: [(seed: UInt64, diagnoses: [TrainingDiagnosis])]?) {
+            self.diagnoses = diagnoses.map { runs in runs.flatMap { run in run.diagnoses.map { SeedDiagnosis(seed: run.seed, diagnosis: $0) } } }
             entry = comparison.entry
             verdict = comparison.verdict
             mode = comparison.mode
             target = comparison.targetStatus
             details = comparison.details
             metrics = comparison.metrics.map(Metric.init)
+        }
+    }
+
+    /// A diagnosis with the seed of its run: `{"seed": 0, "name": ..., "subject": ..., ...}`.
+    private struct SeedDiagnosis: Encodable {
+        let seed: UInt64
+        let diagnosis: TrainingDiagnosis
+
+        func encode(to encoder: any Encoder) throws {
+            try diagnosis.encode(to: encoder)
+            var fields = encoder.container(keyedBy: JSONPathKey.self)
+            try fields.encode(seed, forKey: JSONPathKey("seed"))
         }
     }
 

@@ -50,6 +50,9 @@ struct RunCommandTests {
         #expect(html.contains("id=\"xor-curves\"") && html.contains("id=\"xor-linear-curves\""))
         // Each entry's baseline, drawn under its curves.
         #expect(html.contains("data-label=\"baseline train mean\""))
+        // The training diagnoses of each entry: none on either (docs/diagnoses.md).
+        #expect(html.contains("id=\"xor-diagnoses\"") && html.contains("No diagnosis: every rule of docs/diagnoses.md was silent on every run."))
+        #expect(!result.standardError.contains("warning"), "\(result.standardError)")
         #expect(XMLParser(data: Data(html.utf8)).parse())
     }
 
@@ -83,6 +86,23 @@ struct RunCommandTests {
         #expect(result.output.contains("train accuracy: ") && result.output.contains("is worse than the baseline's"))
         let junit = String(decoding: try AtomicFile.read(folder.appendingPathComponent("junit.xml").path, limit: 1 << 20), as: UTF8.self)
         #expect(junit.contains("failures=\"1\"") && junit.contains("<failure message=\"missed target"))
+    }
+
+    @Test func aFarTooSmallLearningRateIsDiagnosedOncePerEntryAndInTheJSON() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(
+            ["run", "xor", "--suite", "tiny.json", "--baselines", "base", "--optimizer", "adam(lr: 1e-6)", "--json"], in: folder)
+        // The status is the comparison's (a regression), never the diagnoses'.
+        #expect(result.status == 1)
+        let warnings = result.standardError.split(separator: "\n").filter { $0.hasPrefix("nnbench: warning: ") }
+        // One line per rule and place, with the other seeds: not five of each.
+        let flat = warnings.filter { $0.contains("the training loss barely moves") }
+        #expect(flat.count == 1 && flat[0].hasPrefix("nnbench: warning: xor seed 0: ") && flat[0].hasSuffix("(also seeds 1, 2, 3, 4)"), "\(warnings)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
+        let entry = try #require((object["entries"] as? [[String: Any]])?.first)
+        let diagnoses = try #require(entry["diagnoses"] as? [[String: Any]])
+        #expect(Set(diagnoses.filter { $0["name"] as? String == "loss-flat" }.compactMap { $0["seed"] as? Int }) == [0, 1, 2, 3, 4])
     }
 
     @Test func aCorruptBaselineIsAnErrorAndTheOtherEntriesStillRun() throws {

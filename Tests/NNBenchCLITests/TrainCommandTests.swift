@@ -21,6 +21,30 @@ struct TrainCommandTests {
         #expect(a.epochs.count == 41 && a.architecture == "dense(4) tanh dense(1)" && a.seed == 3)
     }
 
+    @Test func aRateTooHighIsAWarningInTheJSONAndNotAFailure() throws {
+        // xor's reference at sgd(lr: 10): the loss ends above where it started (docs/diagnoses.md).
+        let bad = try CommandRunner.run(["train", "xor", "--optimizer", "sgd(lr: 10)", "--epochs", "50", "--json"])
+        #expect(bad.status == 0)
+        let warnings = bad.standardError.split(separator: "\n").filter { $0.hasPrefix("nnbench: warning: ") }
+        #expect(warnings.contains { $0.contains("the training loss rose") && $0.contains("learning rate is likely too high") })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bad.standardOutput)) as? [String: Any])
+        let diagnoses = try #require(object["diagnoses"] as? [[String: Any]])
+        #expect(diagnoses.count == warnings.count && diagnoses.contains { $0["name"] as? String == "loss-rising" })
+        // The record itself is the undiagnosed run's: nothing observed is left in it.
+        #expect(object["snapshots"] == nil && !String(decoding: bad.standardOutput, as: UTF8.self).contains("deadFraction"))
+        let quiet = try CommandRunner.run(["train", "xor", "--optimizer", "sgd(lr: 10)", "--epochs", "50", "--json", "--no-diagnoses"])
+        #expect(quiet.status == 0 && !quiet.standardError.contains("warning"))
+        let plain = try #require(try JSONSerialization.jsonObject(with: Data(quiet.standardOutput)) as? [String: Any])
+        #expect(plain["diagnoses"] == nil)
+        var diagnosed = try Self.recordWithoutTime(bad.standardOutput), undiagnosed = try Self.recordWithoutTime(quiet.standardOutput)
+        diagnosed.wallSeconds = 0
+        undiagnosed.wallSeconds = 0
+        #expect(diagnosed == undiagnosed)
+        // The reference solution is silent.
+        let good = try CommandRunner.run(["train", "xor"])
+        #expect(good.status == 0 && !good.standardError.contains("warning"))
+    }
+
     @Test func plainOutputHasOneLinePerEpochAndASummary() throws {
         let result = try CommandRunner.run(["train", "xor", "--epochs", "5"])
         #expect(result.status == 0)

@@ -44,6 +44,30 @@ struct TrainingObservationTests {
         #expect(observed.epochs[2].activations?.map(\.name) == ["1.relu", "5.tanh"])
     }
 
+    @Test func unitStatisticsAloneAreMeasuredAtTheTwoEndsAndChangeNoNumber() throws {
+        // What the training diagnoses observe by default: activation statistics at epoch 0 and at
+        // the last epoch, also when the run stops early at its target (one more evaluation).
+        let task = try Generators.spirals(sizes: SplitSizes(train: 48, validation: 16, test: 16))
+        let architecture = "dense(8) relu dropout(0.2) dense(8) batchnorm tanh dense(3)"
+        let units = TrainingObservation(measures: false, unitStatistics: true)
+        for stop in [false, true] {
+            let plain = try Self.run(task, architecture, optimizer: .adam(learningRate: 0.05), epochs: 6, batch: 16, stopAtTarget: stop)
+            let observed = try Self.run(
+                task, architecture, optimizer: .adam(learningRate: 0.05), epochs: 6, batch: 16, observation: units, stopAtTarget: stop)
+            #expect(observed.withoutObservations == plain)
+            let last = observed.epochs.count - 1
+            #expect(observed.epochs.indices.filter { observed.epochs[$0].activations != nil } == [0, last])
+            #expect(observed.epochs[last].activations?.map(\.name) == ["1.relu", "5.tanh"])
+            #expect(observed.epochs.allSatisfy { $0.parameters.allSatisfy { $0.meanGradientNorm == nil && $0.weightHistogram == nil } })
+            #expect(observed.snapshots?.map(\.epoch) == [0, last])
+            // The same fractions as the full observation measures at those epochs.
+            let full = try Self.run(
+                task, architecture, optimizer: .adam(learningRate: 0.05), epochs: 6, batch: 16, observation: TrainingObservation(), stopAtTarget: stop)
+            #expect(full.epochs[0].activations?.map(\.deadFraction) == observed.epochs[0].activations?.map(\.deadFraction))
+            #expect(full.epochs[last].activations?.map(\.saturatedFraction) == observed.epochs[last].activations?.map(\.saturatedFraction))
+        }
+    }
+
     @Test func theMeanGradientNormIsTheMeanOverEveryStep() throws {
         // With a learning rate of 0 the weights never move, and with one sample a step each epoch's
         // steps see every sample once, whatever the order: the mean is the mean of the samples'

@@ -68,6 +68,12 @@ struct RunCommand: ParsableCommand {
         "Write TensorBoard event files (per-epoch scalars and histograms) to DIR/ENTRY/seed-N; see docs/reports.md.", valueName: "dir"))
     var tensorboard: String?
 
+    @Flag(name: .customLong("no-diagnoses"), help: "Do not diagnose the runs (dead units, update ratios, a loss that does not fall: docs/diagnoses.md); diagnoses are warnings and never change the exit status.")
+    var noDiagnoses = false
+
+    @Flag(name: .customLong("diagnoses-margins"), help: "After the comparison, print each diagnosis rule's figure closest to its threshold over the entries meant to meet their target, and the lesson entries' diagnoses (docs/diagnoses.md).")
+    var diagnosesMargins = false
+
     @Flag(name: .customLong("write-default-suite"), help: "Write the default suite, built from the catalogue, to --suite (default Datasets/suites/default.json) and exit.")
     var writeDefaultSuite = false
 
@@ -101,8 +107,9 @@ struct RunCommand: ParsableCommand {
         let progress = SuiteProgress(entries: selection.entries)
         let results = SuiteRunner.run(
             selection.entries, jobs: jobCount, observation: report == nil && tensorboard == nil && output == nil ? nil : TrainingObservation(),
-            onEvent: progress.handle)
+            diagnoses: !noDiagnoses, onEvent: progress.handle)
         progress.finish()
+        if !noDiagnoses { DiagnosisWarnings.print(results) }
         let trained = results.filter { $0.failure == nil }
         if let output {
             do {
@@ -130,9 +137,14 @@ struct RunCommand: ParsableCommand {
         let comparisons = results.map { result in
             result.failure.map { EntryComparison.untrained(result.entry.name, reason: $0) } ?? store.compare(BaselineRecord(result))
         }
-        let report = ComparisonReport(
+        var report = ComparisonReport(
             comparisons: comparisons, allowsNew: allowNew,
             context: [("suite", selection.source), ("seeds", seeds), ("baselines", baselines)])
+        if !noDiagnoses {
+            for result in results where result.failure == nil {
+                report.diagnoses[result.entry.name] = zip(result.runs, result.diagnoses).map { ($0.seed, $1) }
+            }
+        }
         if let path = self.report {
             let page = RunReport(
                 entries: zip(selection.entries, zip(results, comparisons)).map {
@@ -149,12 +161,13 @@ struct RunCommand: ParsableCommand {
             }
         }
         print(json ? report.json() : report.text(), terminator: "")
+        if diagnosesMargins, !noDiagnoses { print(DiagnosisMargins.text(results), terminator: "") }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 
     /// `--write-default-suite`, which takes no other option but `--suite`.
     private func writeSuite() throws {
-        guard entries.isEmpty, arch == nil, optimizer == nil, junit == nil, output == nil, report == nil, tensorboard == nil, !json, !allowNew,
+        guard entries.isEmpty, arch == nil, optimizer == nil, junit == nil, output == nil, report == nil, tensorboard == nil, !json, !allowNew, !noDiagnoses, !diagnosesMargins,
               suite.seeds == nil, jobs.jobs == nil, baselines == "Baselines" else {
             throw failure("--write-default-suite writes the suite and exits; it takes no entries and no option but --suite", status: ExitStatus.usage)
         }

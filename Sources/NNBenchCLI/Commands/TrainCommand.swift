@@ -71,6 +71,9 @@ struct TrainCommand: ParsableCommand {
         "Write TensorBoard event files (per-epoch scalars and histograms) to DIR/TASK/seed-N; see docs/reports.md.", valueName: "dir"))
     var tensorboard: String?
 
+    @Flag(name: .customLong("no-diagnoses"), help: "Do not diagnose the run (dead units, update ratios, a loss that does not fall: docs/diagnoses.md); diagnoses are warnings and never change the exit status.")
+    var noDiagnoses = false
+
     @Option(name: .customLong("save-weights"), help: ArgumentHelp(
         "Save the weights as NumPy files, DIR/epoch-NNNN/<layer>-<type>.<tensor>.npy, and DIR/manifest.json; see docs/reports.md.",
         valueName: "dir"))
@@ -85,7 +88,14 @@ struct TrainCommand: ParsableCommand {
         let architecture = try readArchitecture(for: task)
         var configuration = try makeConfiguration(for: task)
         let savedEpochs = try parseSaveEpochs(budget: configuration.epochs)
-        if let savedEpochs { configuration.observation = TrainingObservation(snapshotEpochs: savedEpochs.epochs, measures: report != nil || tensorboard != nil) }
+        if let savedEpochs {
+            configuration.observation = TrainingObservation(
+                snapshotEpochs: savedEpochs.epochs, measures: report != nil || tensorboard != nil, unitStatistics: !noDiagnoses)
+        }
+        // What the user asked to observe; the diagnoses add the unit statistics and the weights at
+        // the run's two ends, which the record then leaves out again.
+        let asked = configuration.observation
+        if asked == nil, !noDiagnoses { configuration.observation = TrainingObservation(measures: false, unitStatistics: true) }
         let resolved: ResolvedArchitecture
         do { resolved = try architecture.resolve(for: task) } catch {
             throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
@@ -101,12 +111,20 @@ struct TrainCommand: ParsableCommand {
         if let tensorboard { try OutputPath.prepareFolder(tensorboard, option: "--tensorboard") }
         if let saveWeights { try OutputPath.prepareFolder(saveWeights, option: "--save-weights") }
         let printer = EpochPrinter(totalEpochs: configuration.epochs, kind: task.kind, quiet: json)
-        let record = run.run(onEpoch: printer.print)
+        var record = run.run(onEpoch: printer.print)
         printer.finish()
+        let diagnoses = noDiagnoses ? nil : TrainingDiagnoses.diagnose(record)
+        if asked == nil {
+            record = record.withoutObservations
+        } else if asked?.measures == false {
+            for index in record.epochs.indices { record.epochs[index].activations = nil }
+        }
+        if let diagnoses { DiagnosisWarnings.print(diagnoses) }
         if let report {
-            let page = TrainingReport(
+            var page = TrainingReport(
                 task: task, architecture: run.network.architecture, target: run.target, records: [record],
                 summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+            page.diagnoses = diagnoses.map { [$0] } ?? []
             do { try AtomicFile.write(Array(page.html.utf8), to: report) } catch {
                 throw failure(error.description, status: ExitStatus.error)
             }
@@ -124,7 +142,7 @@ struct TrainCommand: ParsableCommand {
             encoder.outputFormatting = [.sortedKeys]
             // A diverged run's losses are not numbers; JSON has no word for them but a string.
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(record), as: UTF8.self))
+            print(String(decoding: try encoder.encode(DiagnosedRecord(record: record, diagnoses: diagnoses)), as: UTF8.self))
         } else {
             print(TrainingSummary(record: record, task: task).text, terminator: "")
         }

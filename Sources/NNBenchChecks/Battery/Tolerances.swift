@@ -70,7 +70,7 @@ extension Tensor where Scalar == Double {
 }
 
 /// A number in short scientific form: `3.1e-01`.
-func short(_ value: Double) -> String {
+package func short(_ value: Double) -> String {
     guard value.isFinite else { return "\(value)" }
     if value == 0 { return "0" }
     let magnitude = Swift.abs(value)

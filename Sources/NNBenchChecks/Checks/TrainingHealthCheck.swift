@@ -13,7 +13,7 @@ import NNBenchModel
 /// against nnbench's reference engine trained the same way from the model's own initial weights:
 /// a figure outside its healthy range (the constants below: update ratios within [1e-5, 1e-1], a
 /// depth ratio within [1e-3, 1e3], at most half the ReLU units dead, at most 40 % of tanh/sigmoid
-/// outputs within 0.01 of their limits) fails only when the reference's is inside it. The load is
+/// outputs saturated as ``UnitHealth`` defines it) fails only when the reference's is inside it. The load is
 /// how far the model's figure is from the reference's, as a fraction of the way to the bound.
 /// Dead and saturated units need `trace`, the depth ratio `gradients`.
 struct TrainingHealthCheck: Check {
@@ -28,8 +28,6 @@ struct TrainingHealthCheck: Check {
     static let depthRatio = 1e-3...1e3
     static let deadFraction = 0.5
     static let saturatedFraction = 0.4
-    /// How close to its limits (±1 for tanh, 0 and 1 for sigmoid) an output counts as saturated.
-    static let saturationMargin = 0.01
     static let updateRatio = 1e-5...1e-1
 
     /// One figure of a run: its name and place, value, and healthy range in the scale compared
@@ -137,21 +135,24 @@ struct TrainingHealthCheck: Check {
         return .success(figures)
     }
 
-    /// Dead ReLUs (0 on every sample of the batch) and saturated tanh and sigmoid outputs, per layer.
+    /// Dead ReLUs and saturated tanh and sigmoid outputs over the batch, per layer, as
+    /// ``UnitHealth`` defines them.
     private func unitFigures(_ context: CheckContext, trace: [Tensor<Double>], samples: Int) -> [Figure] {
         context.layers.enumerated().compactMap { index, layer -> Figure? in
             let output = trace[index]
             let units = output.count / samples
             switch layer {
             case .relu:
-                let dead = (0..<units).filter { unit in (0..<samples).allSatisfy { output.scalars[$0 * units + unit] <= 0 } }.count
+                let dead = (0..<units).filter { unit in
+                    UnitHealth.isDead(maximum: (0..<samples).map { output.scalars[$0 * units + unit] }.max() ?? .nan)
+                }.count
                 let fraction = Double(dead) / Double(units)
                 return Figure(
                     name: "dead \(index)", value: fraction, range: 0...Self.deadFraction,
                     text: "\(dead) of \(units) units of \(context.describe(layer: index)) dead (\(short(100 * fraction)) %)")
             case .tanh, .sigmoid:
-                let low: Double = if case .tanh = layer { -1 } else { 0 }
-                let saturated = output.scalars.filter { $0 <= low + Self.saturationMargin || $0 >= 1 - Self.saturationMargin }.count
+                let bounds = UnitHealth.saturationBounds(of: layer)!
+                let saturated = output.scalars.filter { UnitHealth.isSaturated($0, bounds: bounds) }.count
                 let fraction = Double(saturated) / Double(output.count)
                 return Figure(
                     name: "saturated \(index)", value: fraction, range: 0...Self.saturatedFraction,

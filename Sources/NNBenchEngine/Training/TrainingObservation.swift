@@ -16,10 +16,15 @@ public struct TrainingObservation: Sendable, Hashable {
     /// Whether to measure the gradient norms over every step, histograms and activation
     /// statistics; `false` keeps the snapshots alone (saved weights), at almost no cost.
     public var measures: Bool
+    /// Without ``measures``: whether to measure the activation statistics (dead and saturated
+    /// fractions, no histograms) at epoch 0 and at the last epoch alone, what the training
+    /// diagnoses need, at the cost of at most one more evaluation of the training split.
+    public var unitStatistics: Bool
 
     /// Creates the options.
     public init(
-        histogramBins: Int = 30, histogramEpochs: Int = 50, snapshotEpochs: Set<Int> = [], activationSamples: Int = 256, measures: Bool = true
+        histogramBins: Int = 30, histogramEpochs: Int = 50, snapshotEpochs: Set<Int> = [], activationSamples: Int = 256, measures: Bool = true,
+        unitStatistics: Bool = false
     ) {
         precondition(histogramBins >= 1 && histogramEpochs >= 1 && activationSamples >= 1, "observation options must be positive")
         self.histogramBins = histogramBins
@@ -27,6 +32,7 @@ public struct TrainingObservation: Sendable, Hashable {
         self.snapshotEpochs = snapshotEpochs
         self.activationSamples = activationSamples
         self.measures = measures
+        self.unitStatistics = unitStatistics
     }
 
     /// The epochs between two histograms for a budget of `epochs`.
@@ -44,8 +50,8 @@ public struct ActivationStatistics: Sendable, Hashable, Codable {
     /// For `relu`: the fraction of the layer's units (output positions) that are zero for every
     /// training sample, units that no sample can train.
     public var deadFraction: Double?
-    /// For `tanh` and `sigmoid`: the fraction of outputs where the derivative is below 2 % of its
-    /// largest value, `|tanh| > 0.99` or `sigmoid` outside `[0.01, 0.99]`.
+    /// For `tanh` and `sigmoid`: the fraction of outputs that are saturated as ``UnitHealth``
+    /// defines it, `|tanh| > 0.99` or `sigmoid` outside `[0.01, 0.99]`.
     public var saturatedFraction: Double?
     /// The outputs' histogram over the first ``TrainingObservation/activationSamples`` training
     /// samples, at histogram epochs.

@@ -20,6 +20,8 @@ final class TrainingObserver<Scalar: EngineScalar> {
     private var latestEpoch = 0
     private var activations: [Activation]
     private var collectsSamples = false
+    /// Whether the evaluation under way measures the activation statistics.
+    private var measuresUnits = false
     /// The weights kept so far, in epoch order.
     private(set) var snapshots: [WeightSnapshot] = []
 
@@ -56,6 +58,10 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// Whether the observation measures anything besides keeping snapshots.
     var measures: Bool { observation.measures }
 
+    /// Whether the observation measures the activation statistics at the ends of the run alone
+    /// (``TrainingObservation/unitStatistics`` without ``TrainingObservation/measures``).
+    var measuresUnitsAtEnds: Bool { !observation.measures && observation.unitStatistics }
+
     /// Whether `epoch` gets histograms (besides a run's last epoch); never when not measuring.
     func isHistogramEpoch(_ epoch: Int) -> Bool {
         observation.measures && (epoch % interval == 0 || epoch == budget)
@@ -80,10 +86,12 @@ final class TrainingObserver<Scalar: EngineScalar> {
         hasGradients = true
     }
 
-    /// Starts the activation statistics of an evaluation of the training split; with
-    /// `collectingSamples`, also keeps the first samples' outputs for histograms.
-    func beginEvaluation(collectingSamples: Bool) {
+    /// Starts the activation statistics of an evaluation of the training split after `epoch`; with
+    /// `collectingSamples`, also keeps the first samples' outputs for histograms. `units` asks for
+    /// the statistics at an epoch the observation would otherwise leave out (a run's last).
+    func beginEvaluation(epoch: Int, collectingSamples: Bool, units: Bool = false) {
         collectsSamples = collectingSamples
+        measuresUnits = observation.measures || units || (measuresUnitsAtEnds && (epoch == 0 || epoch == budget))
         for index in activations.indices {
             activations[index].maxima = []
             activations[index].dead = -1
@@ -95,12 +103,13 @@ final class TrainingObserver<Scalar: EngineScalar> {
 
     /// Takes in one layer's output for a chunk of the training split starting at sample `start`.
     func observe(start: Int, layer: Int, output: Batch<Scalar>) {
-        guard observation.measures, let index = activations.firstIndex(where: { $0.layer == layer }) else { return }
+        guard measuresUnits, let index = activations.firstIndex(where: { $0.layer == layer }) else { return }
         // A unit of a sequence [steps, features] is a feature: the same weights at every step.
         let units = output.shape.count == 2 ? output.shape[1] : output.width, count = output.size
         // The thresholds compared in the Scalar: the same counts as comparing the values converted
         // to Double with the thresholds converted alike, since Float to Double is exact.
-        let low = Scalar(0.01), high = Scalar(0.99)
+        let bounds = UnitHealth.saturationBounds(of: activations[index].function)
+        let low = Scalar(bounds?.low ?? 0), high = Scalar(bounds?.high ?? 0)
         switch activations[index].function {
         case .relu:
             if activations[index].maxima.isEmpty { activations[index].maxima = Array(repeating: -.infinity, count: units) }
@@ -109,9 +118,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
                     Scalar._columnMaxima(output.pointer, rows: count / units, units: units, maxima: $0.baseAddress!)
                 }
             }
-        case .tanh:
-            activations[index].saturated += Scalar._countOutside(output.pointer, count: count, low: -high, high: high)
-        case .sigmoid:
+        case .tanh, .sigmoid:
             activations[index].saturated += Scalar._countOutside(output.pointer, count: count, low: low, high: high)
         default:
             break
@@ -127,7 +134,12 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// activation statistics, and at a histogram epoch the histograms; keeps the weights when
     /// the epoch is 0, chosen, or `last`.
     func complete(_ record: inout EpochRecord, histograms: Bool, last: Bool) {
-        if observation.measures { measure(&record, histograms: histograms) }
+        if observation.measures {
+            measure(&record, histograms: histograms)
+        } else if measuresUnits {
+            record.activations = activationStatistics(histograms: false)
+        }
+        measuresUnits = false
         for (tensor, copy) in zip(tensors, latest) { copy.pointer.update(from: tensor.value.pointer, count: tensor.count) }
         latestEpoch = record.epoch
         if record.epoch == 0 || last || observation.snapshotEpochs.contains(record.epoch) { snapshots.append(snapshot(of: record.epoch)) }
@@ -148,11 +160,17 @@ final class TrainingObserver<Scalar: EngineScalar> {
         steps = 0
         // An epoch that diverged before its last step has no gradients of its own to show.
         hasGradients = false
-        record.activations = activations.map { activation in
+        record.activations = activationStatistics(histograms: histograms)
+    }
+
+    /// Each activation layer's statistics over the evaluation just made.
+    private func activationStatistics(histograms: Bool) -> [ActivationStatistics] {
+        let bins = observation.histogramBins
+        return activations.map { activation in
             ActivationStatistics(
                 layer: activation.layer, function: activation.function.name,
                 deadFraction: activation.function == .relu && !activation.maxima.isEmpty
-                    ? Double(activation.maxima.count(where: { !($0 > 0) })) / Double(activation.maxima.count) : nil,
+                    ? Double(activation.maxima.count(where: { UnitHealth.isDead(maximum: Double($0)) })) / Double(activation.maxima.count) : nil,
                 saturatedFraction: (activation.function == .tanh || activation.function == .sigmoid) && activation.total > 0
                     ? Double(activation.saturated) / Double(activation.total) : nil,
                 histogram: histograms ? Histogram(activation.samples, bins: bins) : nil)

@@ -15,14 +15,14 @@ public final class TrainingRun<Scalar: EngineScalar> {
     public let configuration: TrainingConfiguration
     /// The target the run counts epochs to: the configuration's, or the task's own.
     public let target: Target
-    private let optimizer: Optimizer<Scalar>
-    private let train: EvaluationData<Scalar>
+    let optimizer: Optimizer<Scalar>
+    let train: EvaluationData<Scalar>
     private let validation: EvaluationData<Scalar>
     private let test: EvaluationData<Scalar>
     /// Fixed-set tasks (two-spirals, parity) repeat the training set in every split: evaluate it once.
     private let splitsRepeatTraining: Bool
     private let batchInputs = Buffer<Scalar>()
-    private let batchTargets = Buffer<Scalar>()
+    let batchTargets = Buffer<Scalar>()
     private let statisticsProbe: ParameterStatisticsProbe<Scalar>
     /// What the configuration's ``TrainingConfiguration/observation`` asks to measure, if anything.
     private let observer: TrainingObserver<Scalar>?
@@ -166,14 +166,18 @@ public final class TrainingRun<Scalar: EngineScalar> {
         guard let observer else { return }
         let histograms = observer.isHistogramEpoch(record.epoch)
         if last && !histograms && observer.measures {
-            observer.beginEvaluation(collectingSamples: true)
+            observer.beginEvaluation(epoch: record.epoch, collectingSamples: true)
+            _ = train.evaluate(network, kind: task.kind, observe: observer.observe)
+        } else if last && observer.measuresUnitsAtEnds && record.epoch != configuration.epochs {
+            // A run that stops early (target met, diverged) did not know its last epoch when it evaluated it.
+            observer.beginEvaluation(epoch: record.epoch, collectingSamples: false, units: true)
             _ = train.evaluate(network, kind: task.kind, observe: observer.observe)
         }
         observer.complete(&record, histograms: histograms || last, last: last)
     }
 
     private func evaluate(epoch: Int, learningRate: Double) -> EpochRecord {
-        observer?.beginEvaluation(collectingSamples: observer?.isHistogramEpoch(epoch) ?? false)
+        observer?.beginEvaluation(epoch: epoch, collectingSamples: observer?.isHistogramEpoch(epoch) ?? false)
         let trainMetrics = train.evaluate(network, kind: task.kind, observe: observer?.observe)
         let parameters = statisticsProbe.statistics()
         if splitsRepeatTraining {
@@ -193,13 +197,13 @@ public final class TrainingRun<Scalar: EngineScalar> {
     }
 
     /// A Fisher–Yates shuffle from the stream `(seed, "shuffle")`, index `epoch`.
-    private func shuffle(_ order: inout [Int], epoch: Int) {
+    func shuffle(_ order: inout [Int], epoch: Int) {
         var stream = RandomStream(key: StreamKey.make(seed: configuration.seed, purpose: "shuffle"), index: UInt64(epoch))
         stream.shuffle(&order)
     }
 
     /// Copies the samples at `indices` into the batch buffers.
-    private func gather(_ indices: ArraySlice<Int>) -> Batch<Scalar> {
+    func gather(_ indices: ArraySlice<Int>) -> Batch<Scalar> {
         batchInputs.resize(indices.count * train.inputWidth)
         batchTargets.resize(indices.count * train.targetWidth)
         for (row, index) in indices.enumerated() {

@@ -1,3 +1,4 @@
+import NNBenchChecks
 import NNBenchEngine
 
 /// The runs of one suite entry, one per seed, in the entry's seed order.
@@ -13,6 +14,12 @@ public struct EntryResult: Sendable {
     public let runs: [TrainingRecord]
     /// Why the entry could not be trained (its first seed's error), or `nil`.
     public let failure: String?
+    /// Each run's measurements by the training diagnoses' rules (``TrainingDiagnoses/measure(_:)``),
+    /// in the order of ``runs``; empty lists when the runs were not diagnosed.
+    public let measurements: [[TrainingMeasurement]]
+
+    /// Each run's diagnoses, in the order of ``runs``.
+    public var diagnoses: [[TrainingDiagnosis]] { measurements.map { $0.compactMap(\.diagnosis) } }
 
     /// Creates a result.
     ///
@@ -22,12 +29,17 @@ public struct EntryResult: Sendable {
     ///   - splitSizes: The samples of each split, by split name.
     ///   - runs: One record per seed; empty when `failure` is given.
     ///   - failure: Why the entry could not be trained, or `nil`.
-    public init(entry: SuiteEntry, datasetFingerprint: String, splitSizes: [String: Int], runs: [TrainingRecord], failure: String? = nil) {
+    ///   - measurements: Each run's measurements by the diagnoses' rules, in the order of `runs`; none by default.
+    public init(
+        entry: SuiteEntry, datasetFingerprint: String, splitSizes: [String: Int], runs: [TrainingRecord], failure: String? = nil,
+        measurements: [[TrainingMeasurement]]? = nil
+    ) {
         self.entry = entry
         self.datasetFingerprint = datasetFingerprint
         self.splitSizes = splitSizes
         self.runs = failure == nil ? runs : []
         self.failure = failure
+        self.measurements = failure == nil ? measurements ?? runs.map { _ in [] } : []
     }
 }
 

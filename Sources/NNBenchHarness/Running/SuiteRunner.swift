@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import NNBenchDatasets
+import NNBenchChecks
 import NNBenchEngine
 
 /// Trains every (entry, seed) run of a suite on a pool of threads.
@@ -20,13 +21,18 @@ public enum SuiteRunner {
     ///   - jobs: The number of runs at a time, at least 1.
     ///   - observation: What every run measures for reports beyond its metrics, if anything; the
     ///     numbers do not depend on it.
+    ///   - diagnoses: Whether to diagnose every run (``TrainingDiagnoses``): without an
+    ///     observation, each run then measures its unit statistics and keeps its weights at its two
+    ///     ends alone (``TrainingObservation/unitStatistics``), which its record leaves out again.
     ///   - onEvent: Called for every start, epoch and end of a run, one call at a time (from the
     ///     worker threads, under a lock); keep it short.
     /// - Returns: One result per entry, in the order of `entries`; an entry whose runs could not be
     ///   trained has no runs and its first seed's reason (``EntryResult/failure``).
     public static func run(
-        _ entries: [PreparedEntry], jobs: Int, observation: TrainingObservation? = nil, onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
+        _ entries: [PreparedEntry], jobs: Int, observation: TrainingObservation? = nil, diagnoses: Bool = true,
+        onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) -> [EntryResult] {
+        let measured = observation ?? (diagnoses ? TrainingObservation(measures: false, unitStatistics: true) : nil)
         precondition(jobs >= 1, "jobs must be at least 1")
         let work = entries.indices.flatMap { entry in entries[entry].entry.seeds.indices.map { (entry: entry, seed: $0) } }
             .sorted { entries[$0.entry].costEstimate > entries[$1.entry].costEstimate }
@@ -42,9 +48,10 @@ public enum SuiteRunner {
                     do throws(SpecError) {
                         let run = try TrainingRun<Float>(
                             task: prepared.task, resolved: prepared.resolved,
-                            configuration: prepared.configuration(seed: seed, observation: observation))
+                            configuration: prepared.configuration(seed: seed, observation: measured))
                         let record = run.run { state.report(.epoch(entry: job.entry, seed: seed, epoch: $0.epoch)) }
-                        state.finish(job, seed: seed, with: .success(record))
+                        let found = diagnoses ? TrainingDiagnoses.measure(record) : []
+                        state.finish(job, seed: seed, with: .success(Diagnosed(record: observation == nil ? record.withoutObservations : record, measurements: found)))
                     } catch {
                         state.finish(job, seed: seed, with: .failure(error))
                     }
@@ -62,11 +69,18 @@ public enum SuiteRunner {
             let failure = outcomes.lazy.compactMap { outcome -> String? in
                 if case .failure(let error) = outcome { error.description } else { nil }
             }.first
+            let runs = outcomes.compactMap { try? $0.get() }
             return EntryResult(
                 entry: entries[index].entry, datasetFingerprint: entries[index].datasetFingerprint,
                 splitSizes: Dictionary(uniqueKeysWithValues: SplitName.allCases.map { ($0.rawValue, entries[index].task[$0].count) }),
-                runs: outcomes.compactMap { try? $0.get() }, failure: failure)
+                runs: runs.map(\.record), failure: failure, measurements: runs.map(\.measurements))
         }
+    }
+
+    /// A run's record and its measurements by the diagnoses' rules.
+    private struct Diagnosed {
+        let record: TrainingRecord
+        let measurements: [TrainingMeasurement]
     }
 
     /// The queue of runs and the results, shared by the workers under one lock.
@@ -74,10 +88,10 @@ public enum SuiteRunner {
         private let lock = NSLock()
         private let work: [(entry: Int, seed: Int)]
         private var nextIndex = 0
-        private var results: [[Result<TrainingRecord, SpecError>?]]
+        private var results: [[Result<Diagnosed, SpecError>?]]
         private let onEvent: @Sendable (RunEvent) -> Void
 
-        init(work: [(entry: Int, seed: Int)], entries: [[Result<TrainingRecord, SpecError>?]], onEvent: @escaping @Sendable (RunEvent) -> Void) {
+        init(work: [(entry: Int, seed: Int)], entries: [[Result<Diagnosed, SpecError>?]], onEvent: @escaping @Sendable (RunEvent) -> Void) {
             self.work = work
             self.results = entries
             self.onEvent = onEvent
@@ -95,18 +109,18 @@ public enum SuiteRunner {
             lock.withLock { onEvent(event) }
         }
 
-        func finish(_ job: (entry: Int, seed: Int), seed: UInt64, with result: Result<TrainingRecord, SpecError>) {
+        func finish(_ job: (entry: Int, seed: Int), seed: UInt64, with result: Result<Diagnosed, SpecError>) {
             lock.withLock {
                 results[job.entry][job.seed] = result
                 switch result {
-                case .success(let record): onEvent(.finished(entry: job.entry, seed: seed, record: record))
+                case .success(let run): onEvent(.finished(entry: job.entry, seed: seed, record: run.record))
                 case .failure(let error): onEvent(.failed(entry: job.entry, seed: seed, reason: error.description))
                 }
             }
         }
 
         /// Every seed's result, in seed order; called once every worker has finished.
-        func outcomes(of entry: Int) -> [Result<TrainingRecord, SpecError>] {
+        func outcomes(of entry: Int) -> [Result<Diagnosed, SpecError>] {
             lock.withLock { results[entry].compactMap { $0 } }
         }
     }

@@ -67,6 +67,7 @@ public struct RunReport: Sendable {
                     records: entry.result.runs)
                 training.idPrefix = HTML.id(comparison.entry) + "-"
                 training.baseline = entry.baseline?.seeds.map(\.curve) ?? []
+                training.diagnoses = entry.result.diagnoses
                 body += training.summaryLines.map { HTML.paragraph($0, note: true) }.joined()
                 children = training.sections
             }

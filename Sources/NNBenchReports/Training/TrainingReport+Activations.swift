@@ -24,7 +24,7 @@ extension TrainingReport {
             figures.append((dead.svg(), "The fraction of a ReLU layer's units that output 0 for every training sample: units no sample can train."))
         }
         if let saturated = fraction("saturated tanh / sigmoid outputs", { $0.saturatedFraction }) {
-            figures.append((saturated.svg(), "The fraction of outputs where the derivative is below 2 % of its largest: |tanh| > 0.99, sigmoid outside [0.01, 0.99]."))
+            figures.append((saturated.svg(), "The fraction of outputs saturated (docs/diagnoses.md): |tanh| > 0.99, sigmoid outside [0.01, 0.99], where the derivative is below 2 % (tanh) or 4 % (sigmoid) of its largest."))
         }
         for (index, layer) in layers.enumerated() {
             let ridges = Self.ridges(record.epochs.compactMap { epoch in

@@ -1,4 +1,5 @@
 import NNBenchBaselines
+import NNBenchChecks
 import NNBenchDatasets
 import NNBenchEngine
 
@@ -27,6 +28,9 @@ public struct TrainingReport: Sendable {
     /// The baseline's curves, one per baseline seed (``SeedResult/curve``), when there is a
     /// baseline to compare with: their mean on the target's split is drawn under the runs'.
     public var baseline: [[CurvePoint]] = []
+    /// Each record's training diagnoses (``TrainingDiagnoses``), in the order of ``records``; the
+    /// page has a section for them when there is one list per record.
+    public var diagnoses: [[TrainingDiagnosis]] = []
 
     /// Creates a report.
     ///
@@ -56,7 +60,9 @@ public struct TrainingReport: Sendable {
     /// The sections: learning curves, layers, and where the records have them, activations and
     /// the data.
     public var sections: [HTMLPage.Section] {
-        var sections = [curvesSection, layersSection]
+        var sections = [curvesSection]
+        if let diagnoses = diagnosesSection { sections.append(diagnoses) }
+        sections.append(layersSection)
         if let activations = activationsSection { sections.append(activations) }
         if let data = dataSection { sections.append(data) }
         return sections

@@ -1,0 +1,41 @@
+import NNBench
+
+/// `run --diagnoses-margins`: for each rule of the training diagnoses, the figure closest to its
+/// threshold over every run of the entries meant to meet their target (the reference solutions),
+/// with where it was measured, then every diagnosis of the entries meant to miss it (the lessons):
+/// how docs/diagnoses.md's margins are measured.
+enum DiagnosisMargins {
+    /// The table, as text.
+    static func text(_ results: [EntryResult]) -> String {
+        var worst: [String: (measurement: TrainingMeasurement, place: String)] = [:]
+        var order: [String] = []
+        var lessons: [String] = []
+        for result in results {
+            for (record, measurements) in zip(result.runs, result.measurements) {
+                let place = "\(result.entry.name) seed \(record.seed)"
+                for measurement in measurements {
+                    if result.entry.expectation == .miss {
+                        if let diagnosis = measurement.diagnosis { lessons.append("\(place): \(diagnosis.name) \(diagnosis.subject) \(short(diagnosis.value))") }
+                        continue
+                    }
+                    // The two directions of the gradient-depth band share one margin.
+                    // A rule with two thresholds (units at initialisation and after training) has two margins.
+                    let rule = measurement.rule.hasSuffix("-gradients") ? "vanishing/exploding-gradients" : measurement.rule + " " + measurement.threshold
+                    if worst[rule] == nil { order.append(rule) }
+                    if worst[rule].map({ measurement.margin < $0.measurement.margin }) ?? true { worst[rule] = (measurement, place) }
+                }
+            }
+        }
+        let table = TextTable(
+            header: ["rule", "threshold", "worst figure", "margin", "where"],
+            rows: order.map { rule in
+                let (measurement, place) = worst[rule]!
+                return [measurement.rule.hasSuffix("-gradients") ? rule : measurement.rule, measurement.threshold, short(measurement.value), "\(short(measurement.margin)) \(measurement.marginUnit)", "\(place): \(measurement.subject)"]
+            })
+        var text = "diagnoses on the reference solutions (entries meant to meet their target): the figure closest to each threshold\n" + table.render()
+        text += "diagnoses of the lesson entries (meant to miss their target): \(lessons.isEmpty ? "none" : "\(lessons.count)")\n"
+        for line in lessons { text += "  \(line)\n" }
+        return text
+    }
+
+}
