@@ -120,6 +120,14 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
 
     /// In training steps the targets are shuffled separately from the inputs.
     case labelsShuffledSeparately = "labels-shuffled-separately"
+    /// Training steps run forward on zeros in place of their inputs (the targets are the batch's):
+    /// a data pipeline that hands the step an input buffer it never filled. Evaluation sees the
+    /// real inputs.
+    case trainingInputsZeroed = "training-inputs-zeroed"
+    /// Every training step after the first runs forward on the previous step's inputs with its own
+    /// targets: inputs one batch behind their targets, the off-by-one of a data pipeline whose
+    /// input and target streams are advanced apart. Steps that repeat one batch are right.
+    case trainingInputsOneBatchLate = "training-inputs-one-batch-late"
 
     /// The bug in a few words.
     public var summary: String {
@@ -165,6 +173,8 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         case .initScaleTimes10: "initialisation scale 10× too large"
         case .lstmForgetBiasInBothBiases: "lstm forget_bias set in both bias_ih and bias_hh (twice the spec's)"
         case .labelsShuffledSeparately: "labels shuffled separately from the inputs"
+        case .trainingInputsZeroed: "training steps run on zeroed inputs (evaluation on the real ones)"
+        case .trainingInputsOneBatchLate: "training steps run on the previous step's inputs (one batch behind the targets)"
         }
     }
 

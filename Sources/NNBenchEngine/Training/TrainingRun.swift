@@ -199,9 +199,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
     /// A Fisher–Yates shuffle from the stream `(seed, "shuffle")`, index `epoch`.
     func shuffle(_ order: inout [Int], epoch: Int) {
         var stream = RandomStream(key: StreamKey.make(seed: configuration.seed, purpose: "shuffle"), index: UInt64(epoch))
-        for i in stride(from: order.count - 1, to: 0, by: -1) {
-            order.swapAt(i, stream.integer(below: i + 1))
-        }
+        stream.shuffle(&order)
     }
 
     /// Copies the samples at `indices` into the batch buffers.
