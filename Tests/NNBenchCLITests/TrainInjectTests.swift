@@ -66,7 +66,13 @@ struct TrainInjectTests {
         let loss = try CommandRunner.run(["train", "xor", "--inject", "softmax-without-max"])
         #expect(loss.status == 64 && loss.standardError.contains("needs the loss softmax_ce; task 'xor' uses bce_logits"))
         let optimizer = try CommandRunner.run(["train", "xor", "--inject", "rmsprop-without-eps-inside"])
-        #expect(optimizer.status == 64 && optimizer.standardError.contains("needs the optimizer rmsprop; this run uses adam"))
+        #expect(optimizer.status == 64 && optimizer.standardError.contains("needs the optimizer rmsprop; this run uses adam(lr: 0.05)"))
+        let decay = try CommandRunner.run(["train", "xor", "--inject", "weight-decay-wrong-sign"])
+        #expect(decay.status == 64 && decay.standardError.contains("needs an optimizer with weight_decay"))
+        let withDecay = try CommandRunner.run(["train", "xor", "--epochs", "5", "--optimizer", "adam(lr: 0.05, weight_decay: 0.01)", "--inject", "weight-decay-wrong-sign"])
+        #expect(withDecay.status == 0, "\(withDecay.standardError)")
+        let stateless = try CommandRunner.run(["train", "xor", "--optimizer", "sgd(lr: 0.1)", "--inject", "momentum-not-kept"])
+        #expect(stateless.status == 64 && stateless.standardError.contains("needs an optimizer with state"))
         // Not for run: its baselines are nnbench's.
         #expect(try CommandRunner.run(["run", "xor", "--inject", "updates-not-applied"]).status == 64)
     }

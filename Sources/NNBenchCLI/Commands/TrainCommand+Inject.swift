@@ -18,16 +18,31 @@ extension TrainCommand {
             let has = if case .loss = requirement { "task '\(task.name)' uses \(task.loss.rawValue)" } else { "'\(architecture)' has none" }
             throw failure("--inject \(fault) needs \(requirement); \(has), so the bug would change nothing", status: ExitStatus.usage)
         }
-        // These two are one optimizer's own bugs: with another optimizer their code never runs.
-        let optimizerNeeded: String? = switch fault {
-        case .rmspropWithoutEpsInside: "rmsprop"
-        case .adamWDecayCoupled: "adamw"
-        default: nil
-        }
-        if let optimizerNeeded, optimizer.name != optimizerNeeded {
-            throw failure("--inject \(fault) needs the optimizer \(optimizerNeeded); this run uses \(optimizer.name), so the bug would change nothing", status: ExitStatus.usage)
+        if let needed = Self.optimizerNeeded(by: fault, optimizer) {
+            throw failure("--inject \(fault) needs \(needed); this run uses \(optimizer), so the bug would change nothing", status: ExitStatus.usage)
         }
         return fault
+    }
+
+    /// What an optimizer's bug needs of `optimizer` to change anything, or `nil` when it has it
+    /// (or the bug is not an optimizer's). The faults' requirements (``Fault/requirement``) say
+    /// nothing of the optimizer: the checks train with their own.
+    private static func optimizerNeeded(by fault: Fault, _ optimizer: OptimizerSpec) -> String? {
+        switch (fault, optimizer) {
+        case (.rmspropWithoutEpsInside, .rmsprop), (.adamWDecayCoupled, .adamW), (.adamWithoutBiasCorrection, .adam),
+             (.adamWithoutBiasCorrection, .adamW), (.momentumNotKept, .adam), (.momentumNotKept, .adamW),
+             (.momentumNotKept, .rmsprop):
+            nil
+        case (.rmspropWithoutEpsInside, _): "the optimizer rmsprop"
+        case (.adamWDecayCoupled, _): "the optimizer adamw"
+        case (.adamWithoutBiasCorrection, _): "the optimizer adam or adamw"
+        // Plain SGD keeps no state between steps: there is nothing to forget.
+        case (.momentumNotKept, .sgd(_, let momentum, _, _)): momentum == 0 ? "an optimizer with state (sgd with momentum, adam, adamw, rmsprop)" : nil
+        case (.weightDecayWrongSign, .sgd(_, _, _, let decay)), (.weightDecayWrongSign, .adam(_, _, _, _, let decay)),
+             (.weightDecayWrongSign, .adamW(_, _, _, _, let decay)), (.weightDecayWrongSign, .rmsprop(_, _, _, _, let decay, _)):
+            decay == 0 ? "an optimizer with weight_decay" : nil
+        default: nil
+        }
     }
 
     /// The line that marks every output of a run with an injected bug.
