@@ -5,7 +5,8 @@
 /// with that mistake would. The faults live in this module, in wrappers around the engine's
 /// layers and update rules that the engine lets in through `package` hooks; the engine itself
 /// has no code for any of them. Public code meets them through the checks' engine adapter,
-/// `EngineModel(fault:)`.
+/// `EngineModel(fault:)`; `nnbench train --inject` trains with one (a `package` initialiser of
+/// `TrainingRun`).
 public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     // MARK: Layers
 
