@@ -50,7 +50,11 @@ extension TrainingDiagnoses {
             let stuck = weightTensors(record, layers: layers).filter { index, _ in
                 record.epochs.dropFirst().allSatisfy { $0.parameters.indices.contains(index) && $0.parameters[index].gradientNorm == 0 }
             }.map(\.name)
-            let cause = stuck.isEmpty
+            // Nor does a network none of whose parameters changed: its updates were not applied.
+            let unchanged = record.snapshots.map { _ in everyTensorUnchanged(record) } ?? false
+            let cause = unchanged
+                ? "no parameter changed at all, so the rate is not the cause: look for an update that is not applied, a parameter left out of the optimizer, or a gradient that is zero everywhere"
+                : stuck.isEmpty
                 ? "the learning rate is likely too low, or the model cannot fit; try the rate 10 times higher"
                 : "the gradient of \(stuck.joined(separator: ", ")) is zero at every epoch, so the rate is not the cause: look for a zero or constant initialisation (every unit of a layer alike), dead units, or a gradient that does not reach the layer"
             found.append(measurement(

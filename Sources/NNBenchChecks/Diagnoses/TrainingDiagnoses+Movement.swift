@@ -34,6 +34,18 @@ extension TrainingDiagnoses {
         return found
     }
 
+    /// Whether every trainable tensor is bit for bit as initialised after the last epoch (`false`
+    /// without the weights at both ends).
+    static func everyTensorUnchanged(_ record: TrainingRecord) -> Bool {
+        guard let snapshots = record.snapshots, let initial = snapshots.first, let final = snapshots.last,
+              initial.epoch == 0, final.epoch > 0 else { return false }
+        let trainable = Set(record.epochs[0].parameters.map(\.name))
+        let pairs = zip(initial.tensors, final.tensors).filter { trainable.contains($0.0.name) }
+        return !pairs.isEmpty && pairs.allSatisfy { before, after in
+            before.name == after.name && zip(before.values, after.values).allSatisfy { $0.bitPattern == $1.bitPattern }
+        }
+    }
+
     /// `‖after − before‖ / ‖before‖`, or `nil` when `before` is all zeros.
     static func relativeDistance(_ before: [Double], _ after: [Double]) -> Double? {
         var change = 0.0, norm = 0.0
