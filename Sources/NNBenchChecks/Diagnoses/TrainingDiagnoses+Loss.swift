@@ -50,13 +50,14 @@ extension TrainingDiagnoses {
             let stuck = weightTensors(record, layers: layers).filter { index, _ in
                 record.epochs.dropFirst().allSatisfy { $0.parameters.indices.contains(index) && $0.parameters[index].gradientNorm == 0 }
             }.map(\.name)
-            // Nor does a network none of whose parameters changed: its updates were not applied.
-            let unchanged = record.snapshots.map { _ in everyTensorUnchanged(record) } ?? false
-            let cause = unchanged
-                ? "no parameter changed at all, so the rate is not the cause: look for an update that is not applied, a parameter left out of the optimizer, or a gradient that is zero everywhere"
-                : stuck.isEmpty
-                ? "the learning rate is likely too low, or the model cannot fit; try the rate 10 times higher"
-                : "the gradient of \(stuck.joined(separator: ", ")) is zero at every epoch, so the rate is not the cause: look for a zero or constant initialisation (every unit of a layer alike), dead units, or a gradient that does not reach the layer"
+            // Nor does a network none of whose parameters changed though their gradients did
+            // not vanish: its updates were not applied.
+            let unchanged = stuck.isEmpty && everyTensorUnchanged(record)
+            let cause = !stuck.isEmpty
+                ? "the gradient of \(stuck.joined(separator: ", ")) is zero at every epoch, so the rate is not the cause: look for a zero or constant initialisation (every unit of a layer alike), dead units, or a gradient that does not reach the layer"
+                : unchanged
+                ? "no parameter changed at all, so the rate is not the cause: look for an update that is not applied or a parameter left out of the optimizer"
+                : "the learning rate is likely too low, or the model cannot fit; try the rate 10 times higher"
             found.append(measurement(
                 "loss-flat", subject, value: drop / initial, margin: drop / initial - flatLoss, unit: "× initial loss",
                 threshold: "drop ≥ \(short(100 * flatLoss)) % of the initial loss",
