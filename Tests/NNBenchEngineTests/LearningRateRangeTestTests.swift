@@ -88,7 +88,7 @@ struct LearningRateRangeTestTests {
         #expect(test.steep == nil && test.minimum == nil && test.divergence?.step == 6)
     }
 
-    @Test("a rate at or past the divergence gets the warning; any rate below it none, however low")
+    @Test("a rate at or past the divergence gets the warning; one outside the sweep is beyond it; any other none, however low")
     func assessment() {
         let test = result([5, 5, 5, 5, 4, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 100], steps: 20, stop: .diverged)
         // Window 2..<9; the steepest pair is 4→5 (−1.5 per decade): steep at point 4, lr 1e-6.
@@ -98,8 +98,9 @@ struct LearningRateRangeTestTests {
         #expect(test.assess(5e3) == .pastDivergence)
         #expect(test.assess(999) == .inRange)
         #expect(test.assess(1.01e-7) == .inRange)
-        // Outside start...end and not past the divergence: never tried.
-        #expect(test.assess(0.99e-7) == .beyondSweep)
+        #expect(test.assess(0.99e-7) == .inRange)
+        // Below the start (1e-10): never tried.
+        #expect(test.assess(test.start) == .inRange && test.assess(0.99e-10) == .beyondSweep)
         let completed = result([5, 4, 3, 2, 1], steps: 5)
         // A test that never diverged (sweep 1e-10 to 1e-6): above its end is untested, not in range.
         #expect(completed.assess(completed.end) == .inRange && completed.assess(1e-8) == .inRange)
