@@ -32,7 +32,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLIENT = "examples/numpy_client/nnbench_client.py"
 CHECKS = ["init", "reference", "gradient", "input-gradient", "update", "batch", "modes", "numerics", "health", "overfit",
-          "known-answers", "ablation"]
+          "known-answers", "ablation", "input-baseline"]
 ORDER = ["input-gradient", "reference", "gradient"] + [c for c in CHECKS if c not in ("input-gradient", "reference", "gradient")]
 ANY = None  # every optimizer rule
 
@@ -65,6 +65,7 @@ TRUTH = {
     "init-constant": ("initialisation",),
     "init-scale-times-10": ("initialisation",),
     "labels-shuffled-separately": ("data",),
+    "training-inputs-one-batch-late": ("data",),
     "dropout-backward-ignores-mask": ("layer", "dropout"),
     "maxpool-backward-assigns": ("layer", "maxpool2d"),
     "maxpool-backward-first-window-only": ("layer", "maxpool2d"),
@@ -96,7 +97,7 @@ def describe(location):
                 return text + " or the loss" if layers else "the loss"
             return "one of " + text
         return text
-    return {"loss": "the loss", "initialisation": "initialisation", "data": "the data (targets)"}.get(place) or "optimizer " + location.get("spec", "")
+    return {"loss": "the loss", "initialisation": "initialisation", "data": "the training data (inputs or targets)"}.get(place) or "optimizer " + location.get("spec", "")
 
 
 def is_right(location, truth):

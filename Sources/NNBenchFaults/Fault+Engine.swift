@@ -16,3 +16,19 @@ extension NetworkOptimizer {
         self.init(spec, network: network, optimizer: rule.map { Optimizer(rule: $0) } ?? Optimizer(spec, parameters: network.trainable))
     }
 }
+
+extension TrainingRun {
+    /// A training run whose network and optimizer make `fault`, as ``Network`` and
+    /// ``NetworkOptimizer`` do with it: `nnbench train --inject`, to show what a known bug does
+    /// to a run's curves and diagnoses.
+    ///
+    /// - Throws: ``SpecError`` as ``init(task:resolved:configuration:)``.
+    package convenience init(
+        task: LearningTask, resolved: ResolvedArchitecture, configuration: TrainingConfiguration, fault: Fault
+    ) throws(SpecError) {
+        try self.init(
+            task: task, resolved: resolved, configuration: configuration,
+            modifier: FaultInjection<Scalar>(fault, architecture: resolved),
+            rule: { FaultyUpdateRule<Scalar>.make(configuration.optimizer, parameters: $0, fault: fault) })
+    }
+}

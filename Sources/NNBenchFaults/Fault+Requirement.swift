@@ -22,7 +22,7 @@ extension Fault {
     }
 
     /// What a network must have for the bug to act on it, or `nil` when it acts on every network
-    /// (a loss summed instead of averaged, the optimizers' bugs, shuffled labels).
+    /// (a loss summed instead of averaged, the optimizers' bugs, the training data's).
     public var requirement: Requirement? {
         switch self {
         case .reluBackwardPassesNegative: .layer(["relu"])
@@ -45,7 +45,7 @@ extension Fault {
         case .initZeros, .initConstant, .initScaleTimes10: .layer(["dense", "conv2d"])
         case .lossSumNotMean, .updatesNotApplied, .updateWrongSign, .gradientsNotZeroed, .momentumNotKept,
              .adamWithoutBiasCorrection, .weightDecayWrongSign, .rmspropWithoutEpsInside, .adamWDecayCoupled,
-             .labelsShuffledSeparately:
+             .labelsShuffledSeparately, .trainingInputsZeroed, .trainingInputsOneBatchLate:
             nil
         }
     }

@@ -10,8 +10,9 @@ public enum FaultSite: Sendable, Hashable {
     case optimizer(rules: Set<String>?)
     /// The initial weights.
     case initialisation
-    /// The targets a training step learns from.
-    case labels
+    /// The data a training step learns from: inputs paired with other targets than theirs (targets
+    /// shuffled apart from the inputs, or inputs zeroed or another batch's).
+    case data
 }
 
 extension Fault {
@@ -39,7 +40,7 @@ extension Fault {
         case .rmspropWithoutEpsInside: .optimizer(rules: ["rmsprop"])
         case .adamWDecayCoupled: .optimizer(rules: ["adamw"])
         case .initZeros, .initConstant, .initScaleTimes10, .lstmForgetBiasInBothBiases: .initialisation
-        case .labelsShuffledSeparately: .labels
+        case .labelsShuffledSeparately, .trainingInputsZeroed, .trainingInputsOneBatchLate: .data
         }
     }
 }

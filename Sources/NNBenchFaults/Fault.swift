@@ -5,7 +5,8 @@
 /// with that mistake would. The faults live in this module, in wrappers around the engine's
 /// layers and update rules that the engine lets in through `package` hooks; the engine itself
 /// has no code for any of them. Public code meets them through the checks' engine adapter,
-/// `EngineModel(fault:)`.
+/// `EngineModel(fault:)`; `nnbench train --inject` trains with one (a `package` initialiser of
+/// `TrainingRun`).
 public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     // MARK: Layers
 
@@ -120,6 +121,14 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
 
     /// In training steps the targets are shuffled separately from the inputs.
     case labelsShuffledSeparately = "labels-shuffled-separately"
+    /// Training steps run forward on zeros in place of their inputs (the targets are the batch's):
+    /// a data pipeline that hands the step an input buffer it never filled. Evaluation sees the
+    /// real inputs.
+    case trainingInputsZeroed = "training-inputs-zeroed"
+    /// Every training step after the first runs forward on the previous step's inputs with its own
+    /// targets: inputs one batch behind their targets, the off-by-one of a data pipeline whose
+    /// input and target streams are advanced apart. Steps that repeat one batch are right.
+    case trainingInputsOneBatchLate = "training-inputs-one-batch-late"
 
     /// The bug in a few words.
     public var summary: String {
@@ -165,6 +174,8 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         case .initScaleTimes10: "initialisation scale 10× too large"
         case .lstmForgetBiasInBothBiases: "lstm forget_bias set in both bias_ih and bias_hh (twice the spec's)"
         case .labelsShuffledSeparately: "labels shuffled separately from the inputs"
+        case .trainingInputsZeroed: "training steps run on zeroed inputs (evaluation on the real ones)"
+        case .trainingInputsOneBatchLate: "training steps run on the previous step's inputs (one batch behind the targets)"
         }
     }
 

@@ -3,8 +3,8 @@ import NNBenchEngine
 import RealModule
 
 /// A ``Fault`` made inside a network: its layers wrapped (``FaultyLayer``), its initial weights
-/// corrupted, its loss replaced, its training labels shuffled apart from their inputs, as the
-/// fault says. The engine's ``Network`` consults it through the `NetworkModifier` hook and
+/// corrupted, its loss replaced, its training labels shuffled apart from their inputs or its
+/// training inputs replaced, as the fault says. The engine's ``Network`` consults it through the `NetworkModifier` hook and
 /// carries no code of its own for any bug.
 package final class FaultInjection<Scalar: EngineScalar>: NetworkModifier {
     package let fault: Fault
@@ -13,6 +13,10 @@ package final class FaultInjection<Scalar: EngineScalar>: NetworkModifier {
     /// Training steps taken so far, to shuffle labels differently at every step.
     private var trainingSteps = 0
     private let shuffledTargets = Buffer<Scalar>()
+    /// The inputs a faulty training step runs on instead of its own: zeros, or the first step's.
+    private let replacedInputs = Buffer<Scalar>()
+    /// The previous training step's inputs, `previousInputs.count / width` samples.
+    private let previousInputs = Buffer<Scalar>()
 
     package init(_ fault: Fault, architecture: ResolvedArchitecture? = nil) {
         self.fault = fault
@@ -100,6 +104,29 @@ package final class FaultInjection<Scalar: EngineScalar>: NetworkModifier {
             (shuffledTargets.pointer + i * width).update(from: targets + (i + shift) % samples * width, count: width)
         }
         return UnsafePointer(shuffledTargets.pointer)
+    }
+
+    /// The inputs of a training step: unchanged, zeros (``Fault/trainingInputsZeroed``), or the
+    /// previous training step's inputs, sample `i` from its sample `i mod n` when batches differ in
+    /// size (``Fault/trainingInputsOneBatchLate``; the first step keeps its own).
+    package func trainingInputs(_ inputs: UnsafeMutablePointer<Scalar>, samples: Int, width: Int) -> UnsafeMutablePointer<Scalar> {
+        let count = samples * width
+        switch fault {
+        case .trainingInputsZeroed:
+            replacedInputs.resize(count)
+            replacedInputs.pointer.update(repeating: 0, count: count)
+        case .trainingInputsOneBatchLate:
+            let previous = previousInputs.count / Swift.max(width, 1)
+            replacedInputs.resize(count)
+            for i in 0..<samples {
+                (replacedInputs.pointer + i * width).update(from: previous > 0 ? previousInputs.pointer + i % previous * width : inputs + i * width, count: width)
+            }
+            previousInputs.resize(count)
+            previousInputs.pointer.update(from: inputs, count: count)
+        default:
+            return inputs
+        }
+        return replacedInputs.pointer
     }
 
     /// `(1/n) Σ ln Σ_j e^{z_j} − z_label` with `e^z` taken as is: it overflows for large logits.

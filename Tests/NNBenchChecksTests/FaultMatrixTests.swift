@@ -41,8 +41,8 @@ struct FaultMatrixTests {
         #expect(FaultSite.optimizer(rules: ["adam"]).isLocated(by: .optimizer(rule: "adam", spec: "adam(lr: 0.01)"), in: architecture))
         #expect(!FaultSite.optimizer(rules: ["adam"]).isLocated(by: .optimizer(rule: "sgd", spec: "sgd(lr: 0.1)"), in: architecture))
         #expect(FaultSite.optimizer(rules: nil).isLocated(by: .optimizer(rule: "sgd", spec: "sgd(lr: 0.1)"), in: architecture))
-        #expect(!FaultSite.labels.isLocated(by: .optimizer(rule: "sgd", spec: "sgd(lr: 0.1)"), in: architecture))
-        #expect(FaultSite.labels.isLocated(by: .data, in: architecture))
+        #expect(!FaultSite.data.isLocated(by: .optimizer(rule: "sgd", spec: "sgd(lr: 0.1)"), in: architecture))
+        #expect(FaultSite.data.isLocated(by: .data, in: architecture))
         #expect(!FaultSite.initialisation.isLocated(by: .loss, in: architecture))
         #expect(relu.description(in: architecture) == "layer 3 (relu)")
         #expect(dense.description(in: architecture) == "layers 0, 2, 4 (dense)")
@@ -62,7 +62,7 @@ struct FaultMatrixTests {
         #expect(json.contains("\"place\":\"layers\"") && json.contains("\"type\":\"relu\""), "\(json)")
         #expect(locations.map(\.description) == [
             "layer 3 (relu)", "layers 2 (dense), 3 (relu) or the loss", "the loss", "optimizer sgd(lr: 0.1, momentum: 0.9)", "initialisation",
-            "the data (targets)",
+            "the training data (inputs or targets)",
         ])
     }
 

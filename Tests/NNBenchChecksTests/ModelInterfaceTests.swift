@@ -43,7 +43,7 @@ struct ModelInterfaceTests {
     @Test func checksNeedingMissingOpsAreSkippedWithTheReason() {
         let results = run(LimitedModel())
         let skipped = Set(results.filter { $0.status == .skipped }.map(\.check))
-        #expect(skipped == ["gradient", "input-gradient", "update", "health", "overfit", "known-answers", "ablation"])
+        #expect(skipped == ["gradient", "input-gradient", "update", "health", "overfit", "known-answers", "ablation", "input-baseline"])
         #expect(results.first { $0.check == "gradient" }?.diagnosis == "needs the op 'gradients', which the model does not offer")
         #expect(results.allSatisfy { $0.status != .failed && $0.status != .error })
         #expect(results.first { $0.check == "reference" }?.notes.contains("no trace: compared the network's output only") == true)

@@ -90,4 +90,21 @@ struct FingerprintFaultTests {
         }
         #expect(EngineFingerprint.compute(rule: rule) != EngineFingerprint.current)
     }
+
+    /// A training pass of each fault runs on what the fault says (the engine's loss there, at the
+    /// same weights), and evaluation on the real inputs.
+    @Test func trainingInputsZeroedAndOneBatchLate() {
+        let engine = Network<Double>(FaultInjectionTests.architecture, loss: .softmaxCrossEntropy, seed: 3)
+        let other = Tensor<Double>(shape: [6, 4], scalars: FaultInjectionTests.inputs.scalars.reversed())
+        let zeros = Tensor<Double>(shape: [6, 4], scalars: Array(repeating: 0, count: 24))
+        let trained = { (inputs: Tensor<Double>) in engine.gradients(inputs: inputs, targets: FaultInjectionTests.targets, training: true).loss }
+        let zeroed = Network<Double>(FaultInjectionTests.architecture, loss: .softmaxCrossEntropy, seed: 3, fault: .trainingInputsZeroed)
+        #expect(zeroed.gradients(inputs: FaultInjectionTests.inputs, targets: FaultInjectionTests.targets, training: true).loss == trained(zeros))
+        #expect(zeroed.loss(inputs: FaultInjectionTests.inputs, targets: FaultInjectionTests.targets) == engine.loss(inputs: FaultInjectionTests.inputs, targets: FaultInjectionTests.targets))
+        let late = Network<Double>(FaultInjectionTests.architecture, loss: .softmaxCrossEntropy, seed: 3, fault: .trainingInputsOneBatchLate)
+        #expect(late.gradients(inputs: FaultInjectionTests.inputs, targets: FaultInjectionTests.targets, training: true).loss == trained(FaultInjectionTests.inputs))
+        #expect(late.gradients(inputs: other, targets: FaultInjectionTests.targets, training: true).loss == trained(FaultInjectionTests.inputs))
+        #expect(late.gradients(inputs: other, targets: FaultInjectionTests.targets, training: true).loss == trained(other))
+        #expect(trained(other) != trained(FaultInjectionTests.inputs))
+    }
 }

@@ -55,6 +55,7 @@ BUGS = {
     "init-constant": "weights initialised to one constant (0.1)",
     "init-scale-times-10": "weights drawn with ten times the initialiser's scale",
     "labels-shuffled-separately": "step shuffles the targets apart from the inputs",
+    "training-inputs-one-batch-late": "step runs on the previous step's inputs with its own targets (inputs one batch behind)",
     "dropout-backward-ignores-mask": "dropout's backward scales by 1/(1-rate) but passes the gradient of dropped units too",
     "maxpool-backward-assigns": "maxpool's backward assigns (=) where overlapping windows must accumulate (+=)",
     "maxpool-backward-first-window-only": "maxpool's backward stops after the first window: only the first output's gradient is routed",
@@ -938,6 +939,7 @@ class Client:
 
     def reset_optimizer(self):
         self.opt_type, self.opt_step, self.opt_state = None, 0, {}
+        self.previous_x = None  # the last step's inputs, for the bug training-inputs-one-batch-late
 
     def op_get_params(self, req):
         self.need_model()
@@ -1000,6 +1002,9 @@ class Client:
         train, keep = self.version2_flag(req, "train", True), [] if self.version2_flag(req, "trace") else None
         if bug("labels-shuffled-separately"):
             y = y[self.dropout_rng.permutation(y.shape[0])]
+        if bug("training-inputs-one-batch-late"):
+            late = self.previous_x if self.previous_x is not None and self.previous_x.shape == x.shape else x
+            self.previous_x, x = x, late
         before = dict(self.params)  # a failed step changes nothing (arrays are replaced, never written into)
         try:
             self.move_buffers = train

@@ -661,6 +661,21 @@ def check_steps(dtype, bug):
     return failures
 
 
+def check_step_batches(dtype, bug):
+    """Steps on two different batches: each step's loss is its own batch's at the weights before
+    it (a step on the previous batch's inputs reports another)."""
+    h, x, y = built("regression", dtype, bug)
+    own, _, _ = built("regression", dtype, bug)
+    opt = {"type": "sgd", "lr": 0.1}
+    for xs, ys in [(x, y), (x[::-1] * 2, y)]:
+        own.set(h.params())
+        expected = own.loss_inside(xs, ys)
+        a = h.call("step", x=T(xs), y=T(ys), optimizer=opt)
+        if not close(a["loss"], expected, same_bound(dtype)):
+            return ["step on a second batch reports the loss %r, its batch's is %r" % (a["loss"], expected)]
+    return []
+
+
 INITS = {"glorot": lambda fan_in, fan_out: 2 / (fan_in + fan_out), "he": lambda fan_in, fan_out: 2 / fan_in,
          "lecun": lambda fan_in, fan_out: 1 / fan_in}
 
@@ -818,7 +833,7 @@ def check_numerics(dtype, bug):
 # A bug is reported by the first check that catches it (--matrix: by every one): cheap checks
 # first, and the per-layer input-gradient check before the whole-model ones, to name the layer.
 CHECKS = [check_activations, check_layers, check_loss_and_batch, check_numerics, check_modes, check_init,
-          check_input_gradient, check_gradient, check_steps, check_buffers]
+          check_input_gradient, check_gradient, check_steps, check_step_batches, check_buffers]
 
 # Which bugs each check reaches: the names the client asks bug() about while the check runs on
 # the correct client. A check that never asks about a bug runs the same code with it switched

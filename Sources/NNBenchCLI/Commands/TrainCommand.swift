@@ -21,6 +21,13 @@ struct TrainCommand: ParsableCommand {
               nnbench train bars-stripes --arch "conv2d(4, kernel: 3, padding: 1) relu maxpool2d(2) flatten dense(1)"
               nnbench train two-spirals --stop-at-target --json
               nnbench train moons --save-weights moons-weights --save-epochs "every 10,last"
+              nnbench train xor --inject dense-missing-bias-gradient
+
+            --inject BUG trains on an engine that makes one of the classic bugs of 'nnbench \
+            check --list-bugs', to see what it does to the curves, the report and the \
+            diagnoses; every output says the run carries it (the text, an "injectedFault" field \
+            in --json, the report's heading). A bug the architecture, loss or optimizer never \
+            reaches is refused.
 
             Exit status: 0 when training ran; 1 when the loss stopped being finite (the run \
             diverged), or with --stop-at-target when the target was not met; 2 when a model file cannot be read or is not a model, or the --report or --save-weights output cannot be written; 64 for a usage \
@@ -74,6 +81,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("no-diagnoses"), help: "Do not diagnose the run (dead units, update ratios, a loss that does not fall: docs/diagnoses.md); diagnoses are warnings and never change the exit status.")
     var noDiagnoses = false
 
+    @Option(help: ArgumentHelp("Train with one of the classic bugs of 'nnbench check --list-bugs' injected into the engine, to see what it does to a run.", valueName: "bug"))
+    var inject: String?
+
     @Option(name: .customLong("save-weights"), help: ArgumentHelp(
         "Save the weights as NumPy files, DIR/epoch-NNNN/<layer>-<type>.<tensor>.npy, and DIR/manifest.json; see docs/reports.md.",
         valueName: "dir"))
@@ -100,9 +110,14 @@ struct TrainCommand: ParsableCommand {
         do { resolved = try architecture.resolve(for: task) } catch {
             throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
         }
+        let fault = try parseInject(architecture: architecture, task: task, optimizer: configuration.optimizer)
         let run: TrainingRun<Float>
         do {
-            run = try TrainingRun(task: task, resolved: resolved, configuration: configuration)
+            run = if let fault {
+                try TrainingRun(task: task, resolved: resolved, configuration: configuration, fault: fault)
+            } else {
+                try TrainingRun(task: task, resolved: resolved, configuration: configuration)
+            }
         } catch {
             throw failure("cannot train on task '\(task.name)' in batches of \(configuration.batchSize):\n\(error.rendered)", status: ExitStatus.usage)
         }
@@ -110,6 +125,7 @@ struct TrainCommand: ParsableCommand {
         if let report { try OutputPath.checkFile(report, option: "--report") }
         if let tensorboard { try OutputPath.prepareFolder(tensorboard, option: "--tensorboard") }
         if let saveWeights { try OutputPath.prepareFolder(saveWeights, option: "--save-weights") }
+        if let fault, !json { print(Self.injectedNotice(fault)) }
         let printer = EpochPrinter(totalEpochs: configuration.epochs, kind: task.kind, quiet: json)
         var record = run.run(onEpoch: printer.print)
         printer.finish()
@@ -123,7 +139,7 @@ struct TrainCommand: ParsableCommand {
         if let report {
             var page = TrainingReport(
                 task: task, architecture: run.network.architecture, target: run.target, records: [record],
-                summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+                summary: (fault.map { [Self.injectedNotice($0)] } ?? []) + ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
             page.diagnoses = diagnoses.map { [$0] } ?? []
             do { try AtomicFile.write(Array(page.html.utf8), to: report) } catch {
                 throw failure(error.description, status: ExitStatus.error)
@@ -142,9 +158,10 @@ struct TrainCommand: ParsableCommand {
             encoder.outputFormatting = [.sortedKeys]
             // A diverged run's losses are not numbers; JSON has no word for them but a string.
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(DiagnosedRecord(record: record, diagnoses: diagnoses)), as: UTF8.self))
+            print(String(decoding: try encoder.encode(DiagnosedRecord(record: record, diagnoses: diagnoses, injectedFault: fault)), as: UTF8.self))
         } else {
             print(TrainingSummary(record: record, task: task).text, terminator: "")
+            if let fault { print(Self.injectedNotice(fault)) }
         }
         if case .diverged = record.outcome { throw ExitStatus.failed }
         // Asked to reach the target, a run that does not is a missed target: status 1, as in run.

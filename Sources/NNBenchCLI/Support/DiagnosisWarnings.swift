@@ -31,16 +31,18 @@ enum DiagnosisWarnings {
     }
 }
 
-/// A record as `train --json` prints it, with a `diagnoses` array beside its fields (a reader of
-/// ``TrainingRecord`` ignores it).
+/// A record as `train --json` prints it, with a `diagnoses` array and, for `--inject`, an
+/// `injectedFault` beside its fields (a reader of ``TrainingRecord`` ignores both).
 struct DiagnosedRecord: Encodable {
     let record: TrainingRecord
     let diagnoses: [TrainingDiagnosis]?
+    /// The bug `train --inject` made the engine commit: an `injectedFault` field says so.
+    var injectedFault: Fault? = nil
 
     func encode(to encoder: any Encoder) throws {
         try record.encode(to: encoder)
-        guard let diagnoses else { return }
         var fields = encoder.container(keyedBy: JSONPathKey.self)
-        try fields.encode(diagnoses, forKey: JSONPathKey("diagnoses"))
+        if let injectedFault { try fields.encode(injectedFault.rawValue, forKey: JSONPathKey("injectedFault")) }
+        if let diagnoses { try fields.encode(diagnoses, forKey: JSONPathKey("diagnoses")) }
     }
 }

@@ -22,11 +22,12 @@ public enum BugLocation: Sendable, Hashable {
     case optimizer(rule: String, spec: String)
     /// The initial weights.
     case initialisation
-    /// The data a training step learns from: its targets no longer those of its inputs.
+    /// The data a training step learns from: its targets no longer those of its inputs (shuffled
+    /// apart, or the inputs zeroed or another batch's).
     case data
 
     /// The place in words: `layer 3 (relu)`, `layers 0, 2, 4 (dense)`, `layer 2 (dense), 3 (relu) or the loss`,
-    /// `the loss`, `optimizer sgd(lr: 0.1, momentum: 0.9)`, `initialisation`, `the data (targets)`.
+    /// `the loss`, `optimizer sgd(lr: 0.1, momentum: 0.9)`, `initialisation`, `the training data (inputs or targets)`.
     public var description: String {
         switch self {
         case .layers(let layers): Self.describe(layers)
@@ -35,7 +36,7 @@ public enum BugLocation: Sendable, Hashable {
         case .loss: "the loss"
         case .optimizer(_, let spec): "optimizer \(spec)"
         case .initialisation: "initialisation"
-        case .data: "the data (targets)"
+        case .data: "the training data (inputs or targets)"
         }
     }
 

@@ -8,6 +8,7 @@ public enum CheckBattery {
     static let checks: [any Check] = [
         InitialisationCheck(), ReferenceCheck(), GradientCheck(), InputGradientCheck(), UpdateCheck(), BatchCheck(),
         ModesCheck(), NumericsCheck(), TrainingHealthCheck(), OverfitCheck(), KnownAnswerCheck(), AblationCheck(),
+        InputBaselineCheck(),
     ]
 
     /// The checks' names, for `--only`.

@@ -12,7 +12,7 @@ extension FaultSite {
         case .loss: BugLocation.loss.description
         case .optimizer(let rules): "optimizer " + (rules.map { $0.sorted().joined(separator: ", ") } ?? "(any)")
         case .initialisation: BugLocation.initialisation.description
-        case .labels: BugLocation.data.description
+        case .data: BugLocation.data.description
         }
     }
 
@@ -26,7 +26,7 @@ extension FaultSite {
             !layers.isEmpty && layers.allSatisfy { architecture.layers.indices.contains($0.index) && architecture.layers[$0.index].name == type }
         case (.loss, .loss), (.loss, .suspects([], loss: true)): true
         case (.optimizer(let rules), .optimizer(let rule, _)): rules?.contains(rule) ?? true
-        case (.initialisation, .initialisation), (.labels, .data): true
+        case (.initialisation, .initialisation), (.data, .data): true
         default: false
         }
     }

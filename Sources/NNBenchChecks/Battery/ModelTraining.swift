@@ -29,13 +29,17 @@ enum ModelTraining {
     /// per-step targets `[n, T]` against outputs `[n, T, classes]` count every (sample, step)
     /// pair, as the per-step cross-entropy averages them.
     static func accuracy(_ output: Tensor<Double>, targets: Tensor<Double>) -> Double {
+        hits(output, targets: targets).reduce(0, +) / Double(Swift.max(targets.count, 1))
+    }
+
+    /// For each target, 1 when `output` predicts it and 0 when not, in the targets' order (as
+    /// ``accuracy(_:targets:)`` counts them).
+    static func hits(_ output: Tensor<Double>, targets: Tensor<Double>) -> [Double] {
         let n = targets.count, width = output.count / Swift.max(n, 1)
-        var correct = 0
-        for i in 0..<n {
+        return (0..<n).map { i in
             let row = output.scalars[i * width..<(i + 1) * width]
             let predicted = width == 1 ? (row.first! > 0 ? 1 : 0) : row.indices.max { row[$0] < row[$1] }! - i * width
-            if Double(predicted) == targets.scalars[i] { correct += 1 }
+            return Double(predicted) == targets.scalars[i] ? 1 : 0
         }
-        return Double(correct) / Double(Swift.max(n, 1))
     }
 }

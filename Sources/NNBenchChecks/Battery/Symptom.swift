@@ -81,6 +81,10 @@ public struct Symptom: Sendable, Hashable {
         "the running statistics' momentum applied the wrong way round (PyTorch: r ← (1 − m)·r + m·batch)",
         "running statistics moved in evaluation, or not in training",
     ])
+    static let inputIgnored = Symptom(name: "trained on its inputs it does no better than on zeroed inputs", likelyCauses: [
+        "the training step's inputs are not the batch's: zeroed, or another batch's (one behind the targets)",
+        "inputs shuffled apart from their targets", "the network's input not connected: its first layer reads a constant",
+    ])
     static let unhealthyTraining = Symptom(name: "training statistics outside their healthy ranges", likelyCauses: [
         "an initialisation scale far too large (saturated units, vanishing gradients)", "updates not applied (update ratio 0)",
         "an update with the wrong sign (exploding weights)", "a wrong activation derivative",

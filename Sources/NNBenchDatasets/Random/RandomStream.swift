@@ -93,6 +93,16 @@ public struct RandomStream: Sendable {
         return Int(product.high)
     }
 
+    /// Shuffles `order` in place by Fisher–Yates (Knuth's Algorithm P), from the last element down,
+    /// each swap partner drawn by ``integer(below:)``.
+    ///
+    /// - Complexity: O(order.count).
+    public mutating func shuffle(_ order: inout [Int]) {
+        for i in stride(from: order.count - 1, to: 0, by: -1) {
+            order.swapAt(i, integer(below: i + 1))
+        }
+    }
+
     /// Returns a standard normal deviate (mean 0, variance 1), by the Box–Muller transform.
     @inlinable
     public mutating func normal() -> Double {

@@ -236,6 +236,10 @@ public final class Network<Scalar: EngineScalar> {
     package func step(
         _ batch: Batch<Scalar>, targets: UnsafePointer<Scalar>, training: Bool, observe: (Batch<Scalar>) -> Void = { _ in }
     ) -> Scalar {
+        var batch = batch
+        if let modifier, training {
+            batch = Batch(count: batch.count, shape: batch.shape, pointer: modifier.trainingInputs(batch.pointer, samples: batch.count, width: batch.width))
+        }
         let output = forward(batch, training: training)
         lossGradient.resize(output.size)
         var targets = targets

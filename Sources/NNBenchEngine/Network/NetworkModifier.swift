@@ -5,8 +5,8 @@ import NNBenchDatasets
 /// no code for them.
 ///
 /// A ``Network`` built with a modifier asks it once for each layer, once when the weights are
-/// initialised, and on every loss and training step; one built without a modifier (every network
-/// the public API builds) never consults one.
+/// initialised, and on every loss and training step (its inputs and targets); one built without
+/// a modifier (every network the public API builds) never consults one.
 package protocol NetworkModifier<Scalar>: AnyObject {
     associatedtype Scalar: EngineScalar
 
@@ -25,4 +25,13 @@ package protocol NetworkModifier<Scalar>: AnyObject {
 
     /// The targets a training step uses: `targets` itself, or others of the same size.
     func trainingTargets(_ targets: UnsafePointer<Scalar>, samples: Int, width: Int) -> UnsafePointer<Scalar>
+
+    /// The inputs a training step runs forward: `inputs` itself (`samples × width` values), or
+    /// others of the same size.
+    func trainingInputs(_ inputs: UnsafeMutablePointer<Scalar>, samples: Int, width: Int) -> UnsafeMutablePointer<Scalar>
+}
+
+extension NetworkModifier {
+    /// The step's own inputs: a modifier that leaves them alone need not say so.
+    package func trainingInputs(_ inputs: UnsafeMutablePointer<Scalar>, samples: Int, width: Int) -> UnsafeMutablePointer<Scalar> { inputs }
 }

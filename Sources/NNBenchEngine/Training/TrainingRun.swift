@@ -49,14 +49,33 @@ public final class TrainingRun<Scalar: EngineScalar> {
     ///   - configuration: The optimizer, schedule, epochs, batch size, seed and target.
     /// - Throws: ``SpecError`` when the network cannot train on the task's batches
     ///   (``checkBatches(_:samples:batchSize:)``), before anything is allocated.
-    public init(task: LearningTask, resolved: ResolvedArchitecture, configuration: TrainingConfiguration) throws(SpecError) {
+    public convenience init(task: LearningTask, resolved: ResolvedArchitecture, configuration: TrainingConfiguration) throws(SpecError) {
+        try self.init(task: task, resolved: resolved, configuration: configuration, modifier: nil, rule: { _ in nil })
+    }
+
+    /// Prepares a run whose network a checking tool changes (``NetworkModifier``) and whose
+    /// optimizer may update by the tool's rule: how `nnbench train --inject` trains with a fault
+    /// while the engine knows no fault by name.
+    ///
+    /// - Parameters:
+    ///   - task: The task; the network is trained on its training split.
+    ///   - resolved: The architecture, resolved for the task's inputs and outputs.
+    ///   - configuration: The optimizer, schedule, epochs, batch size, seed and target.
+    ///   - modifier: What changes the network, or `nil` for the engine's own.
+    ///   - rule: The update rule over the network's trainable parameters, or `nil` for the
+    ///     engine's rule of `configuration.optimizer`.
+    /// - Throws: ``SpecError`` as ``init(task:resolved:configuration:)``.
+    package init(
+        task: LearningTask, resolved: ResolvedArchitecture, configuration: TrainingConfiguration,
+        modifier: (any NetworkModifier<Scalar>)?, rule: ([Parameter<Scalar>]) -> (any UpdateRule<Scalar>)?
+    ) throws(SpecError) {
         precondition(resolved.inputShape == task.inputShape, "the architecture was resolved for other inputs than the task's")
         try Self.checkBatches(resolved, samples: task.train.count, batchSize: configuration.batchSize)
         self.task = task
         self.configuration = configuration
         target = configuration.target ?? task.reference.target
-        network = Network(resolved, loss: task.loss, seed: configuration.seed, threads: configuration.threads)
-        optimizer = Optimizer(configuration.optimizer, parameters: network.trainable)
+        network = Network(resolved, loss: task.loss, seed: configuration.seed, threads: configuration.threads, modifier: modifier)
+        optimizer = rule(network.trainable).map { Optimizer(rule: $0) } ?? Optimizer(configuration.optimizer, parameters: network.trainable)
         statisticsProbe = ParameterStatisticsProbe(network.trainable)
         let network = self.network
         observer = configuration.observation.map { TrainingObserver(network: network, observation: $0, budget: configuration.epochs) }
@@ -199,9 +218,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
     /// A Fisher–Yates shuffle from the stream `(seed, "shuffle")`, index `epoch`.
     func shuffle(_ order: inout [Int], epoch: Int) {
         var stream = RandomStream(key: StreamKey.make(seed: configuration.seed, purpose: "shuffle"), index: UInt64(epoch))
-        for i in stride(from: order.count - 1, to: 0, by: -1) {
-            order.swapAt(i, stream.integer(below: i + 1))
-        }
+        stream.shuffle(&order)
     }
 
     /// Copies the samples at `indices` into the batch buffers.
