@@ -69,8 +69,11 @@ public struct LearningCurvePlan: Sendable {
     public var heldOutWarning: String? {
         let train = task.withTrainingPrefix(sizes[sizes.count - 1]).train, validation = task.validation
         func sample(_ split: Split, _ index: Int) -> [Double] { Array(split.input(index)) + Array(split.target(index)) }
-        let seen = Set((0..<train.count).map { sample(train, $0) })
-        guard validation.count > 0, (0..<validation.count).allSatisfy({ seen.contains(sample(validation, $0)) }) else { return nil }
+        // The validation samples not yet met in the training split: memory of the validation
+        // split's size, and one pass over the training samples.
+        var unseen = Set((0..<validation.count).map { sample(validation, $0) })
+        for index in 0..<train.count where !unseen.isEmpty { unseen.remove(sample(train, index)) }
+        guard validation.count > 0, unseen.isEmpty else { return nil }
         return "every one of the \(validation.count) validation samples of task '\(task.name)' is also a training sample at \(sizes[sizes.count - 1]) samples: nothing is held out, so the gap says nothing about variance (for a task with sampled data, add input noise, e.g. --noise 0.1)"
     }
 
