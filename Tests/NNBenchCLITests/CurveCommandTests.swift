@@ -13,6 +13,9 @@ struct CurveCommandTests {
         #expect(result.output.contains("error: 1 − accuracy, mean ± standard deviation over seeds"))
         #expect(result.output.split(separator: "\n").contains { $0.hasPrefix("16  ") })
         #expect(result.output.contains("verdict: high bias\n"))
+        // xor at noise 0: its 4 validation corners are all training samples; said once, on stderr.
+        #expect(result.standardError.hasPrefix("nnbench: warning: every one of the 4 validation samples of task 'xor' is also a training sample"), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1)
     }
 
     @Test func theSameBytesAtAnyNumberOfJobsInTextJSONAndTheReport() throws {
@@ -36,7 +39,8 @@ struct CurveCommandTests {
 
     @Test(arguments: [
         (["--sizes", "8,4"], "the training-set sizes must increase: 4 follows 8"),
-        (["--sizes", "4,32"], "the training-set size 32 is larger than task 'xor''s training split, 16 samples"),
+        (["--sizes", "4,32"], "the training-set size 32 is larger than the training split of task 'xor', 16 samples"),
+        (["--sizes", "-5"], "invalid --sizes '-5': '-5' is not a positive integer"),
         (["--sizes", "4,x"], "invalid --sizes '4,x': 'x' is not a positive integer"),
         (["--seeds", "0"], "invalid --seeds '0'; expected an integer in 1...1000"),
         (["--jobs", "0"], "invalid --jobs '0'"),

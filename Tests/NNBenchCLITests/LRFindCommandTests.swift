@@ -30,6 +30,9 @@ struct LRFindCommandTests {
         let lines = result.output.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("divergence  lr ") })
         #expect(lines.last?.hasPrefix("warning: the configured learning rate 50 is past the divergence point") == true, "\(result.output)")
+        // The table's rule has one run of dashes per titled column: four, none under the marks.
+        let header = try #require(lines.firstIndex { $0.hasPrefix("step  ") })
+        #expect(lines[header + 1].split(separator: " ").count == 4, "\(lines[header + 1])")
         // A rate far below the steep point gets no line: that note fired on every reference optimizer.
         let low = try CommandRunner.run(Self.linear + ["--optimizer", "sgd(lr: 1e-6)"])
         #expect(low.status == 0)
@@ -58,9 +61,11 @@ struct LRFindCommandTests {
         (["--start", "0"], "invalid --start: expected a positive learning rate, got 0"),
         (["--end", "-1"], "invalid --end: expected a positive learning rate, got -1"),
         (["--steps", "1"], "invalid --steps: expected at least 2 steps, got 1"),
+        (["--steps", "99999999999"], "invalid --steps: expected at most 100000 steps, got 99999999999"),
         (["--optimizer", "sgdd(lr: 1)"], "invalid --optimizer"),
         (["--arch", "dnse(1)"], "invalid --arch"),
         (["--start", "abc"], "nnbench: error:"),
+        (["--end", "abc"], "expected a positive number such as 1e-7 or 10"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let result = try CommandRunner.run(["lr-find", "xor"] + arguments)
@@ -70,6 +75,25 @@ struct LRFindCommandTests {
         if !arguments.contains("--arch") {
             #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
         }
+    }
+
+    @Test("a configured rate above --end is untested: its own assessment and a line saying what to run")
+    func beyondSweep() throws {
+        let result = try CommandRunner.run(["lr-find", "xor", "--optimizer", "sgd(lr: 100)", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let figures = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
+        #expect(figures["divergence"] == nil || figures["divergence"] is NSNull, "xor under SGD does not diverge below 10")
+        #expect(figures["assessment"] as? String == "beyond-sweep")
+        let text = try CommandRunner.run(["lr-find", "xor", "--optimizer", "sgd(lr: 100)"])
+        #expect(text.output.split(separator: "\n").last == "warning: the configured learning rate 100 is above the sweep's end 10: the test never tried it; run with --end above it, e.g. --end 1000")
+    }
+
+    @Test("too few steps for the suggestions: the line says how many are needed")
+    func tooFewSteps() throws {
+        let result = try CommandRunner.run(["lr-find", "xor", "--steps", "2"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.output.contains("steep       none: no step is left for it after the first 0 and the last 5 of the 2 recorded (fastai's window; it needs 2); run --steps 7 or more"), "\(result.output)")
+        #expect(result.output.contains("minimum     none: no step is left for it after the first 0 and the last 5 of the 2 recorded (fastai's window; it needs 1); run --steps 6 or more"), "\(result.output)")
     }
 
     @Test func anUnknownTaskIsAUsageError() throws {

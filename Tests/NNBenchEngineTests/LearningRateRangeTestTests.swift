@@ -30,6 +30,8 @@ struct LearningRateRangeTestTests {
         #expect(throws: SpecError.self) { try LearningRateRangeTest(start: 1e-3, end: .infinity) }
         #expect(throws: SpecError.self) { try LearningRateRangeTest(start: .nan, end: 1) }
         #expect(throws: SpecError.self) { try LearningRateRangeTest(steps: 1) }
+        #expect(throws: SpecError.self) { try LearningRateRangeTest(steps: LearningRateRangeTest.maximumSteps + 1) }
+        #expect((try? LearningRateRangeTest(steps: LearningRateRangeTest.maximumSteps)) != nil)
         do { _ = try LearningRateRangeTest(start: 2, end: 1) } catch {
             #expect(error.description == "start: expected a start below the end, got start 2 and end 1")
         }
@@ -86,7 +88,7 @@ struct LearningRateRangeTestTests {
         #expect(test.steep == nil && test.minimum == nil && test.divergence?.step == 6)
     }
 
-    @Test("a rate at or past the divergence gets the warning; any rate below it none, however low")
+    @Test("a rate at or past the divergence gets the warning; one outside the sweep is beyond it; any other none, however low")
     func assessment() {
         let test = result([5, 5, 5, 5, 4, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 2.5, 100], steps: 20, stop: .diverged)
         // Window 2..<9; the steepest pair is 4→5 (−1.5 per decade): steep at point 4, lr 1e-6.
@@ -97,6 +99,12 @@ struct LearningRateRangeTestTests {
         #expect(test.assess(999) == .inRange)
         #expect(test.assess(1.01e-7) == .inRange)
         #expect(test.assess(0.99e-7) == .inRange)
+        // Below the start (1e-10): never tried.
+        #expect(test.assess(test.start) == .inRange && test.assess(0.99e-10) == .beyondSweep)
+        let completed = result([5, 4, 3, 2, 1], steps: 5)
+        // A test that never diverged (sweep 1e-10 to 1e-6): above its end is untested, not in range.
+        #expect(completed.assess(completed.end) == .inRange && completed.assess(1e-8) == .inRange)
+        #expect(completed.assess(1.01 * completed.end) == .beyondSweep && completed.assess(100) == .beyondSweep)
     }
 
     /// The `linear` task at a size where a full batch is cheap in a debug build.

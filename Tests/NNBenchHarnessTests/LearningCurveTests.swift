@@ -55,14 +55,14 @@ struct LearningCurveTests {
         #expect(message { try Self.plan("moons", ["n": "100"], sizes: [50, 25]) } == "the training-set sizes must increase: 25 follows 50")
         #expect(message { try Self.plan("moons", ["n": "100"], sizes: [50, 50]) } == "the training-set sizes must increase: 50 follows 50")
         #expect(message { try Self.plan("moons", ["n": "100"], sizes: [50, 101]) }?
-            .hasPrefix("the training-set size 101 is larger than task 'moons''s training split, 100 samples") == true)
+            .hasPrefix("the training-set size 101 is larger than the training split of task 'moons', 100 samples") == true)
         #expect(message { try Self.plan("moons", ["n": "100"], sizes: [0, 10]) } == "the training-set size 0 is not positive")
         #expect(message { try Self.plan("moons", ["n": "100"], sizes: [10], seeds: []) }?.hasPrefix("no seed") == true)
         #expect(message { try Self.plan("two-spirals", sizes: [10]) }?.hasPrefix("task 'two-spirals' has the same samples in its training and validation splits") == true)
         // xor at its defaults is its truth table in every split: nothing is held out.
         #expect(message { try Self.plan("xor", sizes: nil) }?.hasPrefix("task 'xor' has the same samples") == true)
         #expect(message { try Self.plan("moons", ["n": "100"], arch: "dense(4) batchnorm relu dense(1)", sizes: [33]) }?
-            .hasPrefix("cannot train on 33 samples: ") == true)
+            .hasPrefix("the training-set size 33 of --sizes cannot be trained: ") == true)
         #expect(message { try Self.plan("moons", ["n": "100"], sizes: [25, 50, 100]) } == nil)
     }
 
@@ -128,6 +128,32 @@ struct LearningCurveTests {
     @Test func aDivergedSeedLeavesTheCurveUndecided() {
         let points = [Self.point(100, train: Self.five(0.3), validation: Self.five(0.3), diverged: 1)]
         #expect(Self.verdict(points).verdict == .undecided)
+        // Every seed diverged: the errors are NaN; no figure is compared, the reason says so.
+        let nan = [Double](repeating: .nan, count: 3)
+        let diverged = Self.verdict([Self.point(25, train: [0.1, 0.1, 0.1], validation: [0.2, 0.2, 0.2]), Self.point(1000, train: nan, validation: nan, diverged: 3)])
+        #expect(diverged.verdict == .undecided)
+        #expect(diverged.reasons == ["3 of 3 seeds diverged at 1000 samples: no verdict; try a lower learning rate"])
+    }
+
+    @Test func validationSamplesAllInTheTrainingSplitAreNamed() throws {
+        // xor at noise 0 repeats its 4 corners in every split: at --n 16 nothing is held out.
+        let corners = try Self.plan("xor", ["n": "16"], arch: "dense(1)", sizes: [8, 16])
+        #expect(corners.heldOutWarning?.hasPrefix("every one of the 4 validation samples of task 'xor' is also a training sample at 16 samples") == true)
+        #expect(try Self.plan("xor", ["n": "16", "noise": "0.1"], arch: "dense(1)", sizes: [8, 16]).heldOutWarning == nil)
+        #expect(try Self.plan("moons", ["n": "100"], sizes: [25, 100]).heldOutWarning == nil)
+    }
+
+    @Test func aGapThatMovesWithinRoundingOrTheSeedSpreadIsUnchanged() {
+        // One seed: the spread term is 0; the gaps differ in their last bit only.
+        let one = Self.verdict([Self.point(25, train: [0.1], validation: [0.1 + 0.092]), Self.point(100, train: [0.2], validation: [0.2 + 0.092])])
+        #expect(one.reasons.contains { $0.hasSuffix(", unchanged") }, "\(one.reasons)")
+        // Five seeds spread by 0.05: a fall of 0.01 is within k · √(2 · s²/5) ≈ 0.099 (s = 0.0418).
+        let spread = [0.0, 0.05, 0.1, 0.05, 0.1]
+        let noisy = Self.verdict([Self.point(25, train: Self.five(0), validation: spread.map { $0 + 0.3 }), Self.point(100, train: Self.five(0), validation: spread.map { $0 + 0.29 })])
+        #expect(noisy.reasons.contains { $0.hasSuffix(", unchanged") }, "\(noisy.reasons)")
+        // A fall past the spread is closing.
+        let closing = Self.verdict([Self.point(25, train: Self.five(0), validation: Self.five(0.5)), Self.point(100, train: Self.five(0), validation: Self.five(0.3))])
+        #expect(closing.reasons.contains { $0.hasSuffix(", closing") }, "\(closing.reasons)")
     }
 
     // The proof in miniature, small enough for a debug build.

@@ -46,7 +46,10 @@ struct PlotTests {
         let scale = Scale.fitting([3e-4, 0.02, 0, -1, .nan], kind: .log, start: 200, end: 0)
         #expect(scale.lower == 1e-4 && scale.upper == 0.1)
         #expect(scale.ticks == [1e-4, 1e-3, 1e-2, 1e-1])
-        #expect(scale.label(1e-4) == "10⁻⁴" && scale.label(0.01) == "0.01")
+        // One format on the axis: it reaches past 0.001, so every label is a power of ten.
+        #expect(scale.ticks.map(scale.label) == ["10⁻⁴", "10⁻³", "10⁻²", "10⁻¹"])
+        let inside = Scale.fitting([0.002, 50], kind: .log, start: 200, end: 0)
+        #expect(inside.ticks.map(inside.label) == ["0.001", "0.01", "0.1", "1", "10", "100"])
         #expect(!scale.accepts(0) && !scale.accepts(-1) && scale.accepts(1e-5))
         #expect(Swift.abs(scale.position(1e-3) - 200 * 2 / 3) < 1e-9)
         // An exact power of ten is its own lower end; one decade gets 2× and 5× ticks.

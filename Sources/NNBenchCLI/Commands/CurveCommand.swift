@@ -37,7 +37,8 @@ struct CurveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The optimizer, e.g. \"adam(lr: 0.01)\".", valueName: "spec"))
     var optimizer: String?
 
-    @Option(help: ArgumentHelp("Training-set sizes, increasing, separated by commas (default: 25, 50, 100, … doubling, then the whole training split).", valueName: "list"))
+    // Unconditional, as every numeric option: `--sizes -5` is a bad size, not a missing value.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Training-set sizes, increasing, separated by commas (default: 25, 50, 100, … doubling, then the whole training split).", valueName: "list"))
     var sizes: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Seeds 0..<N at every size (default: 5, as the default suite's entries).", valueName: "n"))
@@ -89,6 +90,7 @@ struct CurveCommand: ParsableCommand {
         } catch {
             throw failure(error.description, status: ExitStatus.usage)
         }
+        if let warning = plan.heldOutWarning { writeToStandardError("nnbench: warning: \(warning)\n") }
         let curve = plan.run(jobs: jobCount)
         let page = LearningCurveReport(curve: curve, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
         if let report {

@@ -14,7 +14,8 @@ struct LRFindCommand: ParsableCommand {
             β = 0.98 exceeds 4 times its minimum or is not finite. Prints the loss against the \
             rate, the steep point (where the smoothed loss falls fastest), the minimum, the \
             divergence, and a warning when the configured rate (--optimizer's, or the task's \
-            reference optimizer's) is past the divergence. See docs/lr-find.md.
+            reference optimizer's) is past the divergence, or outside --start…--end (never \
+            tried). See docs/lr-find.md.
 
             Examples:
               nnbench lr-find xor
@@ -24,7 +25,7 @@ struct LRFindCommand: ParsableCommand {
             Exit status: 0 when the test ran, with or without the warning (it is a diagnosis, \
             not a check); 2 when a model file cannot be read or the --report output cannot be \
             written; 64 for a usage error (an unknown task, a malformed spec, --start not below \
-            --end, a rate that is not positive, fewer than 2 steps).
+            --end, a rate that is not positive, fewer than 2 or more than 100000 steps).
             """)
 
     @OptionGroup var task: TaskOptions
@@ -35,13 +36,13 @@ struct LRFindCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The optimizer whose learning rate is swept; its own lr is the configured rate, e.g. \"sgd(lr: 0.1, momentum: 0.9)\".", valueName: "spec"))
     var optimizer: String?
 
-    @Option(parsing: .unconditional, help: "The first step's learning rate.")
+    @Option(parsing: .unconditional, help: "The first step's learning rate.", transform: Self.rate)
     var start: Double = 1e-7
 
-    @Option(parsing: .unconditional, help: "The last step's learning rate.")
+    @Option(parsing: .unconditional, help: "The last step's learning rate.", transform: Self.rate)
     var end: Double = 10
 
-    @Option(parsing: .unconditional, help: "The most steps, one mini-batch each.")
+    @Option(parsing: .unconditional, help: "The most steps, one mini-batch each: 2 to 100000 (fastai uses 100; more only samples the same curve more finely, at one mini-batch and one recorded point per step).")
     var steps: Int = 100
 
     @Option(parsing: .unconditional, help: "Samples per step (default: the task's reference batch size).")
@@ -58,6 +59,13 @@ struct LRFindCommand: ParsableCommand {
 
     @Flag(help: "Print the figures and every step as JSON.")
     var json = false
+
+    /// Reads a rate option, saying what was expected when it is not a number (ArgumentParser's
+    /// own message names only the option); its range is checked by ``LearningRateRangeTest``.
+    private static func rate(_ text: String) throws -> Double {
+        guard let rate = Double(text) else { throw ValidationError("expected a positive number such as 1e-7 or 10") }
+        return rate
+    }
 
     func run() throws {
         let task = try self.task.makeTask(seed: dataSeed, option: "--data-seed")

@@ -109,14 +109,20 @@ public struct LearningRateRangeResult: Sendable, Hashable, Codable {
     public enum Assessment: String, Sendable, Hashable, Codable {
         /// At or above the rate where the test diverged: training at it will likely diverge.
         case pastDivergence = "past-divergence"
-        /// Below the divergence point, or a test that never diverged.
+        /// Within the sweep (`start...end`) and below the divergence point, or within a sweep
+        /// that never diverged.
         case inRange = "in-range"
+        /// Outside the rates the test tried and not past a divergence it found: above `end` of a
+        /// test that never diverged, or below `start`. The test says nothing about it.
+        case beyondSweep = "beyond-sweep"
     }
 
     /// How `learningRate` stands against the test (``Assessment``). A test that never diverged
-    /// cannot call a rate past divergence.
+    /// cannot call a rate past divergence; a rate outside `start...end` that is not past a
+    /// divergence was never tried, and is ``Assessment/beyondSweep``.
     public func assess(_ learningRate: Double) -> Assessment {
         if let divergence, learningRate >= divergence.learningRate { return .pastDivergence }
+        if learningRate > end || learningRate < start { return .beyondSweep }
         return .inRange
     }
 }

@@ -22,11 +22,17 @@ public struct LearningRateRangeTest: Sendable, Hashable {
     public static let smoothing = 0.98
     /// fastai's divergence rule: stop when the smoothed loss exceeds this many times its minimum.
     public static let divergenceFactor = 4.0
+    /// The most steps a test may take: 10^5, a thousand times fastai's default of 100. The test
+    /// keeps every step (32 bytes each) and trains one mini-batch per step, so the bound keeps a
+    /// mistyped count from running for minutes with memory growing; more steps only sample the
+    /// same curve more finely.
+    public static let maximumSteps = 100_000
 
     /// A range test from `start` to `end` in `steps` steps; fastai's defaults are 1e-7, 10, 100.
     ///
     /// - Throws: ``SpecError`` naming the value when `start` or `end` is not a positive finite
-    ///   number, `start ≥ end`, or `steps < 2` (one step has no rate to grow to).
+    ///   number, `start ≥ end`, `steps < 2` (one step has no rate to grow to) or
+    ///   `steps >` ``maximumSteps``.
     public init(start: Double = 1e-7, end: Double = 10, steps: Int = 100) throws(SpecError) {
         guard start.isFinite, start > 0 else {
             throw SpecError("expected a positive learning rate, got \(start.numberText)", subject: "start")
@@ -39,6 +45,9 @@ public struct LearningRateRangeTest: Sendable, Hashable {
         }
         guard steps >= 2 else {
             throw SpecError("expected at least 2 steps, got \(steps)", subject: "steps")
+        }
+        guard steps <= Self.maximumSteps else {
+            throw SpecError("expected at most \(Self.maximumSteps) steps, got \(steps)", subject: "steps")
         }
         self.start = start
         self.end = end

@@ -14,7 +14,9 @@ extension LearningCurve {
     ///   1 %, as `run`'s statistical mode; the normal 2.3263 with one seed, whose spread is 0) and
     ///   `δ = 0.1`: a tenth of the error of a model that ignores its input;
     /// - the gap *widens* when it grows from the smallest size to the largest by more than
-    ///   `δ · e₀ + k · √(s₁²/n + s_L²/n)`.
+    ///   `δ · e₀ + k · √(s₁²/n + s_L²/n)`; it is *unchanged* when it moves by no more than the
+    ///   seed term `k · √(s₁²/n + s_L²/n)` (or 10⁻⁹ of itself, rounding), and *closing* when it
+    ///   falls by more.
     ///
     /// Each is *low* when even its upper confidence bound is within the fixed part:
     /// `X + k · s/√n ≤ δ · e₀`.
@@ -97,22 +99,31 @@ extension LearningCurve {
             let lowBias = bias + (biasMargin - floor) <= floor, lowVariance = gap + (gapMargin - floor) <= floor
             let widens = points.count > 1 && gap - firstGap > wideningMargin
             func figure(_ value: Double) -> String { value.numberText }
+            // A diverged seed's errors are NaN: no figure of that size can be compared.
+            if last.diverged > 0 || !(train.isFinite && validation.isFinite) {
+                self.reasons = ["\(last.diverged) of \(n) seeds diverged at \(last.size) samples: no verdict; try a lower learning rate"]
+                verdict = .undecided
+                return
+            }
             var reasons = [
                 "at \(last.size) samples: train error \(figure(train)), validation error \(figure(validation)), optimum \(figure(optimum)), chance \(figure(chance))",
                 "bias \(figure(bias)) (train − optimum) \(highBias ? ">" : "≤") margin \(figure(biasMargin)): \(highBias ? "high" : "not high")",
                 "gap \(figure(gap)) (validation − train) \(highVariance ? ">" : "≤") margin \(figure(gapMargin)): \(highVariance ? "wide" : "not wide")",
             ]
-            if points.count > 1 {
-                reasons.append(
-                    "gap from \(first.size) to \(last.size) samples: \(figure(firstGap)) → \(figure(gap))\(widens ? ", widening by more than \(figure(wideningMargin))" : gap < firstGap ? ", closing" : ", not widening")")
+            if points.count > 1, first.diverged > 0 || !firstGap.isFinite {
+                reasons.append("gap at \(first.size) samples: \(first.diverged) of \(n) seeds diverged, no trend")
+            } else if points.count > 1 {
+                // A change within the seeds' spread (the widening margin's seed term) or within
+                // rounding (1e-9 of the gap: the means differ in their last bits) is no change.
+                let change = gap - firstGap
+                let unchanged = Swift.abs(change) <= Swift.max(wideningMargin - floor, 1e-9 * Swift.max(Swift.abs(gap), Swift.abs(firstGap)))
+                let trend = widens ? ", widening by more than \(figure(wideningMargin))" : unchanged ? ", unchanged" : change < 0 ? ", closing" : ", not widening"
+                reasons.append("gap from \(first.size) to \(last.size) samples: \(figure(firstGap)) → \(figure(gap))\(trend)")
             }
             if let capacityLesson, highBias {
                 reasons.append("train error \(figure(train)) \(train >= capacityLesson.value - floor ? "near or above" : "below") the capacity lesson \(figure(capacityLesson.value)) (\(capacityLesson.source))")
             }
-            if last.diverged > 0 || !(train.isFinite && validation.isFinite) {
-                reasons.append("\(last.diverged) of \(n) seeds diverged at \(last.size) samples: no verdict")
-                verdict = .undecided
-            } else if highBias && highVariance {
+            if highBias && highVariance {
                 verdict = .highBiasAndVariance
             } else if highBias {
                 verdict = .highBias

@@ -47,7 +47,7 @@ public struct LearningCurve: Sendable, Hashable, Encodable {
         public var train: [Double]
         /// Each seed's error on the validation split, in seed order.
         public var validation: [Double]
-        /// The seeds whose loss stopped being finite (their errors are those of the epoch it did).
+        /// The seeds whose loss stopped being finite (their errors are NaN).
         public var diverged: Int
 
         /// Each seed's validation error minus its training error.

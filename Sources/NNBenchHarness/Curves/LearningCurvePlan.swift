@@ -45,13 +45,13 @@ public struct LearningCurvePlan: Sendable {
         for (index, size) in sizes.enumerated() {
             guard size >= 1 else { throw LearningCurveError("the training-set size \(size) is not positive") }
             guard size <= pool else {
-                throw LearningCurveError("the training-set size \(size) is larger than task '\(task.name)''s training split, \(pool) samples (give it more with --n)")
+                throw LearningCurveError("the training-set size \(size) is larger than the training split of task '\(task.name)', \(pool) samples (give it more with --n)")
             }
             if index > 0, size <= sizes[index - 1] {
                 throw LearningCurveError("the training-set sizes must increase: \(size) follows \(sizes[index - 1])")
             }
             do throws(SpecError) { try TrainingRun<Float>.checkBatches(resolved, samples: size, batchSize: configuration.batchSize) } catch {
-                throw LearningCurveError("cannot train on \(size) samples: \(error.message)")
+                throw LearningCurveError("the training-set size \(size) of --sizes cannot be trained: \(error.message)")
             }
         }
         guard !seeds.isEmpty else { throw LearningCurveError("no seed; a learning curve needs at least one seed per size") }
@@ -60,6 +60,21 @@ public struct LearningCurvePlan: Sendable {
         self.configuration = configuration
         self.sizes = sizes
         self.seeds = seeds
+    }
+
+    /// Why the validation error measures nothing held out, or `nil`: when every validation sample
+    /// (inputs and target) is also one of the largest size's training samples, as `xor` at noise
+    /// 0 repeats its four corners in both splits at any `--n`. The gap is then no estimate of
+    /// variance; the training error, and so the bias, still is.
+    public var heldOutWarning: String? {
+        let train = task.withTrainingPrefix(sizes[sizes.count - 1]).train, validation = task.validation
+        func sample(_ split: Split, _ index: Int) -> [Double] { Array(split.input(index)) + Array(split.target(index)) }
+        // The validation samples not yet met in the training split: memory of the validation
+        // split's size, and one pass over the training samples.
+        var unseen = Set((0..<validation.count).map { sample(validation, $0) })
+        for index in 0..<train.count where !unseen.isEmpty { unseen.remove(sample(train, index)) }
+        guard validation.count > 0, unseen.isEmpty else { return nil }
+        return "every one of the \(validation.count) validation samples of task '\(task.name)' is also a training sample at \(sizes[sizes.count - 1]) samples: nothing is held out, so the gap says nothing about variance (for a task with sampled data, add input noise, e.g. --noise 0.1)"
     }
 
     /// The sizes of a curve over a training split of `pool` samples: 25, 50, 100, … doubling while
@@ -77,8 +92,8 @@ public struct LearningCurvePlan: Sendable {
     /// Trains every (size, seed) pair, on up to `jobs` threads, each run single-threaded.
     ///
     /// Runs are collected in a fixed order, so the curve is the same, bit for bit, at any `jobs`.
-    /// A run whose loss stops being finite ends there; its errors are those of that epoch, and
-    /// the point counts it in ``LearningCurve/Point/diverged``.
+    /// A run whose loss stops being finite ends there; its errors are NaN (it has none), and the
+    /// point counts it in ``LearningCurve/Point/diverged``.
     ///
     /// - Parameter jobs: The most runs at a time.
     /// - Returns: The curve and its diagnosis.
@@ -97,7 +112,9 @@ public struct LearningCurvePlan: Sendable {
                 preconditionFailure("a size the plan checked cannot be trained")
             }
             let record = run.run()
-            return (measure.error(record.final.train), measure.error(record.final.validation), record.outcome.isDiverged)
+            // A diverged run has no error to read: its last epoch's is infinite or meaningless.
+            guard !record.outcome.isDiverged else { return (.nan, .nan, true) }
+            return (measure.error(record.final.train), measure.error(record.final.validation), false)
         }
         var points: [LearningCurve.Point] = []
         for (index, size) in sizes.enumerated() {

@@ -78,12 +78,12 @@ public struct LearningRateReport: Sendable {
         if let steep = result.steep, let slope = result.steepSlope {
             lines.append("steep       lr \(steep.learningRate.numberText) (step \(steep.step)): the smoothed loss falls fastest, \(slope.numberText) per factor e of the rate")
         } else {
-            lines.append("steep       none: fewer than 2 steps between the first \(result.steps / 10) and the last 5")
+            lines.append("steep       none: \(windowShortfall(needed: 2))")
         }
         if let minimum = result.minimum {
             lines.append("minimum     lr \(minimum.learningRate.numberText) (step \(minimum.step)): smoothed loss \(minimum.smoothedLoss.numberText); fastai suggests a tenth, \((minimum.learningRate / 10).numberText)")
         } else {
-            lines.append("minimum     none: no step between the first \(result.steps / 10) and the last 5")
+            lines.append("minimum     none: \(windowShortfall(needed: 1))")
         }
         if let divergence = result.divergence {
             let why = result.stop == .notFinite
@@ -97,12 +97,27 @@ public struct LearningRateReport: Sendable {
         return lines
     }
 
+    /// Why a suggestion that needs `needed` steps in the window has none, and what would give it
+    /// one: the window drops the first `steps/10` and the last 5 recorded steps (fastai's).
+    private func windowShortfall(needed: Int) -> String {
+        let left = result.suggestionWindow.count
+        let why = "\(left == 0 ? "no step is" : "only \(left) step\(left == 1 ? " is" : "s are")") left for it after the first \(result.steps / 10) and the last 5 of the \(result.points.count) recorded (fastai's window; it needs \(needed))"
+        guard result.stop == .completed else { return why + ": the test diverged too early" }
+        // n − 5 − n/10 ≥ needed: the smallest such n.
+        let enough = (2...).first { $0 - 5 - $0 / 10 >= needed }!
+        return why + "; run --steps \(enough) or more"
+    }
+
     /// The warning on the configured rate, or `nil` when it is in range.
     var verdict: String? {
         switch assessment {
         case .pastDivergence:
             let divergence = result.divergence!.learningRate
             return "warning: the configured learning rate \(configuredRate.numberText) is past the divergence point \(divergence.numberText): training at it will likely diverge"
+        case .beyondSweep where configuredRate > result.end:
+            return "warning: the configured learning rate \(configuredRate.numberText) is above the sweep's end \(result.end.numberText): the test never tried it; run with --end above it, e.g. --end \((configuredRate * 10).numberText)"
+        case .beyondSweep:
+            return "warning: the configured learning rate \(configuredRate.numberText) is below the sweep's start \(result.start.numberText): the test never tried it; run with --start below it, e.g. --start \((configuredRate / 10).numberText)"
         case .inRange:
             return nil
         }
@@ -122,9 +137,15 @@ public struct LearningRateReport: Sendable {
         }
         var text = heading + "\n\n"
         // The marks column is mostly empty: no line ends in the padding before it.
+        // The marks column has no title, so no rule under it either: the rule line ends with the
+        // fourth column's.
         let table = TextTable(header: ["step", "lr", "loss", "smoothed", ""], rows: rows).render()
-        text += table.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { String($0.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
+        text += table.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .map { index, line in
+                let runs = line.split(separator: " ")
+                if index == 1, runs.count > 4 { return String(line[..<runs[3].endIndex]) }
+                return String(line.reversed().drop { $0 == " " }.reversed())
+            }.joined(separator: "\n")
         text += "\n" + findings.joined(separator: "\n") + "\n"
         if let verdict { text += verdict + "\n" }
         return text

@@ -106,8 +106,9 @@ struct Scale: Sendable, Hashable {
         }
     }
 
-    /// A tick's label: as many decimals as the step needs on a linear scale; on a log scale
-    /// plain numbers from 0.001 to 1000 and powers of ten (`10⁻⁵`) beyond.
+    /// A tick's label: as many decimals as the step needs on a linear scale; on a log scale one
+    /// format for the whole axis: powers of ten (`10⁻⁵`, `10⁰`, `10²`) when it spans more than
+    /// a decade and reaches past 0.001 or 1000, plain numbers (`0.01`, `200`) otherwise.
     func label(_ value: Double) -> String {
         switch kind {
         case .linear:
@@ -118,9 +119,10 @@ struct Scale: Sendable, Hashable {
             return String(format: "%.\(decimals)f", value)
         case .log:
             let exponent = log10(value)
-            if exponent == exponent.rounded(), exponent < -3 || exponent > 3 { return "10" + superscript(Int(exponent)) }
-            let text = String(format: "%g", value)
-            return text
+            let (first, last) = (log10(lower).rounded(), log10(upper).rounded())
+            let powers = last - first > 1 && (first < -3 || last > 3)
+            if powers, exponent == exponent.rounded() { return "10" + superscript(Int(exponent)) }
+            return String(format: "%g", value)
         }
     }
 
