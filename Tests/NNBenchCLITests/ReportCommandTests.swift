@@ -41,6 +41,21 @@ struct ReportCommandTests {
         #expect(written.contains("<h2>xor: pass</h2>") && written.contains("id=\"xor-layers\""))
     }
 
+    @Test func theReportOfAnOutputFolderCarriesTheRunsDiagnoses() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A rate of 10 on xor: three diagnoses a seed (docs/diagnoses.md); the status is the
+        // comparison's with a baseline trained otherwise, not what this test is about.
+        let arguments = ["run", "xor", "--optimizer", "sgd(lr: 10)", "--seeds", "2", "--suite", "tiny.json", "--baselines", "base"]
+        _ = try CommandRunner.run(arguments + ["--output", "runs", "--report", "run.html"], in: folder)
+        let report = try CommandRunner.run(["report", "runs", "--baselines", "base"], in: folder)
+        #expect(report.status == 0, "\(report.standardError)")
+        let written = String(decoding: try Self.read(folder, "runs/report.html"), as: UTF8.self)
+        let expected = String(decoding: try Self.read(folder, "run.html"), as: UTF8.self)
+        #expect(expected.contains("update-ratio") && !expected.contains("No diagnosis"))
+        #expect(Self.withoutCommand(written) == Self.withoutCommand(expected))
+    }
+
     @Test func missingCorruptOrMismatchedFilesAreStatus2InOneLine() throws {
         let folder = try RunCommandTests.recorded()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -122,11 +122,25 @@ struct RunCommandTests {
         #expect(verify.status == 2 && verify.output.contains("problem: baseline 'base/xor.json.gz'"))
     }
 
+    @Test func theMarginsSayWhatWasTrained() throws {
+        let folder = try Self.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let common = ["run", "xor", "--suite", "tiny.json", "--baselines", "base", "--diagnoses-margins"]
+        let reference = try CommandRunner.run(common, in: folder)
+        #expect(reference.output.contains("diagnoses on the reference solutions"), "\(reference.output)")
+        // The loss rules' margins are ratios, not points of a fraction.
+        #expect(reference.output.contains("× drop") && !reference.output.contains(" points "), "\(reference.output)")
+        let replaced = try CommandRunner.run(common + ["--arch", "dense(8) relu dense(1)"], in: folder)
+        #expect(replaced.output.contains("trained with --arch (not their reference solutions)") && !replaced.output.contains("reference solutions ("), "\(replaced.output)")
+    }
+
     static let usageErrors: [([String], String)] = [
         (["run", "--seeds", "0"], "nnbench: error: invalid --seeds '0'; expected an integer in 1...1000"),
         (["run", "--jobs", "many"], "nnbench: error: invalid --jobs 'many'; expected an integer in 1...256"),
         (["run", "nope"], "nnbench: error: unknown entry or task 'nope' in suite 'default'; expected one of: all, sum,"),
         (["run", "xor", "--optimizer", "adam(lr: 0)"], "nnbench: error: invalid --optimizer: "),
+        (["run", "xor", "--diagnoses-margins", "--no-diagnoses"], "nnbench: error: --diagnoses-margins cannot be combined with --no-diagnoses"),
+        (["run", "xor", "--diagnoses-margins", "--json"], "nnbench: error: --diagnoses-margins cannot be combined with --json"),
     ]
 
     @Test(arguments: usageErrors)

@@ -29,6 +29,9 @@ struct TrainInjectTests {
         let frozen = Self.frozen(result)
         #expect(frozen.count == 1 && frozen[0].hasPrefix("nnbench: warning: 0.weight, 0.bias, 2.weight, 2.bias: never changed"), "\(result.standardError)")
         #expect(result.standardError.contains("the training loss barely moves"))
+        // Nothing moved: the loss rule does not blame the rate.
+        let flat = result.standardError.split(separator: "\n").filter { $0.contains("barely moves") }
+        #expect(flat.count == 1 && flat[0].contains("no parameter changed at all") && !flat[0].contains("higher"), "\(flat)")
     }
 
     @Test func theSameRunWithoutTheBugIsSilentAndUnmarked() throws {

@@ -81,4 +81,60 @@ struct TrainingDiagnosesTests {
         let found = try Self.diagnose(Self.xor.reference.architecture, optimizer: .adam(learningRate: 0.01), epochs: 1)
         #expect(found.allSatisfy { $0.name != "loss-flat" && $0.name != "loss-rising" })
     }
+
+    /// A run's record from xor's reference over `losses.count - 1` epochs, its training losses
+    /// replaced by `losses` and its target said met at `target`.
+    static func record(losses: [Double], target: Int?) throws -> TrainingRecord {
+        let reference = xor.reference
+        var record = try TrainingRun<Float>(
+            task: xor, architecture: try ArchitectureSpec(parsing: reference.architecture),
+            configuration: TrainingConfiguration(
+                optimizer: try OptimizerSpec(parsing: reference.optimizer), epochs: losses.count - 1, batchSize: 4, seed: 0,
+                stopAtTarget: false)).run()
+        for index in record.epochs.indices { record.epochs[index].train.loss = losses[index] }
+        record.epochsToTarget = target
+        return record
+    }
+
+    @Test func noiseAfterTheTargetIsNotOscillation() throws {
+        // Down from 1 to 0.1 by epoch 4, where the target is met; then 40 epochs of noise near
+        // the floor, climbing 0.05 every other epoch: 1.0 of climbs for a drop of 0.9 (1.11×),
+        // what `train` saw on circles' reference (2.6× by epoch 300, target met at epoch 9).
+        let noise = (0..<40).map { $0 % 2 == 0 ? 0.15 : 0.1 }
+        let losses = [1, 0.7, 0.4, 0.2, 0.1] + noise
+        let measured = try #require(TrainingDiagnoses.measure(try Self.record(losses: losses, target: 4)).first { $0.rule == "loss-oscillating" })
+        // Up to epoch 4 the loss only falls: no climb at all.
+        #expect(measured.value == 0 && measured.diagnosis == nil)
+        // A run that never met its target is read over all its epochs: the same curve climbs
+        // 20 × 0.05 = 1.0 for a drop of 0.9.
+        let missed = try #require(TrainingDiagnoses.measure(try Self.record(losses: losses, target: nil)).first { $0.rule == "loss-oscillating" })
+        #expect(abs(missed.value - 1.0 / 0.9) < 1e-12 && missed.diagnosis != nil)
+        #expect(missed.marginUnit == "× drop")
+    }
+
+    @Test func zeroInitialisationIsNotCalledARateTooLow() throws {
+        // Every weight zero: tanh(0) = 0 passes nothing forward, the zero output weights nothing
+        // back, and the output bias's gradient mean(σ(0) − y) is 0 on xor's balanced labels.
+        let reference = Self.xor.reference
+        let found = try Self.diagnose(
+            "dense(4, init: zeros) tanh dense(1, init: zeros)", optimizer: try OptimizerSpec(parsing: reference.optimizer), epochs: 20)
+        let flat = try #require(found.first { $0.name == "loss-flat" }, "\(found.map(\.message))")
+        #expect(flat.message.contains("zero or constant initialisation") && flat.message.contains("0.weight, 2.weight"), "\(flat.message)")
+        #expect(!flat.message.contains("higher"), "\(flat.message)")
+    }
+
+    @Test func aRateTooHighGetsOneAdvice() throws {
+        let found = try Self.diagnose(Self.xor.reference.architecture, optimizer: .sgd(learningRate: 10))
+        // The loss rules give the factor; the per-layer ratio gives its figure and no second one.
+        let ratios = found.filter { $0.name == "update-ratio" }
+        #expect(!ratios.isEmpty && ratios.allSatisfy { !$0.message.contains("× lower") && !$0.message.contains("times lower") }, "\(ratios.map(\.message))")
+    }
+
+    @Test func oneEpochIsSingular() throws {
+        let found = try Self.diagnose("dense(8) relu dense(1)", optimizer: .adam(learningRate: 0.01), epochs: 1) { network in
+            try network.setParameters(["0.bias": Tensor(shape: [8], scalars: Array(repeating: -5, count: 8))])
+        }
+        let frozen = try #require(found.first { $0.name == "frozen" }, "\(found.map(\.message))")
+        #expect(frozen.message.contains("never changed in 1 epoch ("), "\(frozen.message)")
+    }
 }

@@ -102,7 +102,11 @@ struct ReportCommand: ParsableCommand {
         guard prepared.datasetFingerprint == record.datasetSHA256 else {
             throw failure("'\(resultPath)' was trained on other data than this nnbench generates for its entry (dataset SHA-256 differs)", status: ExitStatus.error)
         }
-        let result = EntryResult(entry: record.entry, datasetFingerprint: record.datasetSHA256, splitSizes: record.splitSizes, runs: observation.records)
+        // The diagnoses are not saved: they are a function of the record, and the observation
+        // holds all they read (the runs' diagnoses by `run --report` are computed the same way).
+        let result = EntryResult(
+            entry: record.entry, datasetFingerprint: record.datasetSHA256, splitSizes: record.splitSizes, runs: observation.records,
+            measurements: observation.records.map(TrainingDiagnoses.measure))
         return (observation.position, RunReport.Entry(
             prepared: prepared, result: result, comparison: store.compare(record), baseline: store.record(of: record.entry.name)))
     }

@@ -79,6 +79,12 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         if writeDefaultSuite { return try writeSuite() }
+        if diagnosesMargins, noDiagnoses {
+            throw failure("--diagnoses-margins cannot be combined with --no-diagnoses: the margins are the diagnoses' own figures", status: ExitStatus.usage)
+        }
+        if diagnosesMargins, json {
+            throw failure("--diagnoses-margins cannot be combined with --json: the margins are a text table, and stdout would no longer be JSON", status: ExitStatus.usage)
+        }
         let architecture = try arch.map { try ArchitectureArgument.parse($0) }
         let optimizerSpec = try optimizer.map(Self.parseOptimizer)
         let selection = try suite.prepare(entries) { entry in
@@ -161,7 +167,10 @@ struct RunCommand: ParsableCommand {
             }
         }
         print(json ? report.json() : report.text(), terminator: "")
-        if diagnosesMargins, !noDiagnoses { print(DiagnosisMargins.text(results), terminator: "") }
+        if diagnosesMargins {
+            let replaced = [arch.map { _ in "--arch" }, optimizer.map { _ in "--optimizer" }].compactMap(\.self)
+            print(DiagnosisMargins.text(results, replaced: replaced), terminator: "")
+        }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 

@@ -6,7 +6,10 @@ import NNBench
 /// how docs/diagnoses.md's margins are measured.
 enum DiagnosisMargins {
     /// The table, as text.
-    static func text(_ results: [EntryResult]) -> String {
+    ///
+    /// - Parameter replaced: The options that replaced the entries' reference configuration
+    ///   (`--arch`, `--optimizer`), named in the heading: the runs are then not the references'.
+    static func text(_ results: [EntryResult], replaced: [String] = []) -> String {
         var worst: [String: (measurement: TrainingMeasurement, place: String)] = [:]
         var order: [String] = []
         var lessons: [String] = []
@@ -32,7 +35,10 @@ enum DiagnosisMargins {
                 let (measurement, place) = worst[rule]!
                 return [measurement.rule.hasSuffix("-gradients") ? rule : measurement.rule, measurement.threshold, short(measurement.value), "\(short(measurement.margin)) \(measurement.marginUnit)", "\(place): \(measurement.subject)"]
             })
-        var text = "diagnoses on the reference solutions (entries meant to meet their target): the figure closest to each threshold\n" + table.render()
+        let trained = replaced.isEmpty
+            ? "on the reference solutions (entries meant to meet their target)"
+            : "on the entries meant to meet their target, trained with \(replaced.joined(separator: " and ")) (not their reference solutions)"
+        var text = "diagnoses \(trained): the figure closest to each threshold\n" + table.render()
         text += "diagnoses of the lesson entries (meant to miss their target): \(lessons.isEmpty ? "none" : "\(lessons.count)")\n"
         for line in lessons { text += "  \(line)\n" }
         return text

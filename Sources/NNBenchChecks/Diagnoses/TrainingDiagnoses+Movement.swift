@@ -24,14 +24,26 @@ extension TrainingDiagnoses {
             found.append(measurement(
                 "barely-moved", before.name, value: distance, margin: log10(distance / barelyMoved), unit: "decades",
                 threshold: "‖w − w₀‖ / ‖w₀‖ ≥ \(short(barelyMoved))",
-                message: "\(before.name): moved \(short(distance)) of its initial norm in \(final.epoch) epochs (< \(short(barelyMoved))): the layer barely trains; look for vanishing gradients or dead units before it, or a rate too low"))
+                message: "\(before.name): moved \(short(distance)) of its initial norm in \(epochs(final.epoch)) (< \(short(barelyMoved))): the layer barely trains; look for vanishing gradients or dead units before it, or a rate too low"))
         }
         let subject = frozen.isEmpty ? "every parameter" : frozen.joined(separator: ", ")
         found.insert(measurement(
-            "frozen", subject, value: Double(frozen.count), margin: frozen.isEmpty ? 1 : -1, unit: "tensors", threshold: "every tensor changed by training",
-            message: "\(subject): never changed in \(final.epoch) epochs (every value as initialised): a frozen layer; look for a gradient that is zero (dead units feeding it), an update not applied, or a parameter left out of the optimizer"),
+            "frozen", subject, value: Double(frozen.count), margin: frozen.isEmpty ? 1 : -1, unit: frozen.isEmpty ? "(none frozen)" : "(frozen)", threshold: "every tensor changed by training",
+            message: "\(subject): never changed in \(epochs(final.epoch)) (every value as initialised): a frozen layer; look for a gradient that is zero (dead units feeding it), an update not applied, or a parameter left out of the optimizer"),
             at: 0)
         return found
+    }
+
+    /// Whether every trainable tensor is bit for bit as initialised after the last epoch (`false`
+    /// without the weights at both ends).
+    static func everyTensorUnchanged(_ record: TrainingRecord) -> Bool {
+        guard let snapshots = record.snapshots, let initial = snapshots.first, let final = snapshots.last,
+              initial.epoch == 0, final.epoch > 0 else { return false }
+        let trainable = Set(record.epochs[0].parameters.map(\.name))
+        let pairs = zip(initial.tensors, final.tensors).filter { trainable.contains($0.0.name) }
+        return !pairs.isEmpty && pairs.allSatisfy { before, after in
+            before.name == after.name && zip(before.values, after.values).allSatisfy { $0.bitPattern == $1.bitPattern }
+        }
     }
 
     /// `‖after − before‖ / ‖before‖`, or `nil` when `before` is all zeros.

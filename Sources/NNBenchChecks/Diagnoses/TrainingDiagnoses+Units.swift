@@ -27,14 +27,14 @@ extension TrainingDiagnoses {
                 let subject = "layer \(statistics.layer) (\(statistics.function))"
                 if let dead = statistics.deadFraction {
                     return measurement(
-                        "dead-units", subject, value: dead, margin: deadBand - dead, unit: "points", threshold: "≤ \(short(100 * deadBand)) % dead \(when.hasPrefix("after") ? "after training" : when)",
+                        "dead-units", subject, value: dead, margin: deadBand - dead, unit: "of the units", threshold: "≤ \(short(100 * deadBand)) % dead \(when.hasPrefix("after") ? "after training" : when)",
                         message: "\(subject): \(short(100 * dead)) % of the units are dead \(when) (zero on every training sample; > \(short(100 * deadBand)) %): try a lower learning rate, biases initialised at 0 or slightly positive, He initialisation, or leaky_relu")
                 }
                 if let saturated = statistics.saturatedFraction {
                     let limit = statistics.function == "tanh"
                         ? "|t| > \(short(UnitHealth.tanhLimit))" : "outside [\(short(UnitHealth.sigmoidLimit)), \(short(1 - UnitHealth.sigmoidLimit))]"
                     return measurement(
-                        "saturated-units", subject, value: saturated, margin: saturatedBand - saturated, unit: "points",
+                        "saturated-units", subject, value: saturated, margin: saturatedBand - saturated, unit: "of the outputs",
                         threshold: "≤ \(short(100 * saturatedBand)) % saturated \(when.hasPrefix("after") ? "after training" : when)",
                         message: "\(subject): \(short(100 * saturated)) % of the outputs are saturated \(when) (\(limit); > \(short(100 * saturatedBand)) %): try normalised inputs, a smaller initialisation (glorot/lecun), a lower learning rate, or ReLU")
                 }

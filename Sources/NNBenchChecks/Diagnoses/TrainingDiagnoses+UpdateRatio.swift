@@ -20,11 +20,11 @@ extension TrainingDiagnoses {
             let median = ratios.count % 2 == 1 ? ratios[ratios.count / 2] : (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2]) / 2
             guard median > 0 else { return nil }
             let advice = median > band.upperBound
-                ? "the learning rate is likely too high for this layer; try it \(short(median / 1e-3))× lower"
+                ? "the learning rate is likely too high for this layer; lower it"
                 : "the learning rate is likely too low (or the gradient vanishes here); try it higher"
             return measurement(
                 "update-ratio", name, value: median, margin: decadesInside(median, band), unit: "decades", threshold: threshold,
-                message: "\(name): update-to-weight ratio \(short(median)) (median over \(ratios.count) epochs), far from the usual 1e-3 (outside [\(short(band.lowerBound)), \(short(band.upperBound))]): \(advice)")
+                message: "\(name): update-to-weight ratio \(short(median)) (median over \(epochs(ratios.count))), far from the usual 1e-3 (outside [\(short(band.lowerBound)), \(short(band.upperBound))]): \(advice)")
         }
     }
 }

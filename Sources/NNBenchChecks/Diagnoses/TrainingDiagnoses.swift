@@ -18,7 +18,7 @@ public enum TrainingDiagnoses {
     /// ``diagnose(_:)``, those that fire and those that do not.
     public static func measure(_ record: TrainingRecord) -> [TrainingMeasurement] {
         let layers = (try? ArchitectureSpec(parsing: record.architecture))?.layers ?? []
-        return lossMeasurements(record) + updateRatioMeasurements(record, layers: layers) + gradientDepthMeasurements(record, layers: layers)
+        return lossMeasurements(record, layers: layers) + updateRatioMeasurements(record, layers: layers) + gradientDepthMeasurements(record, layers: layers)
             + unitMeasurements(record) + movementMeasurements(record, layers: layers)
     }
 
@@ -30,6 +30,9 @@ public enum TrainingDiagnoses {
             rule: rule, subject: subject, value: value, margin: margin, marginUnit: unit, threshold: threshold,
             diagnosis: margin < 0 ? TrainingDiagnosis(name: rule, subject: subject, value: value, threshold: threshold, message: message()) : nil)
     }
+
+    /// `1 epoch`, `n epochs`: the messages' count of epochs.
+    static func epochs(_ count: Int) -> String { count == 1 ? "1 epoch" : "\(count) epochs" }
 
     /// How many decades `value` lies inside `band` (negative outside it); both positive.
     static func decadesInside(_ value: Double, _ band: ClosedRange<Double>) -> Double {

@@ -10,8 +10,10 @@ public struct TrainingMeasurement: Sendable {
     /// How far inside its healthy range the figure is, in ``marginUnit``: negative when the rule
     /// fires.
     public var margin: Double
-    /// The unit of ``margin``: `decades` (orders of magnitude, for ratios) or `points` (for
-    /// fractions and relative changes).
+    /// The unit of ``margin``: `decades` (orders of magnitude, for update and gradient ratios),
+    /// `× drop` or `× initial loss` (the loss rules' ratios), `of the units` or `of the outputs`
+    /// (fractions of a layer), or a word in parentheses for a rule that only fires or not
+    /// (`(none frozen)`, `(diverged)`: the margin is then ±1).
     public var marginUnit: String
     /// The threshold, as text.
     public var threshold: String
