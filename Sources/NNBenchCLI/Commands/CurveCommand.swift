@@ -92,18 +92,12 @@ struct CurveCommand: ParsableCommand {
         }
         if let warning = plan.heldOutWarning { writeToStandardError("nnbench: warning: \(warning)\n") }
         let curve = plan.run(jobs: jobCount)
-        let page = LearningCurveReport(curve: curve, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+        let page = LearningCurveReport(curve: curve, summary: [quotedCommandLine])
         if let report {
-            do { try AtomicFile.write(Array(page.html.utf8), to: report) } catch {
-                throw failure(error.description, status: ExitStatus.error)
-            }
+            try writePage(page.html, to: report)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            // A diverged seed's error is not a number; JSON has no word for it but a string.
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(curve), as: UTF8.self))
+            try printJSON(curve)
         } else {
             print(page.text, terminator: "")
         }

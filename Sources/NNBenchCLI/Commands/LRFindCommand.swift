@@ -96,18 +96,12 @@ struct LRFindCommand: ParsableCommand {
         let page = LearningRateReport(
             task: task.name, architecture: run.network.architecture.architecture.description, optimizer: optimizerSpec.description,
             configuredRate: optimizerSpec.learningRate, batchSize: batch, seed: configuration.seed, result: run.rangeTest(test),
-            summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+            summary: [quotedCommandLine])
         if let report {
-            do { try AtomicFile.write(Array(page.html.utf8), to: report) } catch {
-                throw failure(error.description, status: ExitStatus.error)
-            }
+            try writePage(page.html, to: report)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            // A diverged step's loss is not a number; JSON has no word for it but a string.
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(page.figures), as: UTF8.self))
+            try printJSON(page.figures)
         } else {
             print(page.text(), terminator: "")
         }

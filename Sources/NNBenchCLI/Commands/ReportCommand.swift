@@ -56,11 +56,9 @@ struct ReportCommand: ParsableCommand {
         let store = BaselineStore(directory: baselines)
         let entries = try names.map { try entry($0, store: store) }.sorted { $0.position < $1.position }.map(\.entry)
         let page = RunReport(
-            entries: entries, allowsNew: allowNew, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")],
+            entries: entries, allowsNew: allowNew, summary: [quotedCommandLine],
             threads: ProcessInfo.processInfo.activeProcessorCount)
-        do { try AtomicFile.write(Array(page.html.utf8), to: path) } catch {
-            throw failure(error.description, status: ExitStatus.error)
-        }
+        try writePage(page.html, to: path)
         print("wrote \(path): \(entries.count) entr\(entries.count == 1 ? "y" : "ies")")
     }
 

@@ -156,10 +156,8 @@ struct RunCommand: ParsableCommand {
                 entries: zip(selection.entries, zip(results, comparisons)).map {
                     RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1, baseline: store.record(of: $0.entry.name))
                 },
-                allowsNew: allowNew, summary: ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")], threads: jobCount)
-            do { try AtomicFile.write(Array(page.html.utf8), to: path) } catch {
-                throw failure(error.description, status: ExitStatus.error)
-            }
+                allowsNew: allowNew, summary: [quotedCommandLine], threads: jobCount)
+            try writePage(page.html, to: path)
         }
         if let junit {
             do throws(FileError) { try AtomicFile.write(Array(report.junit(suite: selection.name).utf8), to: junit) } catch {

@@ -139,11 +139,9 @@ struct TrainCommand: ParsableCommand {
         if let report {
             var page = TrainingReport(
                 task: task, architecture: run.network.architecture, target: run.target, records: [record],
-                summary: (fault.map { [Self.injectedNotice($0)] } ?? []) + ["nnbench " + CommandLine.arguments.dropFirst().joined(separator: " ")])
+                summary: (fault.map { [Self.injectedNotice($0)] } ?? []) + [quotedCommandLine])
             page.diagnoses = diagnoses.map { [$0] } ?? []
-            do { try AtomicFile.write(Array(page.html.utf8), to: report) } catch {
-                throw failure(error.description, status: ExitStatus.error)
-            }
+            try writePage(page.html, to: report)
         }
         if let tensorboard {
             do throws(FileError) {
@@ -154,11 +152,7 @@ struct TrainCommand: ParsableCommand {
         }
         if let savedEpochs { try saveWeights(of: record, architecture: run.network.architecture, epochs: savedEpochs, budget: configuration.epochs) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            // A diverged run's losses are not numbers; JSON has no word for them but a string.
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try encoder.encode(DiagnosedRecord(record: record, diagnoses: diagnoses, injectedFault: fault)), as: UTF8.self))
+            try printJSON(DiagnosedRecord(record: record, diagnoses: diagnoses, injectedFault: fault))
         } else {
             print(TrainingSummary(record: record, task: task).text, terminator: "")
             if let fault { print(Self.injectedNotice(fault)) }
