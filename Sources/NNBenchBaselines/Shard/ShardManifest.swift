@@ -127,6 +127,10 @@ public struct ShardManifest: Sendable, Codable {
     public static func read(from directory: String) throws(ShardError) -> ShardManifest {
         let path = "\(directory)/\(fileName)"
         func fail(_ problem: String) -> ShardError { ShardError("shard manifest '\(path)': \(problem)") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ShardError("the shard folder '\(directory)' does not exist or is not a folder; give the --output folders of 'nnbench run … --shard i/n --output DIR'")
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             throw ShardError("'\(directory)' holds no shard manifest '\(fileName)'; give the --output folders of 'nnbench run … --shard i/n --output DIR'")
         }

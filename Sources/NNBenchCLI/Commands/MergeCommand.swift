@@ -49,7 +49,10 @@ struct MergeCommand: ParsableCommand {
         guard !directories.isEmpty else {
             throw failure("no shard folder given; expected the --output folders of every shard of a run", status: ExitStatus.usage)
         }
-        try OutputPath.checkDistinct([("--junit", junit), ("--output", output)] + directories.enumerated().map { ("shard folder \($0.offset + 1)", $0.element) })
+        try OutputPath.checkDistinct([("--junit", junit), ("--output", output)])
+        // A folder given twice is a shard given twice, which the merge names (status 2); the
+        // merged output must not overwrite a shard's files.
+        for directory in directories { try OutputPath.checkDistinct([("--output", output), ("the shard folder", directory)]) }
         try BaselineFolder.check(baselines)
         if let output { try OutputPath.prepareFolder(output, option: "--output") }
         if let junit { try OutputPath.checkFile(junit, option: "--junit") }
@@ -58,7 +61,7 @@ struct MergeCommand: ParsableCommand {
         let manifest = merge.manifest
         let runs = merge.suite.entries.reduce(0) { $0 + $1.seeds.count }
         if !json {
-            print("merged \(manifest.shard.count) shard\(manifest.shard.count == 1 ? "" : "s") of suite \(manifest.source) (\(merge.suite.entries.count) entries, \(runs) runs), seeds \(manifest.seeds), baselines \(baselines)")
+            print("merged \(manifest.shard.count) shard\(manifest.shard.count == 1 ? "" : "s") of suite \(manifest.source) (\(merge.suite.entries.count) entr\(merge.suite.entries.count == 1 ? "y" : "ies"), \(runs) run\(runs == 1 ? "" : "s")), seeds \(manifest.seeds), baselines \(baselines)")
         }
         let store = BaselineStore(directory: baselines)
         var comparisons: [EntryComparison] = []

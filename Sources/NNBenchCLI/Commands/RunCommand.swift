@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The baselines folder; it must exist.", valueName: "dir"))
     var baselines: String = "Baselines"
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Run shard i of n (1 <= i <= n): the (entry, seed) pairs the plan gives it, balanced by the cost the baselines hold; each seed's verdict alone, the rest from 'nnbench merge' of every shard's --output (docs/shards.md).",
         valueName: "i/n"))
     var shard: String?
