@@ -4,25 +4,13 @@ import NNBench
 
 /// `nnbench run … --shard i/n`: one part of a run split across machines (docs/shards.md).
 extension RunCommand {
-    /// `--shard`, read before any entry is prepared.
-    ///
-    /// - Throws: Exit 64 for anything but `i/n` with `1 <= i <= n <= 100000`.
-    static func parseShard(_ text: String) throws -> Shard {
-        guard let shard = Shard(parsing: text) else {
-            throw failure("invalid --shard '\(text)'; expected i/n with 1 <= i <= n <= \(Shard.largestCount), e.g. 2/3", status: ExitStatus.usage)
-        }
-        return shard
-    }
-
     /// The plan of the selection's pairs over the shards.
     ///
     /// - Throws: Exit 64 when there are more shards than pairs: a shard would run nothing, and a
     ///   run that compared nothing is not a pass.
     static func plan(_ entries: [PreparedEntry], shard: Shard, baselines: BaselineStore) throws -> ShardPlan {
         let plan = ShardPlan(entries: entries, count: shard.count, baselines: baselines)
-        guard shard.count <= plan.pairCount else {
-            throw failure("invalid --shard '\(shard)': \(shard.count) shards for \(plan.pairCount) (entry, seed) pair\(plan.pairCount == 1 ? "" : "s"); expected at most \(plan.pairCount) shards", status: ExitStatus.usage)
-        }
+        try ShardOption.check(shard, runs: plan.pairCount, of: "(entry, seed) pair")
         return plan
     }
 

@@ -93,7 +93,7 @@ struct RunCommand: ParsableCommand {
         if diagnosesMargins, json {
             throw failure("--diagnoses-margins cannot be combined with --json: the margins are a text table, and stdout would no longer be JSON", status: ExitStatus.usage)
         }
-        let shard = try self.shard.map(Self.parseShard)
+        let shard = try self.shard.map(ShardOption.parse)
         let architecture = try arch.map { try ArchitectureArgument.parse($0) }
         let optimizerSpec = try optimizer.map(Self.parseOptimizer)
         let selection = try suite.prepare(entries) { entry in
