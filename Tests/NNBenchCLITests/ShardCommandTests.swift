@@ -90,6 +90,15 @@ struct ShardCommandTests {
         #expect(result.status == 64 && result.standardError.hasPrefix("nnbench: error: invalid --shard '8/8': 8 shards for 7 (entry, seed) pairs"))
     }
 
+    @Test func theSelfTestTakesAShardAndRefusesABadOne() throws {
+        let shard = try CommandRunner.run(["check", "--self-test", "--seeds", "1", "--shard", "1/29"])
+        #expect(shard.status == 0 && shard.output.hasPrefix("shard 1/29: 1 of the 29 "), "\(shard.standardError)")
+        let bad = try CommandRunner.run(["check", "--self-test", "--shard", "4/3"])
+        #expect(bad.status == 64 && bad.standardError == "nnbench: error: invalid --shard '4/3'; expected i/n with 1 <= i <= n <= 100000, e.g. 2/3\n")
+        let alone = try CommandRunner.run(["check", "--shard", "1/3"])
+        #expect(alone.status == 64 && alone.standardError.hasPrefix("nnbench: error: --shard has no effect with a check of nnbench's engine"))
+    }
+
     @Test func theMergeRefusesShardsThatAreNotOneWholeRun() throws {
         let folder = try RunCommandTests.recorded()
         defer { try? FileManager.default.removeItem(at: folder) }
