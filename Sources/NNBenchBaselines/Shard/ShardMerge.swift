@@ -105,7 +105,7 @@ public struct ShardMerge: Sendable {
     /// - Throws: ``ShardError`` for a shard's record that is missing, unreadable, holds other
     ///   seeds than the shard ran, or another entry, data, engine or platform.
     public func record(of entry: SuiteEntry) throws(ShardError) -> BaselineRecord {
-        var merged: BaselineRecord?
+        var merged: (record: BaselineRecord, shard: Shard)?
         var seeds: [UInt64: SeedResult] = [:]
         for (part, ran) in holders(of: entry) {
             let path = "\(part.directory)/\(BaselineFile.fileName(of: entry.name))"
@@ -116,14 +116,14 @@ public struct ShardMerge: Sendable {
             guard recorded == entry, record.entry.seeds == ran else {
                 throw ShardError("shard \(part.manifest.shard): '\(path)' is not entry '\(entry.name)' on seeds \(ran) as the shard's manifest says")
             }
-            if let merged, merged.datasetSHA256 != record.datasetSHA256 || merged.splitSizes != record.splitSizes
-                || merged.engine != record.engine || merged.platform != record.platform {
-                throw ShardError("shard \(part.manifest.shard): '\(path)' was trained on other data, engine or platform than shard \(parts.first { $0.manifest.pairs.contains { $0.entry == entry.name } }!.manifest.shard)'s")
+            if let (first, shard) = merged, first.datasetSHA256 != record.datasetSHA256 || first.splitSizes != record.splitSizes
+                || first.engine != record.engine || first.platform != record.platform {
+                throw ShardError("shard \(part.manifest.shard): '\(path)' was trained on other data, engine or platform than shard \(shard)'s record of '\(entry.name)'")
             }
-            merged = merged ?? record
+            merged = merged ?? (record, part.manifest.shard)
             for seed in record.seeds { seeds[seed.seed] = seed }
         }
-        guard var merged else { throw ShardError("entry '\(entry.name)' was run by no shard") }
+        guard var merged = merged?.record else { throw ShardError("entry '\(entry.name)' was run by no shard") }
         merged.entry = entry
         merged.seeds = entry.seeds.map { seeds[$0]! }
         return merged
