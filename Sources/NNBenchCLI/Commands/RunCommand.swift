@@ -184,7 +184,7 @@ struct RunCommand: ParsableCommand {
                 entries: zip(entries, zip(results, comparisons)).map {
                     RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1, baseline: store.record(of: $0.entry.name))
                 },
-                allowsNew: allowNew, summary: [quotedCommandLine], threads: jobCount)
+                allowsNew: allowNew || shard != nil, summary: [quotedCommandLine], threads: jobCount)
             try writePage(page.html, to: path)
         }
         if let junit {
