@@ -106,12 +106,22 @@ struct ShardCommandTests {
         let other = try CommandRunner.run(["run", "xor", "--suite", "tiny.json", "--baselines", "base", "--shard", "1/3", "--output", "xor-1"], in: folder)
         let halves = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--shard", "1/2", "--output", "half-1"], in: folder)
         #expect(other.status == 0 && halves.status == 0)
+        // A shard of another engine build, and one whose manifest was edited by hand.
+        let manifest = String(decoding: try AtomicFile.read(folder.appendingPathComponent("shard-2/shard.json").path, limit: 1 << 24), as: UTF8.self)
+        let fingerprint = try #require(manifest.firstMatch(of: #/"fingerprint" : "([0-9a-f]{64})"/#)?.output.1)
+        for (name, edited) in [("engine-2", manifest.replacingOccurrences(of: String(fingerprint), with: String(repeating: "0", count: 64))),
+                               ("edited-2", manifest.replacingOccurrences(of: "\"epochs\" : 60", with: "\"epochs\" : 61"))] {
+            try FileManager.default.copyItem(at: folder.appendingPathComponent("shard-2"), to: folder.appendingPathComponent(name))
+            try AtomicFile.write(Array(edited.utf8), to: folder.appendingPathComponent("\(name)/shard.json").path)
+        }
         let cases: [([String], String)] = [
             (["shard-1", "shard-2"], "missing shard 3/3 (1 of 3)"),
             (["shard-1", "shard-2", "shard-3", "shard-2"], "shard 2/3 given twice: 'shard-2' and 'shard-2'"),
             (["shard-1", "shard-2", "half-1"], "shards of different shard counts: 'shard-1' has shard 1/3, 'half-1' has shard 1/2"),
             (["xor-1", "shard-2", "shard-3"], "shards of different suites: 'xor-1' has suite 'tiny'"),
             (["shard-1", "shard-2", "nowhere"], "the shard folder 'nowhere' does not exist"),
+            (["shard-1", "engine-2", "shard-3"], "shards of different engines: 'shard-1' has engine "),
+            (["shard-1", "edited-2", "shard-3"], "shard manifest 'edited-2/shard.json': the suite does not match its suite_sha256"),
         ]
         for (folders, message) in cases {
             let merge = try CommandRunner.run(["merge", "--baselines", "base"] + folders, in: folder)
