@@ -124,3 +124,19 @@ void nnb_dgemm(int trans_a, int trans_b, int m, int n, int k,
                double beta, double *c, int ldc) {
     nnb_dgemm_using(NNB_KERNEL_AUTOMATIC, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
+
+size_t nnb_dgemm_packed_b_count(int k, int n) { return gemm_packed_b_count(k, n); }
+
+void nnb_dgemm_pack_b(int trans_b, int k, int n, const double *b, int ldb, double *packed) {
+    gemm_pack_b_whole(trans_b, k, n, b, ldb, packed);
+}
+
+void nnb_dgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int k,
+                              const double *a, int lda, const double *packed_b,
+                              double beta, double *c, int ldc) {
+    gemm_micro_kernel micro = dgemm_kernel_portable;
+#if defined(__x86_64__) || defined(__i386__)
+    if (nnb_kernel_uses_avx2(kernel)) micro = dgemm_kernel_avx2;
+#endif
+    gemm_driver_packing(micro, trans_a, 0, m, n, k, a, lda, NULL, 0, packed_b, beta, c, ldc);
+}
