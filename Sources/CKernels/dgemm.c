@@ -61,8 +61,9 @@ static void dgemm_kernel_avx2(int kc, const double *restrict a, const double *re
     __m256d c30 = _mm256_setzero_pd(), c31 = _mm256_setzero_pd();
     __m256d c40 = _mm256_setzero_pd(), c41 = _mm256_setzero_pd();
     __m256d c50 = _mm256_setzero_pd(), c51 = _mm256_setzero_pd();
+    // Unaligned loads: a B packed by nnb_dgemm_pack_b lives in a buffer of the caller's, 8-byte aligned.
     for (int p = 0; p < kc; p++, a += 6, b += 8) {
-        __m256d b0 = _mm256_load_pd(b), b1 = _mm256_load_pd(b + 4), x;
+        __m256d b0 = _mm256_loadu_pd(b), b1 = _mm256_loadu_pd(b + 4), x;
         x = _mm256_broadcast_sd(a + 0);
         c00 = _mm256_fmadd_pd(x, b0, c00); c01 = _mm256_fmadd_pd(x, b1, c01);
         x = _mm256_broadcast_sd(a + 1);
