@@ -166,7 +166,7 @@ import Testing
         #expect(result.status == 2, "\(result.output)\(result.standardError)")
         #expect(result.output.contains("6 runs could not be checked; no check ran, so nothing was shown"))
         // Without hello's layer list the recurrent showcases cannot be chosen: said in one line, not dropped silently.
-        let warnings = result.standardError.split(separator: "\n").filter { $0.hasPrefix("nnbench: warning: the recurrent showcases (rnn, lstm) are left out: ") }
+        let warnings = result.standardError.split(separator: "\n").filter { $0.hasPrefix("nnbench: warning: the recurrent showcases (rnn, lstm, gru) are left out: ") }
         #expect(warnings.count == 1, "\(result.standardError)")
         #expect(warnings.first?.contains("hello") == true)
     }
