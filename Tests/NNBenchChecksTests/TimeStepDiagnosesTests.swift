@@ -72,7 +72,9 @@ struct TimeStepDiagnosesTests {
                 "0.bias_ih": Tensor(shape: [4], scalars: [0, 0, 0, 0]), "0.bias_hh": Tensor(shape: [4], scalars: [0, 0, 0, 0]),
             ])
         }
-        let exploding = try #require(TrainingDiagnoses.diagnose(record).first { $0.name == "exploding-through-time" })
+        let exploding = try #require(
+            TrainingDiagnoses.diagnose(record).first { $0.name == "exploding-through-time" },
+            "\(record.outcome) \(record.timeStepGradients.map { $0.map { [$0.initial.first!, $0.initial.last!, $0.final.first!, $0.final.last!] } } ?? [])")
         #expect(exploding.value > 0x1p24 && exploding.message.contains("clip"), "\(exploding.message)")
     }
 

@@ -34,9 +34,10 @@ public struct TimeStepGradients: Sendable, Hashable, Codable {
     }
 
     /// `‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖` of `norms`: how much of the last step's gradient reaches the first
-    /// step; `nil` with fewer than 2 steps, or a last norm that is zero or not finite.
+    /// step, infinite when the first overflowed; `nil` with fewer than 2 steps, a last norm that
+    /// is zero or not finite, or a first that is NaN.
     public static func firstToLast(_ norms: [Double]) -> Double? {
-        guard norms.count >= 2, let first = norms.first, let last = norms.last, last > 0, last.isFinite, first.isFinite else { return nil }
+        guard norms.count >= 2, let first = norms.first, let last = norms.last, last > 0, last.isFinite, !first.isNaN else { return nil }
         return first / last
     }
 }
