@@ -29,6 +29,8 @@ final class TrainingObserver<Scalar: EngineScalar> {
     private var initialTimeSteps: [Int: [Double]] = [:]
     private var latestTimeSteps: [Int: [Double]] = [:]
     private var timeStepEpoch = 0
+    private var tookFirstStep = false
+    private let hasRecurrentLayers: Bool
 
     /// One activation layer's running statistics during an evaluation.
     private struct Activation {
@@ -46,6 +48,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
     init(network: Network<Scalar>, observation: TrainingObservation, budget: Int) {
         self.observation = observation
         self.network = network
+        hasRecurrentLayers = network.layers.contains { $0.recurrent != nil }
         parameters = network.trainable
         tensors = network.trainable + network.layers.flatMap { $0.state }
         interval = observation.histogramInterval(budget: budget)
@@ -78,10 +81,10 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// recurrent layers' norms per time step at the run's first step and at an epoch's last
     /// (`last`), reading what the backward pass left (``Network/timeStepGradientNorms``).
     func stepTaken(epoch: Int, last: Bool) {
-        if initialTimeSteps.isEmpty || last {
+        if hasRecurrentLayers && (!tookFirstStep || last) {
             let norms = network.timeStepGradientNorms.mapValues { $0.map(Double.init) }
-            if initialTimeSteps.isEmpty { initialTimeSteps = norms }
-            (latestTimeSteps, timeStepEpoch) = (norms, epoch)
+            if !tookFirstStep { initialTimeSteps = norms }
+            (latestTimeSteps, timeStepEpoch, tookFirstStep) = (norms, epoch, true)
         }
         guard observation.measures else { return }
         for (index, parameter) in parameters.enumerated() {
