@@ -37,6 +37,7 @@ extension Fault {
         case .batchnormBatchStatisticsInEvaluation, .batchnormGradientIgnoresStatistics: .layer(["batchnorm"])
         case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: .layer(["rnn"])
         case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate: .layer(["lstm"])
+        case .gruResetUpdateGatesSwapped, .gruUpdateGateReversed: .layer(["gru"])
         case .lstmForgetBiasInBothBiases: .lstmForgetBias
         case .softmaxWithoutMax, .softmaxCrossEntropyGradientWrongSign: .loss(.softmaxCrossEntropy)
         case .bceUnstable: .loss(.bceLogits)

@@ -31,6 +31,7 @@ extension Fault {
         case .batchnormBatchStatisticsInEvaluation, .batchnormGradientIgnoresStatistics: .layerType("batchnorm")
         case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: .layerType("rnn")
         case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate: .layerType("lstm")
+        case .gruResetUpdateGatesSwapped, .gruUpdateGateReversed: .layerType("gru")
         case .lossSumNotMean, .softmaxWithoutMax, .softmaxCrossEntropyGradientWrongSign, .bceUnstable, .mseGradientMissingFactor2: .loss
         case .updatesNotApplied, .updateWrongSign, .gradientsNotZeroed: .optimizer(rules: nil)
         // The moments of adam and adamw, rmsprop's running mean square and momentum, sgd's momentum.

@@ -69,6 +69,15 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     /// An LSTM's backward pass drops the cell state's path through the forget gate,
     /// `dc_{t−1} = dc_t·f`: each step's cell gets only the gradient through its own `h_t`.
     case lstmCellGradientSkipsForgetGate = "lstm-cell-gradient-skips-forget-gate"
+    /// A GRU reads the reset and update gates' blocks of its stacked weights and biases in swapped
+    /// order (`z, r, n` for PyTorch's `r, z, n`), forward and backward alike: a consistent
+    /// function, but not PyTorch's (the reset gate then scales `h_{t−1}` in the output, the update
+    /// gate `W_hn·h + b_hn`).
+    case gruResetUpdateGatesSwapped = "gru-reset-update-gates-swapped"
+    /// A GRU with the update gate's convention reversed, `h_t = z·n + (1 − z)·h_{t−1}` (Chung et al.
+    /// 2014's) for PyTorch's `h_t = (1 − z)·n + z·h_{t−1}`, forward and backward alike: copied
+    /// weights keep the old state where PyTorch's take the new one.
+    case gruUpdateGateReversed = "gru-update-gate-reversed"
 
     // MARK: Losses
 
@@ -156,6 +165,8 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         case .rnnWeightHHGradientUsesCurrentState: "rnn weight_hh gradient from h_t where h_t-1 belongs"
         case .lstmInputForgetGatesSwapped: "lstm input and forget gates' blocks swapped (f, i, g, o)"
         case .lstmCellGradientSkipsForgetGate: "lstm backward drops the cell path through the forget gate (dc_t-1 = 0)"
+        case .gruResetUpdateGatesSwapped: "gru reset and update gates' blocks swapped (z, r, n)"
+        case .gruUpdateGateReversed: "gru update gate reversed: h_t = z*n + (1-z)*h_t-1"
         case .lossSumNotMean: "loss summed over the batch instead of averaged"
         case .softmaxWithoutMax: "softmax without the maximum subtracted (overflow)"
         case .softmaxCrossEntropyGradientWrongSign: "softmax cross-entropy gradient onehot-softmax (wrong sign)"

@@ -1,6 +1,7 @@
 import NNBenchEngine
 
-/// The wrong backward passes through time of the rnn and the LSTM. The engine's layers keep their
+/// The wrong backward passes through time of the rnn and the LSTM, and the gate layouts of the
+/// LSTM and the GRU that are not PyTorch's. The engine's layers keep their
 /// gates private; these passes read the states the layer kept (``RecurrentSequence``: its input,
 /// every `h_t` and `c_t`), recompute each step's gates with the engine's own products and cell
 /// kernels, which gives the same values, and walk back with the fault's mistake. They overwrite
@@ -94,14 +95,25 @@ extension FaultyLayer {
         writeInputGradient(dg.pointer, weights, sequence, into: dx)
     }
 
-    /// Swaps the input and forget gates' row blocks (`0..<units` and `units..<2·units`) of every
-    /// stacked LSTM weight and bias, their values or their gradients.
-    func swapInputForgetBlocks(_ weights: RecurrentWeights<Scalar>, _ buffer: KeyPath<Parameter<Scalar>, Buffer<Scalar>>) {
+    /// The stacked weights of the LSTM or GRU whose gate layout the fault rearranges.
+    var gateLayoutWeights: RecurrentWeights<Scalar> {
+        (inner as? LSTMLayer<Scalar>)?.weights ?? (inner as! GRULayer<Scalar>).weights
+    }
+
+    /// Rearranges the gate row blocks of every stacked weight and bias, their values or their
+    /// gradients, as the fault reads them: the first two blocks swapped (the LSTM's input and
+    /// forget gates, the GRU's reset and update gates), or the GRU's update block (the second)
+    /// negated, `σ(−a) = 1 − σ(a)` turning `z` into `1 − z`. Either is its own inverse.
+    func rearrangeGateBlocks(_ weights: RecurrentWeights<Scalar>, _ buffer: KeyPath<Parameter<Scalar>, Buffer<Scalar>>) {
         for parameter in weights.parameters {
             // A row of gate unit u holds shape[1] values for a weight, one for a bias.
             let span = weights.units * (parameter.shape.count == 2 ? parameter.shape[1] : 1)
             let values = parameter[keyPath: buffer].pointer
-            for i in 0..<span { values.swapAt(i, span + i) }
+            if fault == .gruUpdateGateReversed {
+                for i in span..<2 * span { values[i] = -values[i] }
+            } else {
+                for i in 0..<span { values.swapAt(i, span + i) }
+            }
         }
     }
 }

@@ -37,6 +37,7 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
         case .batchnormBatchStatisticsInEvaluation, .batchnormGradientIgnoresStatistics: layer is BatchNormLayer<Scalar>
         case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: layer is RNNLayer<Scalar>
         case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate: layer is LSTMLayer<Scalar>
+        case .gruResetUpdateGatesSwapped, .gruUpdateGateReversed: layer is GRULayer<Scalar>
         default: false
         }
     }
@@ -74,10 +75,10 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             flipKernels(conv.weight.value, conv)
             defer { flipKernels(conv.weight.value, conv) }
             return inner.forward(input, training: training)
-        case .lstmInputForgetGatesSwapped:
-            let weights = (inner as! LSTMLayer<Scalar>).weights
-            swapInputForgetBlocks(weights, \.value)
-            defer { swapInputForgetBlocks(weights, \.value) }
+        case .lstmInputForgetGatesSwapped, .gruResetUpdateGatesSwapped, .gruUpdateGateReversed:
+            let weights = gateLayoutWeights
+            rearrangeGateBlocks(weights, \.value)
+            defer { rearrangeGateBlocks(weights, \.value) }
             return inner.forward(input, training: training)
         default:
             return inner.forward(input, training: training)
@@ -95,13 +96,15 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             flipKernels(conv.weight.gradient, conv)
             return inputGradient
         }
-        if fault == .lstmInputForgetGatesSwapped {
-            // As for the flipped kernel: the swapped layer's own, consistent gradient.
-            let weights = (inner as! LSTMLayer<Scalar>).weights
-            swapInputForgetBlocks(weights, \.value)
+        if [.lstmInputForgetGatesSwapped, .gruResetUpdateGatesSwapped, .gruUpdateGateReversed].contains(fault) {
+            // As for the flipped kernel: the rearranged layer's own, consistent gradient. The
+            // rearrangement is its own inverse and its own transpose, so it maps the gradient
+            // with respect to the rearranged weights back to the stored ones.
+            let weights = gateLayoutWeights
+            rearrangeGateBlocks(weights, \.value)
             let inputGradient = inner.backward(outputGradient)
-            swapInputForgetBlocks(weights, \.value)
-            swapInputForgetBlocks(weights, \.gradient)
+            rearrangeGateBlocks(weights, \.value)
+            rearrangeGateBlocks(weights, \.gradient)
             return inputGradient
         }
         let inputGradient = inner.backward(outputGradient)

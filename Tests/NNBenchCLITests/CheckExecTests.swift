@@ -61,7 +61,7 @@ import Testing
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
         let entries = try #require(report["entries"] as? [[String: Any]])
         // The client lists the recurrent layers, so the recurrent showcases come too.
-        #expect(entries.map { $0["name"] as? String } == ["mlp", "sigmoid", "regression", "activations", "image", "strided", "rnn", "lstm"])
+        #expect(entries.map { $0["name"] as? String } == ["mlp", "sigmoid", "regression", "activations", "image", "strided", "rnn", "lstm", "gru"])
         #expect(entries.allSatisfy { $0["status"] as? String == "checked" })
         // A version 1 program lists no layer types: no recurrent row, not even an unsupported one.
         let old = try CommandRunner.run(["check", "--exec", "python3 \(Self.client) --protocol 1", "--only", "reference", "--json"])
@@ -155,7 +155,7 @@ import Testing
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
         let entries = try #require(report["entries"] as? [[String: Any]])
         let rows = entries.compactMap { ($0["results"] as? [[String: Any]])?.first }
-        #expect(rows.count == 8)
+        #expect(rows.count == 9)
         #expect(rows.first?["status"] as? String == "passed")
         #expect(rows.dropFirst().allSatisfy { $0["status"] as? String == "skipped" && $0["figure"] as? String == "checked once, with mlp" })
     }
@@ -166,7 +166,7 @@ import Testing
         #expect(result.status == 2, "\(result.output)\(result.standardError)")
         #expect(result.output.contains("6 runs could not be checked; no check ran, so nothing was shown"))
         // Without hello's layer list the recurrent showcases cannot be chosen: said in one line, not dropped silently.
-        let warnings = result.standardError.split(separator: "\n").filter { $0.hasPrefix("nnbench: warning: the recurrent showcases (rnn, lstm) are left out: ") }
+        let warnings = result.standardError.split(separator: "\n").filter { $0.hasPrefix("nnbench: warning: the recurrent showcases (rnn, lstm, gru) are left out: ") }
         #expect(warnings.count == 1, "\(result.standardError)")
         #expect(warnings.first?.contains("hello") == true)
     }

@@ -109,6 +109,27 @@ struct TrainCommandTests {
         #expect(withoutTime(plain.output) == withoutTime(reported.output))
         let html = try String(contentsOf: folder.appendingPathComponent("parity.html"), encoding: .utf8)
         #expect(html.contains("1.weight_hh, epoch 0") && html.contains("1.weight_hh, epoch 3"))
+        // The gradient through time: the chart of layer 1 and its two ratios under it.
+        #expect(html.contains("Gradient through time") && html.contains("layer 1 (gru(8, sequence: false)): gradient through time"))
+        #expect(html.contains("at initialisation,") && html.contains("after training:"))
+    }
+
+    /// A plain rnn over adding's 50 steps: the norms per step and the verdict in --json, the
+    /// warning on standard error (docs/diagnoses.md); without diagnoses, neither.
+    @Test func theGradientThroughTimeIsInTheJSONWithItsVerdict() throws {
+        let arguments = ["train", "adding", "--n", "64", "--arch", "rnn(8, sequence: false) dense(1)", "--epochs", "2", "--json"]
+        let result = try CommandRunner.run(arguments)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("nnbench: warning: layer 0 (rnn(8, sequence: false)): the gradient reaching h_0 is "))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput)) as? [String: Any])
+        let profiles = try #require(object["timeStepGradients"] as? [[String: Any]])
+        #expect(profiles.count == 1 && (profiles[0]["initial"] as? [Double])?.count == 50 && (profiles[0]["final"] as? [Double])?.count == 50)
+        let verdicts = try #require(object["timeStepVerdicts"] as? [[String: Any]])
+        #expect(verdicts.count == 1 && verdicts[0]["verdict"] as? String == "vanishing through time", "\(verdicts)")
+        #expect((object["diagnoses"] as? [[String: Any]])?.contains { $0["name"] as? String == "vanishing-through-time" } == true)
+        let quiet = try CommandRunner.run(arguments + ["--no-diagnoses"])
+        let plain = try #require(try JSONSerialization.jsonObject(with: Data(quiet.standardOutput)) as? [String: Any])
+        #expect(quiet.status == 0 && plain["timeStepGradients"] == nil && plain["timeStepVerdicts"] == nil)
     }
 
     @Test func anUnwritableReportIsAnError() throws {

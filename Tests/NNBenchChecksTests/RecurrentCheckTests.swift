@@ -44,4 +44,17 @@ struct RecurrentCheckTests {
         #expect(wrong.diagnosis?.contains("1.bias_hh") == true && wrong.figure == "1.bias_hh[6] = 1", "\(wrong.figure) \(wrong.diagnosis ?? "")")
         #expect(showcase.run(precision: .float32, only: ["init"])[0].status == .passed)
     }
+
+    /// The GRU's layout bugs are consistent functions: only `reference` sees them, at the GRU,
+    /// and names the GRU's own ways of differing first; the correct engine passes.
+    @Test(arguments: [Fault.gruResetUpdateGatesSwapped, .gruUpdateGateReversed])
+    func gruLayoutBugsAreFoundAtTheGRUWithItsCauses(fault: Fault) {
+        let showcase = Showcase.showcase(for: fault)
+        #expect(showcase.name == "gru")
+        let wrong = showcase.run(precision: .float32, fault: fault, only: ["reference"])[0]
+        #expect(wrong.status == .failed && wrong.location == .layers([LayerLocation(index: 1, type: "gru")]), "\(wrong.figure)")
+        #expect(wrong.likelyCauses.first == "the gates stacked in another order than PyTorch's r, z, n", "\(wrong.likelyCauses)")
+        #expect(wrong.likelyCauses.contains { $0.contains("h_t = z·n + (1 − z)·h_{t−1}") })
+        #expect(showcase.run(precision: .float32, only: ["reference"])[0].status == .passed)
+    }
 }

@@ -120,6 +120,44 @@ struct RecurrentFaultTests {
         #expect(faulty.parameters.map(\.value) != engine.parameters.map(\.value), "the weights themselves are not swapped")
     }
 
+    static let gru = "gru(3) dense(2)"
+
+    /// The GRU's layout faults are the engine's GRU with the weights rearranged, forward and
+    /// backward, bit for bit: reset and update blocks (the first two of `r, z, n`) swapped, or the
+    /// update block negated (`σ(−a) = 1 − σ(a)`: `z` becomes `1 − z`, so `h_t = z·n + (1 − z)·h_{t−1}`),
+    /// and the gradients rearranged alike (both are their own inverse and transpose). The stored
+    /// weights stay the engine's.
+    @Test(arguments: [Fault.gruResetUpdateGatesSwapped, .gruUpdateGateReversed])
+    func gruLayoutFaultsAreTheEngineWithRearrangedBlocks(fault: Fault) throws {
+        let (engine, faulty) = Self.networks(Self.gru, steps: 4, fault: fault)
+        #expect(faulty.layers[0] is FaultyLayer<Double> && !(faulty.layers[1] is FaultyLayer<Double>))
+        func rearranged(_ tensor: Tensor<Double>) -> Tensor<Double> {
+            let span = 3 * (tensor.shape.count == 2 ? tensor.shape[1] : 1)
+            var values = tensor.scalars
+            for i in 0..<span {
+                if fault == .gruUpdateGateReversed { values[span + i] = -values[span + i] } else { values.swapAt(i, span + i) }
+            }
+            return Tensor(shape: tensor.shape, scalars: values)
+        }
+        let recurrent = Set(["0.weight_ih", "0.weight_hh", "0.bias_ih", "0.bias_hh"])
+        let stored = faulty.parameters.map(\.value)
+        try engine.setParameters(Dictionary(uniqueKeysWithValues: faulty.parameters.map {
+            ($0.name, recurrent.contains($0.name) ? rearranged($0.value) : $0.value)
+        }))
+        #expect(faulty.forward(Self.inputs(steps: 4)) == engine.forward(Self.inputs(steps: 4)))
+        let (correct, wrong) = (Self.pass(engine, steps: 4), Self.pass(faulty, steps: 4))
+        #expect(wrong[0...1] == correct[0...1])
+        for (index, name) in engine.gradients.map(\.name).enumerated() {
+            let expected = recurrent.contains(name) ? rearranged(engine.gradients[index].value).scalars : correct[index + 2]
+            #expect(wrong[index + 2] == expected, "\(name)")
+        }
+        #expect(faulty.parameters.map(\.value) == stored, "the stored weights are left as they were")
+        // The rearranged GRU is another function of the stored weights: the output differs.
+        let (plain, _) = Self.networks(Self.gru, steps: 4, fault: fault)
+        try plain.setParameters(Dictionary(uniqueKeysWithValues: faulty.parameters.map { ($0.name, $0.value) }))
+        #expect(plain.forward(Self.inputs(steps: 4)) != faulty.forward(Self.inputs(steps: 4)))
+    }
+
     /// forget_bias in both biases: `bias_hh`'s forget block holds the value too; nothing else moves.
     @Test func forgetBiasIsWrittenIntoBothBiases() {
         let (engine, faulty) = Self.networks("lstm(3, forget_bias: 1.5) dense(2)", steps: 2, fault: .lstmForgetBiasInBothBiases)

@@ -131,7 +131,11 @@ struct TrainCommand: ParsableCommand {
         printer.finish()
         let diagnoses = noDiagnoses ? nil : TrainingDiagnoses.diagnose(record)
         if asked == nil {
+            // The norms per time step stay: a few numbers per recurrent layer, what --json shows of
+            // the gradient through time (docs/diagnoses.md).
+            let timeSteps = record.timeStepGradients
             record = record.withoutObservations
+            record.timeStepGradients = timeSteps
         } else if asked?.measures == false {
             for index in record.epochs.indices { record.epochs[index].activations = nil }
         }

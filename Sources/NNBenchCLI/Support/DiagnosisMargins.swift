@@ -21,9 +21,10 @@ enum DiagnosisMargins {
                         if let diagnosis = measurement.diagnosis { lessons.append("\(place): \(diagnosis.name) \(diagnosis.subject) \(short(diagnosis.value))") }
                         continue
                     }
-                    // The two directions of the gradient-depth band share one margin.
+                    // The two directions of a gradient band (across depth, through time) share one
+                    // margin, whatever the number of steps the threshold names.
                     // A rule with two thresholds (units at initialisation and after training) has two margins.
-                    let rule = measurement.rule.hasSuffix("-gradients") ? "vanishing/exploding-gradients" : measurement.rule + " " + measurement.threshold
+                    let rule = Self.sharedRule(measurement.rule) ?? measurement.rule + " " + measurement.threshold
                     if worst[rule] == nil { order.append(rule) }
                     if worst[rule].map({ measurement.margin < $0.measurement.margin }) ?? true { worst[rule] = (measurement, place) }
                 }
@@ -33,7 +34,7 @@ enum DiagnosisMargins {
             header: ["rule", "threshold", "worst figure", "margin", "where"],
             rows: order.map { rule in
                 let (measurement, place) = worst[rule]!
-                return [measurement.rule.hasSuffix("-gradients") ? rule : measurement.rule, measurement.threshold, short(measurement.value), "\(short(measurement.margin)) \(measurement.marginUnit)", "\(place): \(measurement.subject)"]
+                return [Self.sharedRule(measurement.rule) ?? measurement.rule, measurement.threshold, short(measurement.value), "\(short(measurement.margin)) \(measurement.marginUnit)", "\(place): \(measurement.subject)"]
             })
         let trained = replaced.isEmpty
             ? "on the reference solutions (entries meant to meet their target)"
@@ -44,4 +45,11 @@ enum DiagnosisMargins {
         return text
     }
 
+
+    /// The one row both directions of a gradient band share: `vanishing/exploding-gradients`
+    /// (across depth), `vanishing/exploding-through-time`; `nil` for another rule.
+    static func sharedRule(_ rule: String) -> String? {
+        for suffix in ["-gradients", "-through-time"] where rule.hasSuffix(suffix) { return "vanishing/exploding" + suffix }
+        return nil
+    }
 }

@@ -44,5 +44,10 @@ struct DiagnosedRecord: Encodable {
         var fields = encoder.container(keyedBy: JSONPathKey.self)
         if let injectedFault { try fields.encode(injectedFault.rawValue, forKey: JSONPathKey("injectedFault")) }
         if let diagnoses { try fields.encode(diagnoses, forKey: JSONPathKey("diagnoses")) }
+        // The verdict on each recurrent layer's gradient through time, healthy or not, beside the
+        // norms per step the record holds.
+        if diagnoses != nil, let profiles = record.timeStepGradients {
+            try fields.encode(profiles.map(TrainingDiagnoses.timeStepVerdict), forKey: JSONPathKey("timeStepVerdicts"))
+        }
     }
 }

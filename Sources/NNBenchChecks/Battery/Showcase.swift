@@ -62,11 +62,15 @@ public struct Showcase: Sendable {
     /// - `rnn`: an Elman rnn (tanh) over the 4 steps, its last state read by a dense layer.
     /// - `lstm`: an LSTM with `forget_bias: 1` (the spec sets its forget block, which the `init`
     ///   check compares), likewise.
+    /// - `gru`: a GRU, likewise.
     public static let recurrent: [Showcase] = [
         Showcase(name: "rnn", architecture: "embedding(2, 4) rnn(6, sequence: false) dense(1)") {
             try! Generators.parity(bits: 4)
         },
         Showcase(name: "lstm", architecture: "embedding(2, 4) lstm(6, sequence: false, forget_bias: 1) dense(1)") {
+            try! Generators.parity(bits: 4)
+        },
+        Showcase(name: "gru", architecture: "embedding(2, 4) gru(6, sequence: false) dense(1)") {
             try! Generators.parity(bits: 4)
         },
     ]
@@ -85,6 +89,7 @@ public struct Showcase: Sendable {
         case .trainingInputsZeroed, .trainingInputsOneBatchLate: "regression"
         case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: "rnn"
         case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate, .lstmForgetBiasInBothBiases: "lstm"
+        case .gruResetUpdateGatesSwapped, .gruUpdateGateReversed: "gru"
         default: "mlp"
         }
         return (all + recurrent).first { $0.name == name }!

@@ -20,6 +20,19 @@ public struct Symptom: Sendable, Hashable {
         "convolution (flipped kernel) instead of cross-correlation", "a transposed weight", "dropout active in evaluation",
         "batchnorm using batch statistics in evaluation", "samples leaking across the batch", "a wrong activation",
     ])
+    /// ``forwardMismatch`` at `layer`: for a recurrent layer, the ways its gates are commonly
+    /// written unlike PyTorch's come first.
+    static func forward(at layer: LayerSpec?) -> Symptom {
+        let recurrent: [String] = switch layer {
+        case .lstm: ["the gates stacked in another order than PyTorch's i, f, g, o"]
+        case .gru:
+            ["the gates stacked in another order than PyTorch's r, z, n", "the update gate reversed, h_t = z·n + (1 − z)·h_{t−1}",
+             "the reset gate applied to h before W_hn, or not to b_hn (PyTorch: n = tanh(W_in·x + b_in + r·(W_hn·h + b_hn)))"]
+        case .rnn: ["h_{t−1} and x_t read through each other's weights (W_ih and W_hh mixed up)"]
+        default: []
+        }
+        return recurrent.isEmpty ? forwardMismatch : Symptom(name: forwardMismatch.name, likelyCauses: recurrent + forwardMismatch.likelyCauses)
+    }
     static let lossMismatch = Symptom(name: "the loss differs from the reference", likelyCauses: [
         "sum instead of mean over the batch", "a wrong loss formula", "the link (softmax/sigmoid) applied twice or not at all",
     ])

@@ -149,7 +149,7 @@ struct ReferenceCheck: Check {
                         "first differing layer: \(context.describe(layer: layer)) output\(wanted.position(index)) "
                             + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))"
                             + comparison.firstStep(value, wanted),
-                        .forwardMismatch, at: context.location(layers: layer))
+                        .forward(at: context.layers.indices.contains(layer) ? context.layers[layer] : nil), at: context.location(layers: layer))
                 }
             }
             return failure
@@ -271,7 +271,7 @@ struct ReferenceCheck: Check {
                     "|Δ| \(short(difference)) at \(context.describe(layer: layer)) (training)", bound: comparison.bound,
                     "in training mode, under the model's own masks, \(context.describe(layer: layer)) output\(wanted.position(index)) "
                         + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
-                    .forwardMismatch, at: context.location(layers: layer))
+                    .forward(at: context.layers.indices.contains(layer) ? context.layers[layer] : nil), at: context.location(layers: layer))
             }
         }
         if comparison.differs(answer.loss, loss) {

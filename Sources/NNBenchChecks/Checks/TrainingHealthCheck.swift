@@ -50,6 +50,7 @@ struct TrainingHealthCheck: Check {
         let run = try figures(of: context.model, context, optimizer: optimizer)
         if case .failure(let failure) = run { return failure.outcome }
         guard case .success(let model) = run else { return .skipped("no figures") }
+        let throughTime = timeStepNotes(context)
         let reference = EngineModel<Double>()
         _ = try reference.build(context.modelSpec, loss: context.loss, seed: context.seed)
         try reference.setParameters(weights)
@@ -58,7 +59,7 @@ struct TrainingHealthCheck: Check {
         guard case .success(let expected) = try figures(of: reference, referenceContext, optimizer: optimizer) else {
             return .skipped("the reference engine itself does not train this architecture to finite values in \(Self.steps) steps")
         }
-        var load = 0.0, notes = ["trained with \(optimizer)"]
+        var load = 0.0, notes = ["trained with \(optimizer)"] + throughTime
         for figure in model {
             guard let wanted = expected.first(where: { $0.name == figure.name }) else { continue }
             guard wanted.healthy else {
@@ -133,6 +134,32 @@ struct TrainingHealthCheck: Check {
             figures += unitFigures(context, trace: trace, samples: size)
         }
         return .success(figures)
+    }
+
+    /// The gradient through time of each recurrent layer that returns its last step alone, at the
+    /// short run's last step, with the verdict of the training diagnoses
+    /// (``TrainingDiagnoses/timeStepBand(unitRoundoff:)``): a note, never a failure, since it is
+    /// the architecture's figure (an engine's plain rnn vanishes over long sequences, correctly).
+    /// Only the engine tells the gradient reaching every `h_t` (``TimeStepGradientSource``); the
+    /// protocol gives the initial state's alone, so over `--exec` there is no note.
+    private func timeStepNotes(_ context: CheckContext) -> [String] {
+        guard let source = context.model as? any TimeStepGradientSource else { return [] }
+        let (norms, u) = source.timeStepGradients
+        let band = TrainingDiagnoses.timeStepBand(unitRoundoff: u)
+        return norms.keys.sorted().compactMap { index -> String? in
+            guard context.layers.indices.contains(index), Self.returnsLastStepAlone(context.layers[index]),
+                  let values = norms[index], let ratio = TimeStepGradients.firstToLast(values) else { return nil }
+            let verdict = ratio < band.lowerBound ? "vanishing through time" : ratio > band.upperBound ? "exploding through time" : "healthy"
+            return "gradient through time at the last step, \(context.describe(layer: index)): ‖∂L/∂h_0‖ / ‖∂L/∂h_\(values.count - 1)‖ = \(short(ratio)), \(verdict) (within [\(short(band.lowerBound)), \(short(band.upperBound))])"
+        }
+    }
+
+    /// Whether `layer` is recurrent and returns its last step alone (`sequence: false`).
+    private static func returnsLastStepAlone(_ layer: LayerSpec) -> Bool {
+        switch layer {
+        case .rnn(_, _, let sequence, _), .lstm(_, let sequence, _, _), .gru(_, let sequence, _): !sequence
+        default: false
+        }
     }
 
     /// Dead ReLUs and saturated tanh and sigmoid outputs over the batch, per layer, as

@@ -6,7 +6,7 @@ import NNBenchEngine
 /// statistics at epoch 0 and at the last epoch and the weights at both ends.
 public enum TrainingDiagnoses {
     /// Every rule's diagnoses of `record`, in a fixed order (loss, update ratios, gradients across
-    /// depth, units, frozen and distant layers); empty for a healthy run.
+    /// depth and through time, units, frozen and distant layers); empty for a healthy run.
     ///
     /// - Parameter record: A run's record; what it lacks (no observation, one epoch) leaves the
     ///   rules that need it silent.
@@ -19,7 +19,7 @@ public enum TrainingDiagnoses {
     public static func measure(_ record: TrainingRecord) -> [TrainingMeasurement] {
         let layers = (try? ArchitectureSpec(parsing: record.architecture))?.layers ?? []
         return lossMeasurements(record, layers: layers) + updateRatioMeasurements(record, layers: layers) + gradientDepthMeasurements(record, layers: layers)
-            + unitMeasurements(record) + movementMeasurements(record, layers: layers)
+            + timeStepMeasurements(record) + unitMeasurements(record) + movementMeasurements(record, layers: layers)
     }
 
     /// A measurement, carrying its diagnosis when `margin` is negative.

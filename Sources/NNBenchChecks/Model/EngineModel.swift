@@ -13,7 +13,7 @@ public final class EngineModel<Scalar: EngineScalar>: CheckableModel {
     public let fault: Fault?
     /// The optimizers it offers: every one of the engine's unless told otherwise.
     public let optimizers: Set<String>
-    private var network: Network<Scalar>?
+    private(set) var network: Network<Scalar>?
     private var optimizer: NetworkOptimizer<Scalar>?
 
     /// Creates the adapter; ``build(_:loss:seed:)`` makes the network.

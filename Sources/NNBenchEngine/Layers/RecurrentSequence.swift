@@ -110,7 +110,8 @@ package final class RecurrentSequence<Scalar: EngineScalar> {
     /// d loss / d h_t, and keeps its norm.
     func gatherGradient(step t: Int) {
         if returnsSequence { Scalar._accumulate(outputGradient.pointer + t * block, into: hiddenGradient.pointer, count: block) }
-        stepGradientNorms.append(Scalar._sumOfSquares(hiddenGradient.pointer, count: block).squareRoot())
+        // Summed in Double: an exploding gradient's squares overflow Float long before its norm does.
+        stepGradientNorms.append(Scalar(Scalar._sumOfSquaresInDouble(hiddenGradient.pointer, count: block).squareRoot()))
     }
 
     /// Ends the way back: keeps d loss / d (initial state) and returns the input gradient,

@@ -90,6 +90,9 @@ public struct TrainingRecord: Sendable, Hashable, Codable {
     /// The weights after epoch 0, the chosen epochs and the last epoch run, when the run was
     /// observed (``TrainingConfiguration/observation``).
     public var snapshots: [WeightSnapshot]?
+    /// Each recurrent layer's gradient norm per time step at the run's first and last steps, when
+    /// the run was observed and has recurrent layers.
+    public var timeStepGradients: [TimeStepGradients]? = nil
 
     /// The last epoch's metrics.
     public var final: EpochRecord { epochs[epochs.count - 1] }

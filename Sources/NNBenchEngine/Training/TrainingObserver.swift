@@ -24,6 +24,13 @@ final class TrainingObserver<Scalar: EngineScalar> {
     private var measuresUnits = false
     /// The weights kept so far, in epoch order.
     private(set) var snapshots: [WeightSnapshot] = []
+    private let network: Network<Scalar>
+    /// Each recurrent layer's `‖∂L/∂h_t‖` at the run's first step, and at the last step seen so far.
+    private var initialTimeSteps: [Int: [Double]] = [:]
+    private var latestTimeSteps: [Int: [Double]] = [:]
+    private var timeStepEpoch = 0
+    private var tookFirstStep = false
+    private let hasRecurrentLayers: Bool
 
     /// One activation layer's running statistics during an evaluation.
     private struct Activation {
@@ -40,6 +47,8 @@ final class TrainingObserver<Scalar: EngineScalar> {
 
     init(network: Network<Scalar>, observation: TrainingObservation, budget: Int) {
         self.observation = observation
+        self.network = network
+        hasRecurrentLayers = network.layers.contains { $0.recurrent != nil }
         parameters = network.trainable
         tensors = network.trainable + network.layers.flatMap { $0.state }
         interval = observation.histogramInterval(budget: budget)
@@ -68,8 +77,15 @@ final class TrainingObserver<Scalar: EngineScalar> {
     }
 
     /// Adds a step's gradient norms (after clipping, before the update) to the epoch's sums: the
-    /// same sum in the same order as ``ParameterStatisticsProbe``'s, so the same bits.
-    func stepTaken() {
+    /// same sum in the same order as ``ParameterStatisticsProbe``'s, so the same bits; keeps the
+    /// recurrent layers' norms per time step at the run's first step and at an epoch's last
+    /// (`last`), reading what the backward pass left (``Network/timeStepGradientNorms``).
+    func stepTaken(epoch: Int, last: Bool) {
+        if hasRecurrentLayers && (!tookFirstStep || last) {
+            let norms = network.timeStepGradientNorms.mapValues { $0.map(Double.init) }
+            if !tookFirstStep { initialTimeSteps = norms }
+            (latestTimeSteps, timeStepEpoch, tookFirstStep) = (norms, epoch, true)
+        }
         guard observation.measures else { return }
         for (index, parameter) in parameters.enumerated() {
             normSums[index] += Scalar._sumOfSquaresInDouble(parameter.gradient.pointer, count: parameter.count).squareRoot()
@@ -182,6 +198,18 @@ final class TrainingObserver<Scalar: EngineScalar> {
     func finish() -> [WeightSnapshot] {
         if snapshots.last?.epoch != latestEpoch { snapshots.append(snapshot(of: latestEpoch)) }
         return snapshots
+    }
+
+    /// Each recurrent layer's gradient norms per time step, at the run's first step and at the last
+    /// epoch's last step; empty without recurrent layers or before a step was taken.
+    func timeStepGradients() -> [TimeStepGradients] {
+        network.architecture.layers.compactMap { layer -> TimeStepGradients? in
+            guard let initial = initialTimeSteps[layer.index], let final = latestTimeSteps[layer.index], !initial.isEmpty else { return nil }
+            let returnsSequence = network.layers[layer.index].recurrent?.returnsSequence ?? true
+            return TimeStepGradients(
+                layer: layer.index, spec: layer.spec.description, returnsSequence: returnsSequence, initial: initial,
+                finalEpoch: timeStepEpoch, final: final, unitRoundoff: Double(Scalar.ulpOfOne) / 2)
+        }
     }
 
     /// The tensors as kept after `epoch`.

@@ -140,8 +140,9 @@ public final class TrainingRun<Scalar: EngineScalar> {
                 if let clipping = configuration.clipping { GradientClipping.apply(clipping, to: network.trainable) }
                 learningRate = configuration.schedule.learningRate(
                     base: configuration.optimizer.learningRate, step: step, totalSteps: totalSteps)
-                observer?.stepTaken()
-                if batchStart + configuration.batchSize >= train.count {
+                let lastStep = batchStart + configuration.batchSize >= train.count
+                observer?.stepTaken(epoch: epoch, last: lastStep)
+                if lastStep {
                     statisticsProbe.beforeStep()
                     observer?.beforeLastStep()
                 }
@@ -175,7 +176,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
             optimizer: configuration.optimizer.description, schedule: configuration.schedule.description,
             batchSize: configuration.batchSize, target: target.description, epochs: epochs,
             epochsToTarget: epochsToTarget, outcome: outcome,
-            wallSeconds: elapsed.seconds, snapshots: observer?.finish())
+            wallSeconds: elapsed.seconds, snapshots: observer?.finish(), timeStepGradients: observer.map { $0.timeStepGradients() }.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// Adds the observer's measurements to an epoch's record. A last epoch off the histogram

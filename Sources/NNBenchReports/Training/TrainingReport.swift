@@ -57,12 +57,13 @@ public struct TrainingReport: Sendable {
         HTMLPage(title: "nnbench: training \(task.name)", summary: summaryLines, sections: sections)
     }
 
-    /// The sections: learning curves, layers, and where the records have them, activations and
-    /// the data.
+    /// The sections: learning curves, layers, and where the records have them, the gradient
+    /// through time, activations and the data.
     public var sections: [HTMLPage.Section] {
         var sections = [curvesSection]
         if let diagnoses = diagnosesSection { sections.append(diagnoses) }
         sections.append(layersSection)
+        if let timeSteps = timeStepsSection { sections.append(timeSteps) }
         if let activations = activationsSection { sections.append(activations) }
         if let data = dataSection { sections.append(data) }
         return sections

@@ -1,0 +1,69 @@
+import NNBenchEngine
+
+extension TrainingDiagnoses {
+    /// The band of `ρ = ‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖` outside which a recurrent layer's gradient
+    /// vanishes or explodes through time: `[u, 1/u]`, `u` the unit roundoff of the scalar the run
+    /// computed in (``TimeStepGradients/unitRoundoff``, `2⁻²⁴ ≈ 6.0e-8` for Float).
+    ///
+    /// Derived, not tuned: the gradient of the recurrent weights is a sum over the steps
+    /// (`dW_hh = Σ_t dg_tᵀ·h_{t−1}`); a term below `u` times another is rounded away when the two
+    /// are added. Below `u`, what the first step contributes is lost against what the last one
+    /// does, so nothing the layer learns can depend on it: the vanishing gradient of Bengio et al.
+    /// (1994), decaying geometrically with the distance in time. Above `1/u`, the last step's
+    /// contribution is lost against the first's: the exploding gradient of Pascanu et al. (2013,
+    /// "On the difficulty of training recurrent neural networks"), growing geometrically back in time.
+    public static func timeStepBand(unitRoundoff u: Double) -> ClosedRange<Double> { u...(1 / u) }
+
+    /// Per recurrent layer that returns its last step alone, `ρ` after training (the run's last
+    /// step). A layer that returns every step has each `h_t` also fed by its own output, which
+    /// hides the decay through time; its norms are reported (record, report) without a verdict.
+    /// At initialisation gated layers vanish too (gates near σ(0) = 1/2 halve the signal at every
+    /// step): learning to carry it is what training does, so the verdict is the trained layer's.
+    static func timeStepMeasurements(_ record: TrainingRecord) -> [TrainingMeasurement] {
+        (record.timeStepGradients ?? []).compactMap { profile -> TrainingMeasurement? in
+            // A ratio of 0 is the gradient underflowing on its way back: vanishing, `−∞` decades inside.
+            guard !profile.returnsSequence, record.epochs.count >= 2, let ratio = TimeStepGradients.firstToLast(profile.final) else { return nil }
+            let band = timeStepBand(unitRoundoff: profile.unitRoundoff), steps = profile.final.count
+            let vanishing = ratio < 1
+            let subject = "layer \(profile.layer) (\(profile.spec))"
+            let threshold = "‖∂L/∂h_0‖ / ‖∂L/∂h_\(steps - 1)‖ within [\(short(band.lowerBound)), \(short(band.upperBound))]"
+            return measurement(
+                vanishing ? "vanishing-through-time" : "exploding-through-time", subject, value: ratio,
+                margin: decadesInside(ratio, band), unit: "decades", threshold: threshold,
+                message: "\(subject): the gradient reaching h_0 is \(short(ratio)) of the one reaching h_\(steps - 1) after training (epoch \(profile.finalEpoch)), "
+                    + (vanishing
+                        ? "below the unit roundoff \(short(band.lowerBound)): the first steps' share of the recurrent weights' gradient is rounded away, the layer cannot learn what they hold (vanishing gradient through time); try an lstm or gru, or shorter sequences"
+                        : "above 1/u = \(short(band.upperBound)): the last steps' share of the recurrent weights' gradient is rounded away (exploding gradient through time); try gradient clipping (--clip \"norm(1.0)\"), a lower rate, or a smaller recurrent initialisation"))
+        }
+    }
+}
+
+/// The verdict on one recurrent layer's gradient through time (``TrainingDiagnoses/timeStepVerdict(_:)``):
+/// what `train --json` and the report show beside the norms per step, healthy or not.
+public struct TimeStepVerdict: Sendable, Hashable, Codable {
+    /// The recurrent layer's index.
+    public var layer: Int
+    /// `‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖` at the run's first step (initial weights); `nil` when not finite.
+    public var initialRatio: Double?
+    /// The same after training (the run's last step), which the verdict reads.
+    public var finalRatio: Double?
+    /// The healthy band of the ratio, `[u, 1/u]` (``TrainingDiagnoses/timeStepBand(unitRoundoff:)``).
+    public var band: [Double]
+    /// `healthy`, `vanishing through time` or `exploding through time`; `nil` for a layer that
+    /// returns every step (its own outputs feed each `h_t`, no verdict) or a ratio not measured.
+    public var verdict: String?
+}
+
+extension TrainingDiagnoses {
+    /// The verdict on `profile` after training, by ``timeStepBand(unitRoundoff:)``: the figures
+    /// the `vanishing-through-time` and `exploding-through-time` diagnoses fire on, and `healthy`.
+    public static func timeStepVerdict(_ profile: TimeStepGradients) -> TimeStepVerdict {
+        let band = timeStepBand(unitRoundoff: profile.unitRoundoff)
+        let initial = TimeStepGradients.firstToLast(profile.initial), final = TimeStepGradients.firstToLast(profile.final)
+        var verdict: String?
+        if !profile.returnsSequence, let final {
+            verdict = final < band.lowerBound ? "vanishing through time" : final > band.upperBound ? "exploding through time" : "healthy"
+        }
+        return TimeStepVerdict(layer: profile.layer, initialRatio: initial, finalRatio: final, band: [band.lowerBound, band.upperBound], verdict: verdict)
+    }
+}
