@@ -116,4 +116,9 @@ private final class InitialStateStandIn: CheckableModel {
     func gradients(inputs: Tensor<Double>, targets: Tensor<Double>, training: Bool, trace: Bool) throws(ModelError) -> GradientResult {
         try inner.gradients(inputs: inputs, targets: targets, training: training, trace: trace)
     }
+    func step(
+        inputs: Tensor<Double>, targets: Tensor<Double>, optimizer: OptimizerSpec, training: Bool, trace: Bool
+    ) throws(ModelError) -> StepResult {
+        try inner.step(inputs: inputs, targets: targets, optimizer: optimizer, training: training, trace: trace)
+    }
 }
