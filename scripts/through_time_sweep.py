@@ -2,7 +2,7 @@
 """The gradient check through time over a seed sweep: its worst load (error/bound) on correct
 implementations, for docs/checks.md's margin.
 
-    python3 scripts/through_time_sweep.py [--nnbench .build/debug/nnbench] [--seeds 20] [--models engine32,engine64,numpy,numpy32,torch]
+    python3 scripts/through_time_sweep.py [--nnbench .build/debug/nnbench] [--seeds 20] [--models engine32,engine64,numpy,numpy32,torch,torch32]
 
 For every model, recurrent architecture (rnn, lstm, gru over parity's 4 tokens) and seed 0..N-1 it
 runs `nnbench check --only gradient --seed S` and reads the through-time comparison's figure from
@@ -26,6 +26,7 @@ MODELS = {
     "numpy": ["--exec", "python3 examples/numpy_client/nnbench_client.py"],
     "numpy32": ["--exec", "python3 examples/numpy_client/nnbench_client.py --dtype float32"],
     "torch": ["--exec", "python3 examples/torch_client/nnbench_torch_client.py"],
+    "torch32": ["--exec", "python3 examples/torch_client/nnbench_torch_client.py --dtype float32"],
 }
 
 
