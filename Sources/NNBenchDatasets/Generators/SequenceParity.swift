@@ -35,8 +35,9 @@ extension Generators {
     /// - Parameters:
     ///   - sizes: Samples per split. Default 256, 500, 500.
     ///   - length: T, in 2...1000. Default 6, so that the reference solution learns it in well under
-    ///     a second: the 64 sequences all occur in the training split, and the test accuracy says
-    ///     how many of them the network gets right. At T = 8 neither `lstm(8)` nor `rnn(8)` left
+    ///     a second (seeds 0 to 19 all met its target, in 21 to 42 of its 60 epochs): the 64 sequences all
+    ///     occur in the training split, and the test accuracy says how many of them the network
+    ///     gets right. At T = 8 neither `lstm(8)` nor `rnn(8)` left
     ///     accuracy 1/2 in 40 epochs (5 seeds each), the difficulty the task exists to show.
     ///   - seed: The seed. Default 0.
     /// - Returns: A binary task with inputs `[length, 1]`.
