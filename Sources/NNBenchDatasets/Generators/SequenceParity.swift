@@ -29,8 +29,9 @@ extension Generators {
     /// since flipping `x_t` flips `y`, so a model that ignores even one step, such as one without
     /// memory that reads the last step only, has accuracy 1/2 and cross-entropy `ln 2` at best.
     /// The classes are equally likely: the loss at initialisation is `ln 2`. No correlation of the
-    /// label with fewer than T inputs guides gradient descent, which is why Hochreiter and
-    /// Schmidhuber found random weight guessing solved it faster than gradient methods at long T.
+    /// label with fewer than T inputs guides gradient descent: Hochreiter and Schmidhuber showed
+    /// random weight guessing solving Bengio et al.'s parity problem faster than the algorithms
+    /// Bengio et al. had proposed for it.
     ///
     /// - Parameters:
     ///   - sizes: Samples per split. Default 256, 500, 500.
