@@ -10,7 +10,11 @@ machine hits every side alike, and the best round of each counts. Prints samples
 the ratios nnbench / PyTorch and nnbench / JAX, with the machine and the date.
 
 Build nnbench first:   swift build -c release
-then run:              python3 scripts/bench_lstm.py [--rounds 3] [--scale 1.0]
+then run:              python3 scripts/bench_lstm.py [--rounds 3] [--scale 1.0] [--before OLD_BINARY]
+
+With --before, an older nnbench build (say, main's, copied aside before rebuilding) runs as one
+more interleaved side, and the last column is nnbench / before: a change's speed-up measured under
+the same load as everything else.
 
 At long T the gradient carried back through the steps vanishes into subnormal floats, which x86
 computes with far more slowly: PyTorch and nnbench keep them (IEEE arithmetic), XLA flushes them to
@@ -134,6 +138,7 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every step count by this")
     parser.add_argument("--binary", default=".build/release/nnbench",
                         help="the nnbench executable (default: %(default)s, from `swift build -c release`)")
+    parser.add_argument("--before", help="an older nnbench executable to run beside --binary, for a before/after ratio")
     args = parser.parse_args()
     if not os.access(args.binary, os.X_OK):
         sys.exit("%s not found: run `swift build -c release` first" % args.binary)
@@ -152,13 +157,20 @@ def main():
     except ImportError:
         versions.append("jax: not installed (pip install jax)")
     sides["nnbench"] = lambda T, H, steps: nnbench_rate(args.binary, T, H, steps)
+    if args.before:
+        if not os.access(args.before, os.X_OK):
+            sys.exit("%s (--before) is not an executable" % args.before)
+        sides["before"] = lambda T, H, steps: nnbench_rate(args.before, T, H, steps)
 
     print(describe())
     print("load:    %s (1, 5, 15 min)" % " ".join("%.1f" % a for a in os.getloadavg()))
     print("libs:    %s; float32, batch %d, Adam, 1 thread, best of %d interleaved rounds" % (", ".join(versions), BATCH, args.rounds))
     names = [n for n in ("PyTorch", "JAX") if n in sides]
-    head = "%5s %5s %7s" % ("T", "H", "steps") + "".join(" %14s" % ("%s sam/s" % n) for n in names + ["nnbench"])
-    head += "".join(" %16s" % ("nnbench/%s" % n) for n in names)
+    if args.before:
+        print("before:  %s" % args.before)
+    ours = ["nnbench"] + (["before"] if args.before else [])
+    head = "%5s %5s %7s" % ("T", "H", "steps") + "".join(" %14s" % ("%s sam/s" % n) for n in names + ours)
+    head += "".join(" %16s" % ("nnbench/%s" % n) for n in names + ours[1:])
     print(head)
     for T, H, steps in CONFIGS:
         steps = max(2, int(steps * args.scale))
@@ -166,8 +178,8 @@ def main():
         for _ in range(args.rounds):
             for name, rate in sides.items():
                 best[name] = max(best.get(name, 0.0), rate(T, H, steps))
-        line = "%5d %5d %7d" % (T, H, steps) + "".join(" %14.0f" % best[n] for n in names + ["nnbench"])
-        line += "".join(" %16.2f" % (best["nnbench"] / best[n]) for n in names)
+        line = "%5d %5d %7d" % (T, H, steps) + "".join(" %14.0f" % best[n] for n in names + ours)
+        line += "".join(" %16.2f" % (best["nnbench"] / best[n]) for n in names + ours[1:])
         print(line, flush=True)
 
 

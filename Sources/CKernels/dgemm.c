@@ -61,8 +61,9 @@ static void dgemm_kernel_avx2(int kc, const double *restrict a, const double *re
     __m256d c30 = _mm256_setzero_pd(), c31 = _mm256_setzero_pd();
     __m256d c40 = _mm256_setzero_pd(), c41 = _mm256_setzero_pd();
     __m256d c50 = _mm256_setzero_pd(), c51 = _mm256_setzero_pd();
+    // Unaligned loads: a B packed by nnb_dgemm_pack_b lives in a buffer of the caller's, 8-byte aligned.
     for (int p = 0; p < kc; p++, a += 6, b += 8) {
-        __m256d b0 = _mm256_load_pd(b), b1 = _mm256_load_pd(b + 4), x;
+        __m256d b0 = _mm256_loadu_pd(b), b1 = _mm256_loadu_pd(b + 4), x;
         x = _mm256_broadcast_sd(a + 0);
         c00 = _mm256_fmadd_pd(x, b0, c00); c01 = _mm256_fmadd_pd(x, b1, c01);
         x = _mm256_broadcast_sd(a + 1);
@@ -123,4 +124,20 @@ void nnb_dgemm(int trans_a, int trans_b, int m, int n, int k,
                const double *a, int lda, const double *b, int ldb,
                double beta, double *c, int ldc) {
     nnb_dgemm_using(NNB_KERNEL_AUTOMATIC, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+}
+
+size_t nnb_dgemm_packed_b_count(int k, int n) { return gemm_packed_b_count(k, n); }
+
+void nnb_dgemm_pack_b(int trans_b, int k, int n, const double *b, int ldb, double *packed) {
+    gemm_pack_b_whole(trans_b, k, n, b, ldb, packed);
+}
+
+void nnb_dgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int k,
+                              const double *a, int lda, const double *packed_b,
+                              double beta, double *c, int ldc) {
+    gemm_micro_kernel micro = dgemm_kernel_portable;
+#if defined(__x86_64__) || defined(__i386__)
+    if (nnb_kernel_uses_avx2(kernel)) micro = dgemm_kernel_avx2;
+#endif
+    gemm_driver_packing(micro, trans_a, 0, m, n, k, a, lda, NULL, 0, packed_b, beta, c, ldc);
 }

@@ -102,16 +102,44 @@ static nnb_update gemm_first_update(GEMM_T beta) {
     return beta == 0 ? NNB_UPDATE_OVERWRITE : beta == 1 ? NNB_UPDATE_ACCUMULATE : NNB_UPDATE_SCALE;
 }
 
-static void gemm_driver(gemm_micro_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
-                        const GEMM_T *a, int lda, const GEMM_T *b, int ldb, GEMM_T beta,
-                        GEMM_T *c, int ldc) {
+/// The width of op(B)'s columns once packed: n rounded up to whole NR-wide micro-panels.
+static ptrdiff_t gemm_padded_width(int n) { return (ptrdiff_t)(n + GEMM_NR - 1) / GEMM_NR * GEMM_NR; }
+
+/// Where the slab of op(B) for the column block at jc (nc wide) and the k block at pc starts in
+/// the whole packed B: the column blocks one after another, each holding its k blocks in order.
+/// Every column block before jc is a full NC wide (a multiple of NR), hence jc·k.
+static ptrdiff_t gemm_slab_offset(int k, int jc, int pc, int nc) {
+    return (ptrdiff_t)jc * k + (ptrdiff_t)pc * gemm_padded_width(nc);
+}
+
+/// The values the whole packed op(B)[k×n] takes: k × n rounded up to whole micro-panels.
+static size_t gemm_packed_b_count(int k, int n) {
+    return k > 0 && n > 0 ? (size_t)k * (size_t)gemm_padded_width(n) : 0;
+}
+
+/// Packs all of op(B)[k×n] at once, slab by slab as the driver would one at a time, so that a
+/// product with the same B can skip packing it (a recurrent layer's W_hh, the same at every step).
+static void gemm_pack_b_whole(int trans_b, int k, int n, const GEMM_T *b, int ldb, GEMM_T *dst) {
+    for (int jc = 0; jc < n; jc += GEMM_NC) {
+        int nc = gemm_min(GEMM_NC, n - jc);
+        for (int pc = 0; pc < k; pc += GEMM_KC)
+            gemm_pack_b(trans_b, b, ldb, pc, gemm_min(GEMM_KC, k - pc), jc, nc, dst + gemm_slab_offset(k, jc, pc, nc));
+    }
+}
+
+/// The blocked product. With `packed_b` NULL it packs each slab of op(B) as it goes; otherwise it
+/// reads the slabs from `packed_b` (gemm_pack_b_whole's layout) and ignores trans_b, b and ldb.
+/// The micro-kernel calls, and so the bits of C, are the same either way.
+static void gemm_driver_packing(gemm_micro_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
+                                const GEMM_T *a, int lda, const GEMM_T *b, int ldb,
+                                const GEMM_T *packed_b, GEMM_T beta, GEMM_T *c, int ldc) {
     if (m <= 0 || n <= 0) return;
     if (k <= 0) {
         gemm_scale(m, n, beta, c, ldc);
         return;
     }
     GEMM_T *packed_a = gemm_workspace();
-    GEMM_T *packed_b = packed_a + GEMM_MC * GEMM_KC;
+    GEMM_T *slab_buffer = packed_a + GEMM_MC * GEMM_KC;
     nnb_update first = gemm_first_update(beta);
 
     for (int jc = 0; jc < n; jc += GEMM_NC) {
@@ -119,14 +147,16 @@ static void gemm_driver(gemm_micro_kernel kernel, int trans_a, int trans_b, int 
         for (int pc = 0; pc < k; pc += GEMM_KC) {
             int kc = gemm_min(GEMM_KC, k - pc);
             nnb_update mode = pc == 0 ? first : NNB_UPDATE_ACCUMULATE;
-            gemm_pack_b(trans_b, b, ldb, pc, kc, jc, nc, packed_b);
+            const GEMM_T *slab = slab_buffer;
+            if (packed_b) slab = packed_b + gemm_slab_offset(k, jc, pc, nc);
+            else gemm_pack_b(trans_b, b, ldb, pc, kc, jc, nc, slab_buffer);
             for (int ic = 0; ic < m; ic += GEMM_MC) {
                 int mc = gemm_min(GEMM_MC, m - ic);
                 gemm_pack_a(trans_a, a, lda, ic, mc, pc, kc, packed_a);
                 for (int jr = 0; jr < nc; jr += GEMM_NR) {
                     int nr = gemm_min(GEMM_NR, nc - jr);
                     for (int ir = 0; ir < mc; ir += GEMM_MR) {
-                        kernel(kc, packed_a + (ptrdiff_t)ir * kc, packed_b + (ptrdiff_t)jr * kc,
+                        kernel(kc, packed_a + (ptrdiff_t)ir * kc, slab + (ptrdiff_t)jr * kc,
                                c + (ptrdiff_t)(ic + ir) * ldc + jc + jr, ldc,
                                gemm_min(GEMM_MR, mc - ir), nr, mode, beta);
                     }
@@ -134,4 +164,10 @@ static void gemm_driver(gemm_micro_kernel kernel, int trans_a, int trans_b, int 
             }
         }
     }
+}
+
+static void gemm_driver(gemm_micro_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
+                        const GEMM_T *a, int lda, const GEMM_T *b, int ldb, GEMM_T beta,
+                        GEMM_T *c, int ldc) {
+    gemm_driver_packing(kernel, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta, c, ldc);
 }

@@ -190,3 +190,19 @@ void nnb_sgemm(int trans_a, int trans_b, int m, int n, int k,
                float beta, float *c, int ldc) {
     nnb_sgemm_using(NNB_KERNEL_AUTOMATIC, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
+
+size_t nnb_sgemm_packed_b_count(int k, int n) { return gemm_packed_b_count(k, n); }
+
+void nnb_sgemm_pack_b(int trans_b, int k, int n, const float *b, int ldb, float *packed) {
+    gemm_pack_b_whole(trans_b, k, n, b, ldb, packed);
+}
+
+void nnb_sgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int k,
+                              const float *a, int lda, const float *packed_b,
+                              float beta, float *c, int ldc) {
+    gemm_micro_kernel micro = sgemm_kernel_portable;
+#if defined(__x86_64__) || defined(__i386__)
+    if (nnb_kernel_uses_avx2(kernel)) micro = sgemm_kernel_avx2;
+#endif
+    gemm_driver_packing(micro, trans_a, 0, m, n, k, a, lda, NULL, 0, packed_b, beta, c, ldc);
+}

@@ -25,6 +25,6 @@ struct NNBenchCommand: ParsableCommand {
             """,
         // The tool's version, and beside it the engine's, which baselines record with its fingerprint.
         version: "nnbench \(ToolVersion.current) (engine \(EngineFingerprint.version))",
-        subcommands: [ListCommand.self, ShowCommand.self, GenerateCommand.self, TrainCommand.self, CurveCommand.self, LRFindCommand.self, CheckCommand.self, BenchCommand.self, ManifestCommand.self, RunCommand.self, ReportCommand.self, BaselineCommand.self, ProtocolCommand.self]
+        subcommands: [ListCommand.self, ShowCommand.self, GenerateCommand.self, TrainCommand.self, CurveCommand.self, LRFindCommand.self, CheckCommand.self, BenchCommand.self, ManifestCommand.self, RunCommand.self, MergeCommand.self, ReportCommand.self, BaselineCommand.self, ProtocolCommand.self]
     )
 }

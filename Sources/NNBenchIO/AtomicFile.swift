@@ -24,7 +24,8 @@ public enum AtomicFile {
     ///
     /// A regular file written gets the usual permissions of a new file (0666 less the umask), not
     /// those of the file it replaces. If anything fails, the temporary file is removed and the
-    /// target is left as it was. Writing into a FIFO waits until a reader opens it.
+    /// target is left as it was. Writing into a FIFO waits until a reader opens it. To write a
+    /// file piece by piece under the same rules, use ``Writer``.
     ///
     /// - Parameters:
     ///   - bytes: The complete new contents.
@@ -35,68 +36,9 @@ public enum AtomicFile {
     ///   whose reader has gone (`EPIPE`: never a SIGPIPE), a directory in the way.
     /// - Complexity: O(n) for n bytes, plus two fsync(2) calls for a regular file.
     public static func write(_ bytes: [UInt8], to path: String) throws(FileError) {
-        var status = stat()
-        // stat(2) follows every link, /proc's magic ones (/dev/stdout) included.
-        if stat(path, &status) == 0, !isRegularFile(status), !isDirectory(status) {
-            if try writeInPlace(bytes, to: path) { return }
-        }
-        try replace(with: bytes, target: try finalTarget(of: path), reportedAs: path)
-    }
-
-    /// Writes into a device, FIFO or socket as it is: no creation, no truncation (meaningless for
-    /// them), no fsync (which they refuse).
-    ///
-    /// - Returns: `false`, having written nothing, when what was opened is a regular file after
-    ///   all (it was swapped in since the caller looked): the caller replaces it atomically.
-    private static func writeInPlace(_ bytes: [UInt8], to path: String) throws(FileError) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .system(path: path, step: "open to write", code: errno) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let code = errno
-            close(descriptor)
-            throw .system(path: path, step: "stat", code: code)
-        }
-        if isRegularFile(status) {
-            close(descriptor)
-            return false
-        }
-        let code = bytes.withUnsafeBytes { DescriptorIO.writeAll($0, to: descriptor) }
-        let closed = close(descriptor) == 0 ? 0 : errno
-        guard code == 0 else { throw .system(path: path, step: "write", code: code) }
-        guard closed == 0 else { throw .system(path: path, step: "close", code: closed) }
-        return true
-    }
-
-    /// Replaces the regular file `target` (or creates it) through a temporary file and rename(2).
-    private static func replace(with bytes: [UInt8], target: String, reportedAs path: String) throws(FileError) {
-        let directory = directoryName(of: target)
-        let temporary = temporaryPath(for: target, in: directory)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else {
-            throw .system(path: path, step: "create a temporary file in '\(directory)' to write", code: errno)
-        }
-        var failure: FileError?
-        do throws(FileError) {
-            let code = bytes.withUnsafeBytes { DescriptorIO.writeAll($0, to: descriptor) }
-            guard code == 0 else { throw .system(path: path, step: "write", code: code) }
-            guard fsync(descriptor) == 0 else { throw .system(path: path, step: "flush (fsync)", code: errno) }
-        } catch {
-            failure = error
-        }
-        // close(2) can report a deferred write error (NFS), so it must succeed too; it releases the
-        // descriptor even when it fails, so it is never called twice.
-        if close(descriptor) != 0 && failure == nil { failure = .system(path: path, step: "close", code: errno) }
-        if let failure {
-            unlink(temporary)
-            throw failure
-        }
-        guard rename(temporary, target) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw .system(path: path, step: "rename a temporary file over", code: code)
-        }
-        syncDirectory(directory)
+        let writer = try Writer(path: path)
+        try writer.write(bytes)
+        try writer.commit()
     }
 
     /// Reads a whole file.
@@ -143,7 +85,7 @@ public enum AtomicFile {
 
     /// Flushes a directory entry (the rename) to disk. Best effort: the new contents are already
     /// in place and flushed, and some file systems refuse fsync(2) on a directory.
-    private static func syncDirectory(_ directory: String) {
+    static func syncDirectory(_ directory: String) {
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         fsync(descriptor)

@@ -36,52 +36,9 @@ public enum Gzip {
     /// Compresses bytes into a deflate stream inside `wrapper`; the gzip header is the
     /// deterministic one ``compress(_:level:)`` describes.
     static func compress(_ bytes: [UInt8], level: Int, wrapper: Wrapper) -> [UInt8] {
-        precondition((0...9).contains(level), "zlib level \(level) is outside 0...9")
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        // zlib keeps a pointer to the header until the header is written; it must not move.
-        let header = UnsafeMutablePointer<gz_header>.allocate(capacity: 1)
-        header.initialize(to: gz_header())
-        header.pointee.os = 255
-        defer {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            header.deinitialize(count: 1)
-            header.deallocate()
-        }
-        var status = deflateInit2_(
-            stream, Int32(level), Z_DEFLATED, wrapper.windowBits, 8, Z_DEFAULT_STRATEGY,
-            zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        // Only an out-of-memory condition can fail here; the arguments are all valid.
-        precondition(status == Z_OK, "deflateInit2 failed with zlib status \(status)")
-        defer { deflateEnd(stream) }
-        if wrapper == .gzip {
-            status = deflateSetHeader(stream, header)
-            precondition(status == Z_OK, "deflateSetHeader failed with zlib status \(status)")
-        }
-
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(bytes.count))))
-        var produced = 0
-        bytes.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                var consumed = 0
-                repeat {
-                    let inputChunk = min(input.count - consumed, maximumChunk)
-                    let outputChunk = min(out.count - produced, maximumChunk)
-                    stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress.map { $0 + consumed })
-                    stream.pointee.avail_in = uInt(inputChunk)
-                    stream.pointee.next_out = out.baseAddress! + produced
-                    stream.pointee.avail_out = uInt(outputChunk)
-                    let flush = consumed + inputChunk == input.count ? Z_FINISH : Z_NO_FLUSH
-                    status = deflate(stream, flush)
-                    consumed += inputChunk - Int(stream.pointee.avail_in)
-                    produced += outputChunk - Int(stream.pointee.avail_out)
-                } while status == Z_OK
-            }
-        }
-        // The buffer has zlib's worst-case size, so deflate cannot run out of room.
-        precondition(status == Z_STREAM_END, "deflate failed with zlib status \(status)")
-        output.removeLast(output.count - produced)
+        let compressor = Compressor(level: level, wrapper: wrapper)
+        var output = compressor.compress(bytes)
+        output += compressor.finish()
         return output
     }
 

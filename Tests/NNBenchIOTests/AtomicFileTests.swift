@@ -116,3 +116,51 @@ struct AtomicFileTests {
         #expect(AtomicFile.temporaryPath(for: "/data.bin", in: "/").hasPrefix("/.data.bin.\(getpid()).") == true)
     }
 }
+
+@Suite("AtomicFile.Writer")
+struct AtomicFileWriterTests {
+    /// The names in a directory, hidden ones (temporary files) included.
+    static func names(in directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    }
+
+    @Test func piecesReplaceTheTargetOnlyAtCommit() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/data.csv"
+        try AtomicFile.write(Array("old\n".utf8), to: path)
+        let writer = try AtomicFile.Writer(path: path)
+        try writer.write(Array("new ".utf8))
+        try writer.write(Array("data\n".utf8))
+        // Before the commit, a reader still sees the old contents.
+        #expect(try AtomicFile.read(path, limit: 100) == Array("old\n".utf8))
+        try writer.commit()
+        #expect(try AtomicFile.read(path, limit: 100) == Array("new data\n".utf8))
+        #expect(try Self.names(in: directory) == ["data.csv"])
+    }
+
+    @Test func droppedWriterLeavesTheTargetAndNoTemporaryFile() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/data.csv"
+        try AtomicFile.write(Array("old\n".utf8), to: path)
+        do {
+            let writer = try AtomicFile.Writer(path: path)
+            try writer.write(Array("partial".utf8))
+            #expect(try Self.names(in: directory).count == 2)
+        }
+        #expect(try AtomicFile.read(path, limit: 100) == Array("old\n".utf8))
+        #expect(try Self.names(in: directory) == ["data.csv"])
+    }
+
+    @Test func deviceIsWrittenInPlace() throws {
+        let writer = try AtomicFile.Writer(path: "/dev/null")
+        try writer.write([1, 2, 3])
+        try writer.commit()
+    }
+
+    @Test func fullDeviceIsReported() throws {
+        let writer = try AtomicFile.Writer(path: "/dev/full")
+        #expect(throws: FileError.self) { try writer.write([1, 2, 3]) }
+    }
+}

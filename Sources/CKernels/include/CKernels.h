@@ -54,6 +54,33 @@ void nnb_dgemm_using(nnb_kernel kernel, int trans_a, int trans_b, int m, int n, 
                      const double *a, int lda, const double *b, int ldb,
                      double beta, double *c, int ldc);
 
+/// The number of floats `nnb_sgemm_pack_b` writes for op(B)[k×n]: k × n rounded up to whole
+/// 16-column micro-panels.
+size_t nnb_sgemm_packed_b_count(int k, int n);
+
+/// Packs all of op(B)[k×n] (`b` stored k×n, or n×k when trans_b) into `packed`
+/// (`nnb_sgemm_packed_b_count(k, n)` floats) for `nnb_sgemm_packed_b_using`: for products that
+/// reuse one B many times, such as a recurrent layer's W_hh at every time step.
+void nnb_sgemm_pack_b(int trans_b, int k, int n, const float *b, int ldb, float *packed);
+
+/// `nnb_sgemm_using` with op(B) already packed by `nnb_sgemm_pack_b` (with the same k and n).
+/// Every element of C gets the same bits as from `nnb_sgemm_using` with B unpacked, whatever the
+/// kernel: the packed layout is the blocked driver's, and the micro-kernel calls are the same.
+void nnb_sgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int k,
+                              const float *a, int lda, const float *packed_b,
+                              float beta, float *c, int ldc);
+
+/// `nnb_sgemm_packed_b_count` in double precision (8-column micro-panels).
+size_t nnb_dgemm_packed_b_count(int k, int n);
+
+/// `nnb_sgemm_pack_b` in double precision.
+void nnb_dgemm_pack_b(int trans_b, int k, int n, const double *b, int ldb, double *packed);
+
+/// `nnb_sgemm_packed_b_using` in double precision.
+void nnb_dgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int k,
+                              const double *a, int lda, const double *packed_b,
+                              double beta, double *c, int ldc);
+
 /// One Adam step on `count` values, elementwise (each operation rounded on its own, no FMA):
 ///
 ///     grad = g + weight_decay·p

@@ -13,6 +13,45 @@ public enum BaselineComparison {
     ///   - baseline: What it is compared with, or `nil` for none.
     /// - Returns: The comparison, with its verdict and details.
     public static func compare(_ current: BaselineRecord, with baseline: BaselineRecord?) -> EntryComparison {
+        let seeds = compareSeeds(current, baseline)
+        var details = seeds.details
+        let metrics = compareMetrics(current, baseline)
+        details += seeds.exactDifferences
+        for metric in metrics where metric.verdict == .regressed {
+            details.append("\(metric.name): \(format(metric.current)) is worse than the baseline's \(format(metric.baseline!)) by more than the tolerance \(number(metric.tolerance!)) (one-sided t test, 1 %)")
+        }
+        let verdict: Verdict
+        if seeds.missedTarget { verdict = .missedTarget }
+        else if !seeds.exactDifferences.isEmpty { verdict = .changed }
+        else if metrics.contains(where: { $0.verdict == .regressed }) { verdict = .regressed }
+        else if baseline == nil { verdict = .new }
+        else if metrics.contains(where: { $0.verdict == .improved }) { verdict = .improved }
+        else { verdict = .pass }
+        return EntryComparison(entry: current.entry.name, mode: seeds.mode, metrics: metrics, targetStatus: seeds.targetStatus, verdict: verdict, details: details)
+    }
+
+    /// The verdicts of a part of an entry's seeds, as one shard of a run gives them
+    /// (docs/shards.md): each seed's target, and in exact mode each seed's curve against the
+    /// baseline's same seed. The means over every seed (epochs to target, the target's metric)
+    /// and their one-sided t test are the merge's, so no metric is compared here.
+    ///
+    /// - Parameters:
+    ///   - current: The seeds' result, its entry's seeds those run.
+    ///   - baseline: The entry's baseline over every seed, or `nil` for none.
+    /// - Returns: Missed target, changed, new or pass, with the details.
+    public static func compareSeedsOnly(_ current: BaselineRecord, with baseline: BaselineRecord?) -> EntryComparison {
+        let seeds = compareSeeds(current, baseline)
+        let verdict: Verdict = seeds.missedTarget ? .missedTarget : !seeds.exactDifferences.isEmpty ? .changed : baseline == nil ? .new : .pass
+        return EntryComparison(
+            entry: current.entry.name, mode: seeds.mode, metrics: [], targetStatus: seeds.targetStatus, verdict: verdict,
+            details: seeds.details + seeds.exactDifferences)
+    }
+
+    /// What each seed gives alone: the target status, whether a seed missed a target the entry
+    /// is meant to meet, the details of misses and divergences, the mode, and in exact mode where
+    /// each seed's numbers first differ from the baseline's.
+    private static func compareSeeds(_ current: BaselineRecord, _ baseline: BaselineRecord?)
+        -> (targetStatus: String, missedTarget: Bool, details: [String], mode: ComparisonMode, exactDifferences: [String]) {
         let entry = current.entry
         var details: [String] = []
         let met = current.seeds.filter { $0.epochsToTarget != nil }
@@ -54,19 +93,7 @@ public enum BaselineComparison {
                 }
             }
         }
-        let metrics = compareMetrics(current, baseline)
-        details += exactDifferences
-        for metric in metrics where metric.verdict == .regressed {
-            details.append("\(metric.name): \(format(metric.current)) is worse than the baseline's \(format(metric.baseline!)) by more than the tolerance \(number(metric.tolerance!)) (one-sided t test, 1 %)")
-        }
-        let verdict: Verdict
-        if missedTarget { verdict = .missedTarget }
-        else if !exactDifferences.isEmpty { verdict = .changed }
-        else if metrics.contains(where: { $0.verdict == .regressed }) { verdict = .regressed }
-        else if baseline == nil { verdict = .new }
-        else if metrics.contains(where: { $0.verdict == .improved }) { verdict = .improved }
-        else { verdict = .pass }
-        return EntryComparison(entry: entry.name, mode: mode, metrics: metrics, targetStatus: targetStatus, verdict: verdict, details: details)
+        return (targetStatus, missedTarget, details, mode, exactDifferences)
     }
 
     /// Why two records cannot be expected to match bit for bit; empty when they can.

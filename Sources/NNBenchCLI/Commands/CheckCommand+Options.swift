@@ -6,7 +6,7 @@ extension CheckCommand {
         let given: [(String, Bool)] = [
             ("--arch", arch != nil), ("--task", task != nil), ("--param", !parameters.isEmpty), ("--only", only != nil),
             ("--seed", seedOption != nil), ("--precision", precisionOption != nil), ("--inject", inject != nil),
-            ("--inject-all", injectAll), ("--self-test", selfTest), ("--seeds", seedsOption != nil),
+            ("--inject-all", injectAll), ("--self-test", selfTest), ("--seeds", seedsOption != nil), ("--shard", shard != nil),
             ("--list-checks", listChecks), ("--list-bugs", listBugs), ("--json", json), ("--exec", exec != nil),
             ("--timeout", timeoutOption != nil), ("--log", log != nil), ("--conformance", conformance), ("--record", record != nil),
             ("--report", report != nil),

@@ -64,6 +64,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("seeds"), parsing: .unconditional, help: "With --self-test: how many seeds, from 0 (default 20).")
     var seedsOption: Int?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --self-test: run shard i of n (1 <= i <= n) of the (architecture, seed) runs; see docs/shards.md.", valueName: "i/n"))
+    var shard: String?
+
     @Flag(help: "List the checks.")
     var listChecks = false
 
@@ -108,7 +111,7 @@ struct CheckCommand: ParsableCommand {
             if conformance {
                 try refuseOptions(except: ["--exec", "--conformance", "--timeout", "--log", "--record", "--json"], in: "--exec --conformance")
             } else if selfTest {
-                try refuseOptions(except: ["--exec", "--self-test", "--seeds", "--timeout"], in: "--exec --self-test")
+                try refuseOptions(except: ["--exec", "--self-test", "--seeds", "--shard", "--timeout"], in: "--exec --self-test")
             } else {
                 try refuseOptions(
                     except: ["--exec", "--arch", "--task", "--param", "--only", "--seed", "--timeout", "--log", "--record", "--json", "--report"], in: "--exec")
@@ -137,7 +140,7 @@ struct CheckCommand: ParsableCommand {
             return try printFaultMatrix(precision: precision, seed: seed)
         }
         if selfTest {
-            try refuseOptions(except: ["--self-test", "--precision", "--seeds"], in: "--self-test")
+            try refuseOptions(except: ["--self-test", "--precision", "--seeds", "--shard"], in: "--self-test")
             return try runSelfTest(precision: precision)
         }
         try refuseOptions(
@@ -178,9 +181,23 @@ struct CheckCommand: ParsableCommand {
             throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
         }
         let threads = max(ProcessInfo.processInfo.activeProcessorCount, 1)
-        let result = SelfTest.run(Showcase.all + Showcase.recurrent + Showcase.catalogue, precision: precision, seeds: seeds, threads: threads)
+        let showcases = Showcase.all + Showcase.recurrent + Showcase.catalogue
+        let shard = try selfTestShard(runs: showcases.count * seeds)
+        let result = SelfTest.run(showcases, precision: precision, seeds: seeds, threads: threads, shard: shard)
         print(SelfTestReport(result: result).text, terminator: "")
         if result.alarms > 0 || !result.unchecked.isEmpty || !result.comparedAnything { throw ExitStatus.failed }
+    }
+
+    /// `--shard` of a self-test of `runs` (showcase, seed) runs, said in a line before the report.
+    ///
+    /// - Throws: Exit 64 for a malformed shard or more shards than runs.
+    func selfTestShard(runs: Int) throws -> (index: Int, count: Int)? {
+        guard let text = shard else { return nil }
+        let shard = try ShardOption.parse(text)
+        try ShardOption.check(shard, runs: runs, of: "(architecture, seed) run")
+        let count = (runs - shard.index) / shard.count + 1
+        print("shard \(shard): \(count) of the \(runs) (architecture, seed) runs; its verdicts are those runs'")
+        return (shard.index, shard.count)
     }
 
     /// The battery on nnbench's engine, with `--inject`'s bug if any, on ``checkTargets(fault:)``'s

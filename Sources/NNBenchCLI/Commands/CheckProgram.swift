@@ -128,7 +128,9 @@ extension CheckCommand {
             throw failure("invalid --seeds '\(seeds)'; expected an integer in 1...1000", status: ExitStatus.usage)
         }
         let timeout = self.timeout
-        let result = SelfTest.run(selfTestShowcases(command), label: command, seeds: seeds, threads: 2) { showcase, seed in
+        let showcases = selfTestShowcases(command)
+        let shard = try selfTestShard(runs: showcases.count * seeds)
+        let result = SelfTest.run(showcases, label: command, seeds: seeds, threads: 2, shard: shard) { showcase, seed in
             let model = ProtocolModel(command: command, timeout: timeout)
             defer { model.shutdown() }
             return showcase.run(on: model, seed: seed)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NNBench
 
 /// `nnbench generate TASK`: write a task's data as CSV, JSON or NPY.
@@ -51,16 +52,35 @@ struct GenerateCommand: ParsableCommand {
         if let plot { try OutputPath.checkFile(plot, option: "--plot") }
         let selection = try parseSplit()
         let format = try resolveFormat()
-        let task = try options.makeTask(seed: seed)
-        var bytes = DatasetExport.render(task, splits: selection, format: format)
+        let source = try options.makeSource(seed: seed)
         let path = output ?? "-"
-        if path.hasSuffix(".gz") { bytes = Gzip.compress(bytes) }
-        do throws(FileError) {
-            if path == "-" { try StandardOutput.write(bytes) } else { try AtomicFile.write(bytes, to: path) }
-        } catch {
+        do {
+            try write(source, splits: selection, format: format, to: path)
+        } catch let error as FileError {
             throw failure(error.description, status: ExitStatus.error)
         }
-        if let plot { try PlotOption.write(task, splits: selection, details: try options.plotDetails(seed: seed), to: plot) }
+        if let plot {
+            // The picture needs every sample at once; it is meant for sizes one can look at.
+            let task = try options.makeTask(seed: seed)
+            try PlotOption.write(task, splits: selection, details: try options.plotDetails(seed: seed), to: plot)
+        }
+    }
+
+    /// Streams the data to `path` (`-`: standard output), gzip-compressed for a name ending in
+    /// `.gz`, a file atomically.
+    ///
+    /// - Throws: ``FileError`` when the output cannot be written.
+    private func write(_ source: DatasetSource, splits: SplitSelection, format: DatasetFormat, to path: String) throws {
+        let file = path == "-" ? nil : try AtomicFile.Writer(path: path)
+        let compressor = path.hasSuffix(".gz") ? Gzip.Compressor() : nil
+        func send(_ bytes: [UInt8]) throws(FileError) {
+            if let file { try file.write(bytes) } else { try StandardOutput.write(bytes) }
+        }
+        try DatasetExport.write(source, splits: splits, format: format, threads: ProcessInfo.processInfo.activeProcessorCount) { bytes in
+            try send(compressor?.compress(bytes) ?? bytes)
+        }
+        if let compressor { try send(compressor.finish()) }
+        try file?.commit()
     }
 
     private func parseSplit() throws -> SplitSelection {

@@ -23,12 +23,15 @@ struct RunCommand: ParsableCommand {
               nnbench run xor two-spirals --seeds 10 --jobs 2
               nnbench run moons --optimizer "sgd(lr: 0.1, momentum: 0.9)"
               nnbench run all --junit results.xml --output runs/
+              nnbench run all --shard 2/3 --output shard-2   (then: nnbench merge shard-*)
 
             Exit status: 0 when every entry was compared and none failed; 1 when one regressed, \
             changed or missed its target; 2 when one could not be compared (no baseline file \
             without --allow-new, a corrupt baseline, an entry that could not be trained; the \
             other entries still run), the baselines folder or the suite file cannot be read, or \
-            an output cannot be written; 64 for a usage error.
+            an output cannot be written; 64 for a usage error. With --shard, the verdicts are \
+            each seed's alone (a missed target, in exact mode a changed curve); the comparison \
+            of means over every seed is 'nnbench merge''s (docs/shards.md).
             """)
 
     @Argument(help: ArgumentHelp("'all', or entry or task names: an entry's name selects that entry, a task's name every entry of the task (see Datasets/suites/default.json).", valueName: "entry"))
@@ -46,6 +49,11 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The baselines folder; it must exist.", valueName: "dir"))
     var baselines: String = "Baselines"
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Run shard i of n (1 <= i <= n): the (entry, seed) pairs the plan gives it, balanced by the cost the baselines hold; each seed's verdict alone, the rest from 'nnbench merge' of every shard's --output (docs/shards.md).",
+        valueName: "i/n"))
+    var shard: String?
 
     @Flag(help: "Accept entries that have no baseline file (verdict 'new') instead of failing the run with status 2.")
     var allowNew = false
@@ -85,6 +93,7 @@ struct RunCommand: ParsableCommand {
         if diagnosesMargins, json {
             throw failure("--diagnoses-margins cannot be combined with --json: the margins are a text table, and stdout would no longer be JSON", status: ExitStatus.usage)
         }
+        let shard = try self.shard.map(ShardOption.parse)
         let architecture = try arch.map { try ArchitectureArgument.parse($0) }
         let optimizerSpec = try optimizer.map(Self.parseOptimizer)
         let selection = try suite.prepare(entries) { entry in
@@ -102,6 +111,16 @@ struct RunCommand: ParsableCommand {
         let jobCount = try jobs.count()
         // Everything that can be checked before the work is: the command line, the inputs, the outputs.
         try BaselineFolder.check(baselines)
+        let store = BaselineStore(directory: baselines)
+        let plan = try shard.map { try Self.plan(selection.entries, shard: $0, baselines: store) }
+        // The entries this process runs, each with its place in the selection: every one, or a shard's part.
+        let running: [(position: Int, prepared: PreparedEntry)] = plan.map { plan in
+            selection.entries.indices.compactMap { index in
+                let seeds = plan.seeds(of: index, in: shard!.index)
+                return seeds.isEmpty ? nil : (index, PreparedEntry(selection.entries[index], seeds: seeds))
+            }
+        } ?? Array(selection.entries.enumerated().map { ($0.offset, $0.element) })
+        let entries = running.map(\.prepared)
         try OutputPath.checkDistinct([("--junit", junit), ("--report", report), ("--output", output), ("--tensorboard", tensorboard)])
         // The folders first: a report may go inside the --output folder this run creates.
         if let output { try OutputPath.prepareFolder(output, option: "--output") }
@@ -109,10 +128,13 @@ struct RunCommand: ParsableCommand {
         if let junit { try OutputPath.checkFile(junit, option: "--junit") }
         if let report { try OutputPath.checkFile(report, option: "--report") }
         let seeds = suite.seedsDescription(selection.entries)
-        if !json { print(selection.header(seeds: seeds, baselines: baselines)) }
-        let progress = SuiteProgress(entries: selection.entries)
+        if !json {
+            print(selection.header(seeds: seeds, baselines: baselines))
+            if let plan, let shard { print(Self.shardLine(plan, shard: shard)) }
+        }
+        let progress = SuiteProgress(entries: entries)
         let results = SuiteRunner.run(
-            selection.entries, jobs: jobCount, observation: report == nil && tensorboard == nil && output == nil ? nil : TrainingObservation(),
+            entries, jobs: jobCount, observation: report == nil && tensorboard == nil && output == nil ? nil : TrainingObservation(),
             diagnoses: !noDiagnoses, onEvent: progress.handle)
         progress.finish()
         if !noDiagnoses { DiagnosisWarnings.print(results) }
@@ -121,8 +143,13 @@ struct RunCommand: ParsableCommand {
             do {
                 try RunRecordWriter.write(trained, to: output)
                 for result in trained { try BaselineFile.write(BaselineRecord(result), to: output) }
-                for (position, result) in results.enumerated() where result.failure == nil {
-                    try ObservationFile.write(result, position: position, to: output)
+                for (running, result) in zip(running, results) where result.failure == nil {
+                    try ObservationFile.write(result, position: running.position, to: output)
+                }
+                if let plan, let shard {
+                    let failed = results.compactMap { result in result.failure.map { ShardManifest.Failure(entry: result.entry.name, reason: $0) } }
+                    let suite = Suite(name: selection.name, entries: selection.entries.map(\.entry))
+                    try ShardManifest(shard: shard, suite: suite, source: selection.source, seeds: seeds, plan: plan, failed: failed).write(to: output)
                 }
             } catch {
                 throw failure(error.description, status: ExitStatus.error)
@@ -139,13 +166,14 @@ struct RunCommand: ParsableCommand {
                 throw failure(error.description, status: ExitStatus.error)
             }
         }
-        let store = BaselineStore(directory: baselines)
         let comparisons = results.map { result in
-            result.failure.map { EntryComparison.untrained(result.entry.name, reason: $0) } ?? store.compare(BaselineRecord(result))
+            result.failure.map { EntryComparison.untrained(result.entry.name, reason: $0) }
+                ?? (shard == nil ? store.compare(BaselineRecord(result)) : Self.compareSeeds(BaselineRecord(result), in: store))
         }
         var report = ComparisonReport(
-            comparisons: comparisons, allowsNew: allowNew,
-            context: [("suite", selection.source), ("seeds", seeds), ("baselines", baselines)])
+            // A shard's 'new' is the merge's to judge, with every seed.
+            comparisons: comparisons, allowsNew: allowNew || shard != nil,
+            context: [("suite", selection.source), ("seeds", seeds), ("baselines", baselines)] + (shard.map { [("shard", $0.description)] } ?? []))
         if !noDiagnoses {
             for result in results where result.failure == nil {
                 report.diagnoses[result.entry.name] = zip(result.runs, result.diagnoses).map { ($0.seed, $1) }
@@ -153,10 +181,10 @@ struct RunCommand: ParsableCommand {
         }
         if let path = self.report {
             let page = RunReport(
-                entries: zip(selection.entries, zip(results, comparisons)).map {
+                entries: zip(entries, zip(results, comparisons)).map {
                     RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1, baseline: store.record(of: $0.entry.name))
                 },
-                allowsNew: allowNew, summary: [quotedCommandLine], threads: jobCount)
+                allowsNew: allowNew || shard != nil, summary: [quotedCommandLine], threads: jobCount)
             try writePage(page.html, to: path)
         }
         if let junit {
@@ -174,7 +202,7 @@ struct RunCommand: ParsableCommand {
 
     /// `--write-default-suite`, which takes no other option but `--suite`.
     private func writeSuite() throws {
-        guard entries.isEmpty, arch == nil, optimizer == nil, junit == nil, output == nil, report == nil, tensorboard == nil, !json, !allowNew, !noDiagnoses, !diagnosesMargins,
+        guard entries.isEmpty, shard == nil, arch == nil, optimizer == nil, junit == nil, output == nil, report == nil, tensorboard == nil, !json, !allowNew, !noDiagnoses, !diagnosesMargins,
               suite.seeds == nil, jobs.jobs == nil, baselines == "Baselines" else {
             throw failure("--write-default-suite writes the suite and exits; it takes no entries and no option but --suite", status: ExitStatus.usage)
         }

@@ -55,6 +55,20 @@ struct TaskOptions: ParsableArguments {
             throw failure(error.description, status: ExitStatus.usage)
         }
     }
+    /// The task's data to export, drawn block by block when its samples are independent, so that
+    /// `generate` holds a few blocks in memory at any `--n`; a bad name or value is a one-line
+    /// usage error, as for ``makeTask(seed:option:)``.
+    ///
+    /// - Parameter seed: The seed of the task's data, as given on the command line.
+    func makeSource(seed text: String) throws -> DatasetSource {
+        let overrides = try overrides()
+        let seed = try parseSeed(text, option: "--seed")
+        do {
+            return try DatasetSource(TaskCatalogue.definition(named: task), overrides: overrides, seed: seed)
+        } catch {
+            throw failure(error.description, status: ExitStatus.usage)
+        }
+    }
 }
 
 /// Reads a seed given on the command line.

@@ -39,8 +39,11 @@ public enum SelfTest {
 
     /// Runs every showcase for seeds `0..<seeds` on the correct engine, on `threads` threads (the
     /// result does not depend on them: each run is collected in its place).
-    public static func run(_ showcases: [Showcase], precision: Precision, seeds: Int, threads: Int) -> Result {
-        run(showcases, label: precision.rawValue, seeds: seeds, threads: threads) { showcase, seed in
+    ///
+    /// - Parameter shard: Run only shard `index` of `count` (from 1) of the (showcase, seed) runs,
+    ///   or all of them (``runs(_:seeds:shard:)``).
+    public static func run(_ showcases: [Showcase], precision: Precision, seeds: Int, threads: Int, shard: (index: Int, count: Int)? = nil) -> Result {
+        run(showcases, label: precision.rawValue, seeds: seeds, threads: threads, shard: shard) { showcase, seed in
             showcase.run(precision: precision, seed: seed)
         }
     }
@@ -48,12 +51,15 @@ public enum SelfTest {
     /// Runs every showcase for seeds `0..<seeds` with `check`, which runs the battery on a fresh
     /// model of its own (a program over the protocol, say), on `threads` threads.
     ///
-    /// - Parameter label: What the model is, for the report (its precision, a command).
+    /// - Parameters:
+    ///   - label: What the model is, for the report (its precision, a command).
+    ///   - shard: Run only shard `index` of `count` (from 1) of the (showcase, seed) runs, or all
+    ///     of them (``runs(_:seeds:shard:)``).
     public static func run(
-        _ showcases: [Showcase], label: String, seeds: Int, threads: Int,
+        _ showcases: [Showcase], label: String, seeds: Int, threads: Int, shard: (index: Int, count: Int)? = nil,
         check: @Sendable (Showcase, UInt64) -> [CheckResult]
     ) -> Result {
-        let jobs = showcases.flatMap { showcase in (0..<UInt64(seeds)).map { (showcase, $0) } }
+        let jobs = runs(showcases, seeds: seeds, shard: shard)
         let slots = ResultSlots(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: Swift.max(1, Swift.min(threads, jobs.count))) { worker in
             var index = worker
@@ -82,6 +88,21 @@ public enum SelfTest {
             }
         }
         return Result(precision: label, seeds: seeds, showcases: showcases.map(\.name), checks: records, unchecked: unchecked)
+    }
+
+    /// The (showcase, seed) runs of a sweep, showcase by showcase and seed by seed, or one shard's
+    /// part of them: every `count`-th run from the `index`-th. Striped so, each shard holds every
+    /// showcase's seeds but for at most one, and the seeds of one showcase cost about alike: the
+    /// shards' costs differ by at most one run of each showcase.
+    ///
+    /// - Parameters:
+    ///   - showcases: The showcases.
+    ///   - seeds: Seeds `0..<seeds` of each.
+    ///   - shard: The shard, `1 <= index <= count`, or `nil` for every run.
+    public static func runs(_ showcases: [Showcase], seeds: Int, shard: (index: Int, count: Int)? = nil) -> [(Showcase, UInt64)] {
+        let all = showcases.flatMap { showcase in (0..<UInt64(seeds)).map { (showcase, $0) } }
+        guard let shard else { return all }
+        return all.enumerated().filter { $0.offset % shard.count == shard.index - 1 }.map(\.element)
     }
 
     /// Each job's results, written by the worker that ran it.

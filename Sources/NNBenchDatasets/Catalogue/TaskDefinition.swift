@@ -42,6 +42,40 @@ public struct TaskDefinition: Sendable {
     /// - Returns: The task.
     /// - Throws: ``DatasetError`` when a name is unknown or a value is invalid.
     public func makeTask(_ overrides: [String: String] = [:], seed: UInt64 = 0) throws(DatasetError) -> LearningTask {
+        try generate(arguments(overrides, seed: seed))
+    }
+
+    /// Makes only the samples of `window` of a task whose samples are independent draws (one
+    /// with the parameter `n`), for an export that streams; see ``SplitSizes/window``.
+    ///
+    /// - Parameters:
+    ///   - overrides: Values by parameter name, as for ``makeTask(_:seed:)``.
+    ///   - seed: The seed.
+    ///   - window: The split and sample indices to draw, clamped to the split's size.
+    /// - Returns: The task with the window's samples alone in its split and the other splits
+    ///   empty, or `nil` when the task is
+    ///   one fixed set, which is never drawn in part.
+    /// - Throws: ``DatasetError`` when a name is unknown or a value is invalid.
+    package func makeTask(_ overrides: [String: String], seed: UInt64, window: SampleWindow) throws(DatasetError) -> LearningTask? {
+        guard drawsIndependentSamples else { return nil }
+        var arguments = try arguments(overrides, seed: seed)
+        arguments.window = window
+        return try generate(arguments)
+    }
+
+    /// The split sizes of a task with independent samples (`n`, `n-valid`, `n-test`), or `nil`
+    /// for a task that is one fixed set.
+    ///
+    /// - Throws: ``DatasetError`` when a name is unknown or a value is invalid.
+    package func sizes(_ overrides: [String: String]) throws(DatasetError) -> SplitSizes? {
+        drawsIndependentSamples ? try arguments(overrides, seed: 0).sizes : nil
+    }
+
+    /// Whether the task's samples are independent draws, sized by `n`, `n-valid` and `n-test`.
+    private var drawsIndependentSamples: Bool { parameters.contains { $0.name == "n" } }
+
+    /// The validated arguments: the defaults with `overrides` parsed over them.
+    private func arguments(_ overrides: [String: String], seed: UInt64) throws(DatasetError) -> Arguments {
         for name in overrides.keys.sorted() where !parameters.contains(where: { $0.name == name }) {
             throw .unknownParameter(task: self.name, name: name, known: parameters.map(\.name))
         }
@@ -49,7 +83,7 @@ public struct TaskDefinition: Sendable {
         for parameter in parameters {
             if let text = overrides[parameter.name] { values[parameter.name] = try parameter.parse(text, task: name) }
         }
-        return try generate(Arguments(values: values, seed: seed))
+        return Arguments(values: values, seed: seed)
     }
 
     /// Every parameter at its default value, with seed 0.
@@ -81,6 +115,8 @@ public struct TaskDefinition: Sendable {
         let values: [String: ParameterValue.Value]
         /// The seed.
         public let seed: UInt64
+        /// The samples to draw, when an export streams; see ``SplitSizes/window``.
+        var window: SampleWindow?
 
         /// The value of an integer parameter.
         public func integer(_ name: String) -> Int {
@@ -102,7 +138,9 @@ public struct TaskDefinition: Sendable {
 
         /// The split sizes, from the parameters `n`, `n-valid` and `n-test`.
         public var sizes: SplitSizes {
-            SplitSizes(train: integer("n"), validation: integer("n-valid"), test: integer("n-test"))
+            var sizes = SplitSizes(train: integer("n"), validation: integer("n-valid"), test: integer("n-test"))
+            sizes.window = window
+            return sizes
         }
     }
 }

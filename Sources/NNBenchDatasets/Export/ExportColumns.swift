@@ -1,8 +1,10 @@
 /// The columns shared by the CSV and NPY exports: an optional split column, the flattened
 /// inputs, then the targets.
-struct ExportColumns {
+struct ExportColumns: Sendable {
     /// The selected splits, in export order.
-    let splits: [Split]
+    let splits: [SplitName]
+    /// The number of samples in each split.
+    let sizes: SplitSizes
     /// Whether the first column names each row's split.
     let hasSplitColumn: Bool
     /// The number of input columns, `x0` ... .
@@ -13,20 +15,21 @@ struct ExportColumns {
     /// Whether targets are class labels or binary targets, written as integers.
     let targetsAreLabels: Bool
 
-    /// The columns of a task's selected splits.
-    init(_ task: LearningTask, splits selection: SplitSelection) {
-        splits = selection.names.map { task[$0] }
+    /// The columns of a source's selected splits.
+    init(_ source: DatasetSource, splits selection: SplitSelection) {
+        splits = selection.names
+        sizes = source.sizes
         hasSplitColumn = selection == .all
-        inputWidth = task.inputShape.reduce(1, *)
-        targetWidth = task.targetShape.reduce(1, *)
-        targetsAreLabels = task.kind.hasLabelTargets
+        inputWidth = source.task.inputShape.reduce(1, *)
+        targetWidth = source.task.targetShape.reduce(1, *)
+        targetsAreLabels = source.task.kind.hasLabelTargets
     }
 
     /// The total number of columns.
     var count: Int { (hasSplitColumn ? 1 : 0) + inputWidth + targetWidth }
 
     /// The total number of rows, one per sample of the selected splits.
-    var rowCount: Int { splits.reduce(0) { $0 + $1.count } }
+    var rowCount: Int { splits.reduce(0) { $0 + sizes[$1] } }
 
     /// The column names, `split`, `x0` ..., then `y` or `y0` ... .
     var names: [String] {

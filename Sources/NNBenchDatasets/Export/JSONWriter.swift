@@ -16,67 +16,82 @@
 ///   class labels and binary targets are integers. Non-finite values, which no generator
 ///   produces, are the bare tokens `NaN`, `Infinity`, `-Infinity` that the protocol accepts.
 enum JSONWriter {
-    /// Renders the selected splits of a task as JSON.
-    ///
-    /// - Complexity: O(number of values written).
-    static func render(_ task: LearningTask, splits selection: SplitSelection) -> [UInt8] {
-        let splits = selection.names.map { task[$0] }
-        let values = splits.reduce(0) { $0 + $1.inputs.count + $1.targets.count }
-        var text = TextBuffer(capacity: 256 + values * TextBuffer.bytesPerNumber)
-        text.append("{\"task\":")
-        text.append(jsonString: task.name)
-        text.append(",\"seed\":")
-        text.append(text: String(task.seed))
-        text.append(",\"parameters\":{")
+    /// The layout of the selected splits as JSON: the task's description, then two passes per
+    /// split, one over its inputs and one over its targets.
+    static func layout(_ source: DatasetSource, splits selection: SplitSelection) -> ExportLayout {
+        let task = source.task
+        var head = TextBuffer(capacity: 256)
+        head.append("{\"task\":")
+        head.append(jsonString: task.name)
+        head.append(",\"seed\":")
+        head.append(text: String(task.seed))
+        head.append(",\"parameters\":{")
         for (index, parameter) in task.parameters.enumerated() {
-            if index > 0 { text.append(",") }
-            text.append(jsonString: parameter.name)
-            text.append(":")
+            if index > 0 { head.append(",") }
+            head.append(jsonString: parameter.name)
+            head.append(":")
             switch parameter.value {
-            case .integer(let value): text.append(integer: value)
-            case .real(let value): text.append(jsonNumber: value)
-            case .reals(let values): text.append(jsonArray: values[...], labels: false)
+            case .integer(let value): head.append(integer: value)
+            case .real(let value): head.append(jsonNumber: value)
+            case .reals(let values): head.append(jsonArray: values)
             }
         }
-        text.append("},\"loss\":")
-        text.append(jsonString: task.loss.rawValue)
-        text.append(",\"splits\":{")
+        head.append("},\"loss\":")
+        head.append(jsonString: task.loss.rawValue)
+        head.append(",\"splits\":{")
         let labels = task.kind.hasLabelTargets
-        for (index, split) in splits.enumerated() {
-            if index > 0 { text.append(",") }
-            text.append(jsonString: split.name.rawValue)
-            text.append(":{\"x\":")
-            text.append(tensor: split.inputs, shape: [split.count] + split.inputShape, labels: false)
-            text.append(",\"y\":")
-            text.append(tensor: split.targets, shape: [split.count] + split.targetShape, labels: labels)
-            text.append("}")
+        var passes: [ExportLayout.Pass] = []
+        for (index, name) in selection.names.enumerated() {
+            let count = source.sizes[name]
+            var inputsPrefix = TextBuffer(capacity: 64)
+            if index > 0 { inputsPrefix.append(",") }
+            inputsPrefix.append(jsonString: name.rawValue)
+            inputsPrefix.append(":{\"x\":")
+            inputsPrefix.append(tensorStart: [count] + task.inputShape)
+            passes.append(ExportLayout.Pass(split: name, prefix: inputsPrefix.bytes, suffix: Array("]}".utf8)) { samples, first in
+                values(samples.inputs, labels: false, first: first)
+            })
+            var targetsPrefix = TextBuffer(capacity: 64)
+            targetsPrefix.append(",\"y\":")
+            targetsPrefix.append(tensorStart: [count] + task.targetShape)
+            passes.append(ExportLayout.Pass(split: name, prefix: targetsPrefix.bytes, suffix: Array("]}}".utf8)) { samples, first in
+                values(samples.targets, labels: labels, first: first)
+            })
         }
-        text.append("}}\n")
+        return ExportLayout(head: head.bytes, passes: passes, tail: Array("}}\n".utf8))
+    }
+
+    /// A block's values in a tensor's `data` list, a comma first unless the block begins it.
+    ///
+    /// - Complexity: O(number of values written).
+    private static func values(_ values: [Double], labels: Bool, first: Bool) -> [UInt8] {
+        var text = TextBuffer(capacity: values.count * TextBuffer.bytesPerNumber)
+        for (index, value) in values.enumerated() {
+            if index > 0 || !first { text.append(",") }
+            if labels && value.isFinite { text.append(label: value) } else { text.append(jsonNumber: value) }
+        }
         return text.bytes
     }
 }
 
 extension TextBuffer {
-    /// Appends a protocol tensor, `{"shape":[...],"data":[...]}`.
-    fileprivate mutating func append(tensor data: [Double], shape: [Int], labels: Bool) {
+    /// Appends the start of a protocol tensor, `{"shape":[...],"data":[`; its values and `]}`
+    /// follow.
+    fileprivate mutating func append(tensorStart shape: [Int]) {
         append("{\"shape\":[")
         for (index, dimension) in shape.enumerated() {
             if index > 0 { append(",") }
             append(integer: dimension)
         }
-        append("],\"data\":")
-        append(jsonArray: data[...], labels: labels)
-        append("}")
+        append("],\"data\":[")
     }
 
-    /// Appends an array of numbers, or of integers when they are labels.
-    fileprivate mutating func append(jsonArray values: ArraySlice<Double>, labels: Bool) {
+    /// Appends an array of numbers.
+    fileprivate mutating func append(jsonArray values: [Double]) {
         append("[")
-        var first = true
-        for value in values {
-            if !first { append(",") }
-            first = false
-            if labels && value.isFinite { append(label: value) } else { append(jsonNumber: value) }
+        for (index, value) in values.enumerated() {
+            if index > 0 { append(",") }
+            append(jsonNumber: value)
         }
         append("]")
     }

@@ -27,26 +27,34 @@ package enum NPYWriter {
     /// The data of a `.npy` file starts at a multiple of this, as numpy writes it.
     static let alignment = 64
 
-    /// Renders the selected splits of a task as a `.npy` file.
+    /// The layout of the selected splits as a `.npy` file: the header, which knows the number of
+    /// rows in advance, then one pass per split.
+    static func layout(_ source: DatasetSource, splits selection: SplitSelection) -> ExportLayout {
+        let columns = ExportColumns(source, splits: selection)
+        let passes = columns.splits.map { name in
+            let code = columns.hasSplitColumn ? ExportColumns.code(of: name) : nil
+            return ExportLayout.Pass(split: name, prefix: [], suffix: []) { samples, _ in
+                rows(samples, columns: columns, code: code)
+            }
+        }
+        return ExportLayout(head: header(shape: [columns.rowCount, columns.count], type: .float64), passes: passes, tail: [])
+    }
+
+    /// The rows of a block of samples, each beginning with the split's `code` when there is one.
     ///
     /// - Complexity: O(number of values written).
-    static func render(_ task: LearningTask, splits selection: SplitSelection) -> [UInt8] {
-        let columns = ExportColumns(task, splits: selection)
-        let rows = columns.rowCount
-        var bytes = header(shape: [rows, columns.count], type: .float64)
-        bytes.reserveCapacity(bytes.count + rows * columns.count * 8)
-        for split in columns.splits {
-            let code = ExportColumns.code(of: split.name)
-            split.inputs.withUnsafeBufferPointer { inputs in
-                split.targets.withUnsafeBufferPointer { targets in
-                    for row in 0..<split.count {
-                        if columns.hasSplitColumn { append(code, to: &bytes) }
-                        for value in inputs[row * columns.inputWidth..<(row + 1) * columns.inputWidth] {
-                            append(value, to: &bytes)
-                        }
-                        for value in targets[row * columns.targetWidth..<(row + 1) * columns.targetWidth] {
-                            append(value, to: &bytes)
-                        }
+    private static func rows(_ samples: Split, columns: ExportColumns, code: Double?) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(samples.count * columns.count * 8)
+        samples.inputs.withUnsafeBufferPointer { inputs in
+            samples.targets.withUnsafeBufferPointer { targets in
+                for row in 0..<samples.count {
+                    if let code { append(code, to: &bytes) }
+                    for value in inputs[row * columns.inputWidth..<(row + 1) * columns.inputWidth] {
+                        append(value, to: &bytes)
+                    }
+                    for value in targets[row * columns.targetWidth..<(row + 1) * columns.targetWidth] {
+                        append(value, to: &bytes)
                     }
                 }
             }

@@ -62,8 +62,7 @@ extension Generators {
             let angle = 2 * Double.pi * Double(k) / Double(classes)
             return [2 * cos(angle), 2 * sin(angle)]
         }
-        var cumulative = priors
-        for k in 1..<classes { cumulative[k] += cumulative[k - 1] }
+        let cumulative = priors.indices.map { priors[...$0].reduce(0, +) }
         let splits = SplitBuilder.independent(
             task: "imbalanced", seed: seed, sizes: sizes, inputShape: [2], targetShape: []
         ) { stream, _, x, y in

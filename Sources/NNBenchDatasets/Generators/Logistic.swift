@@ -47,14 +47,14 @@ extension Generators {
         var weightStream = RandomStream(key: StreamKey.make(seed: seed, purpose: "logistic/weights"), index: 0)
         let weights = (0..<inputs).map { _ in weightStream.normal(mean: 0, standardDeviation: 2) }
         let bias = weightStream.normal(mean: 0, standardDeviation: 0.5)
-        func score(_ x: some Collection<Double>) -> Double {
+        @Sendable func score(_ x: UnsafeBufferPointer<Double>) -> Double {
             zip(x, weights).reduce(bias) { $0 + $1.0 * $1.1 }
         }
         let splits = SplitBuilder.independent(
             task: "logistic", seed: seed, sizes: sizes, inputShape: [inputs], targetShape: [1]
         ) { stream, _, x, y in
             for i in 0..<inputs { x[i] = stream.normal() }
-            y[0] = stream.uniform() < Math.sigmoid(score(x)) ? 1 : 0
+            y[0] = stream.uniform() < Math.sigmoid(score(UnsafeBufferPointer(x))) ? 1 : 0
         }
         let norm = weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
         // Expectations over s = b + |w|·z, z ~ N(0, 1); beyond |z| = 12 the density is below 1e-31.
@@ -67,7 +67,7 @@ extension Generators {
         // sampling error cancels; 0.02 leaves room for the error of weights estimated from the
         // training split.
         var bayesCorrect = 0
-        for index in 0..<splits.test.count where (score(splits.test.input(index)) > 0 ? 1 : 0) == splits.test.targets[index] {
+        for index in 0..<splits.test.count where (splits.test.input(index).withUnsafeBufferPointer(score) > 0 ? 1 : 0) == splits.test.targets[index] {
             bayesCorrect += 1
         }
         let bayesTestAccuracy = Double(bayesCorrect) / Double(splits.test.count)

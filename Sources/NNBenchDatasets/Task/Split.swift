@@ -70,6 +70,10 @@ public struct SplitSizes: Sendable, Hashable {
     public var validation: Int
     /// Samples in the test split.
     public var test: Int
+    /// When set, a generator of independent samples draws only the window's samples, and the
+    /// other splits are empty, so that an export can stream a task too large to hold in memory;
+    /// the sizes still say how many samples the whole task has.
+    package var window: SampleWindow?
 
     /// Creates split sizes.
     ///
@@ -97,5 +101,19 @@ extension Split {
     /// The same samples under another split's name.
     public func renamed(_ name: SplitName) -> Split {
         Split(name: name, inputShape: inputShape, targetShape: targetShape, inputs: inputs, targets: targets)
+    }
+}
+
+/// Samples `range` of one split: what an export that streams asks a generator for.
+package struct SampleWindow: Sendable, Hashable {
+    /// The split drawn from.
+    package var split: SplitName
+    /// The sample indices drawn, clamped to the split's size.
+    package var range: Range<Int>
+
+    /// Creates a window.
+    package init(split: SplitName, range: Range<Int>) {
+        self.split = split
+        self.range = range
     }
 }

@@ -36,6 +36,19 @@ public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
         kernel: GEMMKernel, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// The values ``_packB(transposeB:k:n:b:ldb:into:)`` writes for op(B)[k×n].
+    static func _packedBCount(k: Int, n: Int) -> Int
+
+    /// Packs all of op(B)[k×n] into `packed` (``_packedBCount(k:n:)`` values) in the kernels'
+    /// micro-panel layout, for ``gemm(transposeA:m:n:k:a:lda:packedB:beta:c:ldc:threads:kernel:)``.
+    static func _packB(transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Self>, ldb: Int, into packed: UnsafeMutablePointer<Self>)
+
+    /// ``_gemmOnCallingThread(kernel:transposeA:transposeB:m:n:k:a:lda:b:ldb:beta:c:ldc:)`` with
+    /// op(B) packed by ``_packB(transposeB:k:n:b:ldb:into:)``.
+    static func _gemmOnCallingThread(
+        kernel: GEMMKernel, transposeA: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int,
+        packedB: UnsafePointer<Self>, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 }
 
 extension Float: GEMMScalar {

@@ -15,6 +15,10 @@ package struct RecurrentWeights<Scalar: EngineScalar> {
     package let biasIH: Parameter<Scalar>?
     package let biasHH: Parameter<Scalar>?
     let threads: Int
+    /// `W_hhᵀ` and `W_hh` packed for the matrix kernels by the last ``projectInputs(_:rows:into:addingHiddenBias:)``:
+    /// every step of a pass multiplies by the same W_hh, so it is packed once per pass, not per step.
+    private let packedRecurrent = Buffer<Scalar>()
+    private let packedRecurrentBackward = Buffer<Scalar>()
 
     init(index: Int, inputs: Int, units: Int, gates: Int, bias: Bool, threads: Int) {
         (self.inputs, self.units, self.gates, self.threads) = (inputs, units, gates, threads)
@@ -31,7 +35,13 @@ package struct RecurrentWeights<Scalar: EngineScalar> {
     package var width: Int { gates * units }
 
     /// `g[rows × gates·units] = x[rows × inputs] · W_ihᵀ + b_ih`, and `+ b_hh` when `addingHiddenBias`.
+    /// The first thing a forward pass does: it also packs W_hh for the pass's steps, forward and
+    /// backward (``addRecurrent(_:rows:into:beta:)``, ``backpropagateRecurrent(_:rows:into:beta:)``).
     package func projectInputs(_ x: UnsafePointer<Scalar>, rows: Int, into g: UnsafeMutablePointer<Scalar>, addingHiddenBias: Bool) {
+        packedRecurrent.resize(Scalar._packedBCount(k: units, n: width))
+        Scalar._packB(transposeB: true, k: units, n: width, b: weightHH.value.pointer, ldb: units, into: packedRecurrent.pointer)
+        packedRecurrentBackward.resize(Scalar._packedBCount(k: width, n: units))
+        Scalar._packB(transposeB: false, k: width, n: units, b: weightHH.value.pointer, ldb: units, into: packedRecurrentBackward.pointer)
         Scalar.gemm(
             transposeB: true, m: rows, n: width, k: inputs, a: x, lda: inputs, b: weightIH.value.pointer, ldb: inputs,
             beta: 0, c: g, ldc: width, threads: threads)
@@ -39,18 +49,20 @@ package struct RecurrentWeights<Scalar: EngineScalar> {
         if addingHiddenBias, let biasHH { Scalar._addToEveryRow(biasHH.value.pointer, matrix: g, rows: rows, columns: width) }
     }
 
-    /// `g[rows × gates·units] = h[rows × units] · W_hhᵀ + beta·g`.
+    /// `g[rows × gates·units] = h[rows × units] · W_hhᵀ + beta·g`, with W_hh as of the last
+    /// ``projectInputs(_:rows:into:addingHiddenBias:)``.
     package func addRecurrent(_ h: UnsafePointer<Scalar>, rows: Int, into g: UnsafeMutablePointer<Scalar>, beta: Scalar = 1) {
         Scalar.gemm(
-            transposeB: true, m: rows, n: width, k: units, a: h, lda: units, b: weightHH.value.pointer, ldb: units,
+            m: rows, n: width, k: units, a: h, lda: units, packedB: packedRecurrent.pointer,
             beta: beta, c: g, ldc: width, threads: threads)
     }
 
     /// `dh[rows × units] = dg[rows × gates·units] · W_hh + beta·dh`: the gradient the gates send back
-    /// to the previous hidden state.
+    /// to the previous hidden state, with W_hh as of the last forward pass (its
+    /// ``projectInputs(_:rows:into:addingHiddenBias:)``).
     package func backpropagateRecurrent(_ dg: UnsafePointer<Scalar>, rows: Int, into dh: UnsafeMutablePointer<Scalar>, beta: Scalar = 0) {
         Scalar.gemm(
-            m: rows, n: units, k: width, a: dg, lda: width, b: weightHH.value.pointer, ldb: units,
+            m: rows, n: units, k: width, a: dg, lda: width, packedB: packedRecurrentBackward.pointer,
             beta: beta, c: dh, ldc: units, threads: threads)
     }
 

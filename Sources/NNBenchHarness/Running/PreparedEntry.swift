@@ -18,8 +18,11 @@ public struct PreparedEntry: Sendable {
     public let schedule: ScheduleSpec
     /// The SHA-256 of the task's data (``LearningTask/fingerprint``).
     public let datasetFingerprint: String
+    /// A rough cost of one epoch: training samples × parameters (``costEstimate`` and the shards'
+    /// balance, docs/shards.md, multiply it by epochs).
+    package let costPerEpoch: Double
     /// A rough cost of one run, to start the longest runs first: epochs × samples × parameters.
-    let costEstimate: Double
+    var costEstimate: Double { Double(entry.epochs) * costPerEpoch }
 
     /// Checks an entry and generates its task.
     ///
@@ -60,7 +63,24 @@ public struct PreparedEntry: Sendable {
         task = generated
         datasetFingerprint = task.fingerprint
         let parameterCount = resolved.layers.reduce(0) { $0 + $1.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) } }
-        costEstimate = Double(entry.epochs) * Double(task.train.count) * Double(max(parameterCount, 1))
+        costPerEpoch = Double(task.train.count) * Double(max(parameterCount, 1))
+    }
+
+    /// The same entry run on `seeds` only (one shard's part of it): the task, specs and data are
+    /// this entry's, not generated again.
+    ///
+    /// - Parameter seeds: The seeds, a part of ``SuiteEntry/seeds`` in its order.
+    package init(_ prepared: PreparedEntry, seeds: [UInt64]) {
+        var entry = prepared.entry
+        entry.seeds = seeds
+        self.entry = entry
+        task = prepared.task
+        architecture = prepared.architecture
+        resolved = prepared.resolved
+        optimizer = prepared.optimizer
+        schedule = prepared.schedule
+        datasetFingerprint = prepared.datasetFingerprint
+        costPerEpoch = prepared.costPerEpoch
     }
 
     /// The training configuration of one seed: single-threaded, stopping at the entry's target.

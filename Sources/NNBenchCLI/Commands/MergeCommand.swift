@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import NNBench
+
+/// `nnbench merge DIR...`: the shards of a run put together and compared as the run unsplit.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge the --output folders of every shard of a run ('nnbench run … --shard i/n') and compare the whole with the baselines.",
+        discussion: """
+            Checks that the folders are one run's shards, every one of them: the same suite \
+            (digest), engine (fingerprint), platform, shard count and plan, each shard once, \
+            every (entry, seed) pair run once. Then puts every entry's seeds together in the \
+            entry's seed order and compares them with the baselines as 'nnbench run' does, \
+            exact or with the one-sided t test over every seed, printing the same table. \
+            --output writes what 'nnbench run --output' writes: the ENTRY.json.gz files byte for \
+            byte those of the run unsplit, ENTRY.jsonl and ENTRY.observation.json.gz with the \
+            shards' wall times. See docs/shards.md.
+
+            Examples:
+              nnbench merge shard-1 shard-2 shard-3
+              nnbench merge shards/* --junit results.xml --output runs/
+
+            Exit status: 0 when every entry was compared and none failed; 1 when one regressed, \
+            changed or missed its target; 2 when the folders are not one run's shards (naming \
+            what differs, or the missing or doubled shard), a shard's file cannot be read, an \
+            entry could not be compared, or nothing was; 64 for a usage error.
+            """)
+
+    @Argument(help: ArgumentHelp("The --output folders of every shard, in any order.", valueName: "dir"))
+    var directories: [String] = []
+
+    @Option(help: ArgumentHelp("The baselines folder; it must exist.", valueName: "dir"))
+    var baselines: String = "Baselines"
+
+    @Flag(help: "Accept entries that have no baseline file (verdict 'new') instead of failing with status 2.")
+    var allowNew = false
+
+    @Flag(help: "Print the comparison as JSON instead of a table.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Also write the comparison as JUnit XML (one test case per entry).", valueName: "file"))
+    var junit: String?
+
+    @Option(help: ArgumentHelp("Write the merged records as 'nnbench run --output' does: DIR/ENTRY.json.gz, DIR/ENTRY.jsonl, DIR/ENTRY.observation.json.gz.", valueName: "dir"))
+    var output: String?
+
+    func run() throws {
+        guard !directories.isEmpty else {
+            throw failure("no shard folder given; expected the --output folders of every shard of a run", status: ExitStatus.usage)
+        }
+        try OutputPath.checkDistinct([("--junit", junit), ("--output", output)])
+        // A folder given twice is a shard given twice, which the merge names (status 2); the
+        // merged output must not overwrite a shard's files.
+        for directory in directories { try OutputPath.checkDistinct([("--output", output), ("the shard folder", directory)]) }
+        try BaselineFolder.check(baselines)
+        if let output { try OutputPath.prepareFolder(output, option: "--output") }
+        if let junit { try OutputPath.checkFile(junit, option: "--junit") }
+        let merge: ShardMerge
+        do { merge = try ShardMerge(directories) } catch { throw failure(error.description, status: ExitStatus.error) }
+        let manifest = merge.manifest
+        let runs = merge.suite.entries.reduce(0) { $0 + $1.seeds.count }
+        if !json {
+            print("merged \(manifest.shard.count) shard\(manifest.shard.count == 1 ? "" : "s") of suite \(manifest.source) (\(merge.suite.entries.count) entr\(merge.suite.entries.count == 1 ? "y" : "ies"), \(runs) run\(runs == 1 ? "" : "s")), seeds \(manifest.seeds), baselines \(baselines)")
+        }
+        let store = BaselineStore(directory: baselines)
+        var comparisons: [EntryComparison] = []
+        do throws(ShardError) {
+            for entry in merge.suite.entries {
+                if let reason = merge.failure(of: entry.name) {
+                    comparisons.append(.untrained(entry.name, reason: reason))
+                    continue
+                }
+                let record = try merge.record(of: entry)
+                if let output { try write(record, of: entry, from: merge, to: output) }
+                comparisons.append(store.compare(record))
+            }
+        } catch {
+            throw failure(error.description, status: ExitStatus.error)
+        }
+        let report = ComparisonReport(
+            comparisons: comparisons, allowsNew: allowNew,
+            context: [("suite", manifest.source), ("seeds", manifest.seeds), ("baselines", baselines)])
+        if let junit {
+            do throws(FileError) { try AtomicFile.write(Array(report.junit(suite: merge.suite.name).utf8), to: junit) } catch {
+                throw failure(error.description, status: ExitStatus.error)
+            }
+        }
+        print(json ? report.json() : report.text(), terminator: "")
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// Writes an entry's merged files into `--output`.
+    private func write(_ record: BaselineRecord, of entry: SuiteEntry, from merge: ShardMerge, to output: String) throws(ShardError) {
+        let lines = try merge.jsonLines(of: entry)
+        let observation = try merge.observation(of: entry, record: record)
+        do throws(FileError) {
+            try AtomicFile.write(lines, to: "\(output)/\(entry.name).jsonl")
+            try BaselineFile.write(record, to: output)
+            if let observation { try AtomicFile.write(observation, to: "\(output)/\(ObservationFile.fileName(of: entry.name))") }
+        } catch {
+            throw ShardError(error.description)
+        }
+    }
+}

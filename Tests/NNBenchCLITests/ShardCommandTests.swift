@@ -1,0 +1,163 @@
+import Foundation
+import NNBench
+import Testing
+
+/// `nnbench run --shard i/n` and `nnbench merge` as a CI matrix runs them, on the tiny suite of
+/// ``RunCommandTests`` (7 pairs: xor seeds 0–4, xor-linear seeds 0–1).
+@Suite("nnbench run --shard and merge")
+struct ShardCommandTests {
+    /// The files of a folder, by name.
+    static func files(_ folder: URL) throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            files[name] = try AtomicFile.read(folder.appendingPathComponent(name).path, limit: 1 << 26)
+        }
+        return files
+    }
+
+    /// JSON text without its wall times, the one thing two runs of the same numbers differ in.
+    static func withoutWallTimes(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self).replacing(#/"wallSeconds":[^,}]*/#, with: "")
+    }
+
+    /// Runs the three shards (two jobs each) into `shard-1`…`shard-3`, each expected to pass alone.
+    static func runShards(in folder: URL, _ extra: [String] = [], expecting status: Int32 = 0) throws {
+        for index in 1...3 {
+            let shard = try CommandRunner.run(
+                ["run", "all", "--suite", "tiny.json", "--baselines", "base", "--shard", "\(index)/3", "--output", "shard-\(index)", "--jobs", "2"] + extra,
+                in: folder)
+            #expect(shard.status == status, "shard \(index): \(shard.output)\(shard.standardError)")
+        }
+    }
+
+    @Test func threeShardsMergedAreTheUnsplitRunByteForByte() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let whole = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--output", "whole", "--jobs", "1"], in: folder)
+        #expect(whole.status == 0, "\(whole.standardError)")
+        try Self.runShards(in: folder)
+        // In another order than the shards': the merge puts them in order.
+        let merge = try CommandRunner.run(["merge", "shard-3", "shard-1", "shard-2", "--baselines", "base", "--output", "merged"], in: folder)
+        #expect(merge.status == 0, "\(merge.standardError)")
+        // The same table and closing line as the run unsplit; the header line says what was merged.
+        #expect(merge.output.split(separator: "\n").dropFirst() == whole.output.split(separator: "\n").dropFirst())
+        #expect(merge.output.hasPrefix("merged 3 shards of suite tiny.json (2 entries, 7 runs)"))
+        let (unsplit, merged) = (try Self.files(folder.appendingPathComponent("whole")), try Self.files(folder.appendingPathComponent("merged")))
+        #expect(unsplit.keys.sorted() == merged.keys.sorted() && unsplit.count == 6)
+        for (name, bytes) in unsplit {
+            if name.hasSuffix(".observation.json.gz") {
+                let (a, b) = (try Gzip.decompress(bytes, limit: 1 << 28), try Gzip.decompress(merged[name]!, limit: 1 << 28))
+                #expect(Self.withoutWallTimes(a) == Self.withoutWallTimes(b), "\(name)")
+            } else if name.hasSuffix(".json.gz") {
+                #expect(HexDigest.sha256(bytes) == HexDigest.sha256(merged[name]!), "\(name) differs from the unsplit run's")
+            } else {
+                #expect(Self.withoutWallTimes(bytes) == Self.withoutWallTimes(merged[name]!), "\(name)")
+            }
+        }
+        // Each shard wrote its manifest and the records of its pairs only.
+        let manifest = try ShardManifest.read(from: folder.appendingPathComponent("shard-2").path)
+        #expect(manifest.shard == Shard(index: 2, count: 3) && manifest.suite.entries.count == 2 && !manifest.pairs.isEmpty)
+    }
+
+    @Test func aShardAtOneJobWritesTheBytesOfTwo() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for jobs in ["1", "2"] {
+            let shard = try CommandRunner.run(
+                ["run", "all", "--suite", "tiny.json", "--baselines", "base", "--shard", "3/3", "--output", "jobs-\(jobs)", "--jobs", jobs], in: folder)
+            #expect(shard.status == 0, "\(shard.standardError)")
+        }
+        let (one, two) = (try Self.files(folder.appendingPathComponent("jobs-1")), try Self.files(folder.appendingPathComponent("jobs-2")))
+        #expect(one.keys.sorted() == two.keys.sorted())
+        for (name, bytes) in one where name.hasSuffix(".json.gz") && !name.hasSuffix(".observation.json.gz") || name == ShardManifest.fileName {
+            #expect(bytes == two[name], "\(name)")
+        }
+    }
+
+    @Test(arguments: ["0/3", "4/3", "1/0", "a/b", "1/3/4", "-1/3", "1/", ""])
+    func aMalformedShardIsAUsageError(_ shard: String) throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--shard", shard], in: folder)
+        #expect(result.status == 64)
+        #expect(result.standardError == "nnbench: error: invalid --shard '\(shard)'; expected i/n with 1 <= i <= n <= 100000, e.g. 2/3\n")
+    }
+
+    @Test func moreShardsThanPairsIsAUsageError() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--shard", "8/8"], in: folder)
+        #expect(result.status == 64 && result.standardError.hasPrefix("nnbench: error: invalid --shard '8/8': 8 shards for 7 (entry, seed) pairs"))
+    }
+
+    @Test func theSelfTestTakesAShardAndRefusesABadOne() throws {
+        let shard = try CommandRunner.run(["check", "--self-test", "--seeds", "1", "--shard", "1/29"])
+        #expect(shard.status == 0 && shard.output.hasPrefix("shard 1/29: 1 of the 29 "), "\(shard.standardError)")
+        let bad = try CommandRunner.run(["check", "--self-test", "--shard", "4/3"])
+        #expect(bad.status == 64 && bad.standardError == "nnbench: error: invalid --shard '4/3'; expected i/n with 1 <= i <= n <= 100000, e.g. 2/3\n")
+        let alone = try CommandRunner.run(["check", "--shard", "1/3"])
+        #expect(alone.status == 64 && alone.standardError.hasPrefix("nnbench: error: --shard has no effect with a check of nnbench's engine"))
+    }
+
+    @Test func theMergeRefusesShardsThatAreNotOneWholeRun() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.runShards(in: folder)
+        let other = try CommandRunner.run(["run", "xor", "--suite", "tiny.json", "--baselines", "base", "--shard", "1/3", "--output", "xor-1"], in: folder)
+        let halves = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--shard", "1/2", "--output", "half-1"], in: folder)
+        #expect(other.status == 0 && halves.status == 0)
+        // A shard of another engine build, and one whose manifest was edited by hand.
+        let manifest = String(decoding: try AtomicFile.read(folder.appendingPathComponent("shard-2/shard.json").path, limit: 1 << 24), as: UTF8.self)
+        let fingerprint = try #require(manifest.firstMatch(of: #/"fingerprint" : "([0-9a-f]{64})"/#)?.output.1)
+        for (name, edited) in [("engine-2", manifest.replacingOccurrences(of: String(fingerprint), with: String(repeating: "0", count: 64))),
+                               ("edited-2", manifest.replacingOccurrences(of: "\"epochs\" : 60", with: "\"epochs\" : 61"))] {
+            try FileManager.default.copyItem(at: folder.appendingPathComponent("shard-2"), to: folder.appendingPathComponent(name))
+            try AtomicFile.write(Array(edited.utf8), to: folder.appendingPathComponent("\(name)/shard.json").path)
+        }
+        let cases: [([String], String)] = [
+            (["shard-1", "shard-2"], "missing shard 3/3 (1 of 3)"),
+            (["shard-1", "shard-2", "shard-3", "shard-2"], "shard 2/3 given twice: 'shard-2' and 'shard-2'"),
+            (["shard-1", "shard-2", "half-1"], "shards of different shard counts: 'shard-1' has shard 1/3, 'half-1' has shard 1/2"),
+            (["xor-1", "shard-2", "shard-3"], "shards of different suites: 'xor-1' has suite 'tiny'"),
+            (["shard-1", "shard-2", "nowhere"], "the shard folder 'nowhere' does not exist"),
+            (["shard-1", "engine-2", "shard-3"], "shards of different engines: 'shard-1' has engine "),
+            (["shard-1", "edited-2", "shard-3"], "shard manifest 'edited-2/shard.json': the suite does not match its suite_sha256"),
+        ]
+        for (folders, message) in cases {
+            let merge = try CommandRunner.run(["merge", "--baselines", "base"] + folders, in: folder)
+            #expect(merge.status == 2 && merge.standardError.hasPrefix("nnbench: error: \(message)"), "\(folders): \(merge.standardError)")
+            #expect(merge.standardError.filter { $0 == "\n" }.count == 1)
+        }
+        let none = try CommandRunner.run(["merge", "--baselines", "base"], in: folder)
+        #expect(none.status == 64)
+        // A merge without baselines compared nothing: not a pass.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        let nothing = try CommandRunner.run(["merge", "shard-1", "shard-2", "shard-3", "--baselines", "empty"], in: folder)
+        #expect(nothing.status == 2 && nothing.output.contains("FAILED: 2 new"))
+    }
+
+    @Test func aRegressionOnlyTheMergeCanSeeFailsTheMerge() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let suite = """
+            {"schema": 1, "name": "slow", "entries": [{"name": "xor", "task": "xor", "architecture": "dense(4) tanh dense(1)", "optimizer": "adam(lr: 0.05)", "batch_size": 4, "epochs": 300, "seeds": [0, 1, 2, 3], "target": {"split": "train", "metric": "accuracy", "value": 1}}]}
+            """
+        try AtomicFile.write(Array(suite.utf8), to: folder.appendingPathComponent("slow.json").path)
+        let record = try CommandRunner.run(["baseline", "record", "--suite", "slow.json", "--baselines", "base"], in: folder)
+        #expect(record.status == 0, "\(record.standardError)")
+        // At a tenth of the recorded rate every seed still meets its target in 300 epochs, so
+        // each shard of two seeds passes alone ...
+        for index in 1...2 {
+            let shard = try CommandRunner.run(
+                ["run", "all", "--suite", "slow.json", "--baselines", "base", "--optimizer", "adam(lr: 0.005)", "--shard", "\(index)/2", "--output", "shard-\(index)"],
+                in: folder)
+            #expect(shard.status == 0, "shard \(index): \(shard.output)")
+        }
+        // ... but later: the t test over all four seeds, the merge's, finds the regression.
+        let merge = try CommandRunner.run(["merge", "shard-1", "shard-2", "--baselines", "base", "--junit", "junit.xml"], in: folder)
+        #expect(merge.status == 1, "\(merge.output)")
+        #expect(merge.output.contains("epochs to target: ") && merge.output.contains("FAILED: 1 regressed"))
+        let junit = String(decoding: try AtomicFile.read(folder.appendingPathComponent("junit.xml").path, limit: 1 << 20), as: UTF8.self)
+        #expect(junit.contains("failures=\"1\""))
+    }
+}
