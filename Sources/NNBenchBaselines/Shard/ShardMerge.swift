@@ -31,7 +31,8 @@ public struct ShardMerge: Sendable {
     ///
     /// - Parameter directories: The shards' `--output` folders, in any order.
     /// - Throws: ``ShardError`` in one line: a folder without a readable manifest; shards of
-    ///   different suites, engines, platforms, shard counts or plans (naming both folders and what
+    ///   different suites (naming the entries or the first entry that differs), suite sources or
+    ///   seed labels, engines, platforms, shard counts or plans (naming both folders and what
     ///   differs); a shard given twice; missing shards; pairs run twice or by no shard.
     public init(_ directories: [String]) throws(ShardError) {
         var parts: [Part] = []
