@@ -35,7 +35,7 @@ extension Fault {
         case .maxpoolGradientToWindow, .maxpoolBackwardAssigns, .maxpoolBackwardFirstWindowOnly: .layer(["maxpool2d"])
         case .dropoutNotInverted, .dropoutInEvaluation, .dropoutBackwardIgnoresMask: .layer(["dropout"])
         case .batchnormBatchStatisticsInEvaluation, .batchnormGradientIgnoresStatistics: .layer(["batchnorm"])
-        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: .layer(["rnn"])
+        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState, .rnnWeightHHGradientSkipsFirstStep: .layer(["rnn"])
         case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate: .layer(["lstm"])
         case .gruResetUpdateGatesSwapped, .gruUpdateGateReversed: .layer(["gru"])
         case .lstmForgetBiasInBothBiases: .lstmForgetBias

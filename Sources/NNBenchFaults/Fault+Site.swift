@@ -29,7 +29,7 @@ extension Fault {
         case .maxpoolGradientToWindow, .maxpoolBackwardAssigns, .maxpoolBackwardFirstWindowOnly: .layerType("maxpool2d")
         case .dropoutNotInverted, .dropoutInEvaluation, .dropoutBackwardIgnoresMask: .layerType("dropout")
         case .batchnormBatchStatisticsInEvaluation, .batchnormGradientIgnoresStatistics: .layerType("batchnorm")
-        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: .layerType("rnn")
+        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState, .rnnWeightHHGradientSkipsFirstStep: .layerType("rnn")
         case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate: .layerType("lstm")
         case .gruResetUpdateGatesSwapped, .gruUpdateGateReversed: .layerType("gru")
         case .lossSumNotMean, .softmaxWithoutMax, .softmaxCrossEntropyGradientWrongSign, .bceUnstable, .mseGradientMissingFactor2: .loss

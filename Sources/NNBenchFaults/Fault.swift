@@ -62,6 +62,10 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
     /// An Elman rnn's recurrent weight gradient `dW_hh = Σ_t da_tᵀ·h_t`, with the state the step
     /// computes where the one it reads, `h_{t−1}`, belongs.
     case rnnWeightHHGradientUsesCurrentState = "rnn-weight-hh-gradient-uses-current-state"
+    /// An Elman rnn's recurrent weight gradient `dW_hh = Σ_t da_tᵀ·h_{t−1}` summed from the
+    /// second step on, as if `h_0` were always zero: right from `h_0 = 0`, which hides it from
+    /// every check that starts there; only a nonzero initial state shows it.
+    case rnnWeightHHGradientSkipsFirstStep = "rnn-weight-hh-gradient-skips-first-step"
     /// An LSTM reads the input and forget gates' blocks of its stacked weights and biases in
     /// swapped order (`f, i, g, o` for PyTorch's `i, f, g, o`), forward and backward alike: a
     /// consistent function, but not PyTorch's, so copied weights compute something else.
@@ -163,6 +167,7 @@ public enum Fault: String, Sendable, Hashable, CaseIterable, CustomStringConvert
         case .batchnormGradientIgnoresStatistics: "batchnorm training gradient ignores the batch statistics (dy·w·invstd)"
         case .bpttTruncatedToOneStep: "rnn backward does not carry dL/dh_t back to h_t-1 (BPTT truncated to 1 step)"
         case .rnnWeightHHGradientUsesCurrentState: "rnn weight_hh gradient from h_t where h_t-1 belongs"
+        case .rnnWeightHHGradientSkipsFirstStep: "rnn weight_hh gradient without the first step's term (h_0 taken as zero)"
         case .lstmInputForgetGatesSwapped: "lstm input and forget gates' blocks swapped (f, i, g, o)"
         case .lstmCellGradientSkipsForgetGate: "lstm backward drops the cell path through the forget gate (dc_t-1 = 0)"
         case .gruResetUpdateGatesSwapped: "gru reset and update gates' blocks swapped (z, r, n)"

@@ -39,8 +39,8 @@ extension FaultyLayer {
     }
 
     /// The Elman rnn's backward pass through time with ``Fault/bpttTruncatedToOneStep`` (d loss /
-    /// d h_{t−1} gets nothing from step t) or ``Fault/rnnWeightHHGradientUsesCurrentState``
-    /// (`dW_hh` from `h_t`).
+    /// d h_{t−1} gets nothing from step t), ``Fault/rnnWeightHHGradientUsesCurrentState``
+    /// (`dW_hh` from `h_t`) or ``Fault/rnnWeightHHGradientSkipsFirstStep`` (`dW_hh` without `h_0`).
     func faultyRNNBackward(_ outputGradient: Batch<Scalar>, into dx: UnsafeMutablePointer<Scalar>) {
         let rnn = inner as! RNNLayer<Scalar>
         let (sequence, weights) = (rnn.sequence, rnn.weights)
@@ -57,7 +57,15 @@ extension FaultyLayer {
                 weights.backpropagateRecurrent(da.pointer + t * block, rows: n, into: dh.pointer)
             }
         }
-        let previous = fault == .rnnWeightHHGradientUsesCurrentState ? h + block : h
+        // The states each step read, h_0 zeroed for the bug that skips the first step's term.
+        let withoutInitial = Buffer<Scalar>(count: (steps + 1) * block)
+        withoutInitial.pointer.update(from: h, count: (steps + 1) * block)
+        withoutInitial.pointer.update(repeating: 0, count: block)
+        let previous = switch fault {
+        case .rnnWeightHHGradientUsesCurrentState: h + block
+        case .rnnWeightHHGradientSkipsFirstStep: withoutInitial.pointer
+        default: h
+        }
         weights.writeGradients(inputGates: da.pointer, hiddenGates: da.pointer, inputs: sequence.inputs.pointer, previousHidden: previous, rows: steps * n)
         writeInputGradient(da.pointer, weights, sequence, into: dx)
     }

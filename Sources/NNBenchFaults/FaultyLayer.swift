@@ -35,7 +35,7 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             (layer as? PoolingLayer<Scalar>)?.kind == .max
         case .dropoutNotInverted, .dropoutInEvaluation, .dropoutBackwardIgnoresMask: layer is DropoutLayer<Scalar>
         case .batchnormBatchStatisticsInEvaluation, .batchnormGradientIgnoresStatistics: layer is BatchNormLayer<Scalar>
-        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: layer is RNNLayer<Scalar>
+        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState, .rnnWeightHHGradientSkipsFirstStep: layer is RNNLayer<Scalar>
         case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate: layer is LSTMLayer<Scalar>
         case .gruResetUpdateGatesSwapped, .gruUpdateGateReversed: layer is GRULayer<Scalar>
         default: false
@@ -172,7 +172,7 @@ final class FaultyLayer<Scalar: EngineScalar>: Layer {
             }
         case .batchnormGradientIgnoresStatistics:
             if trainedLast && computesInputGradient { constantStatisticsGradient(dy, input: input, into: dx) }
-        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState:
+        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState, .rnnWeightHHGradientSkipsFirstStep:
             faultyRNNBackward(outputGradient, into: dx)
         case .lstmCellGradientSkipsForgetGate:
             faultyLSTMBackward(outputGradient, into: dx)

@@ -32,6 +32,26 @@ extension AtomicFile {
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The descriptor a path names when it is one of the process's own: `/dev/stdin`,
+    /// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` or `/proc/self/fd/N`. A write there goes into
+    /// the open descriptor itself, at its offset and with its flags (a shell's `>>` appends); to
+    /// open the path anew would start at offset 0, and to replace what it names would drop what
+    /// the process printed before.
+    package static func descriptorNumber(of path: String) -> Int32? {
+        switch path {
+        case "/dev/stdin": return 0
+        case "/dev/stdout": return 1
+        case "/dev/stderr": return 2
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                let digits = path.dropFirst(prefix.count)
+                guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+                return Int32(digits)
+            }
+            return nil
+        }
+    }
+
     static func isRegularFile(_ status: stat) -> Bool { status.st_mode & S_IFMT == S_IFREG }
 
     static func isDirectory(_ status: stat) -> Bool { status.st_mode & S_IFMT == S_IFDIR }

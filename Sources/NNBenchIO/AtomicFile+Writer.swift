@@ -10,6 +10,9 @@ extension AtomicFile {
     ///   keeps its old contents; a writer dropped without a commit removes its temporary file.
     /// - A symbolic link is followed to its final target, which is replaced as above.
     /// - A device, FIFO or socket is written into as the pieces come; ``commit()`` closes it.
+    /// - The process's own descriptors, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` and
+    ///   `/proc/self/fd/N`, are written into as they are open (a copy of descriptor N), whatever
+    ///   they are open on: `--output /dev/stdout >> log` appends to `log`, after what was printed.
     ///
     /// Use one writer from one thread; after a failed write, only dropping it makes sense.
     public final class Writer {
@@ -18,6 +21,11 @@ extension AtomicFile {
         private var descriptor: Int32
         /// The temporary file and the target it replaces; `nil` for a device, FIFO or socket.
         private let replacing: (temporary: String, target: String)?
+        /// Whether ``removeOnInterrupt()`` registered the temporary file with the signal handlers.
+        var registeredForInterrupt = false
+
+        /// The temporary file being written, if any.
+        var temporaryPath: String? { replacing?.temporary }
 
         /// Opens `path` for writing: creates the temporary file beside a regular (or new) file, or
         /// opens the device, FIFO or socket.
@@ -27,6 +35,14 @@ extension AtomicFile {
         ///   directory in the way, a link that cannot be followed.
         public init(path: String) throws(FileError) {
             self.path = path
+            if let number = AtomicFile.descriptorNumber(of: path) {
+                // What print buffered goes first, so that the two keep their order.
+                fflush(nil)
+                descriptor = dup(number)
+                guard descriptor >= 0 else { throw .system(path: path, step: "open to write", code: errno) }
+                replacing = nil
+                return
+            }
             var status = stat()
             // stat(2) follows every link, /proc's magic ones (/dev/stdout) included.
             if stat(path, &status) == 0, !AtomicFile.isRegularFile(status), !AtomicFile.isDirectory(status),
@@ -49,6 +65,7 @@ extension AtomicFile {
             guard descriptor >= 0 else { return }
             close(descriptor)
             if let replacing { unlink(replacing.temporary) }
+            if registeredForInterrupt { InterruptCleanup.register(nil) }
         }
 
         /// Opens a device, FIFO or socket as it is: no creation, no truncation (meaningless for
@@ -96,6 +113,13 @@ extension AtomicFile {
             // the descriptor even when it fails, so it is never called twice.
             if close(descriptor) != 0 && failure == nil { failure = .system(path: path, step: "close", code: errno) }
             descriptor = -1
+            // After the rename, not before: a signal in between must still find the file to remove.
+            defer {
+                if registeredForInterrupt {
+                    InterruptCleanup.register(nil)
+                    registeredForInterrupt = false
+                }
+            }
             guard let replacing else {
                 if let failure { throw failure }
                 return

@@ -10,7 +10,10 @@ import Glibc
 ///   old contents or the new ones, never part of either.
 /// - A symbolic link: it is followed to its final target, which is replaced as above; the link
 ///   stays a link.
-/// - A device, FIFO or socket (`/dev/null`, `/dev/stdout` on a pipe, a named pipe): the bytes are
+/// - The process's own descriptors (`/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`):
+///   the bytes go into the descriptor as it is open, whatever it is open on (a file opened by the
+///   shell's `>>` is appended to, after what the process printed).
+/// - A device, FIFO or socket (`/dev/null`, a named pipe): the bytes are
 ///   written into it directly, since replacing it would put a regular file where the device was
 ///   (as root, in place of the system's `/dev/null`).
 ///

@@ -57,6 +57,14 @@ public protocol CheckableModel: AnyObject {
     /// output of layer `layer − 1`; with `layer` the number of layers, the loss of `inputs` as
     /// the network's output (`loss_from_layer`).
     func loss(fromLayer layer: Int, inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> Double
+
+    /// Makes every later `forward`, `loss` and `gradients` start the recurrent layers from these
+    /// states instead of zeros (PyTorch's `h0`, `c0`), until called again; `gradients` then also
+    /// answers d loss / d (initial state) (the `initial_state` field, version 2).
+    ///
+    /// - Parameter states: By recurrent layer index, `hidden` (and an LSTM's `cell`) `[n, units]`
+    ///   for batches of `n`; `nil` for zeros (the protocol's default, sent as nothing).
+    func setInitialStates(_ states: [Int: RecurrentState<Double>]?) throws(ModelError)
 }
 
 extension CheckableModel {
@@ -85,6 +93,11 @@ extension CheckableModel {
     /// Unsupported unless the model offers it.
     public func loss(fromLayer layer: Int, inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> Double {
         throw .unsupported(.lossFromLayer)
+    }
+
+    /// Unsupported unless the model offers it; `nil` (zeros) is what every model does.
+    public func setInitialStates(_ states: [Int: RecurrentState<Double>]?) throws(ModelError) {
+        if states != nil { throw .unsupported(.initialState) }
     }
 
     /// The loss and parameter gradients of an evaluation-mode pass, without a trace.

@@ -55,12 +55,18 @@ public struct GradientResult: Sendable {
     public var gradients: [String: Tensor<Double>]
     /// The pass's trace, when one was asked for.
     public var trace: Trace?
+    /// d loss / d (initial state) of every recurrent layer, by layer index, when the pass started
+    /// from given states (``CheckableModel/setInitialStates(_:)``); empty otherwise.
+    public var initialStateGradients: [Int: RecurrentState<Double>]
 
     /// Creates a gradients answer.
-    public init(loss: Double, gradients: [String: Tensor<Double>], trace: Trace? = nil) {
+    public init(
+        loss: Double, gradients: [String: Tensor<Double>], trace: Trace? = nil, initialStateGradients: [Int: RecurrentState<Double>] = [:]
+    ) {
         self.loss = loss
         self.gradients = gradients
         self.trace = trace
+        self.initialStateGradients = initialStateGradients
     }
 }
 

@@ -10,6 +10,10 @@ public enum ModelOp: String, Sendable, Hashable, CaseIterable, CustomStringConve
     case layerForward = "layer_forward"
     /// The loss of the layers from one on (version 2).
     case lossFromLayer = "loss_from_layer"
+    /// Not an op but a field: the `initial_state` of `forward`, `loss` and `gradients`, which
+    /// starts the recurrent layers from given states, and `gradients`' `initial_state_grads`
+    /// (version 2; `docs/protocol.md`, "Initial state").
+    case initialState = "initial_state"
 
     /// The op's protocol name.
     public var description: String { rawValue }
@@ -20,7 +24,7 @@ public enum ModelOp: String, Sendable, Hashable, CaseIterable, CustomStringConve
     /// The first protocol version that defines the op.
     public var version: Int {
         switch self {
-        case .layerGradients, .layerForward, .lossFromLayer: 2
+        case .layerGradients, .layerForward, .lossFromLayer, .initialState: 2
         default: 1
         }
     }

@@ -118,3 +118,33 @@ extension ProtocolModel {
         return Set(names.compactMap(\.string))
     }
 }
+
+extension ProtocolModel {
+    /// `fields` with the `initial_state` field when states are set: `{"L": {"h": tensor, "c": tensor}}`.
+    func withInitialStates(_ fields: [String: JSONValue]) -> [String: JSONValue] {
+        guard let initialStates else { return fields }
+        var fields = fields
+        fields["initial_state"] = .object(Dictionary(uniqueKeysWithValues: initialStates.map { index, state in
+            var parts = ["h": JSONValue(tensor: state.hidden)]
+            if let cell = state.cell { parts["c"] = JSONValue(tensor: cell) }
+            return (String(index), JSONValue.object(parts))
+        }))
+        return fields
+    }
+
+    /// `gradients`' `initial_state_grads`, shaped as the states sent; empty when none were sent.
+    func readInitialStateGradients(_ answer: JSONValue) throws(ModelError) -> [Int: RecurrentState<Double>] {
+        guard let initialStates else { return [:] }
+        var gradients: [Int: RecurrentState<Double>] = [:]
+        for (index, state) in initialStates.sorted(by: { $0.key < $1.key }) {
+            let field = "initial_state_grads.\(index)"
+            let entry = answer["initial_state_grads"]?[String(index)]
+            let hidden = try tensor(entry?["h"], shape: state.hidden.shape, op: .gradients, field: field + ".h")
+            let cell = try state.cell.map { cell throws(ModelError) in
+                try tensor(entry?["c"], shape: cell.shape, op: .gradients, field: field + ".c")
+            }
+            gradients[index] = RecurrentState(hidden: hidden, cell: cell)
+        }
+        return gradients
+    }
+}

@@ -57,6 +57,9 @@ public final class ProtocolModel: CheckableModel {
     var lastRequest = ""
     /// The op whose request the program failed on.
     var failedOp = ""
+    /// The initial states `forward`, `loss` and `gradients` send (`initial_state`); `nil` for
+    /// none, the protocol's zeros.
+    var initialStates: [Int: RecurrentState<Double>]?
 
     /// Describes the program; nothing starts before the first op.
     ///
@@ -125,6 +128,7 @@ public final class ProtocolModel: CheckableModel {
         let resolved: ResolvedArchitecture
         do { resolved = try model.resolve(outputWidth: nil) } catch { throw .failed(.build, error.description) }
         architecture = nil
+        initialStates = nil
         let answer = try request(.build, [
             "model": try sendable(model, op: .build, userInfo: [.everyLayerField: version >= 2]),
             "loss": .string(loss.rawValue),
@@ -173,7 +177,7 @@ public final class ProtocolModel: CheckableModel {
     public func forward(_ inputs: Tensor<Double>, training: Bool, trace: Bool) throws(ModelError) -> ForwardResult {
         let architecture = try built(.forward)
         if trace { try require(.trace) }
-        let answer = try request(.forward, ["x": JSONValue(tensor: inputs), "train": .bool(training), "trace": .bool(trace)])
+        let answer = try request(.forward, withInitialStates(["x": JSONValue(tensor: inputs), "train": .bool(training), "trace": .bool(trace)]))
         let n = inputs.shape.first ?? 0
         let output = try tensor(answer["y"], shape: [n] + architecture.outputShape, op: .forward, field: "y")
         return ForwardResult(output: output, trace: trace ? try readTrace(answer, architecture, samples: n, training: training, op: .forward) : nil)
@@ -181,7 +185,7 @@ public final class ProtocolModel: CheckableModel {
 
     public func loss(inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> Double {
         _ = try built(.loss)
-        return try number(try request(.loss, ["x": JSONValue(tensor: inputs), "y": JSONValue(tensor: targets)]), "loss", op: .loss)
+        return try number(try request(.loss, withInitialStates(["x": JSONValue(tensor: inputs), "y": JSONValue(tensor: targets)])), "loss", op: .loss)
     }
 
     public func gradients(inputs: Tensor<Double>, targets: Tensor<Double>, training: Bool, trace: Bool) throws(ModelError) -> GradientResult {
@@ -194,12 +198,13 @@ public final class ProtocolModel: CheckableModel {
         }
         // Version 2 always says which: a program need not know the defaults to answer right.
         if version >= 2 { (fields["train"], fields["trace"]) = (.bool(training), .bool(trace)) }
-        let answer = try request(.gradients, fields)
+        let answer = try request(.gradients, withInitialStates(fields))
         let gradients = try parameterTensors(
             answer["grads"], expected: architecture.parameters.map { ($0.name, $0.shape) }, op: .gradients, field: "grads")
         return GradientResult(
             loss: try number(answer, "loss", op: .gradients), gradients: gradients,
-            trace: trace ? try readTrace(answer, architecture, samples: inputs.shape[0], training: training, op: .gradients) : nil)
+            trace: trace ? try readTrace(answer, architecture, samples: inputs.shape[0], training: training, op: .gradients) : nil,
+            initialStateGradients: try readInitialStateGradients(answer))
     }
 
     public func step(
@@ -251,6 +256,26 @@ public final class ProtocolModel: CheckableModel {
         guard (0...architecture.layers.count).contains(layer) else { throw .failed(.lossFromLayer, "no layer \(layer)") }
         let answer = try request(.lossFromLayer, ["layer": .number(Double(layer)), "x": JSONValue(tensor: inputs), "y": JSONValue(tensor: targets)])
         return try number(answer, "loss", op: .lossFromLayer)
+    }
+
+    public func setInitialStates(_ states: [Int: RecurrentState<Double>]?) throws(ModelError) {
+        let architecture = try built(.initialState)
+        guard let states else {
+            initialStates = nil
+            return
+        }
+        try require(.initialState)
+        for (index, state) in states {
+            guard architecture.layers.indices.contains(index), architecture.layers[index].spec.isRecurrent else {
+                throw .failed(.initialState, "layer \(index) is not a recurrent layer")
+            }
+            let isLSTM = if case .lstm = architecture.layers[index].spec { true } else { false }
+            let shape = [state.hidden.shape.first ?? 0, architecture.layers[index].outputShape.last!]
+            guard state.hidden.shape == shape, state.cell?.shape == (isLSTM ? shape : nil) else {
+                throw .failed(.initialState, "layer \(index)'s state is not \(isLSTM ? "h and c" : "h") of shape [n, units]")
+            }
+        }
+        initialStates = states
     }
 
     /// Asks the program to exit (`shutdown`) and makes sure it and its children have.

@@ -53,6 +53,28 @@ struct OutputPathTests {
         Self.expectOneLineError(result, "cannot write standard output: No space left on device")
     }
 
+    /// `--output /dev/stdout` writes into standard output as the shell opened it: into a pipe,
+    /// and into a file opened with `>>` after what was there and what the command printed, never
+    /// replacing the file (which would drop both).
+    @Test("--output /dev/stdout and /dev/fd/1: into the open descriptor, appending under >>")
+    func outputIntoStandardOutput() throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let expected = try CommandRunner.run(["generate", "xor", "--n", "3"]).standardOutput
+        for path in ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
+            let piped = try CommandRunner.run(["generate", "xor", "--n", "3", "--output", path])
+            #expect(piped.status == 0 && piped.standardOutput == expected, "\(path): \(piped.standardError)")
+            let file = folder.appendingPathComponent("log").path
+            FileManager.default.createFile(atPath: file, contents: Data("before\n".utf8))
+            let appending = try #require(FileHandle(forWritingAtPath: file))
+            try appending.seekToEnd()
+            let result = try CommandRunner.run(["generate", "xor", "--n", "3", "--output", path], standardOutput: appending)
+            try appending.close()
+            #expect(result.status == 0, "\(path): \(result.standardError)")
+            #expect(FileManager.default.contents(atPath: file) == Data("before\n".utf8) + Data(expected), "\(path)")
+        }
+    }
+
     @Test("--output on a full device: status 2 naming it, and the device stays")
     func outputFullDevice() throws {
         let folder = try CommandRunner.temporaryDirectory()

@@ -99,7 +99,7 @@ struct ShardCommandTests {
     }
 
     @Test func theSelfTestTakesAShardAndRefusesABadOne() throws {
-        // Every 16th run from the first: 2 of the 30 architectures' runs (1 of 16 at 16 or fewer).
+        // Every 16th run from the first, of one seed of every architecture.
         let all = Showcase.all.count + Showcase.recurrent.count + Showcase.catalogue.count
         let ran = (all - 1) / 16 + 1
         let shard = try CommandRunner.run(["check", "--self-test", "--seeds", "1", "--shard", "1/16"])

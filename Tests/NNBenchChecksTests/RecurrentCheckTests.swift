@@ -57,4 +57,81 @@ struct RecurrentCheckTests {
         #expect(wrong.likelyCauses.contains { $0.contains("h_t = z·n + (1 − z)·h_{t−1}") })
         #expect(showcase.run(precision: .float32, only: ["reference"])[0].status == .passed)
     }
+
+    /// The gradient check through time (every step in the loss, nonzero biases and h_0) catches
+    /// the first step's missing `dW_hh` term, which the last-step comparison from `h_0 = 0`
+    /// passes, and places it in the rnn; the correct engine passes, d loss / d h_0 compared.
+    @Test(arguments: [Precision.float32, .float64])
+    func gradientThroughTimeCatchesWhatTheLastStepHides(precision: Precision) {
+        let showcase = Showcase.showcase(for: .rnnWeightHHGradientSkipsFirstStep)
+        let result = showcase.run(precision: precision, fault: .rnnWeightHHGradientSkipsFirstStep, only: ["gradient"])[0]
+        #expect(result.status == .failed)
+        #expect(result.diagnosis?.hasPrefix("through time: worst at layer 1 (rnn(6)) 1.weight_hh") == true, "\(result.diagnosis ?? "")")
+        #expect(result.notes.contains { $0.hasPrefix("the last-step comparison passed") })
+        #expect(result.location == .layers([LayerLocation(index: 1, type: "rnn")]))
+        let correct = showcase.run(precision: precision, only: ["gradient"])[0]
+        #expect(correct.status == .passed)
+        #expect(correct.notes.contains { $0.contains("random nonzero initial states") })
+        #expect(correct.measurements?.contains { $0.name == "1.h_0 (through time)" } == true)
+        #expect(correct.measurements?.contains { $0.name == "1.weight_hh (through time)" } == true)
+    }
+
+    /// A model that does not take initial states is checked through time from h_0 = 0, and the
+    /// note says so: the first-step bug then goes unseen, which is what `initial_state` is for.
+    @Test func gradientThroughTimeFallsBackToZeroStates() {
+        let showcase = Showcase.showcase(for: .rnnWeightHHGradientSkipsFirstStep)
+        let result = showcase.run(on: InitialStateStandIn(EngineModel<Double>(fault: .rnnWeightHHGradientSkipsFirstStep)), only: ["gradient"])[0]
+        #expect(result.status == .passed)
+        #expect(result.notes.contains { $0.contains("h_0 = 0 (the model does not take 'initial_state')") }, "\(result.notes)")
+    }
+
+    /// The reference check compares every step of a `sequence: false` layer, from nonzero initial
+    /// states: a model that announces `initial_state` but starts from zeros whatever it is given
+    /// passes the last-step comparison from zeros, and fails here at layer 1, step 0. The correct
+    /// engine passes and says what was compared.
+    @Test func referenceComparesEveryStepFromNonzeroStates() {
+        let showcase = Showcase.recurrent.first { $0.name == "lstm" }!
+        let ignoring = showcase.run(on: InitialStateStandIn(EngineModel<Double>(), announces: true), only: ["reference"])[0]
+        #expect(ignoring.status == .failed)
+        #expect(ignoring.location == .layers([LayerLocation(index: 1, type: "lstm")]))
+        #expect(ignoring.diagnosis?.hasPrefix("every step from random nonzero initial states: first differing layer: layer 1") == true, "\(ignoring.diagnosis ?? "")")
+        #expect(ignoring.diagnosis?.hasSuffix("first at step 0 of 4 (from 0)") == true, "\(ignoring.diagnosis ?? "")")
+        #expect(ignoring.notes.contains("the last-step comparison passed"))
+        let correct = showcase.run(precision: .float32, only: ["reference"])[0]
+        #expect(correct.status == .passed)
+        #expect(correct.notes.contains { $0.hasPrefix("every step of every recurrent layer compared") && $0.hasSuffix("from random nonzero initial states") })
+    }
+}
+
+/// The engine as a program that starts its recurrent layers from zeros whatever it is given:
+/// without announcing `initial_state` (a program written before it), or announcing it and then
+/// ignoring the states (a program with that bug).
+private final class InitialStateStandIn: CheckableModel {
+    let inner: EngineModel<Double>
+    let announces: Bool
+    init(_ inner: EngineModel<Double>, announces: Bool = false) { (self.inner, self.announces) = (inner, announces) }
+
+    func hello() throws(ModelError) -> ModelInfo {
+        var info = try inner.hello()
+        if !announces { info.ops.remove(.initialState) }
+        return info
+    }
+    func setInitialStates(_ states: [Int: RecurrentState<Double>]?) throws(ModelError) {
+        if !announces, states != nil { throw .unsupported(.initialState) }
+    }
+    func build(_ model: ModelSpec, loss: Loss, seed: UInt64) throws(ModelError) -> [ParameterShape] { try inner.build(model, loss: loss, seed: seed) }
+    func parameters() throws(ModelError) -> [String: Tensor<Double>] { try inner.parameters() }
+    func setParameters(_ values: [String: Tensor<Double>]) throws(ModelError) { try inner.setParameters(values) }
+    func forward(_ inputs: Tensor<Double>, training: Bool, trace: Bool) throws(ModelError) -> ForwardResult {
+        try inner.forward(inputs, training: training, trace: trace)
+    }
+    func loss(inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> Double { try inner.loss(inputs: inputs, targets: targets) }
+    func gradients(inputs: Tensor<Double>, targets: Tensor<Double>, training: Bool, trace: Bool) throws(ModelError) -> GradientResult {
+        try inner.gradients(inputs: inputs, targets: targets, training: training, trace: trace)
+    }
+    func step(
+        inputs: Tensor<Double>, targets: Tensor<Double>, optimizer: OptimizerSpec, training: Bool, trace: Bool
+    ) throws(ModelError) -> StepResult {
+        try inner.step(inputs: inputs, targets: targets, optimizer: optimizer, training: training, trace: trace)
+    }
 }

@@ -190,4 +190,21 @@ struct RecurrentFaultTests {
             }
         }
     }
+
+    /// Skipping the first step's term of `dW_hh` is exact from `h_0 = 0`, where that term is
+    /// zero: bit for bit the engine's pass, which is why only a nonzero initial state can show it.
+    /// From a nonzero `h_0`, `weight_hh`'s gradient alone differs, by `da_0ᵀ·h_0`.
+    @Test func skippingTheFirstStepOnlyShowsFromANonzeroInitialState() throws {
+        let (engine, faulty) = Self.networks(Self.rnn, steps: 4, fault: .rnnWeightHHGradientSkipsFirstStep)
+        #expect(Self.pass(faulty, steps: 4) == Self.pass(engine, steps: 4))
+        let h0 = RecurrentState(hidden: Tensor<Double>(shape: [3, 4], scalars: (0..<12).map { Double($0 % 5) / 5 - 0.4 }))
+        try engine.setInitialStates([0: h0])
+        try faulty.setInitialStates([0: h0])
+        let (correct, wrong) = (Self.pass(engine, steps: 4), Self.pass(faulty, steps: 4))
+        let names = engine.gradients.map(\.name)  // after the loss and the input gradient
+        for (index, name) in names.enumerated() {
+            #expect((wrong[index + 2] == correct[index + 2]) == (name != "0.weight_hh"), "\(name)")
+        }
+        #expect(wrong[0] == correct[0] && wrong[1] == correct[1])
+    }
 }

@@ -69,6 +69,8 @@ BUGS = {
     "rmsprop-without-eps-inside": "rmsprop divides by sqrt(s + eps) instead of sqrt(s) + eps",
     "adamw-decay-coupled": "adamw adds wd*p to the gradient (adam's L2) instead of decaying the weights apart",
     "bptt-truncated-to-one-step": "rnn/lstm/gru backward does not carry dL/dh_t back to h_t-1 (backpropagation through time truncated to one step)",
+    "recurrent-ignores-initial-state": "rnn/lstm/gru forward starts from h_0 = 0 whatever initial_state gives (its backward still answers dL/dh_0)",
+    "rnn-weight-hh-gradient-skips-first-step": "rnn/lstm/gru weight_hh gradient summed from step 2 on: the h_0 term, zero when h_0 = 0, is left out",
 }
 
 ACTIVE_BUG = None  # set from --bug
@@ -88,7 +90,7 @@ class ProtocolError(Exception):
 LAYER_TYPES = {1: ["dense", "relu", "leaky_relu", "tanh", "sigmoid", "identity", "dropout", "conv2d", "maxpool2d", "flatten"]}
 LAYER_TYPES[2] = LAYER_TYPES[1] + ["gelu", "softplus", "batchnorm", "avgpool2d", "rnn", "lstm", "gru", "embedding"]
 OPTIMIZER_TYPES = {1: ["sgd", "adam"], 2: ["sgd", "adam", "adamw", "rmsprop"]}
-OPTIONAL_OPS = {1: ["gradients", "step", "trace"], 2: ["gradients", "step", "trace", "layer_gradients", "layer_forward", "loss_from_layer"]}
+OPTIONAL_OPS = {1: ["gradients", "step", "trace"], 2: ["gradients", "step", "trace", "layer_gradients", "layer_forward", "loss_from_layer", "initial_state"]}
 
 # ---------------------------------------------------------------------------------------------
 # Layers. Each has: param_names, buffer_names, init_params(rng, dtype), forward(model, x, train)
@@ -504,7 +506,8 @@ class Embedding(Layer):
 
 
 class Recurrent(Layer):
-    """rnn, lstm and gru as PyTorch's nn.RNN, nn.LSTM and nn.GRU (one layer, batch first, h0 = 0),
+    """rnn, lstm and gru as PyTorch's nn.RNN, nn.LSTM and nn.GRU (one layer, batch first, h0 = 0
+    unless the request's initial_state gives h_0 and c_0: model.initial_state),
     docs/protocol.md "Recurrent layers": weight_ih [gates*units, in], weight_hh [gates*units, units],
     gates stacked in PyTorch's order (lstm i, f, g, o; gru r, z, n). Backward walks the steps back
     carrying dL/dh (and dL/dc), adding each step's output gradient as it reaches it."""
@@ -541,8 +544,13 @@ class Recurrent(Layer):
     def forward(self, model, x, train):
         W_ih, W_hh, b_ih, b_hh = self.weights(model)
         n, u = x.shape[0], self.units
-        h = np.zeros((n, u), x.dtype)
-        c = np.zeros((n, u), x.dtype)
+        h, c = model.initial_state.get(self.index, (None, None))
+        if h is None or bug("recurrent-ignores-initial-state"):
+            h = np.zeros((n, u), x.dtype)
+        if c is None or bug("recurrent-ignores-initial-state"):
+            c = np.zeros((n, u), x.dtype)
+        if h.shape != (n, u) or c.shape != (n, u):
+            raise ProtocolError("layer %d: initial_state must be [%d, %d], got %s" % (self.index, n, u, list(h.shape)))
         self.x, self.h, self.c, self.cache = x, [h], [c], []
         for t in range(self.steps):
             a = x[:, t] @ W_ih.T + b_ih
@@ -599,13 +607,15 @@ class Recurrent(Layer):
                 dgh = np.concatenate([dr, dz, dn * rg], axis=1)  # the reset gate multiplies W_hn h + b_hn
                 dh_prev = dh * z
             grads[0] += dgi.T @ x[:, t]
-            grads[1] += dgh.T @ h_prev
+            if t > 0 or not bug("rnn-weight-hh-gradient-skips-first-step"):
+                grads[1] += dgh.T @ h_prev
             grads[2] += dgi.sum(axis=0)
             grads[3] += dgh.sum(axis=0)
             dx[:, t] = dgi @ W_ih
             dh = dh_prev + dgh @ W_hh  # dL/dh_t-1 through this step
             if bug("bptt-truncated-to-one-step"):
                 dh, dc = np.zeros_like(dh), np.zeros_like(dc)  # nothing carried back: each step sees only its own output
+        self.initial_grads = (dh, dc)  # dL/dh_0, dL/dc_0: initial_state_grads
         for name, g in zip(self.param_names, grads):
             model.add_grad(name, g)
         return dx
@@ -824,6 +834,7 @@ class Client:
         self.layers = None
         self.given_masks = {}  # layer index -> dropout mask to replay instead of drawing one
         self.move_buffers = False  # batchnorm's running statistics move in step's forward only
+        self.initial_state = {}  # recurrent layer index -> (h_0, c_0 or None), for one request
 
     # -- model ----------------------------------------------------------------------------
 
@@ -1059,13 +1070,41 @@ class Client:
     def op_shutdown(self, req):
         return {}
 
+    def read_initial_state(self, req):
+        """The request's initial_state (version 2): {"L": {"h": tensor, "c": tensor}} -> {L: (h, c)}."""
+        given = req.get("initial_state") if self.protocol >= 2 else None
+        if given is None:
+            return {}
+        self.need_model()
+        if not isinstance(given, dict):
+            raise ProtocolError("initial_state must be an object {\"L\": {\"h\": tensor, \"c\": tensor}}")
+        states = {}
+        for key, parts in given.items():
+            index = int(key) if isinstance(key, str) and key.isdigit() else -1
+            if not 0 <= index < len(self.layers) or not isinstance(self.layers[index], Recurrent) or not isinstance(parts, dict):
+                raise ProtocolError("initial_state: %r is not a recurrent layer's index" % (key,))
+            lstm = self.layers[index].kind == "lstm"
+            if "h" not in parts or ("c" in parts) != lstm:
+                raise ProtocolError("initial_state of layer %d needs %s" % (index, "h and c" if lstm else "h only"))
+            states[index] = (tensor_in(parts["h"], self.dtype, "initial_state.h"),
+                             tensor_in(parts["c"], self.dtype, "initial_state.c") if lstm else None)
+        return states
+
     def handle(self, req):
         op = req.get("op")
         version2 = op in OPTIONAL_OPS[2] and op not in OPTIONAL_OPS[1]
         method = getattr(self, "op_%s" % op, None) if isinstance(op, str) and (self.protocol >= 2 or not version2) else None
-        if method is None:
+        if method is None or op == "initial_state":
             raise ProtocolError("unsupported op %r" % (op,))
-        return method(req)
+        self.initial_state = self.read_initial_state(req) if op in ("forward", "loss", "gradients") else {}
+        try:
+            answer = method(req)
+        finally:
+            given, self.initial_state = self.initial_state, {}
+        if op == "gradients" and given:
+            answer["initial_state_grads"] = {str(i): {k: tensor_out(v) for k, v in zip("hc", self.layers[i].initial_grads) if k == "h" or given[i][1] is not None}
+                                             for i in given}
+        return answer
 
 
 # ---------------------------------------------------------------------------------------------

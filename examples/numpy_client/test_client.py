@@ -832,8 +832,52 @@ def check_numerics(dtype, bug):
 
 # A bug is reported by the first check that catches it (--matrix: by every one): cheap checks
 # first, and the per-layer input-gradient check before the whole-model ones, to name the layer.
+def check_initial_state(dtype, bug):
+    """initial_state (version 2): from random nonzero h_0 (and an LSTM's c_0) for every recurrent
+    layer, initial_state_grads and every parameter's gradient against central differences of the
+    loss from those states, along random directions: a forward that ignores the states (its loss
+    does not move with them) or a backward that drops a term only a nonzero h_0 has shows here."""
+    failures = []
+    rng = np.random.default_rng(3)
+    for name in ("lstm", "sequences", "tokens"):
+        model, _, x, y = MODELS[name]
+        h, _, _ = built(name, dtype, bug)
+        ref = reference(h, name, dtype)
+        states = {}
+        for i, spec in enumerate(model["layers"]):
+            if spec["type"] in ("rnn", "lstm", "gru"):
+                states[i] = {"h": rng.uniform(-0.8, 0.8, (x.shape[0], spec["units"]))}
+                if spec["type"] == "lstm":
+                    states[i]["c"] = rng.uniform(-1, 1, (x.shape[0], spec["units"]))
+
+        def sent():
+            return {str(i): {k: T(v) for k, v in s.items()} for i, s in states.items()}
+
+        def loss():
+            return ref.call("loss", x=T(x), y=T(y), initial_state=sent())["loss"]
+
+        a = h.call("gradients", x=T(x), y=T(y), initial_state=sent())
+        given = a.get("initial_state_grads", {})
+        wrt = [("%d.%s_0" % (i, k), v, A(given[str(i)][k]) if k in given.get(str(i), {}) else None) for i, s in states.items() for k, v in s.items()]
+        wrt += [(n, ref.client.params[n], A(t)) for n, t in a["grads"].items()]
+        for what, value, g in wrt:
+            if g is None or g.shape != value.shape:
+                failures.append("initial state (%s): no gradient %s of shape %s in the answer" % (name, what, list(value.shape)))
+                continue
+            for v in directions(g.shape, 2):
+                numeric = central_difference(loss, value, v)
+                err, _, bound = gradient_error(np.sum(v * g), numeric, dtype)
+                if err > bound:
+                    failures.append("initial state (%s): d loss / d %s along a random direction: analytic %.6g, central difference %.6g, error %.2g > %g" % (
+                        name, what, np.sum(v * g), numeric, err, bound))
+                    break
+        if failures:
+            return failures
+    return failures
+
+
 CHECKS = [check_activations, check_layers, check_loss_and_batch, check_numerics, check_modes, check_init,
-          check_input_gradient, check_gradient, check_steps, check_step_batches, check_buffers]
+          check_input_gradient, check_gradient, check_steps, check_step_batches, check_buffers, check_initial_state]
 
 # Which bugs each check reaches: the names the client asks bug() about while the check runs on
 # the correct client. A check that never asks about a bug runs the same code with it switched
@@ -863,7 +907,7 @@ EXAMPLE_REQUESTS = os.path.join(ROOT, "docs", "protocol", "example.requests")
 # Every value is exact in binary, so the lines are exact (Python writes 1.0 for a float 1).
 EXAMPLE_ANSWERS = [
     '{"id":1,"ok":true,"protocol":2,"name":"tiny-numpy-mlp","dtype":"float64",'
-    '"ops":["gradients","step","trace","layer_gradients","layer_forward","loss_from_layer"],'
+    '"ops":["gradients","step","trace","layer_gradients","layer_forward","loss_from_layer","initial_state"],'
     '"layers":["dense","relu","leaky_relu","tanh","sigmoid","identity","dropout","conv2d","maxpool2d","flatten","gelu","softplus","batchnorm","avgpool2d","rnn","lstm","gru","embedding"],'
     '"losses":["mse","bce_logits","softmax_ce"],"optimizers":["sgd","adam","adamw","rmsprop"]}',
     '{"id":2,"ok":true,"params":[{"name":"0.weight","shape":[3,2],"trainable":true},{"name":"0.bias","shape":[2],"trainable":true}]}',

@@ -43,7 +43,7 @@ from torch.optim.sgd import sgd
 
 PROTOCOL = 2
 OPTIONAL_OPS_V1 = ["gradients", "step", "trace"]
-OPTIONAL_OPS_V2 = OPTIONAL_OPS_V1 + ["layer_gradients", "layer_forward", "loss_from_layer"]
+OPTIONAL_OPS_V2 = OPTIONAL_OPS_V1 + ["layer_gradients", "layer_forward", "loss_from_layer", "initial_state"]
 
 
 class ProtocolError(Exception):
@@ -177,15 +177,22 @@ class Tokens(nn.Module):
 
 
 class LastStep(nn.Module):
-    """A recurrent module (nn.RNN, nn.LSTM, nn.GRU or a user's, batch first, h0 = 0) giving every
-    step's h_t [n, steps, units], or with sequence false the last one [n, units] (output[:, -1])."""
+    """A recurrent module (nn.RNN, nn.LSTM, nn.GRU or a user's, batch first) giving every
+    step's h_t [n, steps, units], or with sequence false the last one [n, units] (output[:, -1]).
+    It starts from h0 = 0, or from `initial` (h_0, and an LSTM's c_0, each [n, units]) while a
+    request's initial_state sets it; then the module is called as module(x, h0) or
+    module(x, (h0, c0)), PyTorch's signature, with the layer axis added."""
 
     def __init__(self, inner, sequence):
         super().__init__()
-        self.inner, self.sequence = inner, sequence
+        self.inner, self.sequence, self.initial = inner, sequence, None
 
     def forward(self, x):
-        out = self.inner(x)
+        if self.initial is None:
+            out = self.inner(x)
+        else:
+            h, c = (t.unsqueeze(0) for t in self.initial) if len(self.initial) == 2 else (self.initial[0].unsqueeze(0), None)
+            out = self.inner(x, h if c is None else (h, c))
         out = out[0] if isinstance(out, tuple) else out  # (output, h_n) or (output, (h_n, c_n))
         return out if self.sequence else out[:, -1]
 
@@ -726,7 +733,34 @@ class Client:
         with KeptBuffers(net):
             answer = self.pass_with_gradients(req, bool(req.get("train", False)))
         answer["grads"] = net.protocol_tensors(trainable_only=True, grads=True)
+        given = {layer.index: layer.module.initial for layer in net.layers if isinstance(layer.module, LastStep) and layer.module.initial}
+        if given:  # d loss / d h_0 (and c_0), autograd's like every other gradient
+            answer["initial_state_grads"] = {str(i): {k: tensor_out(t.grad if t.grad is not None else torch.zeros_like(t))
+                                                      for k, t in zip("hc", parts)} for i, parts in given.items()}
         return answer
+
+    def set_initial_state(self, req):
+        """Sets every recurrent layer's `initial` from the request's initial_state (version 2):
+        {"L": {"h": tensor, "c": tensor}}, c for an LSTM only; leaves the others at zeros."""
+        given = req.get("initial_state") if self.protocol >= 2 else None
+        if given is None:
+            return
+        net = self.network()
+        if not isinstance(given, dict):
+            raise ProtocolError("initial_state must be an object {\"L\": {\"h\": tensor, \"c\": tensor}}")
+        for key, parts in given.items():
+            index = int(key) if isinstance(key, str) and key.isdigit() else -1
+            if not 0 <= index < len(net.layers) or not isinstance(net.layers[index].module, LastStep) or not isinstance(parts, dict):
+                raise ProtocolError("initial_state: %r is not a recurrent layer's index" % (key,))
+            lstm = isinstance(net.layers[index].module.inner, nn.LSTM)
+            if "h" not in parts or ("c" in parts) != lstm:
+                raise ProtocolError("initial_state of layer %d needs %s" % (index, "h and c" if lstm else "h only"))
+            net.layers[index].module.initial = tuple(tensor_in(parts[k], "initial_state." + k).requires_grad_(True) for k in ("hc" if lstm else "h"))
+
+    def clear_initial_state(self):
+        for layer in (self.net.layers if self.net is not None else []):
+            if isinstance(layer.module, LastStep):
+                layer.module.initial = None
 
     def op_step(self, req):
         net = self.network()
@@ -792,7 +826,12 @@ class Client:
         method = getattr(self, "op_%s" % op, None) if isinstance(op, str) else None
         if method is None:
             raise ProtocolError("unsupported op %r" % (op,))
-        return method(req)
+        try:
+            if op in ("forward", "loss", "gradients"):
+                self.set_initial_state(req)
+            return method(req)
+        finally:
+            self.clear_initial_state()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -371,7 +371,7 @@ def randomise(program, model):
 def test_hello(prog):
     a = prog.call("hello", protocol=2)
     check(a["protocol"] == 2 and a["dtype"] == "float64", "hello to a version 2 request: protocol 2, float64: %s" % a)
-    check(set(a["ops"]) == {"gradients", "step", "trace", "layer_gradients", "layer_forward", "loss_from_layer"}, "hello's ops: %s" % a["ops"])
+    check(set(a["ops"]) == {"gradients", "step", "trace", "layer_gradients", "layer_forward", "loss_from_layer", "initial_state"}, "hello's ops: %s" % a["ops"])
     check(set(a["layers"]) == {"dense", "relu", "leaky_relu", "tanh", "sigmoid", "identity", "gelu", "softplus", "dropout", "batchnorm",
                                "conv2d", "maxpool2d", "avgpool2d", "flatten", "rnn", "lstm", "gru", "embedding"}, "hello's layers: %s" % a["layers"])
     check(set(a["losses"]) == {"mse", "bce_logits", "softmax_ce"} and set(a["optimizers"]) == {"sgd", "adam", "adamw", "rmsprop"},
@@ -829,6 +829,16 @@ def test_recurrent_against_numpy_client(prog, numpy_prog):
         a, b = (prog.call("layer_gradients", x=T(x), y=T(y), train=False), numpy_prog.call("layer_gradients", x=T(x), y=T(y), train=False))
         check(all(close(A(u), A(v), SAME) for u, v in zip(a["input_grads"][1:] + a["output_grads"], b["input_grads"][1:] + b["output_grads"])),
               "%s: layer_gradients equal the numpy client's" % name)
+        # From random nonzero initial states (initial_state, version 2): the output, the loss, the
+        # gradients and initial_state_grads equal the numpy client's; a layer's state moves the loss.
+        states = {str(i): {k: T(R.uniform(-0.8, 0.8, (x.shape[0], spec["units"]))) for k in ("hc" if spec["type"] == "lstm" else "h")}
+                  for i, spec in enumerate(model["layers"]) if spec["type"] in ("rnn", "lstm", "gru")}
+        y1, y2 = (A(p_.call("forward", x=T(x), initial_state=states)["y"]) for p_ in (prog, numpy_prog))
+        check(close(y1, y2, SAME) and not close(y1, A(prog.call("forward", x=T(x))["y"]), SAME), "%s: the output from initial_state equals the numpy client's and differs from h_0 = 0's" % name)
+        a, b = (p_.call("gradients", x=T(x), y=T(y), initial_state=states) for p_ in (prog, numpy_prog))
+        check(math.isclose(a["loss"], b["loss"], rel_tol=SAME) and all(close(A(a["grads"][k]), A(b["grads"][k]), SAME) for k in b["grads"])
+              and all(close(A(a["initial_state_grads"][i][k]), A(b["initial_state_grads"][i][k]), SAME) for i in states for k in states[i]),
+              "%s: gradients and initial_state_grads from initial_state equal the numpy client's" % name)
 
 
 def test_recurrent_init(prog):

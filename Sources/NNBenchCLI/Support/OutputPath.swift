@@ -16,6 +16,9 @@ enum OutputPath {
     /// - Throws: Exit 64 for an empty path; exit 2 for a directory, a missing or unwritable folder.
     static func checkFile(_ path: String, option: String) throws {
         try checkNotEmpty(path, option: option)
+        // The process's own descriptor (/dev/stdout) is written into as it is open; a closed one
+        // is reported when the write opens it.
+        if AtomicFile.descriptorNumber(of: path) != nil { return }
         // What the write will replace: the end of a chain of symbolic links, as AtomicFile follows it.
         let target: String
         do throws(FileError) { target = try AtomicFile.finalTarget(of: path) } catch {

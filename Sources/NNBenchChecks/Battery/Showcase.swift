@@ -87,7 +87,7 @@ public struct Showcase: Sendable {
         case .batchnormBatchStatisticsInEvaluation, .maxpoolBackwardAssigns, .batchnormGradientIgnoresStatistics: "strided"
         // The input-independent baseline needs a task whose known answer beats chance.
         case .trainingInputsZeroed, .trainingInputsOneBatchLate: "regression"
-        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState: "rnn"
+        case .bpttTruncatedToOneStep, .rnnWeightHHGradientUsesCurrentState, .rnnWeightHHGradientSkipsFirstStep: "rnn"
         case .lstmInputForgetGatesSwapped, .lstmCellGradientSkipsForgetGate, .lstmForgetBiasInBothBiases: "lstm"
         case .gruResetUpdateGatesSwapped, .gruUpdateGateReversed: "gru"
         default: "mlp"

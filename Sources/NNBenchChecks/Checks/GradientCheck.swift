@@ -35,18 +35,22 @@ struct GradientCheck: Check {
         }
     }
 
-    /// The model at fixed weights and batch: the loss moved along a direction.
+    /// The model at fixed weights, initial states and batch: the loss moved along a direction.
     struct Probe {
         let context: CheckContext
+        /// Every parameter's value and, under ``InitialStates/name(layer:part:)`` names, every
+        /// initial state's.
         let base: [String: Tensor<Double>]
+        /// The names in ``base`` that are initial states, not parameters; empty for zeros.
+        let stateNames: Set<String>
         let batch: (inputs: Tensor<Double>, targets: Tensor<Double>)
         let resolved: [ResolvedLayer]
         /// Whether kink patterns can be read: the architecture has kinks and the model traces.
         let tracesKinks: Bool
 
-        /// The loss with the parameters moved by `amount` along `direction`, the length of the
-        /// move the model really made (on the direction's largest entry, after its rounding), and
-        /// the pass's kink pattern when asked for and available.
+        /// The loss with the parameters (and initial states) moved by `amount` along `direction`,
+        /// the length of the move the model really made (on the direction's largest entry, after
+        /// its rounding), and the pass's kink pattern when asked for and available.
         func evaluate(along direction: Direction, by amount: Double, pattern: Bool) throws(ModelError) -> DerivativeProbe.Evaluation {
             var values = base
             var largest = (weight: 0.0, moved: 0.0)
@@ -58,7 +62,8 @@ struct GradientCheck: Check {
                     if Swift.abs(weight) > Swift.abs(largest.weight) { largest = (weight, moved - original) }
                 }
             }
-            try context.model.setParameters(values)
+            try context.model.setParameters(values.filter { !stateNames.contains($0.key) })
+            if !stateNames.isEmpty { try context.model.setInitialStates(InitialStates.states(from: values)) }
             let loss = try context.model.loss(inputs: batch.inputs, targets: batch.targets)
             var kinks: KinkPattern?
             if pattern && tracesKinks, let trace = try context.model.forward(batch.inputs, training: false, trace: true).trace {
@@ -70,20 +75,49 @@ struct GradientCheck: Check {
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
         let order = try context.build().filter(\.trainable).map(\.name)
-        let batch = context.batch(4)
+        let outcome = try compare(context, order: order, batch: context.batch(4), loss: context.loss, outputWidth: context.task.outputWidth)
+        // A recurrent architecture is checked through time too, unless it already failed.
+        guard outcome.status == .passed, let throughTime = ThroughTime(context) else { return outcome }
+        return try throughTime.run(then: outcome, self)
+    }
+
+    /// The comparison on the network `context` has just built, with `states` as its recurrent
+    /// layers' initial states (`nil`: zeros).
+    func compare(
+        _ context: CheckContext, order parameterOrder: [String], batch: (inputs: Tensor<Double>, targets: Tensor<Double>), loss: Loss,
+        outputWidth: Int, states: [Int: RecurrentState<Double>]? = nil
+    ) throws(ModelError) -> CheckOutcome {
         let model = context.model
-        let base = try model.parameters()
-        let analytic = try model.gradients(inputs: batch.inputs, targets: batch.targets)
-        defer { try? model.setParameters(base) }
-        let resolved = try context.resolved().layers
+        let parameters = try model.parameters()
+        if let states { try model.setInitialStates(states) }
+        var analytic = try model.gradients(inputs: batch.inputs, targets: batch.targets)
+        defer { try? model.setParameters(parameters) }
+        var base = parameters
+        var order = parameterOrder
+        if let states {
+            let named = InitialStates.named(states)
+            let gradients = InitialStates.named(analytic.initialStateGradients)
+            guard Set(gradients.keys) == Set(named.keys) else {
+                throw .failed(.gradients, "expected d loss / d (initial state) for \(named.keys.sorted()), got \(gradients.keys.sorted())")
+            }
+            base.merge(named) { $1 }
+            analytic.gradients.merge(gradients) { $1 }
+            order += named.keys.sorted()
+        }
+        let resolved: [ResolvedLayer]
+        do { resolved = try context.modelSpec.resolve(outputWidth: nil).layers } catch { throw .failed(.build, error.description) }
         let probe = Probe(
-            context: context, base: base, batch: batch, resolved: resolved,
+            context: context, base: base, stateNames: Set(order.filter(InitialStates.isName)), batch: batch, resolved: resolved,
             tracesKinks: KinkPattern.exists(in: resolved) && context.info.ops.contains(.trace))
         let tolerances = Tolerances(precision: context.precision)
         let noise = try NoiseEstimate.sigma(step: tolerances.step / 10, precision: context.precision) { amount throws(ModelError) in
             try probe.evaluate(along: randomDirection(order, base, seed: context.seed, index: UInt64.max), by: amount, pattern: false).value
         }
-        var derivative = DerivativeProbe(tolerances: tolerances, base: try model.loss(inputs: batch.inputs, targets: batch.targets), noise: noise)
+        // The noise estimate leaves the model moved along its direction: the base loss is read
+        // back at the point itself, or the one-sided differences that tell a kink would be
+        // skewed by the move over the step, and a wrong analytic value could pass as a kink.
+        let baseLoss = try probe.evaluate(along: [], by: 0, pattern: false).value
+        var derivative = DerivativeProbe(tolerances: tolerances, base: baseLoss, noise: noise)
         var fit = ScaleFit()
         var failing: [String] = []
         var measurements: [CheckMeasurement] = []
@@ -102,7 +136,7 @@ struct GradientCheck: Check {
             let shared = scale.map { "; every compared value is \(short($0))× the numerical one: the loss's gradient, or a factor every layer shares" } ?? ""
             let layer = Int(worst.place.split(separator: " ").dropFirst().first ?? "").flatMap { context.layers.indices.contains($0) ? $0 : nil }
             let symptom: Symptom = scale != nil
-                ? .lossGradient(context.loss, scale: scale, batch: batch.inputs.shape[0], outputs: context.task.outputWidth)
+                ? .lossGradient(loss, scale: scale, batch: batch.inputs.shape[0], outputs: outputWidth)
                 : layer.map { .parameterGradient(of: context.layers[$0], parameter: worst.place) } ?? .gradientMismatch
             var outcome = CheckOutcome.failed(
                 figure, bound: "≤ 1",

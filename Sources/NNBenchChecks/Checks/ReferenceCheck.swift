@@ -30,6 +30,9 @@ struct ReferenceCheck: Check {
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
         let comparison = Comparison(tolerance: Tolerances(precision: context.precision).reference)
         var outcome = try compare(context, comparison: comparison)
+        if outcome.status == .passed, context.sequenceProbe != nil {
+            outcome = try compareEverySteps(context, comparison: comparison, after: outcome)
+        }
         outcome.measurements = comparison.measurements
         return outcome
     }

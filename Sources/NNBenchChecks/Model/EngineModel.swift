@@ -15,6 +15,8 @@ public final class EngineModel<Scalar: EngineScalar>: CheckableModel {
     public let optimizers: Set<String>
     private(set) var network: Network<Scalar>?
     private var optimizer: NetworkOptimizer<Scalar>?
+    /// The batch size of the initial states set, which every pass must then have; `nil` for zeros.
+    private var initialStateSamples: Int?
 
     /// Creates the adapter; ``build(_:loss:seed:)`` makes the network.
     ///
@@ -45,6 +47,7 @@ public final class EngineModel<Scalar: EngineScalar>: CheckableModel {
         network = Network(resolved, loss: loss, seed: seed, fault: fault)
         network?.recordsOutputs = true
         optimizer = nil
+        initialStateSamples = nil
         return resolved.layers.flatMap { layer in
             layer.parameters.map { ParameterShape(name: $0.name, shape: $0.shape) }
                 + layer.state.map { ParameterShape(name: $0.name, shape: $0.shape, trainable: false) }
@@ -94,7 +97,9 @@ public final class EngineModel<Scalar: EngineScalar>: CheckableModel {
         try checkBatch(inputs, network, op: .gradients, training: training)
         let loss = network.gradients(inputs: inputs.converted(to: Scalar.self), targets: targets.converted(to: Scalar.self), training: training).loss
         let gradients = Dictionary(uniqueKeysWithValues: network.gradients.map { ($0.name, $0.value.converted(to: Double.self)) })
-        return GradientResult(loss: Double(loss), gradients: gradients, trace: trace ? lastTrace(network, training: training) : nil)
+        return GradientResult(
+            loss: Double(loss), gradients: gradients, trace: trace ? lastTrace(network, training: training) : nil,
+            initialStateGradients: initialStateSamples == nil ? [:] : network.initialStateGradients.mapValues { $0.converted(to: Double.self) })
     }
 
     public func step(
@@ -143,6 +148,14 @@ public final class EngineModel<Scalar: EngineScalar>: CheckableModel {
             fromLayer: layer, inputs: inputs.converted(to: Scalar.self), targets: targets.converted(to: Scalar.self)))
     }
 
+    public func setInitialStates(_ states: [Int: RecurrentState<Double>]?) throws(ModelError) {
+        let network = try built(.initialState)
+        do { try network.setInitialStates(states?.mapValues { $0.converted(to: Scalar.self) }) } catch {
+            throw .failed(.initialState, error.description)
+        }
+        initialStateSamples = states.flatMap { $0.values.first?.hidden.shape.first }
+    }
+
     /// Replays another implementation's dropout masks in this model's training-mode passes until
     /// called with `nil`, so that both compute the same function.
     ///
@@ -173,6 +186,9 @@ public final class EngineModel<Scalar: EngineScalar>: CheckableModel {
     private func checkInputs(_ inputs: Tensor<Double>, _ network: Network<Scalar>, op: ModelOp) throws(ModelError) {
         guard Array(inputs.shape.dropFirst()) == network.architecture.inputShape, (inputs.shape.first ?? 0) >= 1 else {
             throw .failed(op, "inputs of shape \(inputs.shape) do not match the network's input \(network.architecture.inputShape)")
+        }
+        if let initialStateSamples, inputs.shape[0] != initialStateSamples {
+            throw .failed(op, "a batch of \(inputs.shape[0]) sample(s), but the initial states are for \(initialStateSamples)")
         }
     }
 

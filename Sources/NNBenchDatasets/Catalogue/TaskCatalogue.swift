@@ -9,7 +9,7 @@ public enum TaskCatalogue {
         // Tasks that test the implementation rather than the model.
         .encoder, .memorize, .imbalanced, .randomLabels, .barsStripes,
         // Sequences with known answers, for recurrent layers.
-        .adding, .copyMemory, .temporalOrder,
+        .adding, .copyMemory, .temporalOrder, .sequenceParity, .counting,
     ]
 
     /// Returns the entry named `name`.

@@ -87,3 +87,10 @@ extension Network {
         return states
     }
 }
+
+extension RecurrentState where Scalar: BinaryFloatingPoint {
+    /// The same state in another precision.
+    public func converted<Other: BinaryFloatingPoint & Hashable & Sendable>(to _: Other.Type = Other.self) -> RecurrentState<Other> {
+        RecurrentState<Other>(hidden: hidden.converted(to: Other.self), cell: cell?.converted(to: Other.self))
+    }
+}

@@ -83,6 +83,11 @@ enum ProtocolMessages {
     private static let trace = FieldSchema("trace", .boolean, required: false, "whether to answer every layer's output")
     private static let loss = FieldSchema("loss", .number, "the batch's mean loss")
     private static let traceAnswer = FieldSchema("trace", tensors, required: false, "every layer's output in order (asked with trace: true)")
+    private static let state = ValueSchema.map(.object([
+        FieldSchema("h", tensor, "h_0, [n, units]"), FieldSchema("c", tensor, required: false, "an LSTM's c_0, [n, units]"),
+    ]))
+    private static let initialState = FieldSchema(
+        "initial_state", state, required: false, "each recurrent layer's initial state, by layer index (version 2, to programs listing 'initial_state'); absent: zeros")
     private static let masks = FieldSchema("masks", .map(.tensor), required: false, "each dropout layer's mask, by layer index (training mode, version 2)")
 
     // MARK: Messages
@@ -118,12 +123,14 @@ enum ProtocolMessages {
          answer("get_params", [FieldSchema("params", namedTensors, "every parameter and buffer, by name")], "Every parameter's and buffer's value.")),
         (request("set_params", [FieldSchema("params", namedTensors, "every parameter and buffer, by name")], "Replace every parameter and buffer, and empty the optimizer's state."),
          answer("set_params", [], "Done.")),
-        (request("forward", [x, FieldSchema("train", .boolean, required: false, "training mode"), trace], "Run the network on a batch."),
+        (request("forward", [x, FieldSchema("train", .boolean, required: false, "training mode"), trace, initialState], "Run the network on a batch."),
          answer("forward", [FieldSchema("y", tensor, "the last layer's raw output"), traceAnswer, masks], "The output, and the trace when asked.")),
-        (request("loss", [x, y], "The batch's loss in evaluation mode."),
+        (request("loss", [x, y, initialState], "The batch's loss in evaluation mode."),
          answer("loss", [loss], "The loss.")),
-        (request("gradients", [x, y, train, trace], "The loss and its gradient with respect to every trainable parameter."),
-         answer("gradients", [loss, FieldSchema("grads", namedTensors, "d loss / d parameter, by name"), traceAnswer, masks], "The loss and the gradients.")),
+        (request("gradients", [x, y, train, trace, initialState], "The loss and its gradient with respect to every trainable parameter."),
+         answer("gradients", [loss, FieldSchema("grads", namedTensors, "d loss / d parameter, by name"), traceAnswer, masks,
+            FieldSchema("initial_state_grads", state, required: false, "d loss / d (initial state), by layer index, when the request gave initial_state"),
+         ], "The loss and the gradients.")),
         (request("step", [x, y, FieldSchema("optimizer", optimizer, "the optimizer, every field written"), train, trace], "One training step of the program's own optimizer."),
          answer("step", [loss, traceAnswer, masks], "The loss before the update.")),
         (request("layer_gradients", [x, y, train], "d loss / d input and d loss / d output of every layer (version 2)."),
