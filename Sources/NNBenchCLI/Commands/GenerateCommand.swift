@@ -72,9 +72,8 @@ struct GenerateCommand: ParsableCommand {
     ///
     /// - Throws: ``FileError`` when the output cannot be written.
     private func write(_ source: DatasetSource, splits: SplitSelection, format: DatasetFormat, to path: String) throws {
-        let file = path == "-" ? nil : try AtomicFile.Writer(path: path)
         // A write of 10^8 samples takes minutes: Ctrl-C must not leave gigabytes of hidden file.
-        file?.removeOnInterrupt()
+        let file = path == "-" ? nil : try AtomicFile.Writer(path: path, removeOnInterrupt: true)
         let compressor = path.hasSuffix(".gz") ? Gzip.Compressor() : nil
         func send(_ bytes: [UInt8]) throws(FileError) {
             if let file { try file.write(bytes) } else { try StandardOutput.write(bytes) }
