@@ -14,7 +14,7 @@ extension ProtocolModel {
     /// Sends one request and returns its `ok: true` answer.
     func request(_ op: RequestOp, _ fields: [String: JSONValue]) throws(ModelError) -> JSONValue {
         if failure != nil {
-            throw .failed(op.modelOp, "not run: the program failed earlier, at '\(failedOp)'")
+            throw .notRun(op.modelOp, failedAt: failedOp)
         }
         let id = nextID
         nextID += 1
