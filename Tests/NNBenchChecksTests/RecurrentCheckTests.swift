@@ -73,6 +73,8 @@ struct RecurrentCheckTests {
         #expect(result.likelyCauses.first == "layer 1 (rnn): dW_hh misses the first step's h_0 term (the sum over steps starts at the second)",
                 "\(result.likelyCauses)")
         #expect(!result.likelyCauses.contains { $0.contains("layer above") || $0.contains("activation derivative") }, "\(result.likelyCauses)")
+        // Its per-tensor figures are the probe's, and named so.
+        #expect(result.measurements?.isEmpty == false && result.measurements?.allSatisfy { $0.name.hasSuffix(" (through time)") } == true)
         let correct = showcase.run(precision: precision, only: ["gradient"])[0]
         #expect(correct.status == .passed)
         #expect(correct.notes.contains { $0.contains("random nonzero initial states") })

@@ -62,17 +62,22 @@ extension GradientCheck {
                     let layer = worst?.layer.flatMap { spec.architecture.layers.indices.contains($0) ? ($0, spec.architecture.layers[$0].name) : nil }
                     throughTime.symptom = .throughTime(tensor: worst?.name ?? "", layer: layer, takesStates: takesStates)
                 }
+                throughTime.measurements = throughTime.measurements.map(Self.markedThroughTime)
                 throughTime.notes.append("the last-step comparison passed: \(outcome.figure)")
                 return throughTime
             }
             var merged = (throughTime.load ?? 0) > (outcome.load ?? 0) ? throughTime : outcome
             merged.notes = outcome.notes + throughTime.notes
-            merged.measurements = outcome.measurements + throughTime.measurements.map { measurement in
-                var measurement = measurement
-                measurement.name += " (through time)"
-                return measurement
-            }
+            merged.measurements = outcome.measurements + throughTime.measurements.map(Self.markedThroughTime)
             return merged
+        }
+
+        /// A measurement of the probe named as such (`1.h_0 (through time)`), so that charts of a
+        /// check's tensors say which network it was taken on.
+        private static func markedThroughTime(_ measurement: CheckMeasurement) -> CheckMeasurement {
+            var measurement = measurement
+            measurement.name += " (through time)"
+            return measurement
         }
 
         /// A measurement's error as a fraction of its bound, a NaN above every other.
