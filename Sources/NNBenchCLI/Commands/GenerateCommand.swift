@@ -53,16 +53,17 @@ struct GenerateCommand: ParsableCommand {
         let selection = try parseSplit()
         let format = try resolveFormat()
         let source = try options.makeSource(seed: seed)
+        // The picture needs every sample at once (it is meant for sizes one can look at): a task
+        // too large for memory is refused before any data is written.
+        let plotted = plot == nil ? nil : try options.makeTask(seed: seed)
         let path = output ?? "-"
         do {
             try write(source, splits: selection, format: format, to: path)
         } catch let error as FileError {
             throw failure(error.description, status: ExitStatus.error)
         }
-        if let plot {
-            // The picture needs every sample at once; it is meant for sizes one can look at.
-            let task = try options.makeTask(seed: seed)
-            try PlotOption.write(task, splits: selection, details: try options.plotDetails(seed: seed), to: plot)
+        if let plot, let plotted {
+            try PlotOption.write(plotted, splits: selection, details: try options.plotDetails(seed: seed), to: plot)
         }
     }
 
