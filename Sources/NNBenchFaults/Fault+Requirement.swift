@@ -11,10 +11,15 @@ extension Fault {
         /// An `lstm` layer whose spec sets `forget_bias`.
         case lstmForgetBias
 
-        /// `a conv2d layer`, `a dense or conv2d layer`, `the loss softmax_ce`.
+        /// The article of a layer type as its name is read aloud: an rnn, an lstm, an embedding; a gru, a dense.
+        private static func article(_ type: String) -> String {
+            ["rnn", "lstm"].contains(type) || type.first.map("aeiou".contains) == true ? "an" : "a"
+        }
+
+        /// `a conv2d layer`, `a dense or conv2d layer`, `an rnn layer`, `the loss softmax_ce`.
         public var description: String {
             switch self {
-            case .layer(let types): "a \(types.joined(separator: " or ")) layer"
+            case .layer(let types): "\(Self.article(types.first ?? "")) \(types.joined(separator: " or ")) layer"
             case .loss(let loss): "the loss \(loss.rawValue)"
             case .lstmForgetBias: "an lstm layer with forget_bias"
             }

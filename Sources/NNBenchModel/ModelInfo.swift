@@ -98,6 +98,19 @@ public enum ModelError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The model speaks an older protocol version than `what` needs; checks that need it are skipped.
     case requiresVersion(Int, String)
 
+    /// The request was never sent: the program had failed (exited, broken the protocol) at
+    /// `failedOp` before. Not a refusal: a check must not report it as one.
+    public static func notRun(_ op: ModelOp, failedAt failedOp: String) -> ModelError {
+        .failed(op, notRunPrefix + "'\(failedOp)'")
+    }
+
+    /// Whether this is a ``notRun(_:failedAt:)`` error.
+    public var isNotRun: Bool {
+        if case .failed(_, let reason) = self { reason.hasPrefix(Self.notRunPrefix) } else { false }
+    }
+
+    private static let notRunPrefix = "not run: the program failed earlier, at "
+
     public var description: String {
         switch self {
         case .unsupported(let op): "the model does not support '\(op)'"

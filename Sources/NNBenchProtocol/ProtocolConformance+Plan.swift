@@ -19,6 +19,10 @@ extension ProtocolConformance {
         /// The optimizer of the training-mode `step`, then that of the evaluation-mode `step`
         /// with a trace: two types when the program offers two; empty when it offers none.
         let optimizers: [OptimizerSpec]
+        /// For a program that lists the op `initial_state` and a recurrent layer: one recurrent
+        /// layer (lstm, else gru, else rnn) of the loss's outputs, last step only, on inputs
+        /// `[3 steps, 2 features]`, and four samples; `nil` otherwise.
+        let recurrent: (model: ModelSpec, x: Tensor<Double>, units: Int)?
 
         /// Why no network can be built from what `hello` offers.
         struct Unbuildable: Error {
@@ -72,6 +76,13 @@ extension ProtocolConformance {
             case .mse: Tensor(shape: [4, 2], scalars: [0.5, -0.25, 1, 0, -0.5, 0.75, 0.25, -1])
             case .bceLogits: Tensor(shape: [4, 1], scalars: [0, 1, 1, 0])
             }
+            let cell: LayerSpec? = if layerTypes.contains("lstm") { .lstm(units: outputs, sequence: false) }
+                else if layerTypes.contains("gru") { .gru(units: outputs, sequence: false) }
+                else if layerTypes.contains("rnn") { .rnn(units: outputs, sequence: false) } else { nil }
+            recurrent = if let cell, info.ops.contains(.initialState) {
+                (ModelSpec(inputShape: [3, 2], architecture: ArchitectureSpec([cell])),
+                 Tensor(shape: [4, 3, 2], scalars: (0..<24).map { Double($0 % 7) / 6 - 0.5 }), outputs)
+            } else { nil }
             let choices: [OptimizerSpec] = [.sgd(learningRate: 0.1), .adam(learningRate: 0.01), .adamW(learningRate: 0.01), .rmsprop(learningRate: 0.01)]
             optimizers = Array(choices.filter { optimizerTypes.contains($0.name) }.prefix(2))
         }

@@ -3,7 +3,9 @@ import NNBenchEngine
 import NNBenchModel
 
 /// `nnbench check --exec CMD --conformance`: drives every op of the model protocol once on a small
-/// network built of what the program's `hello` offers (``Plan``), holds every answer to its JSON
+/// network built of what the program's `hello` offers (``Plan``), and, for a program listing
+/// `initial_state` and a recurrent layer, `forward`, `loss` and `gradients` with initial states
+/// on a recurrent network, holds every answer to its JSON
 /// Schema and to the protocol's rules, and reports each breach with the field, what the program
 /// sent and what was expected, and each op it could not drive. No check runs.
 public enum ProtocolConformance {
@@ -130,6 +132,7 @@ public enum ProtocolConformance {
         step("loss_from_layer", needs: [.lossFromLayer], version: 2, blocked: unbuilt) { () throws(ModelError) in
             _ = try model.loss(fromLayer: 0, inputs: x, targets: y)
         }
+        driveInitialState(model, plan: plan, info: info, step: step)
         // Whatever happened before, a running program is asked to exit, and its answer checked.
         step("shutdown") { () throws(ModelError) in
             // Not exiting after the answer breaks docs/protocol.md's rule for 'shutdown'; a failure of the
@@ -137,6 +140,37 @@ public enum ProtocolConformance {
             guard let problem = model.shutdown(), model.failure == nil else { return }
             let parts = problem.components(separatedBy: "\n  try: ")
             model.violations.append(ProtocolViolation(op: "shutdown", request: model.lastRequest, what: parts[0], hint: parts.dropFirst().first ?? "exit with status 0"))
+        }
+    }
+
+    /// The op `initial_state`, for a program that lists it and a recurrent layer: a recurrent
+    /// network is built, and `forward`, `loss` and `gradients` carry nonzero initial states, so
+    /// that the answers' `initial_state_grads` (presence, keys, shapes) are held to the rules.
+    private static func driveInitialState(
+        _ model: ProtocolModel, plan: Plan?, info: ModelInfo?,
+        step: (String, [ModelOp], Int, String?, () throws(ModelError) -> Void) -> Void
+    ) {
+        guard let plan, let recurrent = plan.recurrent else { return }
+        let n = recurrent.x.shape[0], units = recurrent.units
+        let isLSTM = if case .lstm = recurrent.model.architecture.layers[0] { true } else { false }
+        func state(_ offset: Int) -> Tensor<Double> {
+            Tensor(shape: [n, units], scalars: (0..<(n * units)).map { Double(($0 + offset) % 5) / 5 - 0.4 })
+        }
+        var built = false
+        step("build (recurrent, for initial_state)", [.initialState], 2, nil) { () throws(ModelError) in
+            _ = try model.build(recurrent.model, loss: plan.loss, seed: 7)
+            try model.setInitialStates([0: RecurrentState(hidden: state(0), cell: isLSTM ? state(2) : nil)])
+            built = true
+        }
+        let blocked = built ? nil : "no recurrent network was built"
+        step("forward (initial_state)", [.initialState], 2, blocked) { () throws(ModelError) in
+            _ = try model.forward(recurrent.x, training: false, trace: false)
+        }
+        step("loss (initial_state)", [.initialState], 2, blocked) { () throws(ModelError) in
+            _ = try model.loss(inputs: recurrent.x, targets: plan.y)
+        }
+        step("gradients (initial_state)", [.initialState, .gradients], 2, blocked) { () throws(ModelError) in
+            _ = try model.gradients(inputs: recurrent.x, targets: plan.y, training: false, trace: false)
         }
     }
 }

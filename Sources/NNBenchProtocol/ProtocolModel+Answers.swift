@@ -21,8 +21,11 @@ extension ProtocolModel {
                        hint: "write tensors as {\"shape\": [d0, ...], \"data\": [row-major values]}", restating: [.within(field)])
         }
         guard shape == expected else {
+            // PyTorch's h0/c0 carry a leading (layers × directions) axis that the protocol's states do not.
+            let layerAxis = field.hasPrefix("initial_state_grads") && shape == [1] + expected
             throw fail(op, "answered '\(op)' with '\(field)' of shape \(shape); expected \(expected)",
-                       hint: "check the layer's output shape and the parameter layout in docs/protocol.md", restating: [.field(field)])
+                       hint: layerAxis ? "drop the layer axis of PyTorch's h0/c0 (send h0[0], shaped [n, units]); see docs/protocol.md"
+                           : "check the layer's output shape and the parameter layout in docs/protocol.md", restating: [.field(field)])
         }
         guard data.count == shape.reduce(1, *) else {
             throw fail(op, "answered '\(op)' with '\(field)' of shape \(shape) but \(data.count) values",
@@ -32,7 +35,7 @@ extension ProtocolModel {
         scalars.reserveCapacity(data.count)
         for (i, element) in data.enumerated() {
             guard let number = element.number else {
-                throw fail(op, "answered '\(op)' with '\(field)'.data[\(i)] = \(element.brief), not a number", hint: "send numbers only",
+                throw fail(op, "answered '\(op)' with '\(field).data[\(i)]' = \(element.brief), not a number", hint: "send numbers only",
                            restating: [.field("\(field).data[\(i)]")])
             }
             scalars.append(number)
@@ -133,15 +136,37 @@ extension ProtocolModel {
     }
 
     /// `gradients`' `initial_state_grads`, shaped as the states sent; empty when none were sent.
+    /// An answer without them, with a layer missing or a layer never sent, breaks the protocol.
     func readInitialStateGradients(_ answer: JSONValue) throws(ModelError) -> [Int: RecurrentState<Double>] {
         guard let initialStates else { return [:] }
+        let sent = initialStates.keys.sorted()
+        let keys = sent.map { "\"\($0)\"" }.joined(separator: ", ")
+        let answerThem = "answer d loss/d h_0 (and d loss/d c_0 for an lstm) for every layer of the request's initial_state, or drop"
+            + " \"initial_state\" from hello's ops (nnbench then starts every recurrent layer from zeros)"
+        guard case .object(let fields)? = answer["initial_state_grads"] else {
+            let got = answer["initial_state_grads"].map { "'initial_state_grads' = \($0.brief), not an object" } ?? "no 'initial_state_grads'"
+            throw fail(.gradients, "answered 'gradients' to a request carrying initial_state with \(got); expected {layer: {\"h\": tensor, \"c\": tensor (lstm)}} keyed \(keys)",
+                       hint: answerThem, restating: [.within("initial_state_grads")])
+        }
+        if let stray = fields.keys.sorted().first(where: { key in !sent.contains { String($0) == key } }) {
+            throw fail(.gradients, "answered 'gradients' with 'initial_state_grads.\(stray)', a layer whose initial state the request did not carry (it carried \(keys))",
+                       hint: "answer initial_state_grads for the layers of the request's initial_state only", restating: [.within("initial_state_grads.\(stray)")])
+        }
         var gradients: [Int: RecurrentState<Double>] = [:]
         for (index, state) in initialStates.sorted(by: { $0.key < $1.key }) {
             let field = "initial_state_grads.\(index)"
-            let entry = answer["initial_state_grads"]?[String(index)]
-            let hidden = try tensor(entry?["h"], shape: state.hidden.shape, op: .gradients, field: field + ".h")
+            let parts = state.cell == nil ? ["h"] : ["h", "c"]
+            guard case .object(let entry)? = fields[String(index)] else {
+                throw fail(.gradients, "answered 'gradients' without an entry for layer \(index) in 'initial_state_grads' (got \(fields[String(index)]?.brief ?? "nothing")); expected {\(parts.map { "\"\($0)\": tensor" }.joined(separator: ", "))}",
+                           hint: answerThem, restating: [.within(field)])
+            }
+            if let missing = parts.first(where: { entry[$0] == nil }) {
+                throw fail(.gradients, "answered 'gradients' without '\(field).\(missing)' (d loss/d \(missing)_0 of layer \(index)\(missing == "c" ? ", an lstm" : ""))",
+                           hint: answerThem, restating: [.within("\(field).\(missing)")])
+            }
+            let hidden = try tensor(entry["h"], shape: state.hidden.shape, op: .gradients, field: field + ".h")
             let cell = try state.cell.map { cell throws(ModelError) in
-                try tensor(entry?["c"], shape: cell.shape, op: .gradients, field: field + ".c")
+                try tensor(entry["c"], shape: cell.shape, op: .gradients, field: field + ".c")
             }
             gradients[index] = RecurrentState(hidden: hidden, cell: cell)
         }

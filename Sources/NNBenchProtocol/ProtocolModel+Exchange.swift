@@ -4,6 +4,9 @@ extension ProtocolModel {
     /// Why a request that holds a non-finite number is not sent.
     static let nonFinite = "nnbench does not send non-finite numbers, and this request holds one"
 
+    /// What a program that cannot take initial states does instead.
+    static let dropInitialState = "a program that cannot take it removes \"initial_state\" from hello's ops, and nnbench then starts every recurrent layer from zeros"
+
     /// A model or an optimizer as a request carries it.
     func sendable(_ value: some Encodable, op: ModelOp, userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws(ModelError) -> JSONValue {
         do { return try JSONValue(encoding: value, userInfo: userInfo) } catch { throw .failed(op, Self.nonFinite) }
@@ -11,7 +14,7 @@ extension ProtocolModel {
     /// Sends one request and returns its `ok: true` answer.
     func request(_ op: RequestOp, _ fields: [String: JSONValue]) throws(ModelError) -> JSONValue {
         if failure != nil {
-            throw .failed(op.modelOp, "not run: the program failed earlier, at '\(failedOp)'")
+            throw .notRun(op.modelOp, failedAt: failedOp)
         }
         let id = nextID
         nextID += 1
@@ -40,14 +43,16 @@ extension ProtocolModel {
         let requestText = String(decoding: line.dropLast().prefix(300), as: UTF8.self) + (line.count > 301 ? "…" : "")
         lastRequest = requestText
         if recordsTranscript { transcript.append(String(decoding: line.dropLast(), as: UTF8.self)) }
+        let carriesState = fields["initial_state"] != nil
         let answerLine: [UInt8]
         do {
             answerLine = try process.exchange(line, timeout: wait, maxLineBytes: maxLineBytes)
         } catch {
             switch error {
             case .exited(let how):
-                throw fail(op, request: requestText, "\(how) instead of answering",
-                           hint: "run the command by hand with this request on its standard input and read the error")
+                throw fail(op, request: requestText, "\(how) instead of answering" + (carriesState ? " a request carrying initial_state" : ""),
+                           hint: "run the command by hand with this request on its standard input and read the error"
+                               + (carriesState ? "; \(Self.dropInitialState)" : ""))
             case .timedOut(let seconds):
                 throw fail(op, request: requestText, "did not answer within \(Self.seconds(seconds))",
                            hint: "answer every request with one line and flush standard output (Python: print(..., flush=True)), or raise --timeout")
@@ -81,7 +86,8 @@ extension ProtocolModel {
         case .bool(true): return answer
         case .bool(false):
             let reason = if case .string(let text) = answer["error"] { text } else { "(no 'error' given)" }
-            throw .failed(op.modelOp, "the program answered ok: false: \(reason)")
+            throw .failed(op.modelOp, "the program answered ok: false: \(reason)"
+                + (carriesState ? " (the request carried initial_state; \(Self.dropInitialState))" : ""))
         default:
             // The failure below says it; the schema's 'ok' violation would count it twice.
             forgetViolations(restatedBy: [.field("ok")], request: requestText, op: op.name)

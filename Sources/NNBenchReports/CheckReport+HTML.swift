@@ -40,7 +40,7 @@ extension CheckReport {
             let chart = Self.chart("gradient: analytic against numerical", measured, valueLabel: "relative error |a − n| / max(|a|, |n|), log scale")
             sections.append(HTMLPage.Section(
                 id: idPrefix + "gradient", heading: "Gradient check, per tensor",
-                body: HTML.figures([(chart, Self.gradientCaption)])))
+                body: HTML.figures([(chart, Self.gradientCaption + (measured.contains { $0.name.hasSuffix(" (through time)") } ? Self.throughTimeCaption : ""))])))
         }
         if let reference = results.first(where: { $0.check == "reference" }), let measured = reference.measurements, !measured.isEmpty {
             var figures: [(svg: String, caption: String?)] = []
@@ -76,6 +76,12 @@ extension CheckReport {
         the relative error of the analytic gradient a against the numerical n, and as a black tick the bound \
         (rounding, the loss's noise over the step, truncation) divided likewise. Large models are compared along \
         random directions instead, one bar each. A bar at 0 is written as 0.
+        """
+
+    private static let throughTimeCaption = """
+         Bars marked "(through time)" are the gradient check through time's: the network up to its last recurrent \
+        layer, every recurrent layer returning its sequence, from nonzero initial states when the model takes them \
+        (L.h_0, L.c_0: d loss / d the initial state); the layers after it are not in that network.
         """
 
     private static let forwardCaption = """

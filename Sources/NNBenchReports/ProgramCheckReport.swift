@@ -94,7 +94,12 @@ public struct ProgramCheckReport: Encodable, Sendable {
         let count = { (status: Status) in entries.filter { $0.status == status }.count }
         let results = entries.flatMap(\.results)
         let errors = results.filter { $0.status == .error }.count
-        text += "\n\(count(.checked)) architecture\(count(.checked) == 1 ? "" : "s") checked, \(count(.unsupported)) unsupported, \(count(.error)) could not be checked; "
+        // An architecture checked with some checks in error was checked in part only: said so, so
+        // that "0 could not be checked" does not read as every check having run.
+        let partial = entries.filter { $0.status == .checked && $0.results.contains { $0.status == .error } }.count
+        text += "\n\(count(.checked)) architecture\(count(.checked) == 1 ? "" : "s") checked"
+            + (partial > 0 ? " (\(partial) in part only: checks in error)" : "")
+            + ", \(count(.unsupported)) unsupported, \(count(.error)) could not be checked; "
             + "checks: \(results.filter { $0.status == .passed }.count) passed, \(results.filter { $0.status == .failed }.count) failed, "
             + "\(results.filter { $0.status == .skipped }.count) skipped, \(errors) error\(errors == 1 ? "" : "s")\n"
         return text

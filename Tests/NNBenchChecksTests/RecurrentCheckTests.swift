@@ -69,6 +69,12 @@ struct RecurrentCheckTests {
         #expect(result.diagnosis?.hasPrefix("through time: worst at layer 1 (rnn(6)) 1.weight_hh") == true, "\(result.diagnosis ?? "")")
         #expect(result.notes.contains { $0.hasPrefix("the last-step comparison passed") })
         #expect(result.location == .layers([LayerLocation(index: 1, type: "rnn")]))
+        // The last step passed: the causes are the first step's and h_0's, not a layer above.
+        #expect(result.likelyCauses.first == "layer 1 (rnn): dW_hh misses the first step's h_0 term (the sum over steps starts at the second)",
+                "\(result.likelyCauses)")
+        #expect(!result.likelyCauses.contains { $0.contains("layer above") || $0.contains("activation derivative") }, "\(result.likelyCauses)")
+        // Its per-tensor figures are the probe's, and named so.
+        #expect(result.measurements?.isEmpty == false && result.measurements?.allSatisfy { $0.name.hasSuffix(" (through time)") } == true)
         let correct = showcase.run(precision: precision, only: ["gradient"])[0]
         #expect(correct.status == .passed)
         #expect(correct.notes.contains { $0.contains("random nonzero initial states") })
@@ -97,19 +103,38 @@ struct RecurrentCheckTests {
         #expect(ignoring.diagnosis?.hasPrefix("every step from random nonzero initial states: first differing layer: layer 1") == true, "\(ignoring.diagnosis ?? "")")
         #expect(ignoring.diagnosis?.hasSuffix("first at step 0 of 4 (from 0)") == true, "\(ignoring.diagnosis ?? "")")
         #expect(ignoring.notes.contains("the last-step comparison passed"))
+        // Step 0 from nonzero states: the states were ignored; no cause names a layer type the network lacks.
+        #expect(ignoring.likelyCauses.first == "the forward pass ignores initial_state (starts from zeros)", "\(ignoring.likelyCauses)")
+        #expect(!ignoring.likelyCauses.contains { $0.contains("convolution") || $0.contains("dropout") || $0.contains("batchnorm") },
+                "\(ignoring.likelyCauses)")
         let correct = showcase.run(precision: .float32, only: ["reference"])[0]
         #expect(correct.status == .passed)
         #expect(correct.notes.contains { $0.hasPrefix("every step of every recurrent layer compared") && $0.hasSuffix("from random nonzero initial states") })
+    }
+
+    /// A model that takes initial states but answers d loss / d h_0 = 0: the worst tensor through
+    /// time is `1.h_0`, and the causes say the initial-state gradient is wrong.
+    @Test func zeroInitialStateGradientIsNamed() {
+        let showcase = Showcase.recurrent.first { $0.name == "lstm" }!
+        let result = showcase.run(on: InitialStateStandIn(EngineModel<Double>(), announces: true, zeroesStateGradients: true), only: ["gradient"])[0]
+        #expect(result.status == .failed)
+        #expect(result.diagnosis?.contains(".h_0") == true || result.diagnosis?.contains(".c_0") == true, "\(result.diagnosis ?? "")")
+        #expect(result.likelyCauses.first?.hasPrefix("layer 1 (lstm): the initial-state gradient 1.") == true, "\(result.likelyCauses)")
+        #expect(result.likelyCauses.contains("the loss ignores initial_state (it starts from zeros where the forward pass does not)"))
     }
 }
 
 /// The engine as a program that starts its recurrent layers from zeros whatever it is given:
 /// without announcing `initial_state` (a program written before it), or announcing it and then
-/// ignoring the states (a program with that bug).
+/// ignoring the states (a program with that bug); or, with `zeroesStateGradients`, taking them
+/// and answering d loss / d h_0 (and c_0) = 0.
 private final class InitialStateStandIn: CheckableModel {
     let inner: EngineModel<Double>
     let announces: Bool
-    init(_ inner: EngineModel<Double>, announces: Bool = false) { (self.inner, self.announces) = (inner, announces) }
+    let zeroesStateGradients: Bool
+    init(_ inner: EngineModel<Double>, announces: Bool = false, zeroesStateGradients: Bool = false) {
+        (self.inner, self.announces, self.zeroesStateGradients) = (inner, announces, zeroesStateGradients)
+    }
 
     func hello() throws(ModelError) -> ModelInfo {
         var info = try inner.hello()
@@ -118,6 +143,7 @@ private final class InitialStateStandIn: CheckableModel {
     }
     func setInitialStates(_ states: [Int: RecurrentState<Double>]?) throws(ModelError) {
         if !announces, states != nil { throw .unsupported(.initialState) }
+        if zeroesStateGradients { try inner.setInitialStates(states) }
     }
     func build(_ model: ModelSpec, loss: Loss, seed: UInt64) throws(ModelError) -> [ParameterShape] { try inner.build(model, loss: loss, seed: seed) }
     func parameters() throws(ModelError) -> [String: Tensor<Double>] { try inner.parameters() }
@@ -127,7 +153,14 @@ private final class InitialStateStandIn: CheckableModel {
     }
     func loss(inputs: Tensor<Double>, targets: Tensor<Double>) throws(ModelError) -> Double { try inner.loss(inputs: inputs, targets: targets) }
     func gradients(inputs: Tensor<Double>, targets: Tensor<Double>, training: Bool, trace: Bool) throws(ModelError) -> GradientResult {
-        try inner.gradients(inputs: inputs, targets: targets, training: training, trace: trace)
+        var result = try inner.gradients(inputs: inputs, targets: targets, training: training, trace: trace)
+        if zeroesStateGradients {
+            result.initialStateGradients = result.initialStateGradients.mapValues { state in
+                func zero(_ tensor: Tensor<Double>) -> Tensor<Double> { Tensor(shape: tensor.shape, scalars: Array(repeating: 0, count: tensor.scalars.count)) }
+                return RecurrentState(hidden: zero(state.hidden), cell: state.cell.map(zero))
+            }
+        }
+        return result
     }
     func step(
         inputs: Tensor<Double>, targets: Tensor<Double>, optimizer: OptimizerSpec, training: Bool, trace: Bool

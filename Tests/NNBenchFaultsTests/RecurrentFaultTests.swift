@@ -207,4 +207,12 @@ struct RecurrentFaultTests {
         }
         #expect(wrong[0] == correct[0] && wrong[1] == correct[1])
     }
+
+    /// A requirement reads as said aloud: "needs an rnn layer", not "a rnn".
+    @Test func requirementArticles() {
+        #expect(Fault.Requirement.layer(["rnn"]).description == "an rnn layer")
+        #expect(Fault.Requirement.layer(["lstm"]).description == "an lstm layer")
+        #expect(Fault.Requirement.layer(["gru"]).description == "a gru layer")
+        #expect(Fault.Requirement.layer(["dense", "conv2d"]).description == "a dense or conv2d layer")
+    }
 }

@@ -88,7 +88,7 @@ struct ProtocolConformanceTests {
         ("conf_ops", "hello", ["with ops \"gradients\"; expected an array of op names", "[\"gradients\", \"step\", \"trace\"]"]),
         ("conf_trainable", "build", ["params[0].trainable: got \"yes\", expected true or false"]),
         ("conf_param_order", "build", ["announced the parameters", "0.bias", "0.weight"]),
-        ("conf_data_string", "get_params", ["'params.0.weight'.data[0] = \"half\", not a number"]),
+        ("conf_data_string", "get_params", ["'params.0.weight.data[0]' = \"half\", not a number"]),
         ("conf_loss", "loss", ["without a number 'loss' (got \"low\")"]),
         ("conf_grads", "gradients", ["grads", "expected exactly"]),
         ("wrong_shape", "forward", ["'y' of shape [4, 4]; expected [4, 3]"]),

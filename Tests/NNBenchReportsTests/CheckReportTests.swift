@@ -23,4 +23,16 @@ struct CheckReportTests {
         program.entries = [entry]
         #expect(program.json().contains("\"load\":\"Infinity\""))
     }
+
+    /// An architecture whose checks partly ended in error is counted as checked in part only, so
+    /// that the summary agrees with its error count (trial 3: "0 could not be checked … 2 errors").
+    @Test func partlyCheckedArchitectureIsSaidSo() {
+        var program = ProgramCheckReport(command: "p")
+        var entry = ProgramCheckReport.Entry(name: "rnn", architecture: "rnn(3, sequence: false) dense(1)", task: "adding")
+        entry.results = [CheckResult(check: "init", status: .passed), CheckResult(check: "gradient", status: .error, diagnosis: "the model could not be checked")]
+        program.entries = [entry]
+        #expect(program.text.contains("1 architecture checked (1 in part only: checks in error), 0 unsupported, 0 could not be checked; "), "\(program.text)")
+        program.entries[0].results.removeLast()
+        #expect(program.text.contains("1 architecture checked, 0 unsupported"), "\(program.text)")
+    }
 }

@@ -104,3 +104,28 @@ extension Symptom {
         return Symptom(name: "a parameter's gradient differs from central differences of the loss", likelyCauses: causes)
     }
 }
+
+extension Symptom {
+    /// A gradient that differs from central differences through time although the last-step
+    /// check from `h_0 = 0` passed: the causes that only early steps or a nonzero initial state
+    /// show, for the worst tensor (`1.weight_hh`, or `1.h_0` / `1.c_0`, d loss / d the initial
+    /// state) of `layer` (its index and type, when the tensor names one).
+    ///
+    /// - Parameter takesStates: Whether the model took nonzero initial states in the comparison.
+    static func throughTime(tensor: String, layer: (index: Int, type: String)?, takesStates: Bool) -> Symptom {
+        let at = layer.map { "layer \($0.index) (\($0.type)): " } ?? ""
+        let carried = ["\(at)the hidden-state gradient not carried back across time steps", "\(at)h_t used where h_{t−1} belongs in the recurrent gradient"]
+        let causes: [String]
+        if InitialStates.isName(tensor) {
+            causes = ["\(at)the initial-state gradient \(tensor) is wrong: initial_state_grads not computed, zero, or not what the backward pass carries out of the first step",
+                      "the loss ignores initial_state (it starts from zeros where the forward pass does not)",
+                      "the forward pass ignores initial_state (it starts from zeros)"]
+        } else if takesStates {
+            causes = ["\(at)dW_hh misses the first step's h_0 term (the sum over steps starts at the second)",
+                      "the forward pass or the loss ignores initial_state (starts from zeros)"] + carried
+        } else {
+            causes = carried
+        }
+        return Symptom(name: "a gradient through time differs from central differences while the last step's from h_0 = 0 agrees", likelyCauses: causes)
+    }
+}

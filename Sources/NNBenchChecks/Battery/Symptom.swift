@@ -21,8 +21,9 @@ public struct Symptom: Sendable, Hashable {
         "batchnorm using batch statistics in evaluation", "samples leaking across the batch", "a wrong activation",
     ])
     /// ``forwardMismatch`` at `layer`: for a recurrent layer, the ways its gates are commonly
-    /// written unlike PyTorch's come first.
-    static func forward(at layer: LayerSpec?) -> Symptom {
+    /// written unlike PyTorch's come first; the causes that name a layer type (convolution,
+    /// dropout, batchnorm) only when `layers`, the architecture, has one.
+    static func forward(at layer: LayerSpec?, among layers: [LayerSpec]) -> Symptom {
         let recurrent: [String] = switch layer {
         case .lstm: ["the gates stacked in another order than PyTorch's i, f, g, o"]
         case .gru:
@@ -31,7 +32,12 @@ public struct Symptom: Sendable, Hashable {
         case .rnn: ["h_{t−1} and x_t read through each other's weights (W_ih and W_hh mixed up)"]
         default: []
         }
-        return recurrent.isEmpty ? forwardMismatch : Symptom(name: forwardMismatch.name, likelyCauses: recurrent + forwardMismatch.likelyCauses)
+        let names = Set(layers.map(\.name))
+        let typed = ["convolution": "conv2d", "dropout": "dropout", "batchnorm": "batchnorm"]
+        let generic = forwardMismatch.likelyCauses.filter { cause in
+            typed.allSatisfy { word, type in !cause.hasPrefix(word) && !cause.contains(" \(word) ") || names.contains(type) }
+        }
+        return Symptom(name: forwardMismatch.name, likelyCauses: recurrent + generic)
     }
     static let lossMismatch = Symptom(name: "the loss differs from the reference", likelyCauses: [
         "sum instead of mean over the batch", "a wrong loss formula", "the link (softmax/sigmoid) applied twice or not at all",

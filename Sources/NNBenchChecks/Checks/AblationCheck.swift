@@ -36,6 +36,8 @@ struct AblationCheck: Check {
         func train(_ layers: [LayerSpec]) throws(ModelError) -> (accuracy: Double, weights: [String: Tensor<Double>])? {
             do {
                 _ = try context.model.build(ModelSpec(inputShape: [2], architecture: ArchitectureSpec(layers)), loss: .bceLogits, seed: context.seed)
+            } catch let error where error.isNotRun {
+                throw error
             } catch .failed(.build, _) {
                 return nil
             }

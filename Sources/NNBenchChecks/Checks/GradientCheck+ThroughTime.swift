@@ -48,24 +48,42 @@ extension GradientCheck {
             let states = takesStates ? InitialStates.random(resolved, samples: n, stream: &stream) : nil
             defer { if takesStates { try? context.model.setInitialStates(nil) } }
             var throughTime = try check.compare(probeContext, order: order, batch: (inputs, targets), loss: .mse, outputWidth: 0, states: states)
-            let what = "through time: \(steps) steps, every step's output and the final state in the loss, nonzero biases, "
+            let what = "through time: \(steps) step\(steps == 1 ? "" : "s"), every step's output and the final state in the loss, nonzero biases, "
                 + (takesStates ? "random nonzero initial states (d loss / d h_0 compared too)"
                     : "h_0 = 0 (the model does not take 'initial_state')")
                 + (steps < 4 ? "; fewer than 4 steps: early-step bugs may hide" : "")
             throughTime.notes = ["\(what): \(throughTime.figure)"] + throughTime.notes
             guard throughTime.status == .passed else {
                 throughTime.diagnosis = "through time: " + (throughTime.diagnosis ?? "")
+                if throughTime.location != .loss {
+                    // The last-step check passed: the generic causes (a layer above, an activation's
+                    // derivative) would have failed it too; those only steps and states show come first.
+                    let worst = throughTime.measurements.max { Self.load($0) < Self.load($1) }
+                    let layer = worst?.layer.flatMap { spec.architecture.layers.indices.contains($0) ? ($0, spec.architecture.layers[$0].name) : nil }
+                    throughTime.symptom = .throughTime(tensor: worst?.name ?? "", layer: layer, takesStates: takesStates)
+                }
+                throughTime.measurements = throughTime.measurements.map(Self.markedThroughTime)
                 throughTime.notes.append("the last-step comparison passed: \(outcome.figure)")
                 return throughTime
             }
             var merged = (throughTime.load ?? 0) > (outcome.load ?? 0) ? throughTime : outcome
             merged.notes = outcome.notes + throughTime.notes
-            merged.measurements = outcome.measurements + throughTime.measurements.map { measurement in
-                var measurement = measurement
-                measurement.name += " (through time)"
-                return measurement
-            }
+            merged.measurements = outcome.measurements + throughTime.measurements.map(Self.markedThroughTime)
             return merged
+        }
+
+        /// A measurement of the probe named as such (`1.h_0 (through time)`), so that charts of a
+        /// check's tensors say which network it was taken on.
+        private static func markedThroughTime(_ measurement: CheckMeasurement) -> CheckMeasurement {
+            var measurement = measurement
+            measurement.name += " (through time)"
+            return measurement
+        }
+
+        /// A measurement's error as a fraction of its bound, a NaN above every other.
+        private static func load(_ measurement: CheckMeasurement) -> Double {
+            let load = measurement.error / measurement.bound
+            return load.isNaN ? .infinity : load
         }
     }
 }

@@ -76,11 +76,14 @@ struct KnownAnswerCheck: Check {
         return .passed(figures.joined(separator: ", "), bound: "within the noise, xor 100 %", load: load, notes: notes)
     }
 
-    /// Runs a `build`; its refusal (`ok: false`) is returned, any other error thrown.
+    /// Runs a `build`; its refusal (`ok: false`) is returned, any other error thrown, a build
+    /// never sent because the program had already failed included.
     private func declines(_ context: CheckContext, _ build: () throws(ModelError) -> [ParameterShape]) throws(ModelError) -> String? {
         do {
             _ = try build()
             return nil
+        } catch let error where error.isNotRun {
+            throw error
         } catch .failed(.build, let reason) {
             return reason
         }

@@ -37,11 +37,17 @@ extension ReferenceCheck {
         let start = takesStates ? "random nonzero initial states" : "h_0 = 0 (the model does not take 'initial_state')"
         for (layer, (value, wanted)) in zip(trace, expected).enumerated() {
             guard let (difference, index) = comparison.differs(value, wanted) else { continue }
+            var symptom = Symptom.forward(at: spec.architecture.layers.indices.contains(layer) ? spec.architecture.layers[layer] : nil, among: spec.architecture.layers)
+            if takesStates, comparison.firstDifferingStep(value, wanted)?.step == 0 {
+                // The last step from zeros agreed and step 0 from nonzero states does not: the
+                // states were not used.
+                symptom = Symptom(name: symptom.name, likelyCauses: ["the forward pass ignores initial_state (starts from zeros)"] + symptom.likelyCauses)
+            }
             return .failed(
                 "|Δ| \(short(difference)) at \(context.describe(layer: layer)), every step", bound: comparison.bound,
                 "every step from \(start): first differing layer: \(context.describe(layer: layer)) output\(wanted.position(index)) "
                     + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))" + comparison.firstStep(value, wanted),
-                .forwardMismatch, notes: outcome.notes + ["the last-step comparison passed"], at: context.location(layers: layer))
+                symptom, notes: outcome.notes + ["the last-step comparison passed"], at: context.location(layers: layer))
         }
         var passed = outcome
         passed.notes.append("every step of every recurrent layer compared (the layers up to the last recurrent one, each returning its sequence), from \(start)")

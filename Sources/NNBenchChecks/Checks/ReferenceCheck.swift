@@ -119,12 +119,18 @@ struct ReferenceCheck: Check {
         /// goes wrong (a wrong first step, a wrong carry from one step to the next); empty for
         /// other shapes.
         func firstStep(_ value: Tensor<Double>, _ expected: Tensor<Double>) -> String {
-            guard value.shape == expected.shape, expected.shape.count == 3 else { return "" }
+            firstDifferingStep(value, expected).map { "; first at step \($0.step) of \($0.steps) (from 0)" } ?? ""
+        }
+
+        /// The first time step `t` of `steps` at which a `[n, T, units]` output differs, as
+        /// ``firstStep(_:_:)`` words it; `nil` for other shapes or when none differs.
+        func firstDifferingStep(_ value: Tensor<Double>, _ expected: Tensor<Double>) -> (step: Int, steps: Int)? {
+            guard value.shape == expected.shape, expected.shape.count == 3 else { return nil }
             let (steps, width) = (expected.shape[1], expected.shape[2])
             let bound = tolerance * Swift.max(1, expected.maxAbs)
             let step = expected.scalars.indices.filter { !(Swift.abs(value.scalars[$0] - expected.scalars[$0]) <= bound) }
                 .map { $0 / width % steps }.min()
-            return step.map { "; first at step \($0) of \(steps) (from 0)" } ?? ""
+            return step.map { ($0, steps) }
         }
 
         /// Whether two numbers differ beyond the tolerance, relative to the reference's.
@@ -152,7 +158,7 @@ struct ReferenceCheck: Check {
                         "first differing layer: \(context.describe(layer: layer)) output\(wanted.position(index)) "
                             + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))"
                             + comparison.firstStep(value, wanted),
-                        .forward(at: context.layers.indices.contains(layer) ? context.layers[layer] : nil), at: context.location(layers: layer))
+                        .forward(at: context.layers.indices.contains(layer) ? context.layers[layer] : nil, among: context.layers), at: context.location(layers: layer))
                 }
             }
             return failure
@@ -162,7 +168,7 @@ struct ReferenceCheck: Check {
         if let (difference, _) = comparison.differs(output, expected.last!) {
             return .failed(
                 "|Δ| \(short(difference)) at the output", bound: comparison.bound, "the output differs; trace to find the layer",
-                .forwardMismatch)
+                .forward(at: nil, among: context.layers))
         }
         return nil
     }
@@ -274,7 +280,7 @@ struct ReferenceCheck: Check {
                     "|Δ| \(short(difference)) at \(context.describe(layer: layer)) (training)", bound: comparison.bound,
                     "in training mode, under the model's own masks, \(context.describe(layer: layer)) output\(wanted.position(index)) "
                         + "is \(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
-                    .forward(at: context.layers.indices.contains(layer) ? context.layers[layer] : nil), at: context.location(layers: layer))
+                    .forward(at: context.layers.indices.contains(layer) ? context.layers[layer] : nil, among: context.layers), at: context.location(layers: layer))
             }
         }
         if comparison.differs(answer.loss, loss) {
