@@ -25,7 +25,7 @@ extension TrainingReport {
                 // Wide enough for a legend that names the steps left out.
                 width: 620)
             let verdict = TrainingDiagnoses.timeStepVerdict(profile, outcome: record.outcome)
-            let ratios = "‖∂L/∂h_0‖ / ‖∂L/∂h_\(profile.final.count - 1)‖ = \(verdict.initialRatio.map(short) ?? "–") at initialisation, \(verdict.finalRatio.map(short) ?? "–") at the last step kept"
+            let ratios = "‖∂L/∂h_0‖ / ‖∂L/∂h_\(profile.final.count - 1)‖ = \(verdict.initialRatio.map(short) ?? "–") at initialisation, \(verdict.finalRatio.map(short) ?? "–") \(record.outcome.isDiverged ? "at the last finite step kept" : "after training")"
             let same = profile.initial == profile.final ? " The two lines coincide: the last step kept is the first." : ""
             let caption = if let word = verdict.verdict {
                 "\(ratios): \(word) (healthy within [\(short(verdict.band[0])), \(short(verdict.band[1]))], the unit roundoff u and 1/u; docs/diagnoses.md).\(same)"
