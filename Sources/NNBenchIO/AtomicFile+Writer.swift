@@ -24,16 +24,20 @@ extension AtomicFile {
         /// Whether ``removeOnInterrupt()`` registered the temporary file with the signal handlers.
         var registeredForInterrupt = false
 
-        /// The temporary file being written, if any.
-        var temporaryPath: String? { replacing?.temporary }
-
         /// Opens `path` for writing: creates the temporary file beside a regular (or new) file, or
         /// opens the device, FIFO or socket.
         ///
-        /// - Parameter path: The file to create or replace; its directory must exist.
+        /// - Parameters:
+        ///   - path: The file to create or replace; its directory must exist.
+        ///   - removeOnInterrupt: Whether an interrupt (SIGINT, SIGTERM, SIGHUP) removes the
+        ///     temporary file before the process ends as the signal says, so that a long write
+        ///     stopped with Ctrl-C leaves nothing behind. One writer at a time is registered (the
+        ///     last one made); ``commit()`` and dropping the writer unregister it. `nnbench
+        ///     generate` asks for it, its writes taking minutes; other writes are short, and a
+        ///     kill during one leaves a hidden `.NAME.PID.RANDOM.tmp`, as documented.
         /// - Throws: ``FileError/system(path:step:code:)``: a missing or read-only directory, a
         ///   directory in the way, a link that cannot be followed.
-        public init(path: String) throws(FileError) {
+        public init(path: String, removeOnInterrupt: Bool = false) throws(FileError) {
             self.path = path
             if let number = AtomicFile.descriptorNumber(of: path) {
                 // What print buffered goes first, so that the two keep their order.
@@ -54,9 +58,18 @@ extension AtomicFile {
             let target = try AtomicFile.finalTarget(of: path)
             let directory = AtomicFile.directoryName(of: target)
             let temporary = AtomicFile.temporaryPath(for: target, in: directory)
+            if removeOnInterrupt {
+                // Registered before the file exists, so that no signal can come between the two;
+                // removing a file not yet made is harmless.
+                InterruptCleanup.installHandlers()
+                InterruptCleanup.register(strdup(temporary))
+            }
+            registeredForInterrupt = removeOnInterrupt
             descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             guard descriptor >= 0 else {
-                throw .system(path: path, step: "create a temporary file in '\(directory)' to write", code: errno)
+                let code = errno
+                if removeOnInterrupt { InterruptCleanup.register(nil) }
+                throw .system(path: path, step: "create a temporary file in '\(directory)' to write", code: code)
             }
             replacing = (temporary, target)
         }

@@ -31,11 +31,16 @@ public struct ComparisonReport: Sendable {
     }
 
     /// The exit status the comparisons call for: 2 when an entry could not be compared (or has no
-    /// baseline, unless ``allowsNew``) or when none was, 1 when one failed, else 0.
+    /// baseline, unless ``allowsNew``) or when none was (every entry new, even with
+    /// ``allowsNew``: it accepts entries added beside compared ones, it does not make a run that
+    /// compared nothing a pass), 1 when one failed, else 0.
     public var exitCode: Int32 {
-        if comparisons.isEmpty || comparisons.contains(where: isError) { return 2 }
+        if comparedNothing || comparisons.contains(where: isError) { return 2 }
         return comparisons.contains(where: { $0.verdict.isFailure }) ? 1 : 0
     }
+
+    /// Whether no entry was compared with a baseline: none ran, or every one is new.
+    private var comparedNothing: Bool { comparisons.allSatisfy { $0.verdict == .new } }
 
     /// Whether an entry's comparison is an error: it could not be compared, or has no baseline
     /// and new entries are not accepted.
@@ -71,7 +76,9 @@ public struct ComparisonReport: Sendable {
             let count = comparisons.filter { $0.verdict == verdict }.count
             return count == 0 ? nil : "\(count) \(verdict.rawValue)"
         }
-        if comparisons.contains(where: { $0.verdict == .new }) && !allowsNew {
+        if !comparisons.isEmpty && comparedNothing {
+            lines.append("No entry has a baseline, so nothing was compared: record baselines first ('nnbench baseline record ENTRY'); --allow-new accepts new entries only beside compared ones.")
+        } else if comparisons.contains(where: { $0.verdict == .new }) && !allowsNew {
             lines.append("An entry without a baseline compares nothing: record its baseline ('nnbench baseline record ENTRY'), or pass --allow-new to accept it.")
         }
         lines.append((exitCode == 0 ? "OK: " : "FAILED: ") + (counts.isEmpty ? "no entry compared" : counts.joined(separator: ", ")))
@@ -114,7 +121,9 @@ public struct ComparisonReport: Sendable {
             } else if isError(comparison) {
                 xml += "      <error message=\"\(XMLText.escaped(message))\" type=\"error\"/>\n"
             }
-            xml += "      <system-out>\(XMLText.escaped("\(comparison.verdict.rawValue) (\(comparison.mode.rawValue)); target \(comparison.targetStatus); \(summary)"))</system-out>\n"
+            // A shard's seeds-only comparison has no metric summary: no dangling separator.
+            let out = ["\(comparison.verdict.rawValue) (\(comparison.mode.rawValue))", "target \(comparison.targetStatus)", summary].filter { !$0.isEmpty }
+            xml += "      <system-out>\(XMLText.escaped(out.joined(separator: "; ")))</system-out>\n"
             xml += "    </testcase>\n"
         }
         return xml + "  </testsuite>\n</testsuites>\n"

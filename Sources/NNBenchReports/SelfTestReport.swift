@@ -31,7 +31,12 @@ public struct SelfTestReport: Sendable {
             verdict += "; \(result.unchecked.count) run\(result.unchecked.count == 1 ? "" : "s") could not be checked"
         }
         if !result.comparedAnything { verdict += "; no check ran, so nothing was shown" }
-        lines.append("\(result.showcases.count) architectures × \(result.seeds) seeds in \(result.precision): \(verdict)")
+        let all = result.showcases.count * result.seeds
+        // A shard says what it ran, not the whole sweep it is a part of.
+        let ran = result.runCount == all
+            ? "\(result.showcases.count) architectures × \(result.seeds) seed\(result.seeds == 1 ? "" : "s")"
+            : "\(result.runCount) of the \(all) (architecture, seed) runs"
+        lines.append("\(ran) in \(result.precision): \(verdict)")
         return lines.joined(separator: "\n") + "\n"
     }
 }

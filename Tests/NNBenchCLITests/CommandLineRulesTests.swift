@@ -194,14 +194,14 @@ struct ModelFileInputsTests {
 /// user's trial met "Input/output error" and Foundation's wording).
 @Suite("output folders")
 struct OutputFolderTests {
-    @Test("--output naming an existing file: status 2, 'File exists'", arguments: [["run", "xor", "--output"], ["protocol", "schemas", "--output"]])
+    @Test("--output naming an existing file: status 2, 'it exists and is not a folder'", arguments: [["run", "xor", "--output"], ["protocol", "schemas", "--output"]])
     func existingFile(command: [String]) throws {
         let folder = try CommandRunner.temporaryDirectory()
         let file = folder.appendingPathComponent("data.csv")
         try Data("x\n".utf8).write(to: file)
         let result = try CommandRunner.run(command + [file.path], in: CommandRunner.packageRoot)
         #expect(result.status == 2, "\(result.standardError)")
-        #expect(result.standardError == "nnbench: error: cannot write --output '\(file.path)': cannot create the directory '\(file.path)': File exists\n")
+        #expect(result.standardError == "nnbench: error: cannot write --output '\(file.path)': it exists and is not a folder\n")
     }
 }
 

@@ -68,7 +68,12 @@ struct RunCommandTests {
         let folder = try Self.recorded()
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.removeItem(at: folder.appendingPathComponent("base/xor-linear.json.gz"))
-        for (extra, status, summary) in [([String](), Int32(2), "0 entries passed, 1 did not"), (["--allow-new"], 0, "1 entries passed, 0 did not")] {
+        let cases: [([String], Int32, String)] = [
+            (["xor"], 2, "1 entries passed, 1 did not"), (["xor", "--allow-new"], 0, "2 entries passed, 0 did not"),
+            // Every entry new: nothing was compared, with --allow-new too.
+            (["--allow-new"], 2, "1 entries new: no entry has a baseline, so nothing was compared (not a pass)"),
+        ]
+        for (extra, status, summary) in cases {
             let result = try CommandRunner.run(["run", "xor-linear", "--suite", "tiny.json", "--baselines", "base", "--report", "run.html"] + extra, in: folder)
             #expect(result.status == status, "\(extra): \(result.output)")
             let html = String(decoding: try AtomicFile.read(folder.appendingPathComponent("run.html").path, limit: 1 << 24), as: UTF8.self)

@@ -64,7 +64,7 @@ struct ShardCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         for jobs in ["1", "2"] {
             let shard = try CommandRunner.run(
-                ["run", "all", "--suite", "tiny.json", "--baselines", "base", "--shard", "3/3", "--output", "jobs-\(jobs)", "--jobs", jobs], in: folder)
+                ["run", "all", "--suite", "tiny.json", "--baselines", "base", "--shard", "3/3", "--output", "jobs-\(jobs)", "--jobs", jobs, "--junit", "\(jobs).xml"], in: folder)
             #expect(shard.status == 0, "\(shard.standardError)")
         }
         let (one, two) = (try Self.files(folder.appendingPathComponent("jobs-1")), try Self.files(folder.appendingPathComponent("jobs-2")))
@@ -72,6 +72,12 @@ struct ShardCommandTests {
         for (name, bytes) in one where name.hasSuffix(".json.gz") && !name.hasSuffix(".observation.json.gz") || name == ShardManifest.fileName {
             #expect(bytes == two[name], "\(name)")
         }
+        // A shard's comparison has no metric summary, and its JUnit line no dangling separator.
+        let junit = String(decoding: try AtomicFile.read(folder.appendingPathComponent("1.xml").path, limit: 1 << 20), as: UTF8.self)
+        #expect(junit.contains("<system-out>pass (exact); target met ") && !junit.contains("; </system-out>"), "\(junit)")
+        // An unsplit run into a shard's folder removes the manifest: the folder is no shard.
+        let unsplit = try CommandRunner.run(["run", "xor-linear", "--suite", "tiny.json", "--baselines", "base", "--output", "jobs-2"], in: folder)
+        #expect(unsplit.status == 0 && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("jobs-2/shard.json").path))
     }
 
     @Test(arguments: ["0/3", "4/3", "1/0", "a/b", "1/3/4", "-1/3", "1/", ""])
@@ -88,15 +94,23 @@ struct ShardCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CommandRunner.run(["run", "all", "--suite", "tiny.json", "--baselines", "base", "--shard", "8/8"], in: folder)
         #expect(result.status == 64 && result.standardError.hasPrefix("nnbench: error: invalid --shard '8/8': 8 shards for 7 (entry, seed) pairs"))
+        let one = try CommandRunner.run(["run", "xor-linear", "--suite", "tiny.json", "--baselines", "base", "--seeds", "1", "--shard", "2/2"], in: folder)
+        #expect(one.status == 64 && one.standardError.hasSuffix("2 shards for 1 (entry, seed) pair; expected at most 1 shard\n"), "\(one.standardError)")
     }
 
     @Test func theSelfTestTakesAShardAndRefusesABadOne() throws {
-        let shard = try CommandRunner.run(["check", "--self-test", "--seeds", "1", "--shard", "1/31"])
-        #expect(shard.status == 0 && shard.output.hasPrefix("shard 1/31: 1 of the 31 "), "\(shard.standardError)")
+        // Every 16th run from the first, of one seed of every architecture.
+        let all = Showcase.all.count + Showcase.recurrent.count + Showcase.catalogue.count
+        let ran = (all - 1) / 16 + 1
+        let shard = try CommandRunner.run(["check", "--self-test", "--seeds", "1", "--shard", "1/16"])
+        #expect(shard.status == 0 && shard.output.hasPrefix("shard 1/16: \(ran) of the \(all) "), "\(shard.output)\(shard.standardError)")
         let bad = try CommandRunner.run(["check", "--self-test", "--shard", "4/3"])
         #expect(bad.status == 64 && bad.standardError == "nnbench: error: invalid --shard '4/3'; expected i/n with 1 <= i <= n <= 100000, e.g. 2/3\n")
         let alone = try CommandRunner.run(["check", "--shard", "1/3"])
         #expect(alone.status == 64 && alone.standardError.hasPrefix("nnbench: error: --shard has no effect with a check of nnbench's engine"))
+        #expect(alone.standardError.hasSuffix("; --shard goes with --self-test (and with --exec --self-test)\n"), "\(alone.standardError)")
+        // The closing line says what the shard ran, not the whole sweep.
+        #expect(shard.output.hasSuffix("\n\(ran) of the \(all) (architecture, seed) runs in float32: no false alarm\n"), "\(shard.output)")
     }
 
     @Test func theMergeRefusesShardsThatAreNotOneWholeRun() throws {
@@ -109,8 +123,20 @@ struct ShardCommandTests {
         // A shard of another engine build, and one whose manifest was edited by hand.
         let manifest = String(decoding: try AtomicFile.read(folder.appendingPathComponent("shard-2/shard.json").path, limit: 1 << 24), as: UTF8.self)
         let fingerprint = try #require(manifest.firstMatch(of: #/"fingerprint" : "([0-9a-f]{64})"/#)?.output.1)
-        for (name, edited) in [("engine-2", manifest.replacingOccurrences(of: String(fingerprint), with: String(repeating: "0", count: 64))),
-                               ("edited-2", manifest.replacingOccurrences(of: "\"epochs\" : 60", with: "\"epochs\" : 61"))] {
+        let seeds = try #require(manifest.firstMatch(of: #/\n  "seeds" : "([^"]*)"/#)?.output.1)
+        let pairs = try #require(manifest.firstMatch(of: #/"pairs" : \[[^\]]*\]/#)?.output)
+        let edits = [
+            ("engine-2", manifest.replacingOccurrences(of: String(fingerprint), with: String(repeating: "0", count: 64))),
+            ("edited-2", manifest.replacingOccurrences(of: "\"epochs\" : 60", with: "\"epochs\" : 61")),
+            ("seeds-2", manifest.replacingOccurrences(of: "\n  \"seeds\" : \"\(seeds)\"", with: "\n  \"seeds\" : \"edited\"")),
+            ("unknown-2", "{\"extra\": 1, " + manifest.dropFirst()),
+            ("failed-2", manifest.replacingOccurrences(of: "\"failed\" : [\n\n  ]", with: "\"failed\" : [{\"entry\": \"nosuch\", \"reason\": \"x\"}]")),
+            ("negative-2", manifest.replacingOccurrences(of: String(pairs), with: "\"pairs\" : [{\"entry\": \"xor\", \"seed\": -1}]")),
+            ("pairs-2", manifest.replacingOccurrences(of: String(pairs), with: "\"pairs\" : 5")),
+            ("count-2", manifest.replacingOccurrences(of: "\"count\" : 3", with: "\"count\" : 0")),
+        ]
+        for (name, edited) in edits {
+            #expect(edited != manifest, "\(name)")
             try FileManager.default.copyItem(at: folder.appendingPathComponent("shard-2"), to: folder.appendingPathComponent(name))
             try AtomicFile.write(Array(edited.utf8), to: folder.appendingPathComponent("\(name)/shard.json").path)
         }
@@ -118,7 +144,13 @@ struct ShardCommandTests {
             (["shard-1", "shard-2"], "missing shard 3/3 (1 of 3)"),
             (["shard-1", "shard-2", "shard-3", "shard-2"], "shard 2/3 given twice: 'shard-2' and 'shard-2'"),
             (["shard-1", "shard-2", "half-1"], "shards of different shard counts: 'shard-1' has shard 1/3, 'half-1' has shard 1/2"),
-            (["xor-1", "shard-2", "shard-3"], "shards of different suites: 'xor-1' has suite 'tiny'"),
+            (["xor-1", "shard-2", "shard-3"], "shards of different suites: 'xor-1' has entries xor, 'shard-2' has entries xor, xor-linear\n"),
+            (["shard-1", "seeds-2", "shard-3"], "shards of different seed options: 'shard-1' has seeds \(seeds), 'seeds-2' has seeds edited\n"),
+            (["shard-1", "unknown-2", "shard-3"], "shard manifest 'unknown-2/shard.json': extra: unknown field; expected one of: engine, failed"),
+            (["shard-1", "failed-2", "shard-3"], "shard manifest 'failed-2/shard.json': failed entry 'nosuch' is not an entry of its suite\n"),
+            (["shard-1", "negative-2", "shard-3"], "shard manifest 'negative-2/shard.json': pairs[0].seed: expected an integer in 0...9007199254740992, got -1\n"),
+            (["shard-1", "pairs-2", "shard-3"], "shard manifest 'pairs-2/shard.json': pairs: expected an array of {\"entry\", \"seed\"} objects, got 5\n"),
+            (["shard-1", "count-2", "shard-3"], "shard manifest 'count-2/shard.json': shard.count: expected an integer in 1...100000, got 0\n"),
             (["shard-1", "shard-2", "nowhere"], "the shard folder 'nowhere' does not exist"),
             (["shard-1", "engine-2", "shard-3"], "shards of different engines: 'shard-1' has engine "),
             (["shard-1", "edited-2", "shard-3"], "shard manifest 'edited-2/shard.json': the suite does not match its suite_sha256"),
@@ -134,6 +166,55 @@ struct ShardCommandTests {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("empty"), withIntermediateDirectories: true)
         let nothing = try CommandRunner.run(["merge", "shard-1", "shard-2", "shard-3", "--baselines", "empty"], in: folder)
         #expect(nothing.status == 2 && nothing.output.contains("FAILED: 2 new"))
+        let allowed = try CommandRunner.run(["merge", "shard-1", "shard-2", "shard-3", "--baselines", "empty", "--allow-new"], in: folder)
+        #expect(allowed.status == 2 && allowed.output.hasSuffix("nothing was compared: record baselines first ('nnbench baseline record ENTRY'); --allow-new accepts new entries only beside compared ones.\nFAILED: 2 new\n"), "\(allowed.output)")
+    }
+
+    @Test func aDamagedShardFileFailsTheMergeBeforeAnythingIsWritten() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.runShards(in: folder)
+        let manager = FileManager.default
+        func damaged(_ name: String, _ damage: (String) throws -> Void) throws -> String {
+            try manager.copyItem(at: folder.appendingPathComponent("shard-3"), to: folder.appendingPathComponent(name))
+            try damage(folder.appendingPathComponent(name).path)
+            return name
+        }
+        let noObservation = try damaged("no-observation") { try manager.removeItem(atPath: "\($0)/xor.observation.json.gz") }
+        let badLines = try damaged("bad-lines") { try AtomicFile.write(Array("{}\n".utf8), to: "\($0)/xor.jsonl") }
+        let badRecord = try damaged("bad-record") { try AtomicFile.write([1, 2, 3], to: "\($0)/xor.json.gz") }
+        let cases: [(String, String)] = [
+            (noObservation, "shard 3/3: observation '\(noObservation)/xor.observation.json.gz': cannot open '\(noObservation)/xor.observation.json.gz': No such file or directory\n"),
+            (badLines, "shard 3/3: '\(badLines)/xor.jsonl' holds a line without a seed"),
+            (badRecord, "shard 3/3: record '\(badRecord)/xor.json.gz': "),
+        ]
+        for (shard, message) in cases {
+            // With --output, nothing is written (xor-linear, before xor in no order, would be);
+            // without, the same damage fails alike.
+            for output in [["--output", "out-\(shard)"], []] {
+                let merge = try CommandRunner.run(["merge", "shard-1", "shard-2", shard, "--baselines", "base"] + output, in: folder)
+                #expect(merge.status == 2 && merge.standardError.hasPrefix("nnbench: error: \(message)"), "\(shard) \(output): \(merge.standardError)")
+                #expect(merge.standardError.filter { $0 == "\n" }.count == 1)
+            }
+            #expect(try manager.contentsOfDirectory(atPath: folder.appendingPathComponent("out-\(shard)").path) == [])
+        }
+    }
+
+    @Test func anOutputThatIsNoFolderSaysWhy() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try AtomicFile.write([], to: folder.appendingPathComponent("file").path)
+        let cases: [(String, String)] = [
+            ("/dev/null", "cannot write --output '/dev/null': it exists and is not a folder"),
+            ("file", "cannot write --output 'file': it exists and is not a folder"),
+            ("/proc/nnbench/out", "cannot write --output '/proc/nnbench/out': cannot create the directory '/proc/nnbench': No such file or directory"),
+        ]
+        for (output, message) in cases {
+            for command in [["run", "xor", "--suite", "tiny.json", "--baselines", "base"], ["merge", "nowhere", "--baselines", "base"]] {
+                let result = try CommandRunner.run(command + ["--output", output], in: folder)
+                #expect(result.status == 2 && result.standardError == "nnbench: error: \(message)\n", "\(command) \(output): \(result.standardError)")
+            }
+        }
     }
 
     @Test func aRegressionOnlyTheMergeCanSeeFailsTheMerge() throws {

@@ -1,3 +1,5 @@
+import NNBenchIO
+
 /// One part of a suite run split across machines: shard `index` of `count`, written `i/n` and
 /// counted from 1 (`--shard 2/3`), as CI matrices and Slurm job arrays count.
 public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -35,20 +37,17 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `2/3`.
     public var description: String { "\(index)/\(count)" }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case index, count
     }
 
-    /// Reads a shard, checking `1 <= index <= count`.
+    /// Reads a shard strictly, checking `1 <= index <= count <= 100000`.
     ///
     /// - Throws: `DecodingError` naming the field.
     public init(from decoder: any Decoder) throws {
-        let fields = try decoder.container(keyedBy: CodingKeys.self)
-        let count = try fields.decode(Int.self, forKey: .count)
-        let index = try fields.decode(Int.self, forKey: .index)
-        guard (1...Self.largestCount).contains(count), (1...count).contains(index) else {
-            throw DecodingError.dataCorruptedError(forKey: .index, in: fields, debugDescription: "expected a shard i/n with 1 <= i <= n <= \(Self.largestCount), got \(index)/\(count)")
-        }
+        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self, expected: "an object {\"count\", \"index\"}")
+        let count = try fields.integer(.count, in: 1...Self.largestCount)
+        let index = try fields.integer(.index, in: 1...count)
         self.init(index: index, count: count)
     }
 }

@@ -35,6 +35,16 @@ public struct ShardManifest: Sendable, Codable {
             self.entry = entry
             self.seed = seed
         }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case entry, seed
+        }
+
+        /// Reads a pair strictly: both fields, nothing else, a seed a suite can hold.
+        public init(from decoder: any Decoder) throws {
+            let fields = try decoder.strictContainer(keyedBy: CodingKeys.self, expected: "an object {\"entry\", \"seed\"}")
+            self.init(entry: try fields.string(.entry), seed: UInt64(try fields.integer(.seed, in: 0...SuiteEntry.largestSeed)))
+        }
     }
 
     /// An entry the shard could not train.
@@ -48,6 +58,16 @@ public struct ShardManifest: Sendable, Codable {
         public init(entry: String, reason: String) {
             self.entry = entry
             self.reason = reason
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case entry, reason
+        }
+
+        /// Reads a failure strictly: both fields, nothing else.
+        public init(from decoder: any Decoder) throws {
+            let fields = try decoder.strictContainer(keyedBy: CodingKeys.self, expected: "an object {\"entry\", \"reason\"}")
+            self.init(entry: try fields.string(.entry), reason: try fields.string(.reason))
         }
     }
 
@@ -97,10 +117,29 @@ public struct ShardManifest: Sendable, Codable {
         self.failed = failed
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case schema, shard, suite, source, seeds, engine, platform, pairs, failed
         case suiteSHA256 = "suite_sha256"
         case partitionSHA256 = "partition_sha256"
+    }
+
+    /// Reads a manifest strictly, as every nnbench file is read: an unknown field, a value of the
+    /// wrong kind or out of range is an error naming the field and what was expected.
+    ///
+    /// - Throws: `DecodingError` locating the field.
+    public init(from decoder: any Decoder) throws {
+        let fields = try decoder.strictContainer(keyedBy: CodingKeys.self, expected: "a shard manifest object")
+        schema = try fields.schema(.schema, current: Self.currentSchema, remedy: "run the shard again with this nnbench")
+        shard = try fields.decode(Shard.self, forKey: .shard, expected: "an object {\"count\", \"index\"}")
+        suite = try fields.decode(Suite.self, forKey: .suite, expected: "a suite object")
+        suiteSHA256 = try fields.string(.suiteSHA256)
+        source = try fields.string(.source)
+        seeds = try fields.string(.seeds)
+        engine = try fields.decode(EngineIdentity.self, forKey: .engine, expected: "an object {\"fingerprint\", \"version\"}")
+        platform = try fields.decode(PlatformDescription.self, forKey: .platform, expected: "a platform object")
+        partitionSHA256 = try fields.string(.partitionSHA256)
+        pairs = try fields.decode([Pair].self, forKey: .pairs, expected: "an array of {\"entry\", \"seed\"} objects")
+        failed = try fields.decode([Failure].self, forKey: .failed, expected: "an array of {\"entry\", \"reason\"} objects")
     }
 
     /// The file's bytes: indented, keys sorted, ending in a newline.
@@ -116,6 +155,15 @@ public struct ShardManifest: Sendable, Codable {
     /// - Throws: ``FileError`` when it cannot be written.
     public func write(to directory: String) throws(FileError) {
         try AtomicFile.write(encoded(), to: "\(directory)/\(Self.fileName)")
+    }
+
+    /// Removes `directory/shard.json` if there is one: an unsplit run or a merge writing into a
+    /// folder where a shard once wrote, which would otherwise pass for that shard.
+    ///
+    /// - Throws: ``FileError`` when it exists and cannot be removed.
+    public static func removeStale(from directory: String) throws(FileError) {
+        let path = "\(directory)/\(fileName)"
+        guard unlink(path) == 0 || errno == ENOENT else { throw .system(path: path, step: "remove the stale shard manifest", code: errno) }
     }
 
     /// Reads and checks `directory/shard.json`.
@@ -142,12 +190,14 @@ public struct ShardManifest: Sendable, Codable {
         } catch {
             throw fail("\(error)")
         }
-        guard manifest.schema == currentSchema else { throw fail("schema \(manifest.schema), expected \(currentSchema); run the shard again") }
         guard HexDigest.sha256(manifest.suite.encoded()) == manifest.suiteSHA256 else {
             throw fail("the suite does not match its suite_sha256; it was edited by hand or damaged")
         }
         for pair in manifest.pairs where !(manifest.suite.entries.first { $0.name == pair.entry }?.seeds.contains(pair.seed) ?? false) {
             throw fail("pair (\(pair.entry), seed \(pair.seed)) is not an entry and seed of its suite")
+        }
+        for failure in manifest.failed where !manifest.suite.entries.contains(where: { $0.name == failure.entry }) {
+            throw fail("failed entry '\(failure.entry)' is not an entry of its suite")
         }
         return manifest
     }

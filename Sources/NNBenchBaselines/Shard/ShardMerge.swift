@@ -31,7 +31,8 @@ public struct ShardMerge: Sendable {
     ///
     /// - Parameter directories: The shards' `--output` folders, in any order.
     /// - Throws: ``ShardError`` in one line: a folder without a readable manifest; shards of
-    ///   different suites, engines, platforms, shard counts or plans (naming both folders and what
+    ///   different suites (naming the entries or the first entry that differs), suite sources or
+    ///   seed labels, engines, platforms, shard counts or plans (naming both folders and what
     ///   differs); a shard given twice; missing shards; pairs run twice or by no shard.
     public init(_ directories: [String]) throws(ShardError) {
         var parts: [Part] = []
@@ -44,8 +45,13 @@ public struct ShardMerge: Sendable {
                 ShardError("shards of different \(what): '\(first.directory)' has \(x), '\(part.directory)' has \(y)")
             }
             if a.suiteSHA256 != b.suiteSHA256 {
-                throw differ("suites", "suite '\(a.suite.name)' (\(a.suiteSHA256.prefix(12)))", "suite '\(b.suite.name)' (\(b.suiteSHA256.prefix(12)))")
+                let (x, y) = Self.difference(a.suite, b.suite)
+                throw differ("suites", x, y)
             }
+            // Same suite, other header: one shard ran with --seeds, another without, or a
+            // manifest was edited; the merged header would depend on the folders' order.
+            if a.source != b.source { throw differ("suite sources", "source '\(a.source)'", "source '\(b.source)'") }
+            if a.seeds != b.seeds { throw differ("seed options", "seeds \(a.seeds)", "seeds \(b.seeds)") }
             if a.engine != b.engine {
                 throw differ("engines", "engine \(a.engine.version) (\(a.engine.fingerprint.prefix(12)))", "engine \(b.engine.version) (\(b.engine.fingerprint.prefix(12)))")
             }
@@ -84,6 +90,21 @@ public struct ShardMerge: Sendable {
         }
     }
 
+    /// What differs between two suites, each side in a few words: the entry names, or the first
+    /// entry whose seeds or training differ.
+    static func difference(_ a: Suite, _ b: Suite) -> (String, String) {
+        func names(_ suite: Suite) -> String {
+            let names = suite.entries.map(\.name)
+            return "entries " + names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", … (\(names.count))" : "")
+        }
+        guard a.entries.map(\.name) == b.entries.map(\.name) else { return (names(a), names(b)) }
+        for (x, y) in zip(a.entries, b.entries) where x != y {
+            if x.seeds != y.seeds { return ("entry '\(x.name)' seeds \(x.seeds)", "seeds \(y.seeds)") }
+            return ("entry '\(x.name)' \(x.architecture), \(x.optimizer), \(x.epochs) epochs", "\(y.architecture), \(y.optimizer), \(y.epochs) epochs")
+        }
+        return ("suite '\(a.name)'", "suite '\(b.name)'")
+    }
+
     /// The shards that ran seeds of `entry`, each with those seeds in the entry's order.
     private func holders(of entry: SuiteEntry) -> [(part: Part, seeds: [UInt64])] {
         parts.compactMap { part in
@@ -110,7 +131,10 @@ public struct ShardMerge: Sendable {
         for (part, ran) in holders(of: entry) {
             let path = "\(part.directory)/\(BaselineFile.fileName(of: entry.name))"
             let record: BaselineRecord
-            do { record = try BaselineFile.read(path) } catch { throw ShardError("shard \(part.manifest.shard): \(error.description)") }
+            do { record = try BaselineFile.read(path) } catch {
+                // A shard's file is its record of the run, not a baseline to compare against.
+                throw ShardError("shard \(part.manifest.shard): record '\(error.path)': \(error.problem)")
+            }
             var recorded = record.entry
             recorded.seeds = entry.seeds
             guard recorded == entry, record.entry.seeds == ran else {
@@ -152,14 +176,14 @@ public struct ShardMerge: Sendable {
     }
 
     /// An entry's observation file (``ObservationFile``) over every seed, at the entry's position
-    /// in the suite, when every shard that ran it wrote one; `nil` otherwise.
+    /// in the suite. A shard with `--output` writes one for every entry it trained, so a missing
+    /// one is an error: the merged folder would silently lack what `nnbench report` draws.
     ///
-    /// - Throws: ``ShardError`` for a shard's file that cannot be read or lacks a seed.
-    public func observation(of entry: SuiteEntry, record: BaselineRecord) throws(ShardError) -> [UInt8]? {
+    /// - Throws: ``ShardError`` for a shard's file that is missing, cannot be read or lacks a seed.
+    public func observation(of entry: SuiteEntry, record: BaselineRecord) throws(ShardError) -> [UInt8] {
         var records: [UInt64: TrainingRecord] = [:]
         for (part, ran) in holders(of: entry) {
             let path = "\(part.directory)/\(ObservationFile.fileName(of: entry.name))"
-            guard FileManager.default.fileExists(atPath: path) else { return nil }
             let content: ObservationFile.Content
             do { content = try ObservationFile.read(path) } catch { throw ShardError("shard \(part.manifest.shard): \(error.description)") }
             for run in content.records { records[run.seed] = run }

@@ -27,7 +27,13 @@ extension CheckCommand {
             let own = Set(mode.split(separator: " ").map(String.init))
             let takes = allowed.filter { !own.contains($0) }
             let others = takes.isEmpty ? "which takes no other option" : "which takes only \(takes.joined(separator: ", "))"
-            let hint = Self.programOptions.contains(option) && exec == nil ? "; \(option) goes with --exec" : ""
+            let hint = if Self.programOptions.contains(option) && exec == nil {
+                "; \(option) goes with --exec"
+            } else if option == "--shard" && !selfTest {
+                "; --shard goes with --self-test (and with --exec --self-test)"
+            } else {
+                ""
+            }
             throw failure("\(option) has no effect with \(mode), \(others)\(hint)", status: ExitStatus.usage)
         }
         try work()

@@ -53,16 +53,17 @@ struct GenerateCommand: ParsableCommand {
         let selection = try parseSplit()
         let format = try resolveFormat()
         let source = try options.makeSource(seed: seed)
+        // The picture needs every sample at once (it is meant for sizes one can look at): a task
+        // too large for memory is refused before any data is written.
+        let plotted = plot == nil ? nil : try options.makeTask(seed: seed)
         let path = output ?? "-"
         do {
             try write(source, splits: selection, format: format, to: path)
         } catch let error as FileError {
             throw failure(error.description, status: ExitStatus.error)
         }
-        if let plot {
-            // The picture needs every sample at once; it is meant for sizes one can look at.
-            let task = try options.makeTask(seed: seed)
-            try PlotOption.write(task, splits: selection, details: try options.plotDetails(seed: seed), to: plot)
+        if let plot, let plotted {
+            try PlotOption.write(plotted, splits: selection, details: try options.plotDetails(seed: seed), to: plot)
         }
     }
 
@@ -71,9 +72,8 @@ struct GenerateCommand: ParsableCommand {
     ///
     /// - Throws: ``FileError`` when the output cannot be written.
     private func write(_ source: DatasetSource, splits: SplitSelection, format: DatasetFormat, to path: String) throws {
-        let file = path == "-" ? nil : try AtomicFile.Writer(path: path)
         // A write of 10^8 samples takes minutes: Ctrl-C must not leave gigabytes of hidden file.
-        file?.removeOnInterrupt()
+        let file = path == "-" ? nil : try AtomicFile.Writer(path: path, removeOnInterrupt: true)
         let compressor = path.hasSuffix(".gz") ? Gzip.Compressor() : nil
         func send(_ bytes: [UInt8]) throws(FileError) {
             if let file { try file.write(bytes) } else { try StandardOutput.write(bytes) }

@@ -65,6 +65,9 @@ struct MergeCommand: ParsableCommand {
         }
         let store = BaselineStore(directory: baselines)
         var comparisons: [EntryComparison] = []
+        // Every shard file is read and checked before anything is written: a merge that fails
+        // leaves no half-written --output, and one without --output fails on the same damage.
+        var merged: [(entry: SuiteEntry, record: BaselineRecord, lines: [UInt8], observation: [UInt8])] = []
         do throws(ShardError) {
             for entry in merge.suite.entries {
                 if let reason = merge.failure(of: entry.name) {
@@ -72,11 +75,23 @@ struct MergeCommand: ParsableCommand {
                     continue
                 }
                 let record = try merge.record(of: entry)
-                if let output { try write(record, of: entry, from: merge, to: output) }
+                merged.append((entry, record, try merge.jsonLines(of: entry), try merge.observation(of: entry, record: record)))
                 comparisons.append(store.compare(record))
             }
         } catch {
             throw failure(error.description, status: ExitStatus.error)
+        }
+        if let output {
+            do throws(FileError) {
+                try ShardManifest.removeStale(from: output)
+                for (entry, record, lines, observation) in merged {
+                    try AtomicFile.write(lines, to: "\(output)/\(entry.name).jsonl")
+                    try BaselineFile.write(record, to: output)
+                    try AtomicFile.write(observation, to: "\(output)/\(ObservationFile.fileName(of: entry.name))")
+                }
+            } catch {
+                throw failure(error.description, status: ExitStatus.error)
+            }
         }
         let report = ComparisonReport(
             comparisons: comparisons, allowsNew: allowNew,
@@ -88,18 +103,5 @@ struct MergeCommand: ParsableCommand {
         }
         print(json ? report.json() : report.text(), terminator: "")
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
-    }
-
-    /// Writes an entry's merged files into `--output`.
-    private func write(_ record: BaselineRecord, of entry: SuiteEntry, from merge: ShardMerge, to output: String) throws(ShardError) {
-        let lines = try merge.jsonLines(of: entry)
-        let observation = try merge.observation(of: entry, record: record)
-        do throws(FileError) {
-            try AtomicFile.write(lines, to: "\(output)/\(entry.name).jsonl")
-            try BaselineFile.write(record, to: output)
-            if let observation { try AtomicFile.write(observation, to: "\(output)/\(ObservationFile.fileName(of: entry.name))") }
-        } catch {
-            throw ShardError(error.description)
-        }
     }
 }

@@ -131,6 +131,9 @@ struct RunCommand: ParsableCommand {
         if !json {
             print(selection.header(seeds: seeds, baselines: baselines))
             if let plan, let shard { print(Self.shardLine(plan, shard: shard)) }
+            // The progress lines go to standard error, unbuffered: in a log that takes both, the
+            // header comes first. A failed write is reported at the end, as every print's.
+            try? StandardOutput.flush()
         }
         let progress = SuiteProgress(entries: entries)
         let results = SuiteRunner.run(
@@ -141,6 +144,9 @@ struct RunCommand: ParsableCommand {
         let trained = results.filter { $0.failure == nil }
         if let output {
             do {
+                // An unsplit run's folder is no shard: a manifest left by an earlier shard run
+                // would make the merge take it for one.
+                if shard == nil { try ShardManifest.removeStale(from: output) }
                 try RunRecordWriter.write(trained, to: output)
                 for result in trained { try BaselineFile.write(BaselineRecord(result), to: output) }
                 for (running, result) in zip(running, results) where result.failure == nil {

@@ -53,6 +53,10 @@ enum OutputPath {
     /// - Throws: Exit 64 for an empty path; exit 2 when it cannot be created or written into.
     static func prepareFolder(_ path: String, option: String) throws {
         try checkNotEmpty(path, option: option)
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR {
+            throw failure("cannot write \(option) '\(path)': it exists and is not a folder", status: ExitStatus.error)
+        }
         do throws(FileError) { try RunRecordWriter.createDirectory(path) } catch {
             throw failure("cannot write \(option) '\(path)': \(error.description)", status: ExitStatus.error)
         }

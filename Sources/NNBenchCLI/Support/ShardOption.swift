@@ -18,6 +18,6 @@ enum ShardOption {
     /// - Throws: Exit 64 naming both counts.
     static func check(_ shard: Shard, runs: Int, of what: String) throws {
         guard shard.count > runs else { return }
-        throw failure("invalid --shard '\(shard)': \(shard.count) shards for \(runs) \(what)\(runs == 1 ? "" : "s"); expected at most \(runs) shards", status: ExitStatus.usage)
+        throw failure("invalid --shard '\(shard)': \(shard.count) shards for \(runs) \(what)\(runs == 1 ? "" : "s"); expected at most \(runs) shard\(runs == 1 ? "" : "s")", status: ExitStatus.usage)
     }
 }

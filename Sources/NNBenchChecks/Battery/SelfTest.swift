@@ -30,6 +30,8 @@ public enum SelfTest {
         /// The runs in which the model could not be checked at all (it did not say hello or
         /// refused to build): `showcase seed N: diagnosis`. Not false alarms, but not a pass either.
         public var unchecked: [String] = []
+        /// The (showcase, seed) runs made: `showcases.count × seeds`, or a shard's part of them.
+        public var runCount: Int
 
         /// The number of false alarms.
         public var alarms: Int { checks.reduce(0) { $0 + $1.alarms.count } }
@@ -87,7 +89,7 @@ public enum SelfTest {
                 }
             }
         }
-        return Result(precision: label, seeds: seeds, showcases: showcases.map(\.name), checks: records, unchecked: unchecked)
+        return Result(precision: label, seeds: seeds, showcases: showcases.map(\.name), checks: records, unchecked: unchecked, runCount: jobs.count)
     }
 
     /// The (showcase, seed) runs of a sweep, showcase by showcase and seed by seed, or one shard's

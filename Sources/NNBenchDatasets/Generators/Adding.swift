@@ -57,7 +57,7 @@ extension Generators {
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.adding.validate(sizes.parameterValues.merging(["length": .integer(length)]) { $1 })
         let half = length / 2
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "adding", seed: seed, sizes: sizes, inputShape: [length, 2], targetShape: [1]
         ) { stream, _, x, y in
             for t in 0..<length {

@@ -52,7 +52,7 @@ extension Generators {
         let parameters = try TaskDefinition.barsStripes.validate(
             sizes.parameterValues.merging(["size": .integer(size), "noise": .real(noise)]) { $1 })
         let allOn: UInt64 = size == 64 ? .max : (1 << size) - 1
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "bars-stripes", seed: seed, sizes: sizes, inputShape: [1, size, size], targetShape: [1]
         ) { stream, index, x, y in
             let stripes = index & 1 == 1

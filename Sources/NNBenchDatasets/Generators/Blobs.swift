@@ -70,7 +70,7 @@ extension Generators {
             let angle = 2 * Double.pi * Double(k) / Double(classes)
             return [radius * cos(angle), radius * sin(angle)]
         }
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "blobs", seed: seed, sizes: sizes, inputShape: [2], targetShape: []
         ) { stream, index, x, y in
             let label = index % classes

@@ -52,7 +52,7 @@ extension Generators {
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.checkerboard.validate(
             sizes.parameterValues.merging(["cells": .integer(cells), "flip": .real(flip)]) { $1 })
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "checkerboard", seed: seed, sizes: sizes, inputShape: [2], targetShape: [1]
         ) { stream, _, x, y in
             x[0] = stream.uniform(-1, 1)

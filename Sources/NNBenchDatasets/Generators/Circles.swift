@@ -56,7 +56,7 @@ extension Generators {
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.circles.validate(
             sizes.parameterValues.merging(["factor": .real(factor), "noise": .real(noise)]) { $1 })
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "circles", seed: seed, sizes: sizes, inputShape: [2], targetShape: [1]
         ) { stream, index, x, y in
             let inner = index & 1 == 1

@@ -72,7 +72,7 @@ extension Generators {
             sizes.parameterValues.merging(["delay": .integer(delay), "length": .integer(length), "alphabet": .integer(alphabet)]) { $1 })
         let (t, k, a) = (delay, length, alphabet)
         let steps = t + 2 * k
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "copy-memory", seed: seed, sizes: sizes, inputShape: [steps], targetShape: [steps]
         ) { stream, _, x, y in
             for step in 0..<steps { (x[step], y[step]) = (0, 0) }

@@ -58,7 +58,7 @@ extension Generators {
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.counting.validate(sizes.parameterValues.merging(["length": .integer(length)]) { $1 })
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "counting", seed: seed, sizes: sizes, inputShape: [length, 1], targetShape: [1]
         ) { stream, _, x, y in
             var ones = 0

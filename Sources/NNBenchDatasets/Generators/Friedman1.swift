@@ -55,7 +55,7 @@ extension Generators {
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.friedman1.validate(
             sizes.parameterValues.merging(["inputs": .integer(inputs), "noise": .real(noise)]) { $1 })
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "friedman1", seed: seed, sizes: sizes, inputShape: [inputs], targetShape: [1]
         ) { stream, _, x, y in
             for i in 0..<inputs { x[i] = stream.uniform() }

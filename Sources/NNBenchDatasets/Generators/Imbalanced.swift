@@ -63,7 +63,7 @@ extension Generators {
             return [2 * cos(angle), 2 * sin(angle)]
         }
         let cumulative = priors.indices.map { priors[...$0].reduce(0, +) }
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "imbalanced", seed: seed, sizes: sizes, inputShape: [2], targetShape: []
         ) { stream, _, x, y in
             let u = stream.uniform()

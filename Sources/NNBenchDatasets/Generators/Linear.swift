@@ -55,7 +55,7 @@ extension Generators {
         var weightStream = RandomStream(key: StreamKey.make(seed: seed, purpose: "linear/weights"), index: 0)
         let weights = (0..<inputs * outputs).map { _ in weightStream.normal() }
         let bias = (0..<outputs).map { _ in weightStream.normal() }
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "linear", seed: seed, sizes: sizes, inputShape: [inputs], targetShape: [outputs]
         ) { stream, _, x, y in
             for i in 0..<inputs { x[i] = stream.normal() }

@@ -50,7 +50,7 @@ extension Generators {
         @Sendable func score(_ x: UnsafeBufferPointer<Double>) -> Double {
             zip(x, weights).reduce(bias) { $0 + $1.0 * $1.1 }
         }
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "logistic", seed: seed, sizes: sizes, inputShape: [inputs], targetShape: [1]
         ) { stream, _, x, y in
             for i in 0..<inputs { x[i] = stream.normal() }

@@ -44,7 +44,7 @@ extension Generators {
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.moons.validate(sizes.parameterValues.merging(["noise": .real(noise)]) { $1 })
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "moons", seed: seed, sizes: sizes, inputShape: [2], targetShape: [1]
         ) { stream, index, x, y in
             let inner = index & 1 == 1

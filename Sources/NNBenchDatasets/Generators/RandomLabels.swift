@@ -49,7 +49,7 @@ extension Generators {
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.randomLabels.validate(
             sizes.parameterValues.merging(["features": .integer(features), "classes": .integer(classes)]) { $1 })
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "random-labels", seed: seed, sizes: sizes, inputShape: [features], targetShape: []
         ) { stream, _, x, y in
             for j in 0..<features { x[j] = stream.normal() }

@@ -47,7 +47,7 @@ extension Generators {
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.sine.validate(
             sizes.parameterValues.merging(["frequency": .real(frequency), "noise": .real(noise)]) { $1 })
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "sine", seed: seed, sizes: sizes, inputShape: [1], targetShape: [1]
         ) { stream, _, x, y in
             x[0] = stream.uniform(-Double.pi, Double.pi)

@@ -55,7 +55,7 @@ extension Generators {
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.spirals.validate(
             sizes.parameterValues.merging(["classes": .integer(classes), "noise": .real(noise)]) { $1 })
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "spirals", seed: seed, sizes: sizes, inputShape: [2], targetShape: []
         ) { stream, index, x, y in
             let arm = index % classes

@@ -19,13 +19,21 @@ enum SplitBuilder {
     ///   - targetShape: The shape of one target.
     ///   - draw: Writes sample `index` into the input and target buffers, drawing from the stream.
     /// - Returns: The training, validation and test splits.
+    /// - Throws: ``DatasetError/tooLarge(task:samples:valuesPerSample:limit:)`` when the whole
+    ///   task (no window) has more than ``maximumValues`` values: each size is in its range, but
+    ///   not their product with a sample's width (`counting` at n = 10^8 and length 1000).
     /// - Complexity: O(total samples × cost of `draw`), on up to the machine's cores.
     static func independent(
         task: String, seed: UInt64, sizes: SplitSizes, inputShape: [Int], targetShape: [Int],
         draw: @escaping @Sendable (inout RandomStream, Int, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
-    ) -> (train: Split, validation: Split, test: Split) {
+    ) throws(DatasetError) -> (train: Split, validation: Split, test: Split) {
         let inputWidth = inputShape.reduce(1, *)
         let targetWidth = targetShape.reduce(1, *)
+        let samples = sizes.train + sizes.validation + sizes.test
+        let (values, overflow) = samples.multipliedReportingOverflow(by: inputWidth + targetWidth)
+        if sizes.window == nil, overflow || values > maximumValues {
+            throw .tooLarge(task: task, samples: samples, valuesPerSample: inputWidth + targetWidth, limit: maximumValues)
+        }
         func make(_ name: SplitName) -> Split {
             let all = 0..<sizes[name]
             let indices = sizes.window.map { $0.split == name ? $0.range.clamped(to: all) : 0..<0 } ?? all
@@ -55,6 +63,11 @@ enum SplitBuilder {
         }
         return (make(.train), make(.validation), make(.test))
     }
+
+    /// The most values (inputs and targets) a whole task may hold: 2^30 doubles, 8 GiB, which
+    /// every two-input task takes at its largest n (10^8 samples of 3 values) and which leaves
+    /// room on a machine of 24 GiB for what training copies. An export streams past it.
+    static let maximumValues = 1 << 30
 
     /// Samples drawn by one thread at a time: enough to make a block's dispatch negligible, few
     /// enough that a task of a few thousand samples still uses every core.

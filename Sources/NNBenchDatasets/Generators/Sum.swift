@@ -37,7 +37,7 @@ extension Generators {
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.sum.validate(sizes.parameterValues.merging(["inputs": .integer(inputs)]) { $1 })
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "sum", seed: seed, sizes: sizes, inputShape: [inputs], targetShape: [1]
         ) { stream, _, x, y in
             var total = 0.0

@@ -52,7 +52,7 @@ extension Generators {
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.temporalOrder.validate(sizes.parameterValues.merging(["length": .integer(length)]) { $1 })
         let (first, second) = (length / 10...length / 5, length / 2...3 * length / 5)
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "temporal-order", seed: seed, sizes: sizes, inputShape: [length], targetShape: []
         ) { stream, _, x, y in
             let t1 = first.lowerBound + stream.integer(below: first.count)

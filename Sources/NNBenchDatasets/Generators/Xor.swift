@@ -39,7 +39,7 @@ extension Generators {
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.xor.validate(sizes.parameterValues.merging(["noise": .real(noise)]) { $1 })
-        let splits = SplitBuilder.independent(
+        let splits = try SplitBuilder.independent(
             task: "xor", seed: seed, sizes: sizes, inputShape: [2], targetShape: [1]
         ) { stream, index, x, y in
             let a = Double(index >> 1 & 1), b = Double(index & 1)

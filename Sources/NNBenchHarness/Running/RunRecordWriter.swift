@@ -59,32 +59,29 @@ public enum RunRecordWriter {
     /// - Parameter directory: The directory.
     /// - Throws: ``FileError`` naming the directory when it cannot be created.
     public static func createDirectory(_ directory: String) throws(FileError) {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { return }
-            // Foundation reports EIO for a path that exists as a file or device: say what it is.
-            throw .system(path: directory, step: "create the directory", code: EEXIST)
+        var info = stat()
+        if stat(directory, &info) == 0 {
+            if info.st_mode & S_IFMT == S_IFDIR { return }
+            throw .system(path: directory, step: "create the directory", code: ENOTDIR)
         }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            // Foundation wraps the errno of mkdir(2) as the underlying POSIX error.
-            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            var code = underlying?.domain == NSPOSIXErrorDomain ? Int32(underlying!.code) : EIO
-            // Foundation reports EIO, too, when a folder on the way is a file: say that instead.
-            if code == EIO, hasFileAncestor(directory) { code = ENOTDIR }
+        // mkdir(2) one level at a time, so the error is the system's own (Foundation's
+        // createDirectory reports EIO for a read-only parent or a path under /proc).
+        if let parent = parentFolder(of: directory), stat(parent, &info) != 0, errno == ENOENT { try createDirectory(parent) }
+        guard mkdir(directory, 0o777) == 0 else {
+            let code = errno
+            // Another process may have created it meanwhile.
+            if code == EEXIST, stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { return }
             throw .system(path: directory, step: "create the directory", code: code)
         }
     }
 
-    /// Whether the nearest existing ancestor of `path` is not a directory.
-    private static func hasFileAncestor(_ path: String) -> Bool {
-        var ancestor = (path as NSString).deletingLastPathComponent
-        while !ancestor.isEmpty && ancestor != "/" {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) { return !isDirectory.boolValue }
-            ancestor = (ancestor as NSString).deletingLastPathComponent
-        }
-        return false
+    /// The folder that holds `path` (`a/b/` → `a`, `/a` → `/`), or `nil` for a path of one
+    /// relative component or `/`. (Foundation's `deletingLastPathComponent` traps on a single
+    /// relative component.)
+    private static func parentFolder(of path: String) -> String? {
+        var path = Substring(path)
+        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+        guard let slash = path.lastIndex(of: "/"), path != "/" else { return nil }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }

@@ -74,9 +74,13 @@ public struct RunReport: Sendable {
             return HTMLPage.Section(id: HTML.id(comparison.entry), heading: "\(comparison.entry): \(comparison.verdict.rawValue)", body: body, children: children)
         }
         let failing = entries.filter { fails($0.comparison.verdict) }.count
+        // As ComparisonReport's exit status: a run whose every entry is new compared nothing.
+        let counts = entries.allSatisfy({ $0.comparison.verdict == .new })
+            ? "\(entries.count) entries new: no entry has a baseline, so nothing was compared (not a pass)"
+            : "\(entries.count - failing) entries passed, \(failing) did not"
         return HTMLPage(
             title: "nnbench: run of \(entries.count) entr\(entries.count == 1 ? "y" : "ies")",
-            summary: ["\(entries.count - failing) entries passed, \(failing) did not"] + summary, sections: [overview] + sections
+            summary: [counts] + summary, sections: [overview] + sections
         ).rendered
     }
 
