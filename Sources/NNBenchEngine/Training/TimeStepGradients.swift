@@ -16,12 +16,13 @@ public struct TimeStepGradients: Sendable, Hashable, Codable {
     public var initial: [Double]
     /// The epoch of ``final``.
     public var finalEpoch: Int
-    /// The step of ``finalEpoch`` (from 1) ``final`` was read at: the epoch's last, or, in a run
-    /// whose loss stopped being finite within an epoch, the first step (the only other one kept);
-    /// `nil` in a record written before it was kept.
+    /// The step of ``finalEpoch`` (from 1) ``final`` was read at: the epoch's last, or 1 when the
+    /// loss stopped being finite within the first epoch (the run's first step is the only other
+    /// one kept); `nil` in a record written before it was kept.
     public var finalStep: Int?
-    /// `‖∂L/∂h_t‖` at the last step the run took (the last batch of ``finalEpoch``, before its
-    /// update) of those kept: a run that diverges within an epoch keeps the first step's.
+    /// `‖∂L/∂h_t‖` at the last step kept (the last batch of ``finalEpoch``, before its update):
+    /// a run whose loss stops being finite within an epoch keeps the previous epoch's last step,
+    /// or within the first epoch the run's first step.
     public var final: [Double]
     /// The unit roundoff `u` of the scalar the run computed in (`2⁻²⁴` for Float): a term below `u`
     /// times another is lost when the two are added.
