@@ -15,12 +15,12 @@ struct TimeStepDiagnosesTests {
 
     /// Trains `architecture` on `task` as `train` does when diagnosing, after `prepare`.
     static func run(
-        _ architecture: String, on task: LearningTask, epochs: Int = 3, observation: TrainingObservation? = TrainingObservation(measures: false, unitStatistics: true),
+        _ architecture: String, on task: LearningTask, epochs: Int = 3, optimizer: OptimizerSpec = .adam(learningRate: 1e-3), observation: TrainingObservation? = TrainingObservation(measures: false, unitStatistics: true),
         prepare: (Network<Float>) throws -> Void = { _ in }
     ) throws -> TrainingRecord {
         let run = try TrainingRun<Float>(
             task: task, architecture: try ArchitectureSpec(parsing: architecture),
-            configuration: TrainingConfiguration(optimizer: .adam(learningRate: 1e-3), epochs: epochs, batchSize: 32, seed: 0, observation: observation))
+            configuration: TrainingConfiguration(optimizer: optimizer, epochs: epochs, batchSize: 32, seed: 0, observation: observation))
         try prepare(run.network)
         return run.run()
     }
@@ -33,7 +33,7 @@ struct TimeStepDiagnosesTests {
         let record = try Self.run("rnn(8) gru(6, sequence: false) dense(1)", on: task)
         let profiles = try #require(record.timeStepGradients)
         #expect(profiles.map(\.layer) == [0, 1] && profiles.map(\.returnsSequence) == [true, false])
-        #expect(profiles.allSatisfy { $0.initial.count == 12 && $0.final.count == 12 && $0.finalEpoch == 3 })
+        #expect(profiles.allSatisfy { $0.initial.count == 12 && $0.final.count == 12 && $0.finalEpoch == 3 && $0.finalStep == 2 })
         #expect(profiles.allSatisfy { $0.initial != $0.final && $0.unitRoundoff == 0x1p-24 })
         #expect(profiles[1].spec == "gru(6, sequence: false)")
         #expect(record.withoutObservations.timeStepGradients == nil)
@@ -52,11 +52,11 @@ struct TimeStepDiagnosesTests {
         let vanishing = try #require(found.first, "no diagnosis through time")
         #expect(found.count == 1 && vanishing.name == "vanishing-through-time" && vanishing.subject == "layer 0 (rnn(8, sequence: false))")
         #expect(vanishing.value < 0x1p-24 && vanishing.message.contains("lstm or gru"), "\(vanishing.message)")
-        #expect(TrainingDiagnoses.timeStepVerdict(long.timeStepGradients![0]).verdict == "vanishing through time")
+        #expect(TrainingDiagnoses.timeStepVerdict(long.timeStepGradients![0], outcome: long.outcome).verdict == "vanishing through time")
 
         let short = try Self.run("rnn(8, sequence: false) dense(1)", on: try Self.adding(length: 12))
         #expect(TrainingDiagnoses.diagnose(short).allSatisfy { !$0.name.hasSuffix("-through-time") })
-        let verdict = TrainingDiagnoses.timeStepVerdict(short.timeStepGradients![0])
+        let verdict = TrainingDiagnoses.timeStepVerdict(short.timeStepGradients![0], outcome: short.outcome)
         #expect(verdict.verdict == "healthy" && verdict.finalRatio! > 0x1p-24, "\(verdict)")
     }
 
@@ -88,8 +88,40 @@ struct TimeStepDiagnosesTests {
         let measured = TrainingDiagnoses.measure(record).filter { $0.rule.hasSuffix("-through-time") }
         #expect(measured.count == 1 && measured[0].subject == "layer 1 (rnn(4, sequence: false))")
         #expect(measured[0].value == 1e-3 && abs(measured[0].margin - log10(1e-3 / 0x1p-24)) < 1e-12 && measured[0].diagnosis == nil)
-        #expect(TrainingDiagnoses.timeStepVerdict(record.timeStepGradients![0]).verdict == nil)
+        #expect(TrainingDiagnoses.timeStepVerdict(record.timeStepGradients![0], outcome: record.outcome).verdict == nil)
         record.timeStepGradients![1].final = [1e-8, 1]
         #expect(TrainingDiagnoses.diagnose(record).contains { $0.name == "vanishing-through-time" })
+    }
+
+    /// A ratio of exactly 0 is no gradient at all reaching the first steps, not one rounded away:
+    /// the message says so and names the steps, and still diagnoses vanishing (−∞ decades inside).
+    @Test func aRatioOfZeroIsNoGradientNotARoundedOne() throws {
+        var record = try Self.run("rnn(4, sequence: false) dense(1)", on: try Self.adding(length: 6))
+        record.timeStepGradients![0].final = [0, 0, 0, 1e-30, 1e-3, 1]
+        let found = try #require(TrainingDiagnoses.diagnose(record).first { $0.name == "vanishing-through-time" })
+        #expect(found.value == 0 && found.message.contains("no gradient reaches h_0 to h_2 at all"), "\(found.message)")
+        #expect(found.message.contains("exactly 0") && !found.message.contains("rounded away"), "\(found.message)")
+        record.timeStepGradients![0].final = [1e-30, 1e-3, 1, 1, 1, 1]
+        let small = try #require(TrainingDiagnoses.diagnose(record).first { $0.name == "vanishing-through-time" })
+        #expect(small.message.contains("rounded away") && !small.message.contains("exactly 0"), "\(small.message)")
+    }
+
+    /// A run whose loss stops being finite at its second step (Adam at rate 100: the first update
+    /// moves every weight by about 100, and a relu rnn over 40 steps overflows) keeps the first
+    /// step's norms as its last, says so (`finalStep` 1), and gets no verdict through time: the
+    /// diverged-loss diagnosis speaks for it.
+    @Test func aDivergedRunGetsNoVerdictThroughTime() throws {
+        let task = try TaskDefinition.adding.makeTask(["length": "40", "n": "64", "n-valid": "16", "n-test": "16"])
+        let record = try Self.run("rnn(8, nonlinearity: relu, sequence: false) dense(1)", on: task, epochs: 2, optimizer: .adam(learningRate: 100))
+        guard case .diverged(1, 2, _) = record.outcome else {
+            Issue.record("the run was meant to diverge at epoch 1, step 2: \(record.outcome)")
+            return
+        }
+        let profile = try #require(record.timeStepGradients?.first)
+        #expect(profile.finalEpoch == 1 && profile.finalStep == 1 && profile.final == profile.initial)
+        let found = TrainingDiagnoses.diagnose(record)
+        #expect(found.contains { $0.name == "loss-diverged" } && !found.contains { $0.name.hasSuffix("-through-time") }, "\(found.map(\.name))")
+        let verdict = TrainingDiagnoses.timeStepVerdict(profile, outcome: record.outcome)
+        #expect(verdict.verdict == nil && verdict.finalRatio != nil)
     }
 }

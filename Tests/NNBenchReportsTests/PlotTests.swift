@@ -55,6 +55,12 @@ struct PlotTests {
         // An exact power of ten is its own lower end; one decade gets 2× and 5× ticks.
         let decade = Scale.fitting([1, 7], kind: .log, start: 0, end: 1)
         #expect(decade.lower == 1 && decade.upper == 10 && decade.ticks == [1, 2, 5, 10])
+        // Past sixteen decades, a power of ten every third or more: at most nine labels, 24 px
+        // apart on a 220 px axis, twice a 10 px label's height (46 decades drew 24, 9.6 px apart).
+        let wide = Scale.fitting([1e-45, 3], kind: .log, start: 220, end: 0)
+        #expect(wide.lower == 1e-45 && wide.upper == 10 && wide.ticks.count <= 9, "\(wide.ticks)")
+        #expect(Swift.abs(wide.position(wide.ticks[0]) - wide.position(wide.ticks[1])) >= 24)
+        #expect(Scale.fitting([1e-12, 3], kind: .log, start: 0, end: 1).ticks.count == 7, "nine to sixteen decades: every other one, as before")
     }
 
     @Test func aLineChartDrawsEverySeriesPointAtItsValue() throws {

@@ -147,6 +147,37 @@ struct TrainingReportTests {
         #expect(weightIH.0 != weightHH.0 && !weightIH.1 && !weightHH.1)
     }
 
+    /// The gradient through time says on the chart what a log axis leaves out: the steps whose
+    /// norm is exactly 0 (in the legend), which step the last norms are from when the run
+    /// diverged, and lines that coincide (the dashed initial one drawn over the other); the band
+    /// is written as the warnings write it (`1.68e+07`, not `16777216`).
+    @Test func theGradientThroughTimeSaysWhatALogAxisCannotDraw() throws {
+        let task = try Generators.parity(bits: 4)
+        let (architecture, trained, target) = try Self.train(task, "embedding(2, 4) rnn(4, sequence: false) dense(1)", epochs: 1, batch: 8)
+        func page(_ record: TrainingRecord) throws -> Node {
+            try Markup.selfContained(TrainingReport(task: task, architecture: architecture, target: target, records: [record]).html)
+        }
+        let title = "layer 1 (rnn(4, sequence: false)): gradient through time"
+        var record = trained
+        try #require(record.timeStepGradients?.first?.layer == 1)
+        let healthy = try page(record)
+        #expect(healthy.allText.contains("healthy within [5.96e-08, 1.68e+07]") && !healthy.allText.contains("16777216"))
+        #expect(try Self.chart(healthy, title).elements("text").contains { $0.allText == "after training (epoch 1, last step)" })
+
+        record.outcome = .diverged(epoch: 1, step: 2, loss: "nan")
+        record.timeStepGradients![0].final = [0, 0, 1e-3, 1]
+        record.timeStepGradients![0].initial = record.timeStepGradients![0].final
+        record.timeStepGradients![0].finalStep = 1
+        let diverged = try page(record)
+        let chart = try Self.chart(diverged, title)
+        let legend = chart.elements("text").map(\.allText)
+        #expect(legend.contains("last finite step (epoch 1, step 1) = initialisation; 0 at t = 0–1, not drawn"), "\(legend)")
+        #expect(legend.contains("at initialisation (first step); 0 at t = 0–1, not drawn"), "\(legend)")
+        let lines = chart.elements("polyline").filter { $0.attributes["class"] == "series" }.map { $0.attributes["data-label"] ?? "" }
+        #expect(lines.last?.hasPrefix("at initialisation") == true, "the dashed line is drawn last, on top: \(lines)")
+        #expect(diverged.allText.contains("No verdict: the loss diverged (epoch 1, step 2)") && diverged.allText.contains("The two lines coincide"))
+    }
+
     @Test func anUnobservedRunStillGetsItsCurvesAndSaysWhatIsMissing() throws {
         let task = try Generators.xor(sizes: SplitSizes(train: 4, validation: 4, test: 4))
         let (architecture, record, target) = try Self.train(task, "dense(4) tanh dense(1)", epochs: 3, batch: 4, observed: false)

@@ -47,7 +47,7 @@ struct DiagnosedRecord: Encodable {
         // The verdict on each recurrent layer's gradient through time, healthy or not, beside the
         // norms per step the record holds.
         if diagnoses != nil, let profiles = record.timeStepGradients {
-            try fields.encode(profiles.map(TrainingDiagnoses.timeStepVerdict), forKey: JSONPathKey("timeStepVerdicts"))
+            try fields.encode(profiles.map { TrainingDiagnoses.timeStepVerdict($0, outcome: record.outcome) }, forKey: JSONPathKey("timeStepVerdicts"))
         }
     }
 }

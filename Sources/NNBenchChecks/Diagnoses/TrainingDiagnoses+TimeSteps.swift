@@ -19,26 +19,41 @@ extension TrainingDiagnoses {
     /// hides the decay through time; its norms are reported (record, report) without a verdict.
     /// At initialisation gated layers vanish too (gates near σ(0) = 1/2 halve the signal at every
     /// step): learning to carry it is what training does, so the verdict is the trained layer's.
+    ///
+    /// A run whose loss stopped being finite gets no verdict through time: its last kept norms
+    /// are not those of a trained layer (a run that diverges within its first epoch keeps the
+    /// initial weights' twice), and `loss-diverged` already says what went wrong.
     static func timeStepMeasurements(_ record: TrainingRecord) -> [TrainingMeasurement] {
-        (record.timeStepGradients ?? []).compactMap { profile -> TrainingMeasurement? in
-            // A ratio of 0 is the gradient underflowing on its way back: vanishing, `−∞` decades inside.
+        guard !record.outcome.isDiverged else { return [] }
+        return (record.timeStepGradients ?? []).compactMap { profile -> TrainingMeasurement? in
+            // A ratio of 0 is no gradient reaching h_0 at all: vanishing, `−∞` decades inside.
             guard !profile.returnsSequence, record.epochs.count >= 2, let ratio = TimeStepGradients.firstToLast(profile.final) else { return nil }
             let band = timeStepBand(unitRoundoff: profile.unitRoundoff), steps = profile.final.count
             let vanishing = ratio < 1
             let subject = "layer \(profile.layer) (\(profile.spec))"
             let threshold = "‖∂L/∂h_0‖ / ‖∂L/∂h_\(steps - 1)‖ within [\(short(band.lowerBound)), \(short(band.upperBound))]"
+            let measured = "after training (epoch \(profile.finalEpoch))"
+            let message: String
+            if let zero = TimeStepGradients.zeroPrefix(profile.final) {
+                let unreached = zero.count == 1 ? "h_0" : "h_0 to h_\(zero.upperBound)"
+                message = "\(subject): no gradient reaches \(unreached) at all \(measured): ‖∂L/∂h_t‖ is exactly 0 there, not small but absent "
+                    + "(dead relu units, saturated gates, or an underflow on the way back), so the layer cannot learn what the first steps hold "
+                    + "(vanishing gradient through time); try an lstm or gru, a tanh rnn, a lower rate, or shorter sequences"
+            } else if vanishing {
+                message = "\(subject): the gradient reaching h_0 is \(short(ratio)) of the one reaching h_\(steps - 1) \(measured), "
+                    + "below the unit roundoff \(short(band.lowerBound)): the first steps' share of the recurrent weights' gradient is rounded away, the layer cannot learn what they hold (vanishing gradient through time); try an lstm or gru, or shorter sequences"
+            } else {
+                message = "\(subject): the gradient reaching h_0 is \(short(ratio)) of the one reaching h_\(steps - 1) \(measured), "
+                    + "above 1/u = \(short(band.upperBound)): the last steps' share of the recurrent weights' gradient is rounded away (exploding gradient through time); try gradient clipping (--clip \"norm(1.0)\"), a lower rate, or a smaller recurrent initialisation"
+            }
             return measurement(
                 vanishing ? "vanishing-through-time" : "exploding-through-time", subject, value: ratio,
-                margin: decadesInside(ratio, band), unit: "decades", threshold: threshold,
-                message: "\(subject): the gradient reaching h_0 is \(short(ratio)) of the one reaching h_\(steps - 1) after training (epoch \(profile.finalEpoch)), "
-                    + (vanishing
-                        ? "below the unit roundoff \(short(band.lowerBound)): the first steps' share of the recurrent weights' gradient is rounded away, the layer cannot learn what they hold (vanishing gradient through time); try an lstm or gru, or shorter sequences"
-                        : "above 1/u = \(short(band.upperBound)): the last steps' share of the recurrent weights' gradient is rounded away (exploding gradient through time); try gradient clipping (--clip \"norm(1.0)\"), a lower rate, or a smaller recurrent initialisation"))
+                margin: decadesInside(ratio, band), unit: "decades", threshold: threshold, message: message)
         }
     }
 }
 
-/// The verdict on one recurrent layer's gradient through time (``TrainingDiagnoses/timeStepVerdict(_:)``):
+/// The verdict on one recurrent layer's gradient through time (``TrainingDiagnoses/timeStepVerdict(_:outcome:)``):
 /// what `train --json` and the report show beside the norms per step, healthy or not.
 public struct TimeStepVerdict: Sendable, Hashable, Codable {
     /// The recurrent layer's index.
@@ -50,18 +65,20 @@ public struct TimeStepVerdict: Sendable, Hashable, Codable {
     /// The healthy band of the ratio, `[u, 1/u]` (``TrainingDiagnoses/timeStepBand(unitRoundoff:)``).
     public var band: [Double]
     /// `healthy`, `vanishing through time` or `exploding through time`; `nil` for a layer that
-    /// returns every step (its own outputs feed each `h_t`, no verdict) or a ratio not measured.
+    /// returns every step (its own outputs feed each `h_t`, no verdict), a ratio not measured, or
+    /// a run that diverged.
     public var verdict: String?
 }
 
 extension TrainingDiagnoses {
     /// The verdict on `profile` after training, by ``timeStepBand(unitRoundoff:)``: the figures
-    /// the `vanishing-through-time` and `exploding-through-time` diagnoses fire on, and `healthy`.
-    public static func timeStepVerdict(_ profile: TimeStepGradients) -> TimeStepVerdict {
+    /// the `vanishing-through-time` and `exploding-through-time` diagnoses fire on, and `healthy`;
+    /// none when the run ended with `outcome` diverged (its ratios are still given).
+    public static func timeStepVerdict(_ profile: TimeStepGradients, outcome: TrainingOutcome) -> TimeStepVerdict {
         let band = timeStepBand(unitRoundoff: profile.unitRoundoff)
         let initial = TimeStepGradients.firstToLast(profile.initial), final = TimeStepGradients.firstToLast(profile.final)
         var verdict: String?
-        if !profile.returnsSequence, let final {
+        if !profile.returnsSequence, !outcome.isDiverged, let final {
             verdict = final < band.lowerBound ? "vanishing through time" : final > band.upperBound ? "exploding through time" : "healthy"
         }
         return TimeStepVerdict(layer: profile.layer, initialRatio: initial, finalRatio: final, band: [band.lowerBound, band.upperBound], verdict: verdict)

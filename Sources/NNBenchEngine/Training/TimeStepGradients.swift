@@ -16,19 +16,26 @@ public struct TimeStepGradients: Sendable, Hashable, Codable {
     public var initial: [Double]
     /// The epoch of ``final``.
     public var finalEpoch: Int
-    /// `‖∂L/∂h_t‖` at the last step the run took (the last batch of ``finalEpoch``, before its update).
+    /// The step of ``finalEpoch`` (from 1) ``final`` was read at: the epoch's last, or 1 when the
+    /// loss stopped being finite within the first epoch (the run's first step is the only other
+    /// one kept); `nil` in a record written before it was kept.
+    public var finalStep: Int?
+    /// `‖∂L/∂h_t‖` at the last step kept (the last batch of ``finalEpoch``, before its update):
+    /// a run whose loss stops being finite within an epoch keeps the previous epoch's last step,
+    /// or within the first epoch the run's first step.
     public var final: [Double]
     /// The unit roundoff `u` of the scalar the run computed in (`2⁻²⁴` for Float): a term below `u`
     /// times another is lost when the two are added.
     public var unitRoundoff: Double
 
     /// Creates a layer's profile.
-    public init(layer: Int, spec: String, returnsSequence: Bool, initial: [Double], finalEpoch: Int, final: [Double], unitRoundoff: Double) {
+    public init(layer: Int, spec: String, returnsSequence: Bool, initial: [Double], finalEpoch: Int, finalStep: Int? = nil, final: [Double], unitRoundoff: Double) {
         self.layer = layer
         self.spec = spec
         self.returnsSequence = returnsSequence
         self.initial = initial
         self.finalEpoch = finalEpoch
+        self.finalStep = finalStep
         self.final = final
         self.unitRoundoff = unitRoundoff
     }
@@ -39,5 +46,13 @@ public struct TimeStepGradients: Sendable, Hashable, Codable {
     public static func firstToLast(_ norms: [Double]) -> Double? {
         guard norms.count >= 2, let first = norms.first, let last = norms.last, last > 0, last.isFinite, !first.isNaN else { return nil }
         return first / last
+    }
+
+    /// The steps `0...k` at whose hidden state the gradient is exactly 0 (no gradient reaches
+    /// them at all: dead relu units, saturated gates, or an underflow on the way back), `k` the
+    /// last such step before the first nonzero norm; `nil` when `norms[0]` is not 0.
+    public static func zeroPrefix(_ norms: [Double]) -> ClosedRange<Int>? {
+        guard norms.first == 0 else { return nil }
+        return 0...((norms.firstIndex { $0 != 0 } ?? norms.count) - 1)
     }
 }

@@ -29,6 +29,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
     private var initialTimeSteps: [Int: [Double]] = [:]
     private var latestTimeSteps: [Int: [Double]] = [:]
     private var timeStepEpoch = 0
+    private var timeStepStep = 0
     private var tookFirstStep = false
     private let hasRecurrentLayers: Bool
 
@@ -79,12 +80,13 @@ final class TrainingObserver<Scalar: EngineScalar> {
     /// Adds a step's gradient norms (after clipping, before the update) to the epoch's sums: the
     /// same sum in the same order as ``ParameterStatisticsProbe``'s, so the same bits; keeps the
     /// recurrent layers' norms per time step at the run's first step and at an epoch's last
-    /// (`last`), reading what the backward pass left (``Network/timeStepGradientNorms``).
-    func stepTaken(epoch: Int, last: Bool) {
+    /// (`last`), with the step of `epoch` (from 1) they were read at, reading what the backward pass
+    /// left (``Network/timeStepGradientNorms``).
+    func stepTaken(epoch: Int, step: Int, last: Bool) {
         if hasRecurrentLayers && (!tookFirstStep || last) {
             let norms = network.timeStepGradientNorms.mapValues { $0.map(Double.init) }
             if !tookFirstStep { initialTimeSteps = norms }
-            (latestTimeSteps, timeStepEpoch, tookFirstStep) = (norms, epoch, true)
+            (latestTimeSteps, timeStepEpoch, timeStepStep, tookFirstStep) = (norms, epoch, step, true)
         }
         guard observation.measures else { return }
         for (index, parameter) in parameters.enumerated() {
@@ -208,7 +210,7 @@ final class TrainingObserver<Scalar: EngineScalar> {
             let returnsSequence = network.layers[layer.index].recurrent?.returnsSequence ?? true
             return TimeStepGradients(
                 layer: layer.index, spec: layer.spec.description, returnsSequence: returnsSequence, initial: initial,
-                finalEpoch: timeStepEpoch, final: final, unitRoundoff: Double(Scalar.ulpOfOne) / 2)
+                finalEpoch: timeStepEpoch, finalStep: timeStepStep, final: final, unitRoundoff: Double(Scalar.ulpOfOne) / 2)
         }
     }
 

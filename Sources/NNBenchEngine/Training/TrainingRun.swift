@@ -141,7 +141,7 @@ public final class TrainingRun<Scalar: EngineScalar> {
                 learningRate = configuration.schedule.learningRate(
                     base: configuration.optimizer.learningRate, step: step, totalSteps: totalSteps)
                 let lastStep = batchStart + configuration.batchSize >= train.count
-                observer?.stepTaken(epoch: epoch, last: lastStep)
+                observer?.stepTaken(epoch: epoch, step: batchStart / configuration.batchSize + 1, last: lastStep)
                 if lastStep {
                     statisticsProbe.beforeStep()
                     observer?.beforeLastStep()

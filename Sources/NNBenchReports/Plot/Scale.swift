@@ -89,8 +89,8 @@ struct Scale: Sendable, Hashable {
     }
 
     /// The values that get a tick and a label: every step of a linear scale; every power of ten
-    /// of a log scale (every other one past eight decades), with 2× and 5× when it spans a single
-    /// decade.
+    /// of a log scale (every other one past eight decades, every third past sixteen, and so on:
+    /// at most about eight labels), with 2× and 5× when it spans a single decade.
     var ticks: [Double] {
         switch kind {
         case .linear:
@@ -99,7 +99,8 @@ struct Scale: Sendable, Hashable {
             return (0...Swift.max(count, 0)).map { lower + Double($0) * step }.map { Swift.abs($0) < step * 1e-9 ? 0 : $0 }
         case .log:
             let first = Int(log10(lower).rounded()), last = Int(log10(upper).rounded())
-            let stride = last - first > 8 ? 2 : 1
+            // Labels a chart's height keeps apart (46 decades at every other one overlapped).
+            let stride = last - first > 8 ? Swift.max(2, (last - first + 7) / 8) : 1
             var ticks = Swift.stride(from: first, through: last, by: stride).map { Foundation.pow(10, Double($0)) }
             if last - first == 1 { ticks = [ticks[0], 2 * ticks[0], 5 * ticks[0], ticks[1]] }
             return ticks
