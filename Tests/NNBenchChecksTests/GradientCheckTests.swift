@@ -89,6 +89,18 @@ struct GradientCheckTests {
         #expect(float64 == Double(Float(0.68)).ulp)
     }
 
+    @Test func theFloorCountsTheRoundedTermsOfTheLoss() throws {
+        // A loss over every step of a sequence averages many rounded terms: 1920 of them (4
+        // samples × 30 steps × 16 units) round to 0.29·√1920 = 12.7 ulp together, not 1.
+        let flat = { (t: Double) in Double(Float(0.68 + 1e-10 * t)) }
+        let ulp = Double(Float(0.68).ulp)
+        let sequence = try NoiseEstimate.sigma(step: 1e-3, precision: .float32, terms: 1920) { t throws(ModelError) in flat(t) }
+        #expect(abs(sequence / ulp - 0.29 * 1920.0.squareRoot()) < 1e-9)
+        // A few terms keep the 1-ulp floor.
+        let few = try NoiseEstimate.sigma(step: 1e-3, precision: .float32, terms: 4) { t throws(ModelError) in flat(t) }
+        #expect(few == ulp)
+    }
+
     @Test func aCommonFactorIsFoundAndAScatterIsNot() {
         var shared = ScaleFit()
         for n in [0.1, -0.3, 0.02, 0.5] { shared.add(analytic: -n, numerical: n, load: 10) }

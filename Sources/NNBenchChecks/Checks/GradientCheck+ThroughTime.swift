@@ -47,7 +47,10 @@ extension GradientCheck {
             let takesStates = context.info.ops.contains(.initialState)
             let states = takesStates ? InitialStates.random(resolved, samples: n, stream: &stream) : nil
             defer { if takesStates { try? context.model.setInitialStates(nil) } }
-            var throughTime = try check.compare(probeContext, order: order, batch: (inputs, targets), loss: .mse, outputWidth: 0, states: states)
+            // The loss averages one squared error per target value: each a rounding of its own.
+            var throughTime = try check.compare(
+                probeContext, order: order, batch: (inputs, targets), loss: .mse, outputWidth: 0, states: states,
+                lossTerms: targets.scalars.count)
             let what = "through time: \(steps) step\(steps == 1 ? "" : "s"), every step's output and the final state in the loss, nonzero biases, "
                 + (takesStates ? "random nonzero initial states (d loss / d h_0 compared too)"
                     : "h_0 = 0 (the model does not take 'initial_state')")

@@ -82,10 +82,11 @@ struct GradientCheck: Check {
     }
 
     /// The comparison on the network `context` has just built, with `states` as its recurrent
-    /// layers' initial states (`nil`: zeros).
+    /// layers' initial states (`nil`: zeros); `lossTerms` is how many terms the loss averages,
+    /// for the floor of its rounding noise (``NoiseEstimate/sigma(step:precision:terms:_:)``).
     func compare(
         _ context: CheckContext, order parameterOrder: [String], batch: (inputs: Tensor<Double>, targets: Tensor<Double>), loss: Loss,
-        outputWidth: Int, states: [Int: RecurrentState<Double>]? = nil
+        outputWidth: Int, states: [Int: RecurrentState<Double>]? = nil, lossTerms: Int = 1
     ) throws(ModelError) -> CheckOutcome {
         let model = context.model
         let parameters = try model.parameters()
@@ -110,7 +111,7 @@ struct GradientCheck: Check {
             context: context, base: base, stateNames: Set(order.filter(InitialStates.isName)), batch: batch, resolved: resolved,
             tracesKinks: KinkPattern.exists(in: resolved) && context.info.ops.contains(.trace))
         let tolerances = Tolerances(precision: context.precision)
-        let noise = try NoiseEstimate.sigma(step: tolerances.step / 10, precision: context.precision) { amount throws(ModelError) in
+        let noise = try NoiseEstimate.sigma(step: tolerances.step / 10, precision: context.precision, terms: lossTerms) { amount throws(ModelError) in
             try probe.evaluate(along: randomDirection(order, base, seed: context.seed, index: UInt64.max), by: amount, pattern: false).value
         }
         // The noise estimate leaves the model moved along its direction: the base loss is read
