@@ -99,11 +99,14 @@ extension EngineScalar {
                 for ox in 0..<window.outputWidth {
                     let top = oy * window.stride, left = ox * window.stride
                     // As PyTorch's CPU kernel: a later value wins only if strictly larger, and NaN wins.
+                    // Selects rather than a branch: on ReLU outputs the comparison is a coin toss.
                     var best = top * window.width + left, largest = -Self.infinity
                     for y in top..<top + window.size {
                         for x in left..<left + window.size {
-                            let value = plane[y * window.width + x]
-                            if value > largest || value.isNaN { (best, largest) = (y * window.width + x, value) }
+                            let position = y * window.width + x, value = plane[position]
+                            let wins = (value > largest) || (value != value)
+                            best = wins ? position : best
+                            largest = wins ? value : largest
                         }
                     }
                     output[index] = largest
