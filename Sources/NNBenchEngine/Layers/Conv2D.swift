@@ -156,17 +156,17 @@ extension EngineScalar {
             for ki in 0..<k {
                 for kj in 0..<k {
                     var column = columns + ((c * k + ki) * k + kj) * pixels
+                    // The windows whose column kj falls inside a row, [first, end): zeros either
+                    // side and a plain copy between, rather than a test per value.
+                    let (first, end) = window.insideColumns(kj)
                     for oy in 0..<window.outputHeight {
                         defer { column += window.outputWidth }
                         let iy = oy * window.stride - window.padding + ki
                         guard iy >= 0 && iy < window.height else {
-                            column.update(repeating: 0, count: window.outputWidth)
+                            for ox in 0..<window.outputWidth { column[ox] = 0 }
                             continue
                         }
-                        // The windows whose column kj falls inside the row, [first, end): zeros
-                        // either side and a plain copy between, rather than a test per value.
                         let row = plane + iy * window.width
-                        let (first, end) = window.insideColumns(kj)
                         for ox in 0..<first { column[ox] = 0 }
                         var ix = first * window.stride - window.padding + kj
                         for ox in first..<end {
