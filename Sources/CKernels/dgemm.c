@@ -117,7 +117,7 @@ void nnb_dgemm_using(nnb_kernel kernel, int trans_a, int trans_b, int m, int n, 
 #if defined(__x86_64__) || defined(__i386__)
     if (nnb_kernel_uses_avx2(kernel)) micro = dgemm_kernel_avx2;
 #endif
-    gemm_driver(micro, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+    gemm_driver((gemm_kernels){micro, NULL}, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
 void nnb_dgemm(int trans_a, int trans_b, int m, int n, int k,
@@ -126,10 +126,20 @@ void nnb_dgemm(int trans_a, int trans_b, int m, int n, int k,
     nnb_dgemm_using(NNB_KERNEL_AUTOMATIC, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
+int nnb_dgemm_packs_b(nnb_kernel kernel, int n, int k) {
+    (void)kernel, (void)n, (void)k;
+    return 1;
+}
+
 size_t nnb_dgemm_packed_b_count(int k, int n) { return gemm_packed_b_count(k, n); }
 
 void nnb_dgemm_pack_b(int trans_b, int k, int n, const double *b, int ldb, double *packed) {
     gemm_pack_b_whole(trans_b, k, n, b, ldb, packed);
+}
+
+void nnb_dgemm_pack_b_part(int trans_b, int k, int n, const double *b, int ldb, int part, int parts,
+                          double *packed) {
+    gemm_pack_b_part(trans_b, k, n, b, ldb, part, parts, packed);
 }
 
 void nnb_dgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int k,
@@ -139,5 +149,5 @@ void nnb_dgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int 
 #if defined(__x86_64__) || defined(__i386__)
     if (nnb_kernel_uses_avx2(kernel)) micro = dgemm_kernel_avx2;
 #endif
-    gemm_driver_packing(micro, trans_a, 0, m, n, k, a, lda, NULL, 0, packed_b, beta, c, ldc);
+    gemm_driver_packing((gemm_kernels){micro, NULL}, trans_a, 0, m, n, k, a, lda, NULL, 0, packed_b, beta, c, ldc);
 }
