@@ -222,7 +222,8 @@ static void sgemm_kernel_portable(int kc, const float *restrict a, const float *
 static gemm_kernels sgemm_kernels(nnb_kernel kernel) {
 #if defined(__x86_64__) || defined(__i386__)
     if (nnb_kernel_uses_avx2(kernel))
-        return (gemm_kernels){sgemm_kernel_avx2, nnb_cpu_has_avx512f() ? sgemm_kernel_avx512_two_panels : NULL};
+        return (gemm_kernels){sgemm_kernel_avx2, kernel == NNB_KERNEL_AUTOMATIC && nnb_cpu_has_avx512f()
+                                                     ? sgemm_kernel_avx512_two_panels : NULL};
 #endif
     (void)kernel;
     return (gemm_kernels){sgemm_kernel_portable, NULL};

@@ -38,7 +38,7 @@ int nnb_cpu_has_avx512f(void) {
 }
 
 int nnb_kernel_uses_avx2(nnb_kernel kernel) {
-    return kernel == NNB_KERNEL_AUTOMATIC && nnb_cpu_has_avx2_fma();
+    return (kernel == NNB_KERNEL_AUTOMATIC || kernel == NNB_KERNEL_AVX2_ONLY) && nnb_cpu_has_avx2_fma();
 }
 
 // The thread-local pointer gives fast access; the pthread key exists only for its destructor, so

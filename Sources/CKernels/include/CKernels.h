@@ -26,10 +26,13 @@ typedef enum nnb_kernel {
     NNB_KERNEL_AUTOMATIC = 0,
     /// The portable kernel, whatever the CPU. Meant for testing it on machines that have AVX2.
     NNB_KERNEL_PORTABLE = 1,
+    /// AVX2 + FMA alone, never the AVX-512 tile, when the CPU has AVX2 and FMA (otherwise the
+    /// portable kernel). Meant for testing that the AVX-512 tile gives AVX2's bits.
+    NNB_KERNEL_AVX2_ONLY = 2,
 } nnb_kernel;
 
-/// Whether `kernel` resolves to the AVX2 + FMA implementation on this CPU (1) or to the portable
-/// one (0).
+/// Whether `kernel` resolves to the AVX2 + FMA implementation on this CPU (1; automatic may add
+/// the AVX-512 tile) or to the portable one (0).
 int nnb_kernel_uses_avx2(nnb_kernel kernel);
 
 /// C[m×n] = op(A)[m×k] · op(B)[k×n] + beta · C in single precision.

@@ -3,10 +3,14 @@ import Dispatch
 
 /// Which implementation of the matrix-product kernels a call uses.
 public enum GEMMKernel: Sendable, Hashable {
-    /// The AVX2 + FMA kernel when the CPU has both, otherwise the portable one.
+    /// The AVX2 + FMA kernel when the CPU has both, otherwise the portable one; single-precision
+    /// products add an AVX-512 tile where the CPU has AVX-512F (AVX2's bits, twice the width).
     case automatic
     /// The portable kernel whatever the CPU; meant for testing it and for comparing speeds.
     case portable
+    /// The AVX2 + FMA kernel without the AVX-512 tile (the portable one on CPUs without AVX2);
+    /// meant for testing that the AVX-512 tile gives the same bits, and for comparing speeds.
+    case avx2Only
 
     /// Whether this choice runs the AVX2 + FMA kernel on this CPU.
     public var usesAVX2: Bool { nnb_kernel_uses_avx2(cValue) != 0 }
@@ -16,6 +20,7 @@ public enum GEMMKernel: Sendable, Hashable {
         switch self {
         case .automatic: NNB_KERNEL_AUTOMATIC
         case .portable: NNB_KERNEL_PORTABLE
+        case .avx2Only: NNB_KERNEL_AVX2_ONLY
         }
     }
 }
@@ -43,6 +48,15 @@ public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
     /// Packs all of op(B)[k×n] into `packed` (``_packedBCount(k:n:)`` values) in the kernels'
     /// micro-panel layout, for ``gemm(transposeA:m:n:k:a:lda:packedB:beta:c:ldc:threads:kernel:)``.
     static func _packB(transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Self>, ldb: Int, into packed: UnsafeMutablePointer<Self>)
+
+    /// Share `part` of `parts` of ``_packB(transposeB:k:n:b:ldb:into:)``: threads calling it with
+    /// parts 0, 1, … pack one B together.
+    static func _packBPart(
+        transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Self>, ldb: Int, part: Int, parts: Int,
+        into packed: UnsafeMutablePointer<Self>)
+
+    /// Whether the kernel packs op(B) for a product of these n and k (small ones read B in place).
+    static func _packsB(kernel: GEMMKernel, n: Int, k: Int) -> Bool
 
     /// ``_gemmOnCallingThread(kernel:transposeA:transposeB:m:n:k:a:lda:b:ldb:beta:c:ldc:)`` with
     /// op(B) packed by ``_packB(transposeB:k:n:b:ldb:into:)``.
@@ -89,7 +103,9 @@ extension GEMMScalar {
     ///   - threads: The most threads to use. The rows of C are split into contiguous blocks (whole
     ///     6-row tiles) computed concurrently, but only when the product has at least
     ///     ``GEMMParallelism/minimumMultiplyAdds`` multiply-adds; smaller ones run on the calling
-    ///     thread, where the cost of waking workers exceeds the saving.
+    ///     thread, where the cost of waking workers exceeds the saving. When op(B) has at least
+    ///     ``GEMMParallelism/minimumSharedPacking`` values, the workers first pack it together,
+    ///     once, instead of each packing all of it.
     ///   - kernel: Which implementation to run; the default picks the fastest this CPU supports.
     @inlinable
     public static func gemm(
@@ -108,6 +124,20 @@ extension GEMMScalar {
             _gemmOnCallingThread(
                 kernel: kernel, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        if k * n >= GEMMParallelism.minimumSharedPacking, _packsB(kernel: kernel, n: n, k: k) {
+            let packed = UnsafeMutablePointer<Self>.allocate(capacity: _packedBCount(k: k, n: n))
+            defer { packed.deallocate() }
+            let shared = GEMMOperands(a: a, b: b, c: packed)
+            DispatchQueue.concurrentPerform(iterations: blocks.count) { part in
+                _packBPart(
+                    transposeB: transposeB, k: k, n: n, b: shared.b, ldb: ldb, part: part, parts: blocks.count,
+                    into: shared.c)
+            }
+            gemm(
+                transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, packedB: packed, beta: beta, c: c, ldc: ldc,
+                threads: threads, kernel: kernel)
             return
         }
         let operands = GEMMOperands(a: a, b: b, c: c)
