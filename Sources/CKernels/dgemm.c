@@ -126,20 +126,10 @@ void nnb_dgemm(int trans_a, int trans_b, int m, int n, int k,
     nnb_dgemm_using(NNB_KERNEL_AUTOMATIC, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
-int nnb_dgemm_packs_b(nnb_kernel kernel, int n, int k) {
-    (void)kernel, (void)n, (void)k;
-    return 1;
-}
-
 size_t nnb_dgemm_packed_b_count(int k, int n) { return gemm_packed_b_count(k, n); }
 
 void nnb_dgemm_pack_b(int trans_b, int k, int n, const double *b, int ldb, double *packed) {
     gemm_pack_b_whole(trans_b, k, n, b, ldb, packed);
-}
-
-void nnb_dgemm_pack_b_part(int trans_b, int k, int n, const double *b, int ldb, int part, int parts,
-                          double *packed) {
-    gemm_pack_b_part(trans_b, k, n, b, ldb, part, parts, packed);
 }
 
 void nnb_dgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int k,

@@ -7,9 +7,9 @@
 // op(B) into NR-wide micro-panels; rows of C in MC blocks, packing an MC×KC block of op(A) into
 // MR-tall micro-panels; then NR columns (or 2·NR, two adjacent micro-panels at once, when the
 // including file has a kernel that wide: AVX-512's); then MR rows, each an MR×NR (or MR×2NR)
-// micro-kernel call over the whole KC block. Panels are zero-padded to full MR/NR, so edge tiles run the same micro-kernel
-// with the same operation order as interior ones, and the k blocks always start at 0 and step by
-// KC: the arithmetic for an element of C depends on nothing but k.
+// micro-kernel call over the whole KC block. Panels are zero-padded to full MR/NR, so edge tiles
+// run the same micro-kernel with the same operation order as interior ones, and the k blocks always
+// start at 0 and step by KC: the arithmetic for an element of C depends on nothing but k.
 
 #include "gemm_support.h"
 
@@ -126,36 +126,14 @@ static size_t gemm_packed_b_count(int k, int n) {
     return k > 0 && n > 0 ? (size_t)k * (size_t)gemm_padded_width(n) : 0;
 }
 
-/// Packs columns [j0, j1) of op(B)[k×n] into their places in the layout of the whole packed B
-/// (gemm_pack_b_whole's), so that threads can pack disjoint column ranges of one B side by side.
-/// j0 is a multiple of NR (so is NC); j1 is one too, or n.
-static void gemm_pack_b_columns(int trans_b, int k, int n, const GEMM_T *b, int ldb, int j0, int j1,
-                                GEMM_T *dst) {
-    for (int jc = j0 / GEMM_NC * GEMM_NC; jc < j1; jc += GEMM_NC) {
-        int nc = gemm_min(GEMM_NC, n - jc);
-        int from = j0 > jc ? j0 : jc, to = gemm_min(j1, jc + nc);
-        // Within a slab the micro-panels follow one another, kc·NR values each.
-        for (int pc = 0; pc < k; pc += GEMM_KC) {
-            int kc = gemm_min(GEMM_KC, k - pc);
-            gemm_pack_b(trans_b, b, ldb, pc, kc, from, to - from,
-                        dst + gemm_slab_offset(k, jc, pc, nc) + (ptrdiff_t)(from - jc) * kc);
-        }
-    }
-}
-
-/// Packs share `part` of `parts` (near-equal runs of whole micro-panels, in column order) of op(B)
-/// into the whole packed B, for threads packing one B together.
-static void gemm_pack_b_part(int trans_b, int k, int n, const GEMM_T *b, int ldb, int part, int parts,
-                             GEMM_T *dst) {
-    ptrdiff_t panels = gemm_padded_width(n) / GEMM_NR;
-    int j0 = (int)(panels * part / parts) * GEMM_NR, j1 = gemm_min((int)(panels * (part + 1) / parts) * GEMM_NR, n);
-    if (j0 < j1) gemm_pack_b_columns(trans_b, k, n, b, ldb, j0, j1, dst);
-}
-
 /// Packs all of op(B)[k×n] at once, slab by slab as the driver would one at a time, so that a
 /// product with the same B can skip packing it (a recurrent layer's W_hh, the same at every step).
 static void gemm_pack_b_whole(int trans_b, int k, int n, const GEMM_T *b, int ldb, GEMM_T *dst) {
-    gemm_pack_b_columns(trans_b, k, n, b, ldb, 0, n, dst);
+    for (int jc = 0; jc < n; jc += GEMM_NC) {
+        int nc = gemm_min(GEMM_NC, n - jc);
+        for (int pc = 0; pc < k; pc += GEMM_KC)
+            gemm_pack_b(trans_b, b, ldb, pc, gemm_min(GEMM_KC, k - pc), jc, nc, dst + gemm_slab_offset(k, jc, pc, nc));
+    }
 }
 
 /// The blocked product. With `packed_b` NULL it packs each slab of op(B) as it goes; otherwise it

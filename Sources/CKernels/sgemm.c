@@ -247,23 +247,10 @@ void nnb_sgemm(int trans_a, int trans_b, int m, int n, int k,
     nnb_sgemm_using(NNB_KERNEL_AUTOMATIC, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
-int nnb_sgemm_packs_b(nnb_kernel kernel, int n, int k) {
-#if defined(__x86_64__) || defined(__i386__)
-    if (nnb_kernel_uses_avx2(kernel) && sgemm_is_small(n, k)) return 0;
-#endif
-    (void)kernel, (void)n, (void)k;
-    return 1;
-}
-
 size_t nnb_sgemm_packed_b_count(int k, int n) { return gemm_packed_b_count(k, n); }
 
 void nnb_sgemm_pack_b(int trans_b, int k, int n, const float *b, int ldb, float *packed) {
     gemm_pack_b_whole(trans_b, k, n, b, ldb, packed);
-}
-
-void nnb_sgemm_pack_b_part(int trans_b, int k, int n, const float *b, int ldb, int part, int parts,
-                          float *packed) {
-    gemm_pack_b_part(trans_b, k, n, b, ldb, part, parts, packed);
 }
 
 void nnb_sgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int k,

@@ -68,18 +68,6 @@ size_t nnb_sgemm_packed_b_count(int k, int n);
 /// reuse one B many times, such as a recurrent layer's W_hh at every time step.
 void nnb_sgemm_pack_b(int trans_b, int k, int n, const float *b, int ldb, float *packed);
 
-/// Share `part` of `parts` (0 ≤ part < parts) of `nnb_sgemm_pack_b`: near-equal runs of whole
-/// micro-panels, written to their places in `packed`, so that `parts` threads calling it with
-/// part 0, 1, … pack one B together; after all have returned, `packed` holds what
-/// `nnb_sgemm_pack_b` writes.
-void nnb_sgemm_pack_b_part(int trans_b, int k, int n, const float *b, int ldb, int part, int parts,
-                           float *packed);
-
-/// Whether `nnb_sgemm_using(kernel, …)` packs op(B) for a product with these n and k (1), or
-/// reads B in place (0: the small products, for which packing costs more than it saves). A
-/// product split over threads by rows packs B once for all of them only when this says 1.
-int nnb_sgemm_packs_b(nnb_kernel kernel, int n, int k);
-
 /// `nnb_sgemm_using` with op(B) already packed by `nnb_sgemm_pack_b` (with the same k and n).
 /// Every element of C gets the same bits as from `nnb_sgemm_using` with B unpacked, whatever the
 /// kernel: the packed layout is the blocked driver's, and the micro-kernel calls are the same.
@@ -92,13 +80,6 @@ size_t nnb_dgemm_packed_b_count(int k, int n);
 
 /// `nnb_sgemm_pack_b` in double precision.
 void nnb_dgemm_pack_b(int trans_b, int k, int n, const double *b, int ldb, double *packed);
-
-/// `nnb_sgemm_pack_b_part` in double precision.
-void nnb_dgemm_pack_b_part(int trans_b, int k, int n, const double *b, int ldb, int part, int parts,
-                           double *packed);
-
-/// `nnb_sgemm_packs_b` in double precision (always 1: every double product packs B).
-int nnb_dgemm_packs_b(nnb_kernel kernel, int n, int k);
 
 /// `nnb_sgemm_packed_b_using` in double precision.
 void nnb_dgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int k,

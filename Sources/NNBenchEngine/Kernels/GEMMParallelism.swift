@@ -13,15 +13,6 @@ public enum GEMMParallelism {
     /// 64³ never gained. The split never changes the result, only the time.
     public static let minimumMultiplyAdds = 1 << 18
 
-    /// Products split over threads whose op(B) has at least this many values (k·n) have it packed
-    /// once, by all workers together, before they compute their rows; below it, each worker packs
-    /// all of B for itself, which saves a second wake-up of the workers.
-    ///
-    /// 2¹⁶ is a 256×256 B: packing it takes about as long as waking a worker (tens of µs), and
-    /// the duplicated packing, once a whole extra B per worker, cost up to 8 % of a 512³ product at
-    /// two threads (each worker's share of the arithmetic halves, its packing does not).
-    public static let minimumSharedPacking = 1 << 16
-
     /// Contiguous row blocks of C, in whole tiles, one per worker.
     @usableFromInline
     internal struct RowBlocks: Sendable {

@@ -21,21 +21,6 @@ extension Float {
         nnb_sgemm_pack_b(transposeB ? 1 : 0, Int32(k), Int32(n), b, Int32(ldb), packed)
     }
 
-    /// Calls `nnb_sgemm_pack_b_part`.
-    @inlinable
-    public static func _packBPart(
-        transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int, part: Int, parts: Int,
-        into packed: UnsafeMutablePointer<Float>
-    ) {
-        nnb_sgemm_pack_b_part(transposeB ? 1 : 0, Int32(k), Int32(n), b, Int32(ldb), Int32(part), Int32(parts), packed)
-    }
-
-    /// Calls `nnb_sgemm_packs_b`.
-    @inlinable
-    public static func _packsB(kernel: GEMMKernel, n: Int, k: Int) -> Bool {
-        nnb_sgemm_packs_b(kernel.cValue, Int32(n), Int32(k)) != 0
-    }
-
     /// Calls `nnb_sgemm_packed_b_using`.
     @inlinable
     public static func _gemmOnCallingThread(
@@ -60,21 +45,6 @@ extension Double {
         transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Double>, ldb: Int, into packed: UnsafeMutablePointer<Double>
     ) {
         nnb_dgemm_pack_b(transposeB ? 1 : 0, Int32(k), Int32(n), b, Int32(ldb), packed)
-    }
-
-    /// Calls `nnb_dgemm_pack_b_part`.
-    @inlinable
-    public static func _packBPart(
-        transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Double>, ldb: Int, part: Int, parts: Int,
-        into packed: UnsafeMutablePointer<Double>
-    ) {
-        nnb_dgemm_pack_b_part(transposeB ? 1 : 0, Int32(k), Int32(n), b, Int32(ldb), Int32(part), Int32(parts), packed)
-    }
-
-    /// Calls `nnb_dgemm_packs_b`.
-    @inlinable
-    public static func _packsB(kernel: GEMMKernel, n: Int, k: Int) -> Bool {
-        nnb_dgemm_packs_b(kernel.cValue, Int32(n), Int32(k)) != 0
     }
 
     /// Calls `nnb_dgemm_packed_b_using`.

@@ -49,15 +49,6 @@ public protocol GEMMScalar: BinaryFloatingPoint, Sendable {
     /// micro-panel layout, for ``gemm(transposeA:m:n:k:a:lda:packedB:beta:c:ldc:threads:kernel:)``.
     static func _packB(transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Self>, ldb: Int, into packed: UnsafeMutablePointer<Self>)
 
-    /// Share `part` of `parts` of ``_packB(transposeB:k:n:b:ldb:into:)``: threads calling it with
-    /// parts 0, 1, … pack one B together.
-    static func _packBPart(
-        transposeB: Bool, k: Int, n: Int, b: UnsafePointer<Self>, ldb: Int, part: Int, parts: Int,
-        into packed: UnsafeMutablePointer<Self>)
-
-    /// Whether the kernel packs op(B) for a product of these n and k (small ones read B in place).
-    static func _packsB(kernel: GEMMKernel, n: Int, k: Int) -> Bool
-
     /// ``_gemmOnCallingThread(kernel:transposeA:transposeB:m:n:k:a:lda:b:ldb:beta:c:ldc:)`` with
     /// op(B) packed by ``_packB(transposeB:k:n:b:ldb:into:)``.
     static func _gemmOnCallingThread(
@@ -103,9 +94,7 @@ extension GEMMScalar {
     ///   - threads: The most threads to use. The rows of C are split into contiguous blocks (whole
     ///     6-row tiles) computed concurrently, but only when the product has at least
     ///     ``GEMMParallelism/minimumMultiplyAdds`` multiply-adds; smaller ones run on the calling
-    ///     thread, where the cost of waking workers exceeds the saving. When op(B) has at least
-    ///     ``GEMMParallelism/minimumSharedPacking`` values, the workers first pack it together,
-    ///     once, instead of each packing all of it.
+    ///     thread, where the cost of waking workers exceeds the saving.
     ///   - kernel: Which implementation to run; the default picks the fastest this CPU supports.
     @inlinable
     public static func gemm(
@@ -124,20 +113,6 @@ extension GEMMScalar {
             _gemmOnCallingThread(
                 kernel: kernel, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-            return
-        }
-        if k * n >= GEMMParallelism.minimumSharedPacking, _packsB(kernel: kernel, n: n, k: k) {
-            let packed = UnsafeMutablePointer<Self>.allocate(capacity: _packedBCount(k: k, n: n))
-            defer { packed.deallocate() }
-            let shared = GEMMOperands(a: a, b: b, c: packed)
-            DispatchQueue.concurrentPerform(iterations: blocks.count) { part in
-                _packBPart(
-                    transposeB: transposeB, k: k, n: n, b: shared.b, ldb: ldb, part: part, parts: blocks.count,
-                    into: shared.c)
-            }
-            gemm(
-                transposeA: transposeA, m: m, n: n, k: k, a: a, lda: lda, packedB: packed, beta: beta, c: c, ldc: ldc,
-                threads: threads, kernel: kernel)
             return
         }
         let operands = GEMMOperands(a: a, b: b, c: c)
