@@ -76,6 +76,7 @@ public struct ComparisonReport: Sendable {
             let count = comparisons.filter { $0.verdict == verdict }.count
             return count == 0 ? nil : "\(count) \(verdict.rawValue)"
         }
+        if let line = statisticalSummary { lines.append(line) }
         if !comparisons.isEmpty && comparedNothing {
             lines.append("No entry has a baseline, so nothing was compared: record baselines first ('nnbench baseline record ENTRY'); --allow-new accepts new entries only beside compared ones.")
         } else if comparisons.contains(where: { $0.verdict == .new }) && !allowsNew {
@@ -83,6 +84,28 @@ public struct ComparisonReport: Sendable {
         }
         lines.append((exitCode == 0 ? "OK: " : "FAILED: ") + (counts.isEmpty ? "no entry compared" : counts.joined(separator: ", ")))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A line saying how many entries were compared statistically rather than bit for bit, and
+    /// why when they share one reason; `nil` when none was. The table marks exact passes
+    /// `pass (exact)`, but a maintainer who expects exactness (the same engine, platform and data
+    /// as the baselines') must not have to notice a missing word: an engine fingerprint that moved
+    /// without a re-recording turns every exact comparison into a statistical one that still
+    /// passes.
+    private var statisticalSummary: String? {
+        let statistical = comparisons.filter { $0.mode == .statistical }
+        guard !statistical.isEmpty else { return nil }
+        let prefix = "statistical comparison: "
+        let reasons = Set(statistical.map { $0.details.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } ?? "" })
+        let identical = statistical.filter { $0.details.contains(BaselineComparison.identicalCurves) }.count
+        var line = "Compared statistically, not bit for bit: \(statistical.count) of \(comparisons.count) entr\(comparisons.count == 1 ? "y" : "ies")"
+        line += reasons.count == 1 && reasons.first != "" ? " (\(reasons.first!))." : " (each entry's reason: --json, or 'nnbench baseline diff')."
+        if identical > 0 {
+            line += (identical == statistical.count ? " Every one's curves are identical to its baseline's" : identical == 1 ? " 1 of them has curves identical to its baseline's" : " \(identical) of them have curves identical to their baselines'")
+                + ", bit for bit: "
+                + "if the engine changed on purpose, re-record with 'nnbench baseline record' so that runs compare bit for bit again."
+        }
+        return line
     }
 
     /// One JSON object, keys sorted: the context's pairs (``context``), the exit status, and every

@@ -49,6 +49,22 @@ struct ComparisonReportTests {
         #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
     }
 
+    /// A run that could not compare bit for bit says so in one line above the counts, with the
+    /// reason its entries share, and when their curves match anyway, that a re-recording is due:
+    /// an engine fingerprint that moved on purpose must not leave CI comparing statistically.
+    @Test func statisticalComparisonsAreSaidAboveTheCounts() {
+        let reason = "statistical comparison: the engine fingerprint differs (b581aa5a3dce vs the baseline's c22bccfd3cc3)"
+        let moved = (0..<3).map { Self.comparison("e\($0)", verdict: .pass, mean: 1, details: [reason, BaselineComparison.identicalCurves]) }
+        let text = ComparisonReport(comparisons: moved).text()
+        #expect(text.contains("\nCompared statistically, not bit for bit: 3 of 3 entries (the engine fingerprint differs (b581aa5a3dce vs the baseline's c22bccfd3cc3)). "
+            + "Every one's curves are identical to its baseline's, bit for bit: if the engine changed on purpose, re-record with 'nnbench baseline record'"), "\(text)")
+        #expect(text.hasSuffix("OK: 3 pass\n"))
+        let exact = EntryComparison(entry: "x", mode: .exact, metrics: moved[0].metrics, targetStatus: "met 2/2", verdict: .pass, details: [])
+        #expect(!ComparisonReport(comparisons: [exact]).text().contains("statistically"))
+        let mixed = ComparisonReport(comparisons: [exact, moved[1], Self.comparison("arch", verdict: .pass, mean: 1, details: ["statistical comparison: the entry differs"])]).text()
+        #expect(mixed.contains("Compared statistically, not bit for bit: 2 of 3 entries (each entry's reason: --json, or 'nnbench baseline diff'). 1 of them has curves identical to its baseline's"), "\(mixed)")
+    }
+
     @Test func theTextEndsWithTheCounts() {
         let text = ComparisonReport(comparisons: [Self.comparison("a", verdict: .pass, mean: 1), Self.comparison("b", verdict: .improved, mean: 1)]).text()
         #expect(text.hasSuffix("OK: 1 pass, 1 improved\n"))

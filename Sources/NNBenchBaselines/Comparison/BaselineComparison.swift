@@ -89,12 +89,16 @@ public enum BaselineComparison {
                 // After a deliberate change to the engine (its fingerprint moved), say whether any
                 // number moved with it.
                 if current.seeds.map(\.seed) == baseline.seeds.map(\.seed), differences(current, baseline).isEmpty {
-                    details.append("every seed's curve and outcome are identical to the baseline's, bit for bit")
+                    details.append(identicalCurves)
                 }
             }
         }
         return (targetStatus, missedTarget, details, mode, exactDifferences)
     }
+
+    /// The detail of a statistical comparison whose every curve and outcome match the baseline's
+    /// anyway: the engine's fingerprint moved but none of this entry's numbers did.
+    public static let identicalCurves = "every seed's curve and outcome are identical to the baseline's, bit for bit"
 
     /// Why two records cannot be expected to match bit for bit; empty when they can.
     static func inexactReasons(_ current: BaselineRecord, _ baseline: BaselineRecord) -> [String] {
