@@ -29,7 +29,7 @@ public protocol EngineScalar:
     _VectorKernels, _LossKernels,
     _ActivationKernels, _DenseKernels, _ConvolutionKernels, _PoolingKernels, _BatchNormKernels, _DropoutKernels,
     _RecurrentKernels, _EmbeddingKernels, _ObservationKernels,
-    _SGDKernels, _AdamKernels, _RMSpropKernels
+    _SGDKernels, _AdamKernels, _RMSpropKernels, _GateFunctionKernels
 {}
 
 extension Float: EngineScalar {}
