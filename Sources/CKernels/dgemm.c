@@ -117,7 +117,7 @@ void nnb_dgemm_using(nnb_kernel kernel, int trans_a, int trans_b, int m, int n, 
 #if defined(__x86_64__) || defined(__i386__)
     if (nnb_kernel_uses_avx2(kernel)) micro = dgemm_kernel_avx2;
 #endif
-    gemm_driver(micro, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+    gemm_driver((gemm_kernels){micro, NULL}, trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
 }
 
 void nnb_dgemm(int trans_a, int trans_b, int m, int n, int k,
@@ -139,5 +139,5 @@ void nnb_dgemm_packed_b_using(nnb_kernel kernel, int trans_a, int m, int n, int 
 #if defined(__x86_64__) || defined(__i386__)
     if (nnb_kernel_uses_avx2(kernel)) micro = dgemm_kernel_avx2;
 #endif
-    gemm_driver_packing(micro, trans_a, 0, m, n, k, a, lda, NULL, 0, packed_b, beta, c, ldc);
+    gemm_driver_packing((gemm_kernels){micro, NULL}, trans_a, 0, m, n, k, a, lda, NULL, 0, packed_b, beta, c, ldc);
 }

@@ -5,10 +5,11 @@
 //
 // Loop nest, outermost first: columns of C in NC blocks; k in KC blocks, packing a KC×NC slab of
 // op(B) into NR-wide micro-panels; rows of C in MC blocks, packing an MC×KC block of op(A) into
-// MR-tall micro-panels; then NR columns; then MR rows, each an MR×NR micro-kernel call over the
-// whole KC block. Panels are zero-padded to full MR/NR, so edge tiles run the same micro-kernel
-// with the same operation order as interior ones, and the k blocks always start at 0 and step by
-// KC: the arithmetic for an element of C depends on nothing but k.
+// MR-tall micro-panels; then NR columns (or 2·NR, two adjacent micro-panels at once, when the
+// including file has a kernel that wide: AVX-512's); then MR rows, each an MR×NR (or MR×2NR)
+// micro-kernel call over the whole KC block. Panels are zero-padded to full MR/NR, so edge tiles
+// run the same micro-kernel with the same operation order as interior ones, and the k blocks always
+// start at 0 and step by KC: the arithmetic for an element of C depends on nothing but k.
 
 #include "gemm_support.h"
 
@@ -19,6 +20,14 @@
 typedef void (*gemm_micro_kernel)(int kc, const GEMM_T *restrict a, const GEMM_T *restrict b,
                                   GEMM_T *restrict c, ptrdiff_t ldc, int mr, int nr,
                                   nnb_update mode, GEMM_T beta);
+
+/// The micro-kernels a product runs: `one` covers one NR-wide micro-panel of B (nr ≤ NR); `two`,
+/// when not NULL, covers two adjacent ones (b and b + kc·NR, nr ≤ 2·NR) with the same operations
+/// per element of C, so which of them computes an element never changes its bits.
+typedef struct gemm_kernels {
+    gemm_micro_kernel one;
+    gemm_micro_kernel two;
+} gemm_kernels;
 
 static inline int gemm_min(int x, int y) { return x < y ? x : y; }
 
@@ -130,7 +139,7 @@ static void gemm_pack_b_whole(int trans_b, int k, int n, const GEMM_T *b, int ld
 /// The blocked product. With `packed_b` NULL it packs each slab of op(B) as it goes; otherwise it
 /// reads the slabs from `packed_b` (gemm_pack_b_whole's layout) and ignores trans_b, b and ldb.
 /// The micro-kernel calls, and so the bits of C, are the same either way.
-static void gemm_driver_packing(gemm_micro_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
+static void gemm_driver_packing(gemm_kernels kernels, int trans_a, int trans_b, int m, int n, int k,
                                 const GEMM_T *a, int lda, const GEMM_T *b, int ldb,
                                 const GEMM_T *packed_b, GEMM_T beta, GEMM_T *c, int ldc) {
     if (m <= 0 || n <= 0) return;
@@ -153,8 +162,11 @@ static void gemm_driver_packing(gemm_micro_kernel kernel, int trans_a, int trans
             for (int ic = 0; ic < m; ic += GEMM_MC) {
                 int mc = gemm_min(GEMM_MC, m - ic);
                 gemm_pack_a(trans_a, a, lda, ic, mc, pc, kc, packed_a);
-                for (int jr = 0; jr < nc; jr += GEMM_NR) {
-                    int nr = gemm_min(GEMM_NR, nc - jr);
+                for (int jr = 0, width; jr < nc; jr += width) {
+                    // Two panels at a time while more than one is left.
+                    width = kernels.two && nc - jr > GEMM_NR ? 2 * GEMM_NR : GEMM_NR;
+                    gemm_micro_kernel kernel = width > GEMM_NR ? kernels.two : kernels.one;
+                    int nr = gemm_min(width, nc - jr);
                     for (int ir = 0; ir < mc; ir += GEMM_MR) {
                         kernel(kc, packed_a + (ptrdiff_t)ir * kc, slab + (ptrdiff_t)jr * kc,
                                c + (ptrdiff_t)(ic + ir) * ldc + jc + jr, ldc,
@@ -166,8 +178,8 @@ static void gemm_driver_packing(gemm_micro_kernel kernel, int trans_a, int trans
     }
 }
 
-static void gemm_driver(gemm_micro_kernel kernel, int trans_a, int trans_b, int m, int n, int k,
+static void gemm_driver(gemm_kernels kernels, int trans_a, int trans_b, int m, int n, int k,
                         const GEMM_T *a, int lda, const GEMM_T *b, int ldb, GEMM_T beta,
                         GEMM_T *c, int ldc) {
-    gemm_driver_packing(kernel, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta, c, ldc);
+    gemm_driver_packing(kernels, trans_a, trans_b, m, n, k, a, lda, b, ldb, NULL, beta, c, ldc);
 }

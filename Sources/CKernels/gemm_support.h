@@ -14,6 +14,10 @@ typedef enum nnb_update {
 /// Whether the CPU has AVX2 and FMA; probed once, then cached.
 int nnb_cpu_has_avx2_fma(void);
 
+/// Whether the CPU (and OS) has AVX-512F; probed once, then cached. The AVX-512 micro-kernels run
+/// only where the AVX2 + FMA ones would (AVX-512F implies both) and give the same bits.
+int nnb_cpu_has_avx512f(void);
+
 /// A 64-byte-aligned buffer of at least `bytes` bytes owned by the calling thread, kept for the
 /// thread's lifetime and freed when it exits. Later calls return the same buffer unless it must
 /// grow, so packing never allocates on the hot path. Never returns NULL: when the allocation fails

@@ -22,8 +22,23 @@ int nnb_cpu_has_avx2_fma(void) {
     return value;
 }
 
+int nnb_cpu_has_avx512f(void) {
+    static _Atomic int cached = -1;
+    int value = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (value < 0) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_cpu_init();
+        value = __builtin_cpu_supports("avx512f");
+#else
+        value = 0;
+#endif
+        atomic_store_explicit(&cached, value, memory_order_relaxed);
+    }
+    return value;
+}
+
 int nnb_kernel_uses_avx2(nnb_kernel kernel) {
-    return kernel == NNB_KERNEL_AUTOMATIC && nnb_cpu_has_avx2_fma();
+    return (kernel == NNB_KERNEL_AUTOMATIC || kernel == NNB_KERNEL_AVX2_ONLY) && nnb_cpu_has_avx2_fma();
 }
 
 // The thread-local pointer gives fast access; the pthread key exists only for its destructor, so

@@ -82,6 +82,18 @@ struct RecurrentCheckTests {
         #expect(correct.measurements?.contains { $0.name == "1.weight_hh (through time)" } == true)
     }
 
+    /// The health check's note on a `sequence: false` layer gives ρ = ‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖
+    /// with the verdict and band the training diagnoses use (one reading of ρ, not two).
+    @Test func healthNotesTheGradientThroughTimeWithTheDiagnosesVerdict() throws {
+        let showcase = try #require(Showcase.recurrent.first { $0.name == "gru" })
+        let result = showcase.run(precision: .float32, only: ["health"])[0]
+        let note = try #require(result.notes.first { $0.hasPrefix("gradient through time at the last step, layer ") && $0.contains("(gru(6, sequence: false))") }, "\(result.notes)")
+        let band = TrainingDiagnoses.timeStepBand(unitRoundoff: 0x1p-24)
+        #expect(note.hasSuffix("(healthy band [\(short(band.lowerBound)), \(short(band.upperBound))])"), "\(note)")
+        let ratio = try #require(Double(note.split(separator: " = ").last?.split(separator: ",").first ?? ""))
+        #expect(note.contains(", \(TrainingDiagnoses.timeStepVerdict(ratio: ratio, band: band)) ("), "\(note)")
+    }
+
     /// A model that does not take initial states is checked through time from h_0 = 0, and the
     /// note says so: the first-step bug then goes unseen, which is what `initial_state` is for.
     @Test func gradientThroughTimeFallsBackToZeroStates() {

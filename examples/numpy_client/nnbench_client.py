@@ -189,14 +189,16 @@ def sigmoid(x):
 
 
 class Dense(Layer):
-    """y = x.W + b, W: [in, units], b: [units]."""
+    """y = x.W + b, W: [in, units], b: [units]. On a sequence [n, steps, in] it acts on the last
+    axis at every step, as PyTorch's Linear does: the (sample, step) pairs are its rows."""
 
     def __init__(self, index, in_shape, units, bias=True, init="glorot_uniform"):
         super().__init__(index, in_shape)
-        if len(in_shape) != 1:
-            raise ProtocolError("layer %d (dense) needs [n, features] inputs, got per-sample shape %s (add a flatten)" % (index, list(in_shape)))
-        self.inputs, self.units, self.has_bias, self.init = in_shape[0], units, bias, init
-        self.out_shape = (units,)
+        if len(in_shape) not in (1, 2):
+            raise ProtocolError("layer %d (dense) needs [n, features] or [n, steps, features] inputs, got per-sample shape %s (add a flatten)"
+                                % (index, list(in_shape)))
+        self.inputs, self.units, self.has_bias, self.init = in_shape[-1], units, bias, init
+        self.out_shape = tuple(in_shape[:-1]) + (units,)
         self.param_names = [self.name("weight")] + ([self.name("bias")] if bias else [])
 
     def init_params(self, rng, dtype):
@@ -206,6 +208,8 @@ class Dense(Layer):
         return p
 
     def forward(self, model, x, train):
+        self.shape = x.shape
+        x = x.reshape(-1, self.inputs)  # a sequence's (sample, step) pairs are rows
         self.x = x
         W = model.params[self.name("weight")]
         y = x @ W
@@ -213,10 +217,11 @@ class Dense(Layer):
             y = y + model.params[self.name("bias")]
         if bug("dense-leaks-across-batch"):
             y = y + x.mean(axis=0) @ W  # depends on the other samples of the batch
-        return y
+        return y.reshape(self.shape[:-1] + (self.units,))
 
     def backward(self, model, dy):
         x, W = self.x, model.params[self.name("weight")]
+        dy = dy.reshape(-1, self.units)
         if bug("dense-leaks-across-batch"):
             # The exact gradient of the leaky forward, so only the batch checks can see it.
             dW = x.T @ dy + np.outer(x.mean(axis=0), dy.sum(axis=0))
@@ -241,7 +246,7 @@ class Dense(Layer):
             if bug("bias-gradient-averaged"):
                 db = dy.mean(axis=0)
             model.add_grad(self.name("bias"), db)
-        return dx
+        return dx.reshape(self.shape)
 
 
 class BatchNorm(Layer):
@@ -714,6 +719,11 @@ def bce_logits(z, y):
 
 
 def softmax_ce(z, y):
+    if z.ndim == 3:  # a sequence: every (sample, step) pair is a row, the mean is over all of them
+        if y.shape != z.shape[:2]:
+            raise ProtocolError("softmax_ce targets must have shape %s, got %s" % (list(z.shape[:2]), list(y.shape)))
+        loss, grad = softmax_ce(z.reshape(-1, z.shape[2]), y.reshape(-1))
+        return loss, grad.reshape(z.shape)
     n = z.shape[0]
     if y.ndim != 1 or y.shape[0] != n:
         raise ProtocolError("softmax_ce targets must have shape [%d], got %s" % (n, list(y.shape)))

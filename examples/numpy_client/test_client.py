@@ -242,6 +242,12 @@ MODELS = {
                                         {"type": "rnn", "units": 3, "nonlinearity": "tanh", "sequence": False, "bias": True},
                                         {"type": "dense", "units": 1}]},
                "bce_logits", np.array([[0, 1, 2, 1], [2, 2, 0, 1], [1, 0, 0, 2.0]]), np.array([[1], [0], [1.0]])),
+    # A dense layer on a sequence acts at every step, and softmax_ce averages over every
+    # (sample, step) pair: copy-memory's per-step classes.
+    "per-step": ({"inputs": 4, "layers": [{"type": "embedding", "vocabulary": 3, "dim": 2},
+                                          {"type": "gru", "units": 3, "sequence": True, "bias": True},
+                                          {"type": "dense", "units": 3}]},
+                 "softmax_ce", np.array([[0, 1, 2, 1], [2, 2, 0, 1], [1, 0, 0, 2.0]]), np.array([[2, 0, 1, 1], [0, 2, 2, 1], [1, 1, 0, 0.0]])),
 }
 
 
@@ -407,6 +413,9 @@ def loss_and_gradient(loss, z, y):
         return np.mean((z - y) ** 2), 2 * (z - y) / z.size
     if loss == "bce_logits":
         return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))), (1 / (1 + np.exp(-z)) - y) / z.size
+    if z.ndim == 3:  # per-step classes: the mean over every (sample, step) pair
+        value, dz = loss_and_gradient(loss, z.reshape(-1, z.shape[2]), y.reshape(-1))
+        return value, dz.reshape(z.shape)
     m = z.max(axis=1, keepdims=True)
     e = np.exp(z - m)
     onehot = np.eye(z.shape[1])[y.astype(int)]

@@ -13,7 +13,9 @@
 /// Determinism: every element of C is computed by the same sequence of floating-point operations
 /// whatever m, n and the position of the element, so computing a block of rows of C in a separate
 /// call (for example on another thread) gives bit-identical results. The sequence depends only on k
-/// and on the kernel that runs (AVX2 or portable), not on the other dimensions.
+/// and on the kernel that runs (AVX2 or portable), not on the other dimensions. Where the CPU has
+/// AVX-512, the single-precision driver runs a 6×32 AVX-512 tile over pairs of micro-panels: the
+/// same operations per element as the AVX2 tile, so the same bits.
 ///
 /// Thread safety: the functions may be called concurrently from any number of threads; each
 /// thread packs its operands into its own buffer, allocated on its first call and reused.
@@ -24,10 +26,13 @@ typedef enum nnb_kernel {
     NNB_KERNEL_AUTOMATIC = 0,
     /// The portable kernel, whatever the CPU. Meant for testing it on machines that have AVX2.
     NNB_KERNEL_PORTABLE = 1,
+    /// AVX2 + FMA alone, never the AVX-512 tile, when the CPU has AVX2 and FMA (otherwise the
+    /// portable kernel). Meant for testing that the AVX-512 tile gives AVX2's bits.
+    NNB_KERNEL_AVX2_ONLY = 2,
 } nnb_kernel;
 
-/// Whether `kernel` resolves to the AVX2 + FMA implementation on this CPU (1) or to the portable
-/// one (0).
+/// Whether `kernel` resolves to the AVX2 + FMA implementation on this CPU (1; automatic may add
+/// the AVX-512 tile) or to the portable one (0).
 int nnb_kernel_uses_avx2(nnb_kernel kernel);
 
 /// C[m×n] = op(A)[m×k] · op(B)[k×n] + beta · C in single precision.

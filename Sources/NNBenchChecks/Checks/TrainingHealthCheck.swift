@@ -149,8 +149,9 @@ struct TrainingHealthCheck: Check {
         return norms.keys.sorted().compactMap { index -> String? in
             guard context.layers.indices.contains(index), Self.returnsLastStepAlone(context.layers[index]),
                   let values = norms[index], let ratio = TimeStepGradients.firstToLast(values) else { return nil }
-            let verdict = ratio < band.lowerBound ? "vanishing through time" : ratio > band.upperBound ? "exploding through time" : "healthy"
-            return "gradient through time at the last step, \(context.describe(layer: index)): ‖∂L/∂h_0‖ / ‖∂L/∂h_\(values.count - 1)‖ = \(short(ratio)), \(verdict) (within [\(short(band.lowerBound)), \(short(band.upperBound))])"
+            let verdict = TrainingDiagnoses.timeStepVerdict(ratio: ratio, band: band)
+            let figure = ratio == 0 ? "0: no gradient reaches h_0 at all" : short(ratio)
+            return "gradient through time at the last step, \(context.describe(layer: index)): ‖∂L/∂h_0‖ / ‖∂L/∂h_\(values.count - 1)‖ = \(figure), \(verdict) (healthy band [\(short(band.lowerBound)), \(short(band.upperBound))])"
         }
     }
 

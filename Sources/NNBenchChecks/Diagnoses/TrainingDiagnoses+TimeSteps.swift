@@ -79,8 +79,14 @@ extension TrainingDiagnoses {
         let initial = TimeStepGradients.firstToLast(profile.initial), final = TimeStepGradients.firstToLast(profile.final)
         var verdict: String?
         if !profile.returnsSequence, !outcome.isDiverged, let final {
-            verdict = final < band.lowerBound ? "vanishing through time" : final > band.upperBound ? "exploding through time" : "healthy"
+            verdict = timeStepVerdict(ratio: final, band: band)
         }
         return TimeStepVerdict(layer: profile.layer, initialRatio: initial, finalRatio: final, band: [band.lowerBound, band.upperBound], verdict: verdict)
+    }
+
+    /// `vanishing through time` below `band`, `exploding through time` above it, `healthy` in it:
+    /// the one reading of `ρ` that the verdict, the diagnoses and the health check's note share.
+    static func timeStepVerdict(ratio: Double, band: ClosedRange<Double>) -> String {
+        ratio < band.lowerBound ? "vanishing through time" : ratio > band.upperBound ? "exploding through time" : "healthy"
     }
 }

@@ -58,17 +58,7 @@ extension Generators {
         seed: UInt64 = 0
     ) throws(DatasetError) -> LearningTask {
         let parameters = try TaskDefinition.counting.validate(sizes.parameterValues.merging(["length": .integer(length)]) { $1 })
-        let splits = try SplitBuilder.independent(
-            task: "counting", seed: seed, sizes: sizes, inputShape: [length, 1], targetShape: [1]
-        ) { stream, _, x, y in
-            var ones = 0
-            for t in 0..<length {
-                let bit = stream.integer(below: 2)
-                x[t] = Double(bit)
-                ones += bit
-            }
-            y[0] = Double(ones)
-        }
+        let splits = try SplitBuilder.bitSequences(task: "counting", seed: seed, sizes: sizes, length: length) { ones in Double(ones) }
         let t = Double(length)
         return LearningTask(
             name: "counting", parameters: parameters, seed: seed, kind: .regression(outputs: 1),

@@ -3,10 +3,14 @@ import Dispatch
 
 /// Which implementation of the matrix-product kernels a call uses.
 public enum GEMMKernel: Sendable, Hashable {
-    /// The AVX2 + FMA kernel when the CPU has both, otherwise the portable one.
+    /// The AVX2 + FMA kernel when the CPU has both, otherwise the portable one; single-precision
+    /// products add an AVX-512 tile where the CPU has AVX-512F (AVX2's bits, twice the width).
     case automatic
     /// The portable kernel whatever the CPU; meant for testing it and for comparing speeds.
     case portable
+    /// The AVX2 + FMA kernel without the AVX-512 tile (the portable one on CPUs without AVX2);
+    /// meant for testing that the AVX-512 tile gives the same bits, and for comparing speeds.
+    case avx2Only
 
     /// Whether this choice runs the AVX2 + FMA kernel on this CPU.
     public var usesAVX2: Bool { nnb_kernel_uses_avx2(cValue) != 0 }
@@ -16,6 +20,7 @@ public enum GEMMKernel: Sendable, Hashable {
         switch self {
         case .automatic: NNB_KERNEL_AUTOMATIC
         case .portable: NNB_KERNEL_PORTABLE
+        case .avx2Only: NNB_KERNEL_AVX2_ONLY
         }
     }
 }
