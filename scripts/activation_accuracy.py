@@ -5,7 +5,7 @@ Builds scripts/activation_accuracy.c with the system C compiler against the engi
 runs it: every float (2^32 - 2^24 + 2 values: the finite ones and the two infinities) against a
 double-precision reference (libm's exp and tanh, within 1 ulp of double: 2^-29 of a float ulp),
 and a sample of doubles against long double. Needs a CPU with AVX2 and FMA (it compares the
-vector forms with the scalar ones bit for bit). About 3 minutes of one core.
+vector forms with the scalar ones bit for bit). Minutes of one core.
 
     python3 scripts/activation_accuracy.py [--samples N]
 """
