@@ -7,7 +7,7 @@ double-precision reference (libm's exp and tanh, within 1 ulp of double: 2^-29 o
 and a sample of doubles against long double. Needs a CPU with AVX2 and FMA (it compares the
 vector forms with the scalar ones bit for bit). Minutes of one core.
 
-    python3 scripts/activation_accuracy.py [--samples N]
+    python3 scripts/activation_accuracy.py [--samples N] [--stride N]
 """
 import argparse
 import os
@@ -18,6 +18,7 @@ import tempfile
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--samples", type=int, default=20_000_000, help="random doubles (default 2e7)")
+parser.add_argument("--stride", type=int, default=1, help="every N-th float only, for a quick look (default 1: all)")
 parser.add_argument("--cc", default=os.environ.get("CC", "cc"), help="the C compiler (default $CC or cc)")
 args = parser.parse_args()
 kernels = os.path.join(root, "Sources", "CKernels")
@@ -28,4 +29,4 @@ with tempfile.TemporaryDirectory() as folder:
          os.path.join(root, "scripts", "activation_accuracy.c"), os.path.join(kernels, "support.c"),
          "-o", binary, "-lm", "-lpthread"],
         check=True)
-    sys.exit(subprocess.run([binary, str(args.samples)]).returncode)
+    sys.exit(subprocess.run([binary, str(args.samples), str(args.stride)]).returncode)

@@ -2,7 +2,7 @@
 // value at a time (`nnb_sigmoid_f`, `nnb_tanh_d`, ...) and AVX2 + FMA eight floats or four
 // doubles at a time (`nnb_sigmoid_f8`, `nnb_tanh_d4`). A lane of a vector form gives the bits of
 // the scalar form, so results do not depend on the CPU, on the libc, or on where a value falls
-// in an array (docs: README, Speed; the accuracy, measured over every float: scripts/activation_accuracy.py).
+// in an array (docs: README, Speed; the accuracy, measured by scripts/activation_accuracy.py).
 //
 // Method: e^−y by Cody & Waite's range reduction (W. J. Cody, W. Waite, Software Manual for the
 // Elementary Functions, 1980) and the Taylor polynomial of e^r on |r| ≤ ln(2)/2, degree 7 for

@@ -13,13 +13,14 @@ struct GateFunctionTests {
         return positive.reversed().map { -$0 } + positive
     }()
 
-    /// The error bound, in ulps of the exact value: σ's t = e^−|x| carries at most 1 ulp
-    /// (Taylor truncation 0.05 ulp, Horner's rounding about 0.8, the two exact scalings none),
-    /// 1 + t and the division add half an ulp each: 2 ulp for t/(1 + t), less for 1/(1 + t).
-    /// tanh: Cephes's polynomial is within 1.3·10⁻⁷ relative (1.1 ulp) plus the final FMA's half ulp,
-    /// and 1 − 2t/(1 + t) at most 2 ulp where the subtraction halves the result's binade. Measured
-    /// over every float: scripts/activation_accuracy.py (README, Speed).
-    static let bound = 2.0
+    /// The error bound, in ulps of the exact value. σ: e^r's Horner sum on |r| ≤ ln(2)/2 lies in
+    /// [0.70, 1.42] with an absolute error of about one ulp of 1 (truncation 0.05 ulp), up to 1.4
+    /// ulps relative where it falls below 1; the scaling by 2^k is exact; then 1 + t and the
+    /// division add half an ulp each, and an ulp of t/(1 + t) can be half its relative size: 3 ulp.
+    /// tanh: Cephes's polynomial is within 1.1 ulp plus the final FMA's half ulp, and
+    /// 1 − 2t/(1 + t) carries 2t/(1 + t)'s error (≤ 0.45 of the result) into it: under 3 ulp too.
+    /// Measured: σ 2.33 and tanh 1.40 ulp at most (floats; scripts/activation_accuracy.py, README).
+    static let bound = 3.0
 
     static func ulpError(_ y: Float, _ exact: Double) -> Double {
         let magnitude = Swift.max(Swift.abs(exact), Double(Float.leastNormalMagnitude))
@@ -65,7 +66,7 @@ struct GateFunctionTests {
         #expect(special[2] == Float.leastNonzeroMagnitude && special[3] == 1)
     }
 
-    @Test("Double: within 2 ulp of Float80, the same bits from both kernels")
+    @Test("Double: within 3 ulp of Float80, the same bits from both kernels")
     func double() {
         let x: [Double] = (0..<20_000).map { Double($0 - 10_000) / 400 } + [-745, -700, 1e-300, -Double.leastNormalMagnitude / 4, 0.6249999, 0.625]
         for (function, exact) in [(Double._logistic, { (x: Float80) in 1 / (1 + Glibc.expl(-x)) }), (Double._tanh, { Glibc.tanhl($0) })] {
@@ -80,7 +81,7 @@ struct GateFunctionTests {
                 let ulp = Swift.max(Double(reference).ulp, Double.leastNonzeroMagnitude)
                 return Double(Swift.abs(Float80(y) - reference) / Float80(ulp))
             }.max()!
-            #expect(worst <= 2)
+            #expect(worst <= Self.bound)
         }
     }
 }
