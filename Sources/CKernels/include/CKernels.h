@@ -2,6 +2,7 @@
 #define NNBENCH_CKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// Matrix-product kernels for nnbench's reference engine.
 ///
@@ -163,5 +164,15 @@ void nnb_sgru_step_backward_using(nnb_kernel kernel, const float *gates, const f
 void nnb_dgru_step_backward_using(nnb_kernel kernel, const double *gates, const double *hidden_gates,
                                   const double *previous_hidden, const double *dh, double *dx,
                                   double *dhg, double *dhp, int rows, int units);
+
+/// Max pooling over `planes` planes of `height × width` floats with square windows of side
+/// `size` moved by `stride` (no padding): writes each window's largest value to `output` and its
+/// position within its plane to `argmax` (both `planes × output_height × output_width`, row by
+/// row). A value wins over the ones before it in its window (visited row by row) only if strictly
+/// larger, or if it is NaN, as in PyTorch's CPU kernel. `output` and `argmax` must not overlap
+/// `input`.
+void nnb_smax_pool(const float *input, ptrdiff_t planes, ptrdiff_t height, ptrdiff_t width, ptrdiff_t size,
+                   ptrdiff_t stride, ptrdiff_t output_height, ptrdiff_t output_width, float *output,
+                   int32_t *argmax);
 
 #endif

@@ -25,6 +25,16 @@ public struct SlidingWindow: Sendable, Hashable {
 
     /// The values in an input plane.
     public var inputPlane: Int { height * width }
+
+    /// The output columns `[first, end)` whose window's column `offset` (0..<size) lies inside
+    /// the plane, `0 ≤ ox·stride − padding + offset < width`; the others read the padding.
+    func insideColumns(_ offset: Int) -> (first: Int, end: Int) {
+        let shift = padding - offset
+        let first = shift > 0 ? (shift + stride - 1) / stride : 0
+        let last = width - 1 + shift  // the largest ox·stride inside; negative: none is
+        let end = Swift.min(outputWidth, Swift.max(first, last < 0 ? 0 : last / stride + 1))
+        return (Swift.min(first, outputWidth), end)
+    }
     /// The values in an output plane: the number of windows.
     public var outputPlane: Int { outputHeight * outputWidth }
 }
@@ -146,18 +156,24 @@ extension EngineScalar {
             for ki in 0..<k {
                 for kj in 0..<k {
                     var column = columns + ((c * k + ki) * k + kj) * pixels
+                    // The windows whose column kj falls inside a row, [first, end): zeros either
+                    // side and a plain copy between, rather than a test per value.
+                    let (first, end) = window.insideColumns(kj)
                     for oy in 0..<window.outputHeight {
                         defer { column += window.outputWidth }
                         let iy = oy * window.stride - window.padding + ki
                         guard iy >= 0 && iy < window.height else {
-                            column.update(repeating: 0, count: window.outputWidth)
+                            for ox in 0..<window.outputWidth { column[ox] = 0 }
                             continue
                         }
                         let row = plane + iy * window.width
-                        for ox in 0..<window.outputWidth {
-                            let ix = ox * window.stride - window.padding + kj
-                            column[ox] = ix >= 0 && ix < window.width ? row[ix] : 0
+                        for ox in 0..<first { column[ox] = 0 }
+                        var ix = first * window.stride - window.padding + kj
+                        for ox in first..<end {
+                            column[ox] = row[ix]
+                            ix += window.stride
                         }
+                        for ox in end..<window.outputWidth { column[ox] = 0 }
                     }
                 }
             }

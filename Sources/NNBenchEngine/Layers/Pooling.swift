@@ -1,3 +1,5 @@
+import CKernels
+
 /// Max or average pooling over `size × size` windows of every plane of an NCHW image, without
 /// padding, as PyTorch's MaxPool2d and AvgPool2d.
 package final class PoolingLayer<Scalar: EngineScalar>: Layer {
@@ -168,5 +170,20 @@ extension EngineScalar {
                 }
             }
         }
+    }
+}
+
+// Float's max pooling is C (`nnb_smax_pool`): the generic loop above branches on every comparison,
+// and on ReLU outputs (half zeros) those branches mispredicted enough to take a third of a small
+// conv net's step; the C kernel compares four windows at once with selects, same results.
+// Double (the checks' precision) keeps the generic loop.
+extension Float {
+    public static func _maxPool(
+        _ input: UnsafePointer<Float>, planes: Int, window: SlidingWindow, output: UnsafeMutablePointer<Float>,
+        argmax: UnsafeMutablePointer<Int32>
+    ) {
+        nnb_smax_pool(
+            input, planes, window.height, window.width, window.size, window.stride, window.outputHeight,
+            window.outputWidth, output, argmax)
     }
 }
