@@ -107,6 +107,64 @@ void nnb_dadam_step_using(nnb_kernel kernel, double *p, const double *g, double 
                           double one_minus_beta1, double beta2, double one_minus_beta2,
                           double epsilon, double weight_decay, double shrink);
 
+/// y[i] = σ(x[i]) = 1 / (1 + e^−x[i]) for `count` floats (x and y may be the same array): the
+/// engine's own σ (Sources/CKernels/activation_math.h: Cody–Waite reduction, Taylor polynomial),
+/// within 3 ulp of the exact value (at most 2.33 ulp measured: scripts/activation_accuracy.py),
+/// monotone, saturating at 0 and 1, NaN kept. The same bits whatever the kernel, the CPU and libc.
+void nnb_slogistic_using(nnb_kernel kernel, const float *x, float *y, ptrdiff_t count);
+
+/// y[i] = tanh(x[i]), as `nnb_slogistic_using`: odd, monotone, ±1 beyond |x| ≈ 9.01.
+void nnb_stanh_using(nnb_kernel kernel, const float *x, float *y, ptrdiff_t count);
+
+/// `nnb_slogistic_using` in double precision.
+void nnb_dlogistic_using(nnb_kernel kernel, const double *x, double *y, ptrdiff_t count);
+
+/// `nnb_stanh_using` in double precision.
+void nnb_dtanh_using(nnb_kernel kernel, const double *x, double *y, ptrdiff_t count);
+
+/// One LSTM step on `rows` samples (`_lstmStep` in RecurrentKernels.swift): `gates` [rows, 4·units]
+/// holds the pre-activations [a_i, a_f, a_g, a_o] and becomes [σ, σ, tanh, σ] of them; then
+/// c = f·c_prev + i·g, cell_tanh = tanh(c), hidden = o·tanh(c), each product and sum rounded on
+/// its own, σ and tanh as `nnb_slogistic_using`. The same bits whatever the kernel.
+void nnb_slstm_step_using(nnb_kernel kernel, float *gates, const float *previous_cell, float *cell,
+                          float *cell_tanh, float *hidden, int rows, int units);
+
+/// `nnb_slstm_step_using` in double precision.
+void nnb_dlstm_step_using(nnb_kernel kernel, double *gates, const double *previous_cell, double *cell,
+                          double *cell_tanh, double *hidden, int rows, int units);
+
+/// The LSTM step's backward (`_lstmStepBackward`): writes d / d [a_i, a_f, a_g, a_o] to
+/// `gate_gradient` and replaces `dc` (d / d c_t from later steps) with d / d c_{t−1}.
+void nnb_slstm_step_backward_using(nnb_kernel kernel, const float *gates, const float *previous_cell,
+                                   const float *cell_tanh, const float *dh, float *dc,
+                                   float *gate_gradient, int rows, int units);
+
+/// `nnb_slstm_step_backward_using` in double precision.
+void nnb_dlstm_step_backward_using(nnb_kernel kernel, const double *gates, const double *previous_cell,
+                                   const double *cell_tanh, const double *dh, double *dc,
+                                   double *gate_gradient, int rows, int units);
+
+/// One GRU step (`_gruStep`): `gates` [rows, 3·units] holds x·W_ihᵀ + b_ih as [r, z, n] and
+/// becomes r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r·h_n), with `hidden_gates` the
+/// step's h_prev·W_hhᵀ + b_hh; hidden = (1 − z)·n + z·h_prev.
+void nnb_sgru_step_using(nnb_kernel kernel, float *gates, const float *hidden_gates,
+                         const float *previous_hidden, float *hidden, int rows, int units);
+
+/// `nnb_sgru_step_using` in double precision.
+void nnb_dgru_step_using(nnb_kernel kernel, double *gates, const double *hidden_gates,
+                         const double *previous_hidden, double *hidden, int rows, int units);
+
+/// The GRU step's backward (`_gruStepBackward`): d / d (x·W_ihᵀ + b_ih) to `dx`, d / d
+/// (h_prev·W_hhᵀ + b_hh) to `dhg`, and dh·z, the direct part of d / d h_prev, to `dhp`.
+void nnb_sgru_step_backward_using(nnb_kernel kernel, const float *gates, const float *hidden_gates,
+                                  const float *previous_hidden, const float *dh, float *dx,
+                                  float *dhg, float *dhp, int rows, int units);
+
+/// `nnb_sgru_step_backward_using` in double precision.
+void nnb_dgru_step_backward_using(nnb_kernel kernel, const double *gates, const double *hidden_gates,
+                                  const double *previous_hidden, const double *dh, double *dx,
+                                  double *dhg, double *dhp, int rows, int units);
+
 /// Max pooling over `planes` planes of `height × width` floats with square windows of side
 /// `size` moved by `stride` (no padding): writes each window's largest value to `output` and its
 /// position within its plane to `argmax` (both `planes × output_height × output_width`, row by

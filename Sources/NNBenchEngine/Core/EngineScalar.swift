@@ -13,11 +13,13 @@ import RealModule
 /// used from another module. (Measured on this project's machine: the same loop ran 80× slower as
 /// plain generic code called across a module boundary than behind a protocol requirement.)
 ///
-/// Two kernels are C instead, with an AVX2 version chosen at run time (`Sources/CKernels`): the
-/// matrix product, and Adam's update, whose √ and ÷ per value the baseline x86-64 code that Swift
-/// compiles (no unsafe flags) could not vectorise wider than four lanes. Their Float and Double
-/// conformances call the C functions; the C code rounds every operation as the formula is written
-/// (no contraction into FMAs), so the results are those of the plain loop.
+/// Some kernels are C instead, with an AVX2 version chosen at run time (`Sources/CKernels`): the
+/// matrix product; Adam's update, whose √ and ÷ per value the baseline x86-64 code that Swift
+/// compiles (no unsafe flags) could not vectorise wider than four lanes; and the engine's own σ and
+/// tanh with the recurrent cells' steps built on them (``_GateFunctionKernels``,
+/// ``_RecurrentKernels``). Their Float and Double conformances call the C functions; the C code
+/// rounds every operation as the formula is written (FMAs only where written as such), so the
+/// AVX2 and the portable versions give the same bits.
 ///
 /// The kernels work on raw pointers and are meant for the engine's layers, not for direct use:
 /// their names start with an underscore, Swift's mark of a public name that is not API (a
@@ -29,7 +31,7 @@ public protocol EngineScalar:
     _VectorKernels, _LossKernels,
     _ActivationKernels, _DenseKernels, _ConvolutionKernels, _PoolingKernels, _BatchNormKernels, _DropoutKernels,
     _RecurrentKernels, _EmbeddingKernels, _ObservationKernels,
-    _SGDKernels, _AdamKernels, _RMSpropKernels
+    _SGDKernels, _AdamKernels, _RMSpropKernels, _GateFunctionKernels
 {}
 
 extension Float: EngineScalar {}
