@@ -96,16 +96,34 @@ public struct ComparisonReport: Sendable {
         let statistical = comparisons.filter { $0.mode == .statistical }
         guard !statistical.isEmpty else { return nil }
         let prefix = "statistical comparison: "
-        let reasons = Set(statistical.map { $0.details.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } ?? "" })
-        let identical = statistical.filter { $0.details.contains(BaselineComparison.identicalCurves) }.count
-        var line = "Compared statistically, not bit for bit: \(statistical.count) of \(comparisons.count) entr\(comparisons.count == 1 ? "y" : "ies")"
-        line += reasons.count == 1 && reasons.first != "" ? " (\(reasons.first!))." : " (each entry's reason: --json, or 'nnbench baseline diff')."
-        if identical > 0 {
-            line += (identical == statistical.count ? " Every one's curves are identical to its baseline's" : identical == 1 ? " 1 of them has curves identical to its baseline's" : " \(identical) of them have curves identical to their baselines'")
-                + ", bit for bit: "
-                + "if the engine changed on purpose, re-record with 'nnbench baseline record' so that runs compare bit for bit again."
+        func reason(_ comparison: EntryComparison) -> String {
+            comparison.details.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } ?? "no reason recorded"
+        }
+        // Entries that could not be compared (no baseline, an unreadable one) are not counted.
+        let compared = comparisons.filter { $0.mode != .none }.count
+        let reasons = Set(statistical.map(reason))
+        var line = "Compared statistically, not bit for bit: \(statistical.count) of \(compared) compared entr\(compared == 1 ? "y" : "ies")"
+        if reasons.count == 1 {
+            line += " (\(Self.names(statistical)): \(reasons.first!))."
+        } else if statistical.count <= 4 {
+            line += " (" + statistical.map { "\($0.entry): \(reason($0))" }.joined(separator: "; ") + ")."
+        } else {
+            line += " (\(Self.names(statistical)); each one's reason: --json, or 'nnbench baseline diff')."
+        }
+        let identical = statistical.filter { $0.details.contains(BaselineComparison.identicalCurves) }
+        if !identical.isEmpty {
+            line += identical.count == statistical.count
+                ? " Every one's curves are identical to its baseline's, bit for bit"
+                : " The curves of \(Self.names(identical)) are identical to \(identical.count == 1 ? "its baseline's" : "their baselines'"), bit for bit"
+            line += ": if the engine changed on purpose, re-record with 'nnbench baseline record' so that runs compare bit for bit again."
         }
         return line
+    }
+
+    /// The entries' names, the first eight of them and how many more.
+    private static func names(_ comparisons: [EntryComparison]) -> String {
+        let shown = comparisons.prefix(8).map(\.entry).joined(separator: ", ")
+        return comparisons.count > 8 ? shown + " and \(comparisons.count - 8) more" : shown
     }
 
     /// One JSON object, keys sorted: the context's pairs (``context``), the exit status, and every

@@ -52,6 +52,21 @@ struct ComparisonTests {
         #expect(!BaselineComparison.compare(current, with: baseline).details.contains { $0.hasPrefix("every seed's curve") })
     }
 
+    /// Seeds the baseline does not hold have no curve to match: the entry is compared
+    /// statistically and says which seeds, while the seeds both hold still count bit for bit.
+    @Test func seedsWithoutABaselineCurveAreNotCalledExact() throws {
+        let baseline = try Self.record(seeds: [0, 1])
+        var current = try Self.record(seeds: [0, 1, 2])
+        let comparison = BaselineComparison.compare(current, with: baseline)
+        #expect(comparison.mode == .statistical && comparison.verdict == .pass)
+        #expect(comparison.details.first == "statistical comparison: seed 2 has no baseline curve (the baseline holds 0, 1); the seeds both hold are compared bit for bit", "\(comparison.details)")
+        current.seeds[1].curve[2].train.loss = current.seeds[1].curve[2].train.loss.nextUp
+        current.seeds[1].final = current.seeds[1].curve.last!
+        #expect(BaselineComparison.compare(current, with: baseline).verdict == .changed)
+        // A subset of the baseline's seeds stays exact.
+        #expect(BaselineComparison.compare(try Self.record(seeds: [1]), with: baseline).mode == .exact)
+    }
+
     @Test func zeroSpreadIsFlooredAtTheRoundingOfAnEpoch() throws {
         // Every baseline seed met the target at epoch 4: the spread is floored at q/√12 for a
         // quantum q of one epoch, so with n = m = 5 seeds the tolerance is

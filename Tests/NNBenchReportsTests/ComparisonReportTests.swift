@@ -56,13 +56,17 @@ struct ComparisonReportTests {
         let reason = "statistical comparison: the engine fingerprint differs (b581aa5a3dce vs the baseline's c22bccfd3cc3)"
         let moved = (0..<3).map { Self.comparison("e\($0)", verdict: .pass, mean: 1, details: [reason, BaselineComparison.identicalCurves]) }
         let text = ComparisonReport(comparisons: moved).text()
-        #expect(text.contains("\nCompared statistically, not bit for bit: 3 of 3 entries (the engine fingerprint differs (b581aa5a3dce vs the baseline's c22bccfd3cc3)). "
+        #expect(text.contains("\nCompared statistically, not bit for bit: 3 of 3 compared entries (e0, e1, e2: the engine fingerprint differs (b581aa5a3dce vs the baseline's c22bccfd3cc3)). "
             + "Every one's curves are identical to its baseline's, bit for bit: if the engine changed on purpose, re-record with 'nnbench baseline record'"), "\(text)")
         #expect(text.hasSuffix("OK: 3 pass\n"))
         let exact = EntryComparison(entry: "x", mode: .exact, metrics: moved[0].metrics, targetStatus: "met 2/2", verdict: .pass, details: [])
         #expect(!ComparisonReport(comparisons: [exact]).text().contains("statistically"))
         let mixed = ComparisonReport(comparisons: [exact, moved[1], Self.comparison("arch", verdict: .pass, mean: 1, details: ["statistical comparison: the entry differs"])]).text()
-        #expect(mixed.contains("Compared statistically, not bit for bit: 2 of 3 entries (each entry's reason: --json, or 'nnbench baseline diff'). 1 of them has curves identical to its baseline's"), "\(mixed)")
+        #expect(mixed.contains("Compared statistically, not bit for bit: 2 of 3 compared entries (e1: the engine fingerprint differs (b581aa5a3dce vs the baseline's c22bccfd3cc3); arch: the entry differs). "
+            + "The curves of e1 are identical to its baseline's, bit for bit"), "\(mixed)")
+        // An entry that could not be compared is not counted among the compared ones.
+        let unreadable = EntryComparison.unreadable("broken", error: BaselineError(path: "broken.json.gz", problem: "damaged"))
+        #expect(ComparisonReport(comparisons: [moved[0], unreadable]).text().contains("1 of 1 compared entry (e0: "))
     }
 
     @Test func theTextEndsWithTheCounts() {

@@ -80,7 +80,16 @@ public enum BaselineComparison {
         var exactDifferences: [String] = []
         if let baseline {
             let reasons = inexactReasons(current, baseline)
-            if reasons.isEmpty {
+            let unmatched = current.seeds.map(\.seed).filter { seed in !baseline.seeds.contains { $0.seed == seed } }
+            if reasons.isEmpty, !unmatched.isEmpty {
+                // The seeds both records hold are still held to their bits; the others have no
+                // curve to match, so the entry as a whole is not an exact comparison.
+                mode = .statistical
+                exactDifferences = differences(current, baseline)
+                details.append("statistical comparison: seed\(unmatched.count == 1 ? "" : "s") \(unmatched.map(String.init).joined(separator: ", ")) "
+                    + "\(unmatched.count == 1 ? "has" : "have") no baseline curve (the baseline holds \(baseline.seeds.map { String($0.seed) }.joined(separator: ", "))); "
+                    + "the seeds both hold are compared bit for bit")
+            } else if reasons.isEmpty {
                 mode = .exact
                 exactDifferences = differences(current, baseline)
             } else {
@@ -88,7 +97,7 @@ public enum BaselineComparison {
                 details.append("statistical comparison: " + reasons.joined(separator: "; "))
                 // After a deliberate change to the engine (its fingerprint moved), say whether any
                 // number moved with it.
-                if current.seeds.map(\.seed) == baseline.seeds.map(\.seed), differences(current, baseline).isEmpty {
+                if current.seeds.allSatisfy({ seed in baseline.seeds.contains { $0.seed == seed.seed } }), differences(current, baseline).isEmpty {
                     details.append(identicalCurves)
                 }
             }

@@ -55,7 +55,10 @@ public struct BaselineStore: Sendable {
         switch lookup(record.entry.name) {
         case .missing(let path):
             let comparison = BaselineComparison.compare(record, with: nil)
-            let missing = "no baseline '\(path)' to compare with; record one with 'nnbench baseline record \(record.entry.name)'"
+            // The command's default folder is Baselines; any other must be named, or the record
+            // the hint asks for lands in the checkout's folder instead of this one.
+            let folder = directory == "Baselines" ? "" : " --baselines '\(directory)'"
+            let missing = "no baseline '\(path)' to compare with; record one with 'nnbench baseline record \(record.entry.name)\(folder)'"
             return EntryComparison(
                 entry: comparison.entry, mode: comparison.mode, metrics: comparison.metrics, targetStatus: comparison.targetStatus,
                 verdict: comparison.verdict, details: [missing] + comparison.details)
