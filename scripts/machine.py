@@ -1,6 +1,8 @@
-"""What the side-by-side benchmarks print about the machine they ran on."""
+"""What the side-by-side benchmarks print about the machine they ran on, and their argument checks."""
 
+import argparse
 import datetime
+import math
 import os
 
 
@@ -20,3 +22,39 @@ def describe():
     """Two lines: the machine and the date, for the head of a benchmark's output."""
     now = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     return f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs\ndate:    {now}"
+
+
+def positive_int(text):
+    """An argparse type: a whole number >= 1 (argparse turns the error into `error: argument ...`)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a whole number" % text) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("%s: expected a whole number >= 1" % text)
+    return value
+
+
+def positive_float(text):
+    """An argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a number" % text) from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError("%s: expected a finite number > 0" % text)
+    return value
+
+
+def positive_ints(text):
+    """An argparse type: a comma-separated list of whole numbers >= 1, like `64,256`."""
+    return [positive_int(part) for part in text.split(",")]
+
+
+def executable(path):
+    """An argparse type for --binary/--before: a path to a file this user may execute."""
+    if not os.path.exists(path):
+        raise argparse.ArgumentTypeError("%s not found (build it with `swift build -c release`)" % path)
+    if os.path.isdir(path) or not os.access(path, os.X_OK):
+        raise argparse.ArgumentTypeError("%s exists but is not executable" % path)
+    return path
