@@ -51,6 +51,15 @@ def positive_ints(text):
     return [positive_int(part) for part in text.split(",")]
 
 
+def thread_counts(text):
+    """An argparse type: comma-separated thread counts, each from 1 to this machine's CPU count."""
+    counts = positive_ints(text)
+    for count in counts:
+        if count > os.cpu_count():
+            raise argparse.ArgumentTypeError("%d threads: this machine has %d logical CPUs" % (count, os.cpu_count()))
+    return counts
+
+
 def executable(path):
     """An argparse type for --binary/--before: a path to a file this user may execute."""
     if not os.path.exists(path):
