@@ -50,7 +50,7 @@ import sys
 import tempfile
 import time
 
-from machine import describe, executable, positive_float, positive_int, thread_counts
+from machine import describe, executable, output_of, positive_float, positive_int, thread_counts
 
 # name, nnbench task arguments, architecture, batch, steps
 CONFIGS = [
@@ -298,15 +298,8 @@ class Worker:
 def nnbench_run(binary, task, arch, batch, steps, threads):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    run = subprocess.run(
-        [binary, "bench", "train", *task, "--arch", arch, "--optimizer", "adam(lr: 0.001)",
-         "--batch", str(batch), "--steps", str(steps), "--threads", str(threads), "--json"],
-        capture_output=True, text=True)
-    if run.returncode != 0:  # show nnbench's own error line and leave with its status
-        sys.stdout.flush()
-        sys.stderr.write(run.stderr or "%s exited with status %d\n" % (binary, run.returncode))
-        sys.exit(run.returncode)
-    out = run.stdout
+    out = output_of([binary, "bench", "train", *task, "--arch", arch, "--optimizer", "adam(lr: 0.001)",
+                     "--batch", str(batch), "--steps", str(steps), "--threads", str(threads), "--json"])
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / (time.perf_counter() - start)
     return json.loads(out)["samplesPerSecond"], cpu

@@ -4,6 +4,8 @@ import argparse
 import datetime
 import math
 import os
+import subprocess
+import sys
 
 
 def cpu_model():
@@ -67,3 +69,13 @@ def executable(path):
     if os.path.isdir(path) or not os.access(path, os.X_OK):
         raise argparse.ArgumentTypeError("%s exists but is not executable" % path)
     return path
+
+
+def output_of(command, env=None):
+    """The stdout of `command`; if it fails, its own error lines on stderr and its exit status."""
+    run = subprocess.run(command, env=env, capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.stdout.flush()
+        sys.stderr.write(run.stderr or "%s exited with status %d\n" % (command[0], run.returncode))
+        sys.exit(run.returncode)
+    return run.stdout
