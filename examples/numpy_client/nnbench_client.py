@@ -687,12 +687,12 @@ def make_layer(index, spec, in_shape, protocol):
     if kind == "dense":
         return Dense(index, in_shape, count("units"), flag("bias", True), init)
     if kind == "conv2d":
-        bias = bool(spec.get("bias", True)) if protocol >= 2 else True
-        return Conv2D(index, in_shape, int(need("filters")), int(need("kernel")), int(spec.get("stride", 1)), int(spec.get("padding", 0)), bias, init)
+        bias = flag("bias", True) if protocol >= 2 else True
+        return Conv2D(index, in_shape, count("filters"), count("kernel"), int(spec.get("stride", 1)), int(spec.get("padding", 0)), bias, init)
     if kind == "batchnorm":
         return BatchNorm(index, in_shape, float(spec.get("momentum", 0.1)), float(spec.get("eps", 1e-5)))
     if kind in ("maxpool2d", "avgpool2d"):
-        size = int(need("size"))
+        size = count("size")
         stride = int(spec.get("stride", size))
         if stride < size and protocol < 2:
             raise ProtocolError("layer %d (%s): overlapping windows (stride %d < size %d) are not supported" % (index, kind, stride, size))
