@@ -94,6 +94,17 @@ struct RecurrentCheckTests {
         #expect(note.contains(", \(TrainingDiagnoses.timeStepVerdict(ratio: ratio, band: band)) ("), "\(note)")
     }
 
+    /// A hidden dense layer on a sequence is no layer the ablation can rebuild on xor's two real
+    /// inputs: it skips, in both the engine and over the protocol, where it used to crash on a
+    /// `try!` (engine) or send a target of the wrong shape (protocol).
+    @Test func ablationSkipsSequenceArchitectures() throws {
+        let task = try Generators.copyMemory(length: 4)
+        let showcase = Showcase(name: "per-step", architecture: "embedding(10, 3) gru(5) dense(4) relu dense(9)") { task }
+        let result = try #require(showcase.run(precision: .float64, only: ["ablation"]).first)
+        #expect(result.status == .skipped, "\(result)")
+        #expect(result.diagnosis?.contains("no embedding, no recurrent layer") == true, "\(result)")
+    }
+
     /// A model that does not take initial states is checked through time from h_0 = 0, and the
     /// note says so: the first-step bug then goes unseen, which is what `initial_state` is for.
     @Test func gradientThroughTimeFallsBackToZeroStates() {

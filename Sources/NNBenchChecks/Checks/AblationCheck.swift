@@ -20,10 +20,13 @@ struct AblationCheck: Check {
     static let optimizer = OptimizerSpec.adam(learningRate: 0.05)
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
+        // Token sequences ([n, steps] indices) are flat too, but xor's two real inputs are no
+        // sequence: an embedding or a recurrent layer cannot be rebuilt on them.
         guard context.modelSpec.inputShape.count == 1,
+              !context.layers.contains(where: { if case .embedding = $0 { true } else { $0.isRecurrent } }),
               case .dense(_, let bias, let initializer)? = context.layers.last,
               context.layers.dropLast().contains(where: { if case .dense = $0 { true } else { false } }) else {
-            return .skipped("needs a flat architecture with a hidden dense layer and a dense last layer")
+            return .skipped("needs a flat architecture (no embedding, no recurrent layer) with a hidden dense layer and a dense last layer")
         }
         if let losses = context.info.losses, !losses.contains(.bceLogits) {
             return .skipped("the model does not offer bce_logits, which xor needs")
