@@ -27,15 +27,13 @@ A side whose library is missing is reported as such and left out.
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
 
 # One thread for every library, set before any of them is imported.
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from machine import describe  # noqa: E402
+from machine import describe, executable, output_of, positive_float, positive_int  # noqa: E402
 
 BATCH = 32
 # T, H, timed steps (about a second of work each on one core of the CI machine)
@@ -43,10 +41,9 @@ CONFIGS = [(50, 64, 200), (200, 64, 50), (50, 256, 30), (200, 256, 8)]
 
 
 def nnbench_rate(binary, T, H, steps):
-    out = subprocess.run(
+    out = output_of(
         [binary, "bench", "train", "adding", "--param", "length=%d" % T, "--arch", "lstm(%d, sequence: false) dense(1)" % H,
-         "--optimizer", "adam(lr: 0.001)", "--batch", str(BATCH), "--steps", str(steps), "--threads", "1", "--json"],
-        check=True, capture_output=True, text=True).stdout
+         "--optimizer", "adam(lr: 0.001)", "--batch", str(BATCH), "--steps", str(steps), "--threads", "1", "--json"])
     return json.loads(out)["samplesPerSecond"]
 
 
@@ -134,14 +131,12 @@ def jax_runner(jax):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best of each side counts (default 3)")
-    parser.add_argument("--scale", type=float, default=1.0, help="multiply every step count by this")
-    parser.add_argument("--binary", default=".build/release/nnbench",
+    parser.add_argument("--rounds", type=positive_int, default=3, help="interleaved rounds; the best of each side counts (default 3)")
+    parser.add_argument("--scale", type=positive_float, default=1.0, help="multiply every step count by this (> 0)")
+    parser.add_argument("--binary", type=executable, default=".build/release/nnbench",
                         help="the nnbench executable (default: %(default)s, from `swift build -c release`)")
-    parser.add_argument("--before", help="an older nnbench executable to run beside --binary, for a before/after ratio")
+    parser.add_argument("--before", type=executable, help="an older nnbench executable to run beside --binary, for a before/after ratio")
     args = parser.parse_args()
-    if not os.access(args.binary, os.X_OK):
-        sys.exit("%s not found: run `swift build -c release` first" % args.binary)
     sides = {}
     versions = []
     try:
@@ -158,8 +153,6 @@ def main():
         versions.append("jax: not installed (pip install jax)")
     sides["nnbench"] = lambda T, H, steps: nnbench_rate(args.binary, T, H, steps)
     if args.before:
-        if not os.access(args.before, os.X_OK):
-            sys.exit("%s (--before) is not an executable" % args.before)
         sides["before"] = lambda T, H, steps: nnbench_rate(args.before, T, H, steps)
 
     print(describe())

@@ -16,10 +16,13 @@ warm-up; on a shared machine, run it while the machine is otherwise idle.
 import argparse
 import json
 import os
-import subprocess
 import sys
 
-from machine import describe
+from machine import describe, executable, output_of, positive_float, positive_ints, thread_counts
+
+# A, B and C of n = 8192 take 768 MiB as float32, and numpy's side builds them through int64 and
+# float64 temporaries (about 1 GiB more): the largest side this script will try.
+MAX_SIZE = 8192
 
 # Runs in a subprocess with OPENBLAS_NUM_THREADS already set; prints a JSON array like nnbench's.
 NUMPY_TIMER = r"""
@@ -45,43 +48,47 @@ print(json.dumps(results))
 
 def numpy_gflops(sizes, threads, budget):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
-    out = subprocess.run(
-        [sys.executable, "-c", NUMPY_TIMER, json.dumps(sizes), str(threads), str(budget)],
-        env=env, check=True, capture_output=True, text=True).stdout
+    out = output_of([sys.executable, "-c", NUMPY_TIMER, json.dumps(sizes), str(threads), str(budget)], env=env)
     return {r["n"]: r["gflops"] for r in json.loads(out)}
 
 
 def nnbench_gflops(binary, sizes, threads):
-    out = subprocess.run(
-        [binary, "bench", "matmul", "--sizes", ",".join(map(str, sizes)),
-         "--threads", str(threads), "--json"],
-        check=True, capture_output=True, text=True).stdout
+    out = output_of([binary, "bench", "matmul", "--sizes", ",".join(map(str, sizes)), "--threads", str(threads), "--json"])
     return {r["n"]: r["gflops"] for r in json.loads(out)}
+
+
+def matrix_sizes(text):
+    """An argparse type for --sizes: comma-separated sides from 1 to MAX_SIZE."""
+    sizes = positive_ints(text)
+    for n in sizes:
+        if n > MAX_SIZE:
+            raise argparse.ArgumentTypeError("%d: expected sides up to %d (three %d x %d float32 matrices need %.1f GiB)"
+                                             % (n, MAX_SIZE, n, n, 3 * 4 * n * n / 2**30))
+    return sizes
 
 
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="64,256,512,1024", help="comma-separated matrix sides")
-    parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
-    parser.add_argument("--budget", type=float, default=1.0,
+    parser.add_argument("--sizes", type=matrix_sizes, default="64,256,512,1024",
+                        help="comma-separated matrix sides, at most %d" % MAX_SIZE)
+    parser.add_argument("--threads", type=thread_counts, default="1,2" if os.cpu_count() > 1 else "1",
+                        help="comma-separated thread counts, at most the CPU count")
+    parser.add_argument("--budget", type=positive_float, default=1.0,
                         help="seconds numpy repeats each size (nnbench uses its own default)")
-    parser.add_argument("--binary", default=".build/release/nnbench",
+    parser.add_argument("--binary", type=executable, default=".build/release/nnbench",
                         help="the nnbench executable (default: %(default)s, from `swift build -c release`)")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    thread_counts = [int(t) for t in args.threads.split(",")]
-    if not os.access(args.binary, os.X_OK):
-        sys.exit(f"{args.binary} not found: run `swift build -c release` first")
+    sizes = args.sizes
 
     print(describe())
-    print(f"{'n':>6} {'threads':>7} {'numpy GFLOPS':>13} {'nnbench GFLOPS':>15} {'ratio':>6}")
-    for threads in thread_counts:
+    print(f"{'n':>6} {'threads':>7} {'numpy GFLOPS':>13} {'nnbench GFLOPS':>15} {'nnbench/numpy':>13}")
+    for threads in args.threads:
         reference = numpy_gflops(sizes, threads, args.budget)
         ours = nnbench_gflops(args.binary, sizes, threads)
         for n in sizes:
             print(f"{n:>6} {threads:>7} {reference[n]:>13.1f} {ours[n]:>15.1f} "
-                  f"{ours[n] / reference[n]:>6.2f}")
+                  f"{ours[n] / reference[n]:>13.2f}")
 
 
 if __name__ == "__main__":

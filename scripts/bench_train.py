@@ -50,7 +50,7 @@ import sys
 import tempfile
 import time
 
-from machine import describe
+from machine import describe, executable, output_of, positive_float, positive_int, thread_counts
 
 # name, nnbench task arguments, architecture, batch, steps
 CONFIGS = [
@@ -230,6 +230,9 @@ def jax_runner():
 # ---------------------------------------------------------------- workers and nnbench
 
 WORKER_SIDES = {"JAX": "jax", "PyTorch": "torch", "torch.compile": "compile"}
+# the ratio columns' headers, as README.md writes them
+RATIO_NAMES = {"JAX": "nnbench/JAX", "PyTorch": "nnbench/eager", "torch.compile": "nnbench/compile",
+               "before": "nnbench/before"}
 
 
 def worker_main(kind):
@@ -262,7 +265,7 @@ class Worker:
                             "--xla_cpu_multi_thread_eigen=true intra_op_parallelism_threads=%d" % threads)
         self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), "--worker", kind, "--threads", str(threads)],
+            [sys.executable, os.path.abspath(__file__), "--worker", kind],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True, env=env)
         hello = self.answer()
         self.version, self.error = hello.get("version"), hello.get("error")
@@ -295,36 +298,51 @@ class Worker:
 def nnbench_run(binary, task, arch, batch, steps, threads):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    out = subprocess.run(
-        [binary, "bench", "train", *task, "--arch", arch, "--optimizer", "adam(lr: 0.001)",
-         "--batch", str(batch), "--steps", str(steps), "--threads", str(threads), "--json"],
-        check=True, capture_output=True, text=True).stdout
+    out = output_of([binary, "bench", "train", *task, "--arch", arch, "--optimizer", "adam(lr: 0.001)",
+                     "--batch", str(batch), "--steps", str(steps), "--threads", str(threads), "--json"])
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / (time.perf_counter() - start)
     return json.loads(out)["samplesPerSecond"], cpu
 
 
+def config_numbers(text):
+    """An argparse type for --configs: `all`, or comma-separated row numbers of CONFIGS from 1."""
+    if text == "all":
+        return list(range(1, len(CONFIGS) + 1))
+    numbers = [int(part) if part.isdigit() else 0 for part in text.split(",")]
+    if not all(1 <= n <= len(CONFIGS) for n in numbers):
+        raise argparse.ArgumentTypeError("%s: expected `all` or row numbers from 1 to %d" % (text, len(CONFIGS)))
+    return numbers
+
+
+def side_names(text):
+    """An argparse type for --sides: comma-separated names from nnbench, jax, torch, compile."""
+    known = ["nnbench"] + list(WORKER_SIDES.values())
+    unknown = [name for name in text.split(",") if name not in known]
+    if unknown:
+        raise argparse.ArgumentTypeError("unknown side(s) %s: expected names from %s"
+                                         % (", ".join(map(repr, unknown)), ",".join(known)))
+    return text.split(",")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--threads", default="1,2", help="comma-separated thread counts (default %(default)s)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best of each side counts (default 3)")
-    parser.add_argument("--scale", type=float, default=1.0, help="multiply every step count by this")
-    parser.add_argument("--configs", default="all", help="comma-separated row numbers of the table, from 1 (default all)")
-    parser.add_argument("--sides", default="nnbench,jax,torch,compile", help="which sides run (default %(default)s)")
-    parser.add_argument("--binary", default=".build/release/nnbench",
+    parser.add_argument("--threads", type=thread_counts, default="1,2" if os.cpu_count() > 1 else "1",
+                        help="comma-separated thread counts, at most the CPU count (default %(default)s)")
+    parser.add_argument("--rounds", type=positive_int, default=3,
+                        help="interleaved rounds; the best of each side counts (default 3)")
+    parser.add_argument("--scale", type=positive_float, default=1.0, help="multiply every step count by this (> 0)")
+    parser.add_argument("--configs", type=config_numbers, default="all",
+                        help="comma-separated row numbers of the table, from 1 (default all)")
+    parser.add_argument("--sides", type=side_names, default="nnbench,jax,torch,compile",
+                        help="which sides run (default %(default)s; nnbench always runs)")
+    parser.add_argument("--binary", type=executable, default=".build/release/nnbench",
                         help="the nnbench executable (default: %(default)s, from `swift build -c release`)")
-    parser.add_argument("--before", help="an older nnbench executable to run beside --binary, for a before/after ratio")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--before", type=executable,
+                        help="an older nnbench executable to run beside --binary, for a before/after ratio")
     args = parser.parse_args()
-    if args.worker:
-        return worker_main(args.worker)
-    if not os.access(args.binary, os.X_OK):
-        sys.exit("%s not found: run `swift build -c release` first" % args.binary)
-    if args.before and not os.access(args.before, os.X_OK):
-        sys.exit("%s (--before) is not an executable" % args.before)
-    wanted = args.sides.split(",")
-    configs = CONFIGS if args.configs == "all" else [CONFIGS[int(i) - 1] for i in args.configs.split(",")]
-    thread_counts = [int(t) for t in args.threads.split(",")]
+    wanted = args.sides
+    configs = [CONFIGS[i - 1] for i in args.configs]
 
     print(describe())
     print("load:    %s (1, 5, 15 min) at the start" % " ".join("%.1f" % a for a in os.getloadavg()))
@@ -332,13 +350,16 @@ def main():
     peers = [name for name, kind in WORKER_SIDES.items() if kind in wanted]
     ours = ["nnbench"] + (["before"] if args.before else [])
     head = "%-26s %5s %3s" % ("architecture", "batch", "thr") + "".join(" %13s" % n for n in ours + peers)
-    head += "".join(" %9s" % ("/%s" % {"PyTorch": "eager", "torch.compile": "compile"}.get(n, n)) for n in peers + ours[1:])
+    head += "".join(" %16s" % RATIO_NAMES[n] for n in peers + ours[1:])
     lines, usage, reasons, versions = [head], {}, {}, {}
-    for threads in thread_counts:
+    print("rows as they finish (the whole table again at the end):")
+    print(head, flush=True)
+    for threads in args.threads:
         workers = {name: Worker(WORKER_SIDES[name], threads) for name in peers}
         for name, worker in workers.items():
             versions[name] = worker.version or worker.error
-        print("threads %d: %s" % (threads, "; ".join("%s %s" % (n, versions[n]) for n in peers)), flush=True)
+        if peers:
+            print("threads %d: %s" % (threads, "; ".join("%s %s" % (n, versions[n]) for n in peers)), flush=True)
         for name, task, arch, batch, steps in configs:
             steps = max(1, int(steps * args.scale))
             best = {}
@@ -355,7 +376,7 @@ def main():
                         best[side] = got
                     usage.setdefault((side, threads), []).append(got[1])
             cell = lambda n: " %13s" % ("%.0f" % best[n][0] if n in best else "failed")  # noqa: E731
-            ratio = lambda n: " %9s" % ("%.2f" % (best["nnbench"][0] / best[n][0]) if n in best else "-")  # noqa: E731
+            ratio = lambda n: " %16s" % ("%.2f" % (best["nnbench"][0] / best[n][0]) if n in best else "-")  # noqa: E731
             line = "%-26s %5d %3d" % (name, batch, threads) + "".join(cell(n) for n in ours + peers)
             line += "".join(ratio(n) for n in peers + ours[1:])
             lines.append(line)
@@ -372,4 +393,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--worker"]:  # a side's process, started by Worker
+        worker_main(sys.argv[2])
+    else:
+        main()

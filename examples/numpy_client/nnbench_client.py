@@ -487,8 +487,11 @@ class Embedding(Layer):
 
     def __init__(self, index, in_shape, vocabulary, dim):
         super().__init__(index, in_shape)
-        if index != 0 or len(in_shape) != 1:
+        if index != 0:
             raise ProtocolError("layer %d (embedding): must be the first layer, on token indices [n, steps]" % index)
+        if len(in_shape) != 1:
+            raise ProtocolError("layer 0 (embedding): needs token indices [n, steps] (model inputs [steps]), got per-sample shape %s"
+                                % list(in_shape))
         self.vocabulary, self.dim = vocabulary, dim
         self.out_shape = (in_shape[0], dim)
         self.param_names = [self.name("weight")]
@@ -664,19 +667,32 @@ def make_layer(index, spec, in_shape, protocol):
             raise ProtocolError("layer %d (%s): missing field %r" % (index, kind, field))
         return spec[field]
 
+    def count(field):  # units, vocabulary, ...: JSON 3 or 3.0, never 0, -2, 2.5, true or "3"
+        value = need(field)
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not value.is_integer())
+                or value < 1):
+            raise ProtocolError("layer %d (%s): %s must be a whole number >= 1, got %s" % (index, kind, field, json.dumps(value)))
+        return int(value)
+
+    def flag(field, default):
+        value = spec.get(field, default)
+        if not isinstance(value, bool):
+            raise ProtocolError("layer %d (%s): %s must be true or false, got %s" % (index, kind, field, json.dumps(value)))
+        return value
+
     if kind in ("relu", "tanh", "sigmoid", "identity", "gelu", "softplus"):
         return Activation(index, in_shape, kind)
     if kind == "leaky_relu":
         return Activation(index, in_shape, kind, float(spec.get("slope", 0.01)))
     if kind == "dense":
-        return Dense(index, in_shape, int(need("units")), bool(spec.get("bias", True)), init)
+        return Dense(index, in_shape, count("units"), flag("bias", True), init)
     if kind == "conv2d":
-        bias = bool(spec.get("bias", True)) if protocol >= 2 else True
-        return Conv2D(index, in_shape, int(need("filters")), int(need("kernel")), int(spec.get("stride", 1)), int(spec.get("padding", 0)), bias, init)
+        bias = flag("bias", True) if protocol >= 2 else True
+        return Conv2D(index, in_shape, count("filters"), count("kernel"), int(spec.get("stride", 1)), int(spec.get("padding", 0)), bias, init)
     if kind == "batchnorm":
         return BatchNorm(index, in_shape, float(spec.get("momentum", 0.1)), float(spec.get("eps", 1e-5)))
     if kind in ("maxpool2d", "avgpool2d"):
-        size = int(need("size"))
+        size = count("size")
         stride = int(spec.get("stride", size))
         if stride < size and protocol < 2:
             raise ProtocolError("layer %d (%s): overlapping windows (stride %d < size %d) are not supported" % (index, kind, stride, size))
@@ -685,10 +701,10 @@ def make_layer(index, spec, in_shape, protocol):
         return Flatten(index, in_shape)
     if kind in ("rnn", "lstm", "gru"):
         forget = spec.get("forget_bias")
-        return Recurrent(index, in_shape, kind, int(need("units")), str(spec.get("nonlinearity", "tanh")), bool(spec.get("sequence", True)),
-                         bool(spec.get("bias", True)), None if forget is None else float(forget))
+        return Recurrent(index, in_shape, kind, count("units"), str(spec.get("nonlinearity", "tanh")), flag("sequence", True),
+                         flag("bias", True), None if forget is None else float(forget))
     if kind == "embedding":
-        return Embedding(index, in_shape, int(need("vocabulary")), int(need("dim")))
+        return Embedding(index, in_shape, count("vocabulary"), count("dim"))
     return Dropout(index, in_shape, float(need("rate")))
 
 
@@ -727,9 +743,12 @@ def softmax_ce(z, y):
     n = z.shape[0]
     if y.ndim != 1 or y.shape[0] != n:
         raise ProtocolError("softmax_ce targets must have shape [%d], got %s" % (n, list(y.shape)))
-    labels = y.astype(np.int64)
-    if np.any(labels != y) or np.any(labels < 0) or np.any(labels >= z.shape[1]):
-        raise ProtocolError("softmax_ce targets must be class indices 0..%d" % (z.shape[1] - 1))
+    with np.errstate(invalid="ignore"):
+        labels = y.astype(np.int64)
+    bad = (labels != y) | (labels < 0) | (labels >= z.shape[1])
+    if np.any(bad):
+        first = int(np.argmax(bad))
+        raise ProtocolError("softmax_ce targets must be class indices 0..%d, got %g (at flat index %d)" % (z.shape[1] - 1, y[first], first))
     if bug("softmax-without-max"):
         shifted = z  # exp(1000) overflows to infinity
     else:

@@ -98,11 +98,15 @@ class Handle:
         return answer
 
     def refuses(self, op, **fields):
+        return self.refusal(op, **fields) is not None
+
+    def refusal(self, op, **fields):
+        """The error of an ok:false answer, or None if the client answered ok:true."""
         try:
             self.call(op, **fields)
-            return False
-        except Refused:
-            return True
+            return None
+        except Refused as error:
+            return str(error)
 
     def build(self, model, loss, seed=0):
         answer = self.call("build", model=model, loss=loss, seed=seed)
@@ -1041,6 +1045,24 @@ def test_errors(dtype):
                        ("build", {"model": {"inputs": 2, "layers": [{"type": "dense", "units": 1, "init": "orthogonal"}]}, "loss": "mse", "seed": 0}),
                        ("build", {"model": {"inputs": 2, "layers": []}, "loss": "hinge", "seed": 0})]:
         assert h.refuses(op, **fields), "%s %s should answer ok: false" % (op, fields)
+    # bad layer fields and class targets: the error names the value and what was expected
+    dense, lstm = {"type": "dense", "units": 1}, {"type": "lstm", "units": 2}
+    for inputs, layer, says in [(2, dict(dense, units=0), "units must be a whole number >= 1, got 0"),
+                                (2, dict(dense, units=2.5), "units must be a whole number >= 1, got 2.5"),
+                                (2, dict(dense, units="3"), 'units must be a whole number >= 1, got "3"'),
+                                (2, dict(dense, bias="no"), 'bias must be true or false, got "no"'),
+                                ([3, 2], dict(lstm, units=-2), "units must be a whole number >= 1, got -2"),
+                                ([3, 2], dict(lstm, sequence="yes"), 'sequence must be true or false, got "yes"'),
+                                (4, {"type": "embedding", "vocabulary": 0, "dim": 2}, "vocabulary must be a whole number >= 1, got 0"),
+                                ([3, 2], {"type": "embedding", "vocabulary": 3, "dim": 2},
+                                 "needs token indices [n, steps] (model inputs [steps]), got per-sample shape [3, 2]")]:
+        error = h.refusal("build", model={"inputs": inputs, "layers": [layer]}, loss="mse", seed=0)
+        assert error and says in error, "build %s: %r should say %r" % (layer, error, says)
+    h.build({"inputs": 2, "layers": [{"type": "dense", "units": 9}]}, "softmax_ce")
+    for bad in (9, 1.5, -1):
+        error = h.refusal("loss", x=T(np.zeros((2, 2))), y=T(np.array([0.0, bad])))
+        says = "class indices 0..8, got %g (at flat index 1)" % bad
+        assert error and says in error, "softmax_ce target %s: %r should say %r" % (bad, error, says)
     model, loss, x, y = MODELS["image"]
     h.build(model, loss)
     for op, fields in [("forward", {"x": T(np.zeros((1, 3)))}), ("set_params", {"params": {}}),
