@@ -41,7 +41,7 @@ struct GradientCheckTests {
         var probe = DerivativeProbe(tolerances: Self.float32, base: 0, noise: 0)
         let result = try probe.compare(1, scale: 1) { step, pattern throws(ModelError) in
             let input = Tensor<Double>(shape: [1, 1], scalars: [step - kink])
-            return Self.evaluation(step + max(step - kink, 0), step, pattern ? KinkPattern(layer: layer, input: input) : nil)
+            return Self.evaluation(step + max(step - kink, 0), step, pattern ? KinkPattern(layer: layer, input: input, output: input) : nil)
         }
         let comparison = try #require(result)
         #expect(abs(comparison.numerical - 1) < 1e-12 && comparison.load < 1e-9 && probe.kinks == 0)

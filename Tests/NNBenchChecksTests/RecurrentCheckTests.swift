@@ -105,6 +105,17 @@ struct RecurrentCheckTests {
         #expect(result.diagnosis?.contains("no embedding, no recurrent layer") == true, "\(result)")
     }
 
+    /// A relu rnn's kinks are inside the layer (h_t = relu(a_t)): its kink pattern reads them off
+    /// its output, so a central difference across one is shortened or skipped instead of failing
+    /// a correct layer. A new user's float32 case failed `input-gradient` at load 21.6 (layer 0,
+    /// step 4) before; now it passes.
+    @Test func reluRNNKinksAreNotFailures() throws {
+        let task = try Generators.counting(length: 6)
+        let showcase = Showcase(name: "relu-rnn", architecture: "rnn(5, nonlinearity: relu) lstm(3, sequence: false) dense(1)") { task }
+        let result = try #require(showcase.run(precision: .float32, only: ["input-gradient"]).first)
+        #expect(result.status == .passed, "\(result)")
+    }
+
     /// A model that does not take initial states is checked through time from h_0 = 0, and the
     /// note says so: the first-step bug then goes unseen, which is what `initial_state` is for.
     @Test func gradientThroughTimeFallsBackToZeroStates() {

@@ -1,7 +1,8 @@
 import NNBenchEngine
 
 /// Where a network's function has kinks, at one point: the sign of every relu and leaky_relu
-/// input and the position of every max-pooling window's maximum. Two points with the same
+/// input, whether each hidden value of a relu `rnn` is above 0, and the position of every
+/// max-pooling window's maximum. Two points with the same
 /// pattern lie on one smooth piece of the function, so a central difference between them
 /// measures the derivative; different patterns mean the segment crosses a kink, where the
 /// derivative is not defined and the difference measures nothing.
@@ -12,7 +13,7 @@ struct KinkPattern: Hashable {
     static func exists(in layers: [ResolvedLayer]) -> Bool {
         layers.contains { layer in
             switch layer.spec {
-            case .relu, .leakyReLU, .maxPool2d: true
+            case .relu, .leakyReLU, .maxPool2d, .rnn(_, .relu, _, _): true
             default: false
             }
         }
@@ -21,17 +22,22 @@ struct KinkPattern: Hashable {
     /// The pattern of a pass: `inputs` the network's input, `outputs` every layer's output.
     init(layers: [ResolvedLayer], inputs: Tensor<Double>, outputs: [Tensor<Double>]) {
         for layer in layers {
-            append(layer, input: layer.index == 0 ? inputs : outputs[layer.index - 1])
+            append(layer, input: layer.index == 0 ? inputs : outputs[layer.index - 1], output: outputs[layer.index])
         }
     }
 
-    /// The pattern of one layer on `input`.
-    init(layer: ResolvedLayer, input: Tensor<Double>) {
-        append(layer, input: input)
+    /// The pattern of one layer on `input`, whose output is `output`.
+    init(layer: ResolvedLayer, input: Tensor<Double>, output: Tensor<Double>) {
+        append(layer, input: input, output: output)
     }
 
-    private mutating func append(_ layer: ResolvedLayer, input: Tensor<Double>) {
+    private mutating func append(_ layer: ResolvedLayer, input: Tensor<Double>, output: Tensor<Double>) {
         switch layer.spec {
+        case .rnn(_, .relu, _, _):
+            // h_t = relu(a_t) is 0 exactly where a_t ≤ 0, so the output's zeros are the kinks'
+            // sides; the pre-activations are inside the layer. With `sequence: false` only the
+            // last step shows, and the other steps' kinks are left to the probe's step halving.
+            codes += output.scalars.map { $0 > 0 ? 1 : 0 }
         case .relu, .leakyReLU:
             // Exactly 0 is a kink of its own: its side is neither.
             codes += input.scalars.map { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }

@@ -125,7 +125,7 @@ struct InputGradientCheck: Check {
         ) {
             moved throws(ModelError) in
             let y = try model.layerForward(layer.index, inputs: moved, training: training, mask: mask)
-            return (zip(g.scalars, y.scalars).reduce(0) { $0 + $1.0 * $1.1 }, KinkPattern(layer: layer, input: moved))
+            return (zip(g.scalars, y.scalars).reduce(0) { $0 + $1.0 * $1.1 }, KinkPattern(layer: layer, input: moved, output: y))
         }
     }
 
