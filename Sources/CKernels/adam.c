@@ -137,6 +137,7 @@ static inline __m256 decay(__m256 x, float beta) {
     __m256i sign = _mm256_and_si256(bits, _mm256_set1_epi32((int)0x80000000));
     __m256i k = _mm256_xor_si256(bits, sign);
     __m256 fine = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(FINE_GRID), k));
+    if (!_mm256_movemask_ps(fine)) return _mm256_mul_ps(_mm256_set1_ps(beta), x);
     __m256d b = _mm256_set1_pd(beta);
     __m256d low = _mm256_round_pd(_mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(k)), b), NEAREST);
     __m256d high = _mm256_round_pd(_mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(k, 1)), b), NEAREST);
@@ -165,6 +166,7 @@ typedef struct {
 /// other lanes, the plain formula one value at a time where neither applies.
 __attribute__((target("avx2")))
 static void sadam_careful_vector(ADAM_PARAMETERS(float), ptrdiff_t i, int careful, negligible_step bound) {
+    (void)count;  // i is given
     __m256 P = _mm256_loadu_ps(p + i), G = _mm256_loadu_ps(g + i);
     __m256 M = _mm256_loadu_ps(m + i), V = _mm256_loadu_ps(v + i);
     const __m256 zero = _mm256_setzero_ps(), ones = _mm256_set1_ps(1);
