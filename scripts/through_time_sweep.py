@@ -15,34 +15,13 @@ import re
 import subprocess
 import sys
 
+from check_sweep import MODELS, option, results
+
 ARCHS = {
     "rnn": "embedding(2, 4) rnn(6, sequence: false) dense(1)",
     "lstm": "embedding(2, 4) lstm(6, sequence: false, forget_bias: 1) dense(1)",
     "gru": "embedding(2, 4) gru(6, sequence: false) dense(1)",
 }
-MODELS = {
-    "engine32": ["--precision", "float32"],
-    "engine64": ["--precision", "float64"],
-    "numpy": ["--exec", "python3 examples/numpy_client/nnbench_client.py"],
-    "numpy32": ["--exec", "python3 examples/numpy_client/nnbench_client.py --dtype float32"],
-    "torch": ["--exec", "python3 examples/torch_client/nnbench_torch_client.py"],
-    "torch32": ["--exec", "python3 examples/torch_client/nnbench_torch_client.py --dtype float32"],
-}
-
-
-def option(argv, name, default):
-    return argv[argv.index(name) + 1] if name in argv else default
-
-
-def gradient_results(value):
-    if isinstance(value, dict):
-        if value.get("check") == "gradient":
-            yield value
-        for inner in value.values():
-            yield from gradient_results(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from gradient_results(inner)
 
 
 def main(argv):
@@ -57,8 +36,7 @@ def main(argv):
                 command = [nnbench, "check", *MODELS[model], "--arch", arch, "--task", "parity", "--param", "bits=4",
                            "--only", "gradient", "--seed", str(seed), "--json"]
                 run = subprocess.run(command, capture_output=True, text=True)
-                results = list(gradient_results(json.loads(run.stdout)))
-                for result in results:
+                for result in results(json.loads(run.stdout), "gradient"):
                     runs += 1
                     if result["status"] != "passed":
                         failures += 1

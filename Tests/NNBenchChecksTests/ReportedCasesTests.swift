@@ -12,6 +12,7 @@ struct ReportedCasesTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let architecture: String
         let task: String
+        var parameters: [String: String] = [:]
         var seed: UInt64 = 0
         var precision = Precision.float32
         var only: Set<String>?
@@ -38,11 +39,16 @@ struct ReportedCasesTests {
         Case(architecture: "dense(16) tanh dense(1)", task: "parity", seed: 38, only: ["init"]),
         // Token indices are not perturbed or scaled: input-gradient and numerics failed on them.
         Case(architecture: "embedding(2, 3) gru(4, sequence: false) dense(1)", task: "parity"),
+        // A fit that is not clear of the bound ends where the rounding takes it: float32 reached
+        // 0.139 where the Double reference reached 0.035 (seed 2), and at seed 17 missed the target
+        // the reference met at step 1150; each within half the reference's gain.
+        Case(architecture: "embedding(10, 3) lstm(9) dense(9)", task: "copy-memory", parameters: ["length": "6"], seed: 2, only: ["overfit"]),
+        Case(architecture: "embedding(10, 3) lstm(9) dense(9)", task: "copy-memory", parameters: ["length": "6"], seed: 17, only: ["overfit"]),
     ]
 
     @Test(arguments: cases)
     func silentOnTheCorrectEngine(_ reported: Case) throws {
-        let task = try #require(TaskCatalogue.all.first { $0.name == reported.task }).makeTask()
+        let task = try #require(TaskCatalogue.all.first { $0.name == reported.task }).makeTask(reported.parameters)
         let model: any CheckableModel = reported.precision == .float32 ? EngineModel<Float>() : EngineModel<Double>()
         let results = CheckBattery.run(
             model: model, architecture: try ArchitectureSpec(parsing: reported.architecture), task: task, seed: reported.seed,

@@ -667,11 +667,11 @@ def make_layer(index, spec, in_shape, protocol):
             raise ProtocolError("layer %d (%s): missing field %r" % (index, kind, field))
         return spec[field]
 
-    def count(field):  # units, vocabulary, ...: JSON 3 or 3.0, never 0, -2, 2.5, true or "3"
-        value = need(field)
+    def count(field, default=None, least=1):  # units, stride, ...: JSON 3 or 3.0, never 2.5, true or "3", nor below `least`
+        value = need(field) if default is None else spec.get(field, default)
         if (isinstance(value, bool) or not isinstance(value, (int, float)) or (isinstance(value, float) and not value.is_integer())
-                or value < 1):
-            raise ProtocolError("layer %d (%s): %s must be a whole number >= 1, got %s" % (index, kind, field, json.dumps(value)))
+                or value < least):
+            raise ProtocolError("layer %d (%s): %s must be a whole number >= %d, got %s" % (index, kind, field, least, json.dumps(value)))
         return int(value)
 
     def flag(field, default):
@@ -688,12 +688,12 @@ def make_layer(index, spec, in_shape, protocol):
         return Dense(index, in_shape, count("units"), flag("bias", True), init)
     if kind == "conv2d":
         bias = flag("bias", True) if protocol >= 2 else True
-        return Conv2D(index, in_shape, count("filters"), count("kernel"), int(spec.get("stride", 1)), int(spec.get("padding", 0)), bias, init)
+        return Conv2D(index, in_shape, count("filters"), count("kernel"), count("stride", 1), count("padding", 0, least=0), bias, init)
     if kind == "batchnorm":
         return BatchNorm(index, in_shape, float(spec.get("momentum", 0.1)), float(spec.get("eps", 1e-5)))
     if kind in ("maxpool2d", "avgpool2d"):
         size = count("size")
-        stride = int(spec.get("stride", size))
+        stride = count("stride", size)
         if stride < size and protocol < 2:
             raise ProtocolError("layer %d (%s): overlapping windows (stride %d < size %d) are not supported" % (index, kind, stride, size))
         return (MaxPool2D if kind == "maxpool2d" else AvgPool2D)(index, in_shape, kind, size, stride)

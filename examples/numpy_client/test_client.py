@@ -1054,6 +1054,9 @@ def test_errors(dtype):
                                 ([3, 2], dict(lstm, units=-2), "units must be a whole number >= 1, got -2"),
                                 ([3, 2], dict(lstm, sequence="yes"), 'sequence must be true or false, got "yes"'),
                                 (4, {"type": "embedding", "vocabulary": 0, "dim": 2}, "vocabulary must be a whole number >= 1, got 0"),
+                                ([1, 4, 4], {"type": "conv2d", "filters": 1, "kernel": 2, "stride": 0}, "stride must be a whole number >= 1, got 0"),
+                                ([1, 4, 4], {"type": "conv2d", "filters": 1, "kernel": 2, "padding": -1}, "padding must be a whole number >= 0, got -1"),
+                                ([1, 4, 4], {"type": "maxpool2d", "size": 2, "stride": 1.5}, "stride must be a whole number >= 1, got 1.5"),
                                 ([3, 2], {"type": "embedding", "vocabulary": 3, "dim": 2},
                                  "needs token indices [n, steps] (model inputs [steps]), got per-sample shape [3, 2]")]:
         error = h.refusal("build", model={"inputs": inputs, "layers": [layer]}, loss="mse", seed=0)

@@ -23,9 +23,10 @@ import NNBenchModel
 /// left, adding an arbitrary error that makes the baseline worse, and so would let an
 /// implementation that ignores its inputs pass against a weakened baseline.
 ///
-/// **The bound.** Per validation target `i` (the first ``validationSamples``), a score: 1 or 0 for
-/// a right or wrong class (an accuracy's Bernoulli terms), minus the squared error averaged over
-/// the outputs for regression. The paired differences `d_i = real_i − zeroed_i` have mean `D` and
+/// **The bound.** Per validation sample `i` (the first ``validationSamples``), a score: 1 or 0 for
+/// a right or wrong class (an accuracy's Bernoulli terms; with a class per time step, the share of
+/// the sample's steps right, since one sequence's steps are not independent draws), minus the
+/// squared error averaged over the outputs for regression. The paired differences `d_i = real_i − zeroed_i` have mean `D` and
 /// standard error `SE = s/√n` (`s` their sample standard deviation): the sampling noise of the
 /// validation estimate of the gain, which for accuracies is at most the binomial `0.5/√n` per
 /// run. An implementation that ignores its inputs has an expected gain ≤ 0, so `D > 3·SE` is
@@ -74,8 +75,8 @@ struct InputBaselineCheck: Check {
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
         if let reason = Self.chanceReason(context.task) { return .skipped(reason) }
         let validation = CheckContext.batch(from: context.task.validation, count: Self.validationSamples)
-        guard validation.targets.count >= Self.minimumSamples else {
-            return .skipped("the validation split has \(validation.targets.count) targets; its standard error needs ≥ \(Self.minimumSamples)")
+        guard let samples = validation.targets.shape.first, samples >= Self.minimumSamples else {
+            return .skipped("the validation split has \(validation.targets.shape.first ?? 0) samples; its standard error needs ≥ \(Self.minimumSamples)")
         }
         guard let optimizer = context.optimizer(Self.optimizers) else {
             return .skipped("needs adam or sgd, which the model does not offer")
@@ -157,16 +158,25 @@ struct InputBaselineCheck: Check {
         }
     }
 
-    /// Each target's score: 1 or 0 for a class predicted right or wrong; for regression, minus
-    /// the squared error averaged over the sample's outputs.
+    /// Each sample's score: the share of its classes predicted right (1 or 0 with one class per
+    /// sample); for regression, minus the squared error averaged over the sample's outputs. Per
+    /// sample, not per target: a sequence's per-step hits are not independent of each other, and
+    /// the standard error counts independent scores.
     static func scores(_ output: Tensor<Double>, targets: Tensor<Double>, regression: Bool) -> [Double] {
-        guard regression else { return ModelTraining.hits(output, targets: targets) }
+        guard regression else { return perSample(ModelTraining.hits(output, targets: targets), samples: targets.shape.first ?? 0) }
         let n = targets.shape.first ?? 0, width = targets.count / Swift.max(n, 1)
         return (0..<n).map { i in
             var sum = 0.0
             for j in i * width..<(i + 1) * width { sum += (output.scalars[j] - targets.scalars[j]) * (output.scalars[j] - targets.scalars[j]) }
             return -sum / Double(Swift.max(width, 1))
         }
+    }
+
+    /// `values` (one per target, `samples` samples' targets in order) averaged per sample.
+    static func perSample(_ values: [Double], samples: Int) -> [Double] {
+        let width = values.count / Swift.max(samples, 1)
+        guard width > 1 else { return values }
+        return (0..<samples).map { i in values[i * width..<(i + 1) * width].reduce(0, +) / Double(width) }
     }
 
     /// The scores of the best constant prediction of the training split's targets (each output's
@@ -180,7 +190,7 @@ struct InputBaselineCheck: Check {
         var counts: [Double: Int] = [:]
         for label in split.targets { counts[label, default: 0] += 1 }
         let majority = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? 0
-        return targets.scalars.map { $0 == majority ? 1 : 0 }
+        return perSample(targets.scalars.map { $0 == majority ? 1 : 0 }, samples: targets.shape.first ?? 0)
     }
 
     /// The reference engine trained both ways from `initial`, as the model was.

@@ -43,7 +43,7 @@ extension Generators {
     /// `(T + K + K/A)/(T + 2K)`; always predicting the blank, the most frequent class, gives
     /// `(T + K)/(T + 2K)`. The classes' pooled frequencies, the blank `(T + K)/(T + 2K)` and each
     /// symbol `K/(A(T + 2K))`, have the entropy of the best constant prediction. A perfect copy has
-    /// loss 0 and accuracy 1.
+    /// loss 0 and accuracy 1, which is the Bayes accuracy: the inputs determine every target.
     ///
     /// - Parameters:
     ///   - sizes: Samples per split. Default 1000, 500, 500.
@@ -91,6 +91,7 @@ extension Generators {
             name: "copy-memory", parameters: parameters, seed: seed, kind: .multiclass(classes: a + 1),
             inputShape: [steps], train: splits.train, validation: splits.validation, test: splits.test,
             answer: KnownAnswer(
+                bayesAccuracy: 1,
                 priorEntropy: Math.entropy([blankShare] + Array(repeating: symbolShare / Double(a), count: a)),
                 memorylessLoss: memoryless,
                 facts: [
