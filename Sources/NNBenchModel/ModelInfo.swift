@@ -114,7 +114,8 @@ public enum ModelError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unsupported(let op): "the model does not support '\(op)'"
-        case .failed(let op, let reason): "'\(op)' failed: \(reason)"
+        // A request never sent did not fail: `'build' not run: the program failed earlier, at 'gradients'`.
+        case .failed(let op, let reason): isNotRun ? "'\(op)' \(reason)" : "'\(op)' failed: \(reason)"
         case .requiresVersion(let version, let what): "\(what) needs protocol version \(version); the model speaks an earlier one"
         }
     }
