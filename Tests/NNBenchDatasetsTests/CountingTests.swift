@@ -35,7 +35,7 @@ struct CountingTests {
         }.reduce(0, +) / n
         #expect(abs(lastStep - (t - 1) / 4) < 4 * ((t - 1) * (t - 2) / 8).squareRoot() / n.squareRoot())
         #expect(task.answer.memorylessLoss == 2.5 && task.chanceLevel == 2.5 && task.expectedInitialLoss == 27.5)
-        #expect(task.answer.facts.contains("a model that sees only the last step reaches MSE (T − 1)/4 = 2.25 at best"))
+        #expect(task.answer.facts.contains("a model without memory sees only the last step and reaches MSE (T − 1)/4 = 2.25 at best: below it, the model stored earlier steps"))
     }
 
     @Test func functionDefaultsMatchTheCatalogue() throws {
