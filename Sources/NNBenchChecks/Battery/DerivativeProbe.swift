@@ -14,9 +14,9 @@ import NNBenchModel
 /// (``NoiseEstimate``): `D(h)`'s noise has standard deviation `σ/(√2·h)`, so `3σ/h` is 4.2 of them.
 /// A value past a quarter of its bound is looked at again. When the model can say where its kinks
 /// are (``KinkPattern``), a segment `±h` that crosses one is shortened tenfold, up to three times,
-/// and a value whose segments all cross one is skipped as a kink; without that, a difference at
-/// half the step that disagrees with the one at the step, or one-sided differences that straddle
-/// the analytic value, mark a kink. Otherwise the truncation `O(h²)` is removed by Richardson's
+/// and a value whose segments all cross one is skipped as a kink; where it cannot, or its pattern
+/// misses some (``KinkPattern/isComplete``), a difference at half the step that disagrees with
+/// the one at the step, or one-sided differences that straddle the analytic value, mark a kink. Otherwise the truncation `O(h²)` is removed by Richardson's
 /// extrapolation `(4·D(h/2) − D(h))/3`, held to the same bound with the noise term doubled (its
 /// noise is 1.9 times `D(h)`'s), and the better of the two comparisons counts.
 struct DerivativeProbe {
@@ -84,7 +84,9 @@ struct DerivativeProbe {
             let extrapolated = (4 * half - numerical) / 3
             let secondBound = bound(analytic, extrapolated, scale: scale, halfStep: halfStep, noiseFactor: 6)
             let second = load(analytic, extrapolated, bound: secondBound)
-            if patternUp == nil, Swift.min(first, second) > 1,
+            // Agreeing patterns rule a kink out only when they show every kink (``KinkPattern``).
+            let seesEveryKink = patternUp?.isComplete == true && patternDown?.isComplete == true
+            if !seesEveryKink, Swift.min(first, second) > 1,
                looksLikeKink(analytic, numerical, half, up: up, down: down, scale: scale, halfStep: halfStep) {
                 break
             }

@@ -47,6 +47,10 @@ struct GradientCheck: Check {
         let resolved: [ResolvedLayer]
         /// Whether kink patterns can be read: the architecture has kinks and the model traces.
         let tracesKinks: Bool
+        /// Over the protocol, where a relu `rnn` returns only its last step: the architecture up
+        /// to its last recurrent layer with every one returning its whole sequence
+        /// (``CheckContext/sequenceProbe``), whose trace shows every step's hidden state.
+        var hiddenProbe: ModelSpec? = nil
 
         /// The loss with the parameters (and initial states) moved by `amount` along `direction`,
         /// the length of the move the model really made (on the direction's largest entry, after
@@ -67,9 +71,32 @@ struct GradientCheck: Check {
             let loss = try context.model.loss(inputs: batch.inputs, targets: batch.targets)
             var kinks: KinkPattern?
             if pattern && tracesKinks, let trace = try context.model.forward(batch.inputs, training: false, trace: true).trace {
-                kinks = KinkPattern(layers: resolved, inputs: batch.inputs, outputs: trace.outputs)
+                kinks = KinkPattern(layers: resolved, inputs: batch.inputs, outputs: trace.outputs, hiddenSequences: try hiddenSequences(values))
             }
             return DerivativeProbe.Evaluation(value: loss, step: largest.moved / largest.weight, pattern: kinks)
+        }
+
+        /// Every step's hidden state of the last pass's recurrent layers, by layer index, for the
+        /// kinks of a relu `rnn` that returns only its last step: an earlier step's kink bends the
+        /// loss as much as the last one's. The engine keeps them (``HiddenSequenceSource``); over
+        /// the protocol the model shows them itself: ``hiddenProbe`` built with the same
+        /// `values`, traced, and the model built back as it was. `[:]` where no step is hidden.
+        private func hiddenSequences(_ values: [String: Tensor<Double>]) throws(ModelError) -> [Int: Tensor<Double>] {
+            if let source = context.model as? any HiddenSequenceSource { return source.hiddenSequences }
+            guard let hiddenProbe else { return [:] }
+            let model = context.model
+            let names = Set(try model.build(hiddenProbe, loss: .mse, seed: context.seed).map(\.name))
+            try model.setParameters(values.filter { names.contains($0.key) })
+            if !stateNames.isEmpty { try model.setInitialStates(InitialStates.states(from: values)) }
+            let outputs = try model.forward(batch.inputs, training: false, trace: true).trace?.outputs ?? []
+            let rebuilt = Set(try model.build(context.modelSpec, loss: context.loss, seed: context.seed).map(\.name))
+            try model.setParameters(values.filter { rebuilt.contains($0.key) })
+            if !stateNames.isEmpty { try model.setInitialStates(InitialStates.states(from: values)) }
+            var hidden: [Int: Tensor<Double>] = [:]
+            for layer in resolved where layer.index < outputs.count {
+                if case .rnn(_, .relu, false, _) = layer.spec { hidden[layer.index] = outputs[layer.index] }
+            }
+            return hidden
         }
     }
 
@@ -107,9 +134,12 @@ struct GradientCheck: Check {
         }
         let resolved: [ResolvedLayer]
         do { resolved = try context.modelSpec.resolve(outputWidth: nil).layers } catch { throw .failed(.build, error.description) }
+        let tracesKinks = KinkPattern.exists(in: resolved) && context.info.ops.contains(.trace)
+        let hidesSteps = resolved.contains { if case .rnn(_, .relu, false, _) = $0.spec { true } else { false } }
         let probe = Probe(
             context: context, base: base, stateNames: Set(order.filter(InitialStates.isName)), batch: batch, resolved: resolved,
-            tracesKinks: KinkPattern.exists(in: resolved) && context.info.ops.contains(.trace))
+            tracesKinks: tracesKinks,
+            hiddenProbe: tracesKinks && hidesSteps && !(model is any HiddenSequenceSource) ? context.sequenceProbe : nil)
         let tolerances = Tolerances(precision: context.precision)
         let noise = try NoiseEstimate.sigma(step: tolerances.step / 10, precision: context.precision, terms: lossTerms) { amount throws(ModelError) in
             try probe.evaluate(along: randomDirection(order, base, seed: context.seed, index: UInt64.max), by: amount, pattern: false).value

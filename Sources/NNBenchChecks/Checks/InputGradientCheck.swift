@@ -125,7 +125,9 @@ struct InputGradientCheck: Check {
         ) {
             moved throws(ModelError) in
             let y = try model.layerForward(layer.index, inputs: moved, training: training, mask: mask)
-            return (zip(g.scalars, y.scalars).reduce(0) { $0 + $1.0 * $1.1 }, KinkPattern(layer: layer, input: moved, output: y))
+            // The engine also tells the steps a relu rnn's `sequence: false` output leaves out.
+            let hidden = (model as? any HiddenSequenceSource)?.hiddenSequences[layer.index]
+            return (zip(g.scalars, y.scalars).reduce(0) { $0 + $1.0 * $1.1 }, KinkPattern(layer: layer, input: moved, output: y, hiddenSequence: hidden))
         }
     }
 

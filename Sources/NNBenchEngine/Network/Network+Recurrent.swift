@@ -62,6 +62,25 @@ extension Network {
         states(\.finalState)
     }
 
+    /// Every step's hidden state `h_t`, t = 1...steps, of every recurrent layer in the last forward
+    /// pass, `[n, steps, units]`, also where the layer returns only the last step (`sequence:
+    /// false`): the layer keeps them for its backward pass. A relu `rnn`'s kinks are where these
+    /// are 0 (`h_t = relu(a_t)`), at every step, not only at the ones its output shows.
+    public var hiddenSequences: [Int: Tensor<Scalar>] {
+        Dictionary(uniqueKeysWithValues: recurrentLayers.compactMap { index, sequence in
+            let (n, steps, units) = (sequence.samples, sequence.steps, sequence.units)
+            guard n > 0 else { return nil }
+            let stepMajor = sequence.hidden.pointer + sequence.block
+            var scalars = [Scalar](repeating: 0, count: n * steps * units)
+            for t in 0..<steps {
+                for sample in 0..<n {
+                    for unit in 0..<units { scalars[(sample * steps + t) * units + unit] = stepMajor[(t * n + sample) * units + unit] }
+                }
+            }
+            return (index, Tensor(shape: [n, steps, units], scalars: scalars))
+        })
+    }
+
     /// d loss / d (initial state) of every recurrent layer after the last backward pass (a
     /// gradient or training step).
     public var initialStateGradients: [Int: RecurrentState<Scalar>] {
