@@ -259,11 +259,13 @@ struct ReferenceCheck: Check {
                         // A buffer (batchnorm's running statistics) is moved by its layer's forward pass, not by the optimizer.
                         let buffer = bufferNames.contains(name)
                         let layer = GradientLocation.layer(of: name)
+                        // Within range, the reference's value is finite: a non-finite one is the model's arithmetic.
+                        let nonFinite = !value.scalars[safe: index].isFinite && value.shape == wanted.shape
                         return .failed(
                             "|Δ| \(short(difference)) after \(spec.name) step \(step)", bound: comparison.bound,
                             "\(spec) step \(step): \(buffer ? context.describe(parameter: name) : name)\(wanted.position(index)) is "
                                 + "\(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
-                            buffer ? .bufferUpdate : .step(of: spec, at: step),
+                            buffer ? .bufferUpdate : nonFinite ? .nonFiniteParameters : .step(of: spec, at: step),
                             at: buffer ? layer.map { context.location(layers: $0) } : .optimizer(rule: spec.name, spec: spec.description))
                     }
                 }
