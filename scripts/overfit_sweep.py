@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""The overfit check where the architecture cannot fit its eight samples: the model's shortfall
-against half the reference engine's gain, over a seed sweep, for docs/checks.md's margin.
+"""The overfit check where the model does not fit its eight samples: its shortfall against half
+the reference engine's gain, over a seed sweep, for docs/checks.md's margin.
 
     python3 scripts/overfit_sweep.py [--nnbench .build/release/nnbench] [--seeds 20] [--models engine32,engine64,numpy,torch32] [--cases "lstm copy-memory,..."]
 
 For every model, case (architecture and task) and seed 0..N-1 it runs `nnbench check --only
-overfit --seed S --json`. Runs where the model fits its batch are counted apart; where it does
-not, the check compares gains, and its load is the shortfall (D_ref − D)/(½·D_ref), 1 at the
+overfit --seed S --json`. Runs where the model fits its batch pass and are counted apart;
+where it does not, the check compares gains, and its load is the shortfall (D_ref − D)/(½·D_ref), 1 at the
 bound. Prints one line per model and case: runs, runs compared by gain, false alarms, the worst
 load and where, and the spread of D/D_ref. Exit status 1 when any run failed.
 """
@@ -22,6 +22,7 @@ CASES = {
     "gru copy-memory": ["--arch", "embedding(10, 3) gru(9) dense(9)", "--task", "copy-memory", "--param", "length=6"],
     "rnn copy-memory": ["--arch", "embedding(10, 3) rnn(9) dense(9)", "--task", "copy-memory", "--param", "length=6"],
     "rnn temporal-order": ["--arch", "embedding(8, 3) rnn(4, sequence: false) dense(4)", "--task", "temporal-order"],
+    "relu rnn temporal-order": ["--arch", "embedding(8, 2) rnn(3, nonlinearity: relu, bias: false, sequence: false) dense(4)", "--task", "temporal-order", "--param", "length=10"],
     "lstm adding": ["--arch", "lstm(4, sequence: false) dense(1)", "--task", "adding"],
     "gru counting": ["--arch", "gru(2, sequence: false) dense(1)", "--task", "counting"],
     "linear xor": ["--arch", "dense(1)", "--task", "xor"],
@@ -62,7 +63,7 @@ def main(argv):
                         print("  %s %s seed %d: %s %s" % (model, case, seed, result["status"], result.get("diagnosis")))
             failed = failed or failures > 0
             spread = "D/D_ref %.3f..%.3f" % (min(ratios), max(ratios)) if ratios else "-"
-            print("%-8s %-20s runs %2d  by gain %2d  false alarms %d  worst load %.3f (%s)  %s"
+            print("%-8s %-24s runs %2d  by gain %2d  false alarms %d  worst load %.3f (%s)  %s"
                   % (model, case, runs, by_gain, failures, worst, where or "-", spread), flush=True)
     return 1 if failed else 0
 

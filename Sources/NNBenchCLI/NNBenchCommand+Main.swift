@@ -68,9 +68,15 @@ extension NNBenchCommand {
         }
         // The usage part of ArgumentParser's message names the subcommand's help.
         let full = fullMessage(for: error, columns: 1000)
-        if let start = full.range(of: "See '"), let end = full[start.upperBound...].firstIndex(of: "'") {
-            line += " (see '\(full[start.upperBound..<end])')"
+        let help = full.range(of: "See '").flatMap { start in
+            full[start.upperBound...].firstIndex(of: "'").map { String(full[start.upperBound..<$0]) }
         }
+        // The example clients' name for what `check` calls --precision; ArgumentParser's own "did
+        // you mean" looks only at spelling.
+        if line.hasPrefix("unknown option '--dtype'"), help == "nnbench check --help" {
+            line += ": the engine's is --precision float32|float64; a client's --dtype goes inside the --exec command"
+        }
+        if let help { line += " (see '\(help)')" }
         Foundation.exit(failure(line, status: status).rawValue)
     }
 }

@@ -83,7 +83,7 @@ public struct TaskCard: Sendable {
         if let bound = answer.linearBound { lines.append("  best accuracy without hidden layers  \(number(bound))") }
         if let entropy = answer.priorEntropy { lines.append("  entropy of the class priors  \(number(entropy)) nats") }
         if let memoryless = answer.memorylessLoss {
-            lines.append("  memoryless \(task.loss.rawValue) (the best prediction without memory of the sequence)  \(number(memoryless))")
+            lines.append("  memoryless \(task.loss.rawValue) (the best prediction from the step alone)  \(number(memoryless))")
         }
         for fact in answer.facts { lines.append("  - \(fact)") }
         lines.append("  chance level (\(task.kind.primaryMetric.rawValue) of a constant prediction)  \(number(task.chanceLevel))")

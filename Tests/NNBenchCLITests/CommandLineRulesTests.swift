@@ -19,6 +19,7 @@ struct CommandLineRulesTests {
         (["check", "--arch"], "missing value for '--arch <spec>'"),
         (["baseline", "verify", "--jobs", "0"], "unknown option '--jobs'"),
         (["frobnicate"], "unexpected argument 'frobnicate'"),
+        (["check", "--dtype", "float32"], "unknown option '--dtype': the engine's is --precision float32|float64; a client's --dtype goes inside the --exec command (see 'nnbench check --help')"),
     ]
 
     @Test("argument-parser errors are one line, 'nnbench: error: ...', status 64", arguments: argumentParserErrors)

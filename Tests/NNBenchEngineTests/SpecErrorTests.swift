@@ -117,6 +117,9 @@ struct SpecErrorTests {
         #expect(failure("lstm(8) dense(1)", inputShape: [20, 2], outputWidth: 1)?.message
             == "the task needs 1 output but the last layer 'dense(1)' gives [20, 1], one per step; give the last recurrent layer 'sequence: false' to keep only its last step")
         #expect(failure("lstm(8, sequence: false) dense(1)", inputShape: [20, 2], outputWidth: 1) == nil)
+        // Without a recurrent layer the advice names what there is to change.
+        #expect(failure("dense(4) dense(1)", inputShape: [20, 2], outputWidth: 1)?.message
+            == "the task needs 1 output but the last layer 'dense(1)' gives [20, 1], one per step; add 'flatten' first (the dense layers then read every step at once), or a recurrent layer with 'sequence: false'")
     }
 
     /// A task with one class per step (copy-memory) needs `[steps, classes]`.
@@ -126,6 +129,8 @@ struct SpecErrorTests {
         #expect(failure("embedding(10, 4) gru(8) dense(4)", inputShape: [20], outputShape: [20, 9])?.message
             == "the task needs [20, 9], 9 outputs at each of 20 steps but the last layer 'dense(4)' gives [20, 4]")
         #expect(failure("embedding(10, 4) gru(8) dense(9)", inputShape: [20], outputShape: [20, 9]) == nil)
+        #expect(failure("dense(9)", inputShape: [20], outputShape: [20, 9])?.message
+            == "the task needs [20, 9], 9 outputs at each of 20 steps but the last layer 'dense(9)' gives [9]; an output per step needs a recurrent layer that keeps every step, e.g. '… gru(32) dense(9)' ('embedding' first for token inputs)")
     }
 
     @Test func windowsLargerThanTheirInput() throws {

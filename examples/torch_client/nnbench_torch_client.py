@@ -29,6 +29,7 @@ sent to standard error, which nnbench keeps in its log.
 import argparse
 import importlib
 import importlib.util
+import inspect
 import json
 import math
 import os
@@ -631,6 +632,17 @@ class KeptBuffers:
 # The ops.
 
 
+def takes_initial_state(module_class):
+    """Whether a user's recurrent nn.Module subclass can be called as module(x, h0), PyTorch's
+    signature: its forward takes a second argument (or *args)."""
+    try:
+        parameters = list(inspect.signature(module_class.forward).parameters.values())[1:]  # after self
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind == p.VAR_POSITIONAL for p in parameters) or len(
+        [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]) >= 2
+
+
 class Client:
     def __init__(self, custom=None, name="nnbench-torch-client"):
         self.custom, self.name = dict(custom or {}), name
@@ -685,8 +697,11 @@ class Client:
     def op_hello(self, req):
         asked = req.get("protocol", 1)
         self.protocol = PROTOCOL if isinstance(asked, int) and not isinstance(asked, bool) and asked >= PROTOCOL else 1
+        ops = OPTIONAL_OPS_V2 if self.protocol >= 2 else OPTIONAL_OPS_V1
+        if not all(takes_initial_state(self.custom[kind]) for kind in ("rnn", "lstm", "gru") if kind in self.custom):
+            ops = [op for op in ops if op != "initial_state"]  # nnbench then starts every sequence from h_0 = 0
         answer = {"protocol": self.protocol, "name": self.name, "dtype": str(torch.get_default_dtype()).replace("torch.", ""),
-                  "ops": OPTIONAL_OPS_V2 if self.protocol >= 2 else OPTIONAL_OPS_V1}
+                  "ops": ops}
         if self.protocol >= 2:
             answer.update(layers=list(LAYERS), losses=list(LOSSES), optimizers=["sgd", "adam", "adamw", "rmsprop"])
         return answer

@@ -904,6 +904,23 @@ def test_custom_relu(right, wrong, stock):
           "wrong ReLU: the input gradients go wrong at the relu (layer 1), not above it: %s" % bad[:3])
 
 
+def write_stateless_gru():
+    """A user's GRU whose forward takes only x: a module file in a temporary folder."""
+    path = os.path.join(tempfile.mkdtemp(prefix="nnbench-torch-test-"), "stateless_gru.py")
+    with open(path, "w") as f:
+        f.write("from torch import nn\n\n\nclass NoStateGRU(nn.GRU):\n    def forward(self, x):\n        return super().forward(x)\n")
+    return path
+
+
+def test_stateless_recurrent(prog):
+    """A recurrent module that cannot take h0 leaves initial_state out of hello's ops, and still runs."""
+    a = prog.call("hello", protocol=2)
+    check("initial_state" not in a["ops"] and "layer_gradients" in a["ops"], "a GRU without h0: hello's ops %s" % a["ops"])
+    prog.build({"inputs": [4, 2], "layers": [{"type": "gru", "units": 3, "sequence": False}, {"type": "dense", "units": 1}]}, "mse")
+    out = prog.call("forward", x=T(np.full((1, 4, 2), 0.1)))
+    check(A(out["y"]).shape == (1, 1), "a GRU without h0 runs forward: %s" % out)
+
+
 def main():
     if importlib.util.find_spec("torch") is None:
         print("skipped: torch is not installed; pip install torch==2.13.0+cpu")
@@ -925,6 +942,7 @@ def main():
         "right": Program(CUSTOM),
         "wrong": Program(CUSTOM, "--wrong"),
         "numpy": Program(NUMPY_CLIENT),
+        "stateless": Program(CLIENT, "--custom", "gru=%s:NoStateGRU" % write_stateless_gru()),
     }
     prog = programs["float64"]
     steps = [
@@ -950,6 +968,7 @@ def main():
         ("functional replacements", lambda: test_replacements(prog, programs["functional"], "functional", ["dense=linear", "dropout=mul"])),
         ("module replacements", lambda: test_replacements(prog, programs["modules"], "modules", ["dense=Linear"])),
         ("custom relu", lambda: test_custom_relu(programs["right"], programs["wrong"], prog)),
+        ("recurrent without h0", lambda: test_stateless_recurrent(programs["stateless"])),
     ]
     for title, run in steps:
         t = time.monotonic()

@@ -7,18 +7,16 @@ import NNBenchModel
 /// number of steps. Failing to points at the gradient, the update or the data feeding.
 ///
 /// Not every architecture can: a linear model cannot fit xor, and dropout's noise keeps a loss
-/// above zero. So when the model misses, or fits only in the second half of the budget,
-/// nnbench's reference engine is trained the same way from the model's own initial weights. If
-/// the reference fits within half the budget, the model must fit within all of it (the factor 2 of
-/// the budget itself). If the reference fits later or not at all, the architecture is not clear of
-/// the bound, and where such a fit ends depends on every rounding on the way: the final losses of
-/// two correct implementations can lie several times apart, and one may fit while the other does
-/// not, while what they gained cannot. The model is then held to at least half the reference's
-/// gain (the initial loss minus the final one), as `input-baseline` holds it to half the
-/// reference's gain (`docs/checks.md`, "overfit").
+/// above zero. And where a fit is reached only after many steps, whether it is reached depends
+/// on every rounding on the way: a correct float32 model can miss a fit the Double reference
+/// makes in 525 steps, or end at several times its loss where neither fits, while what the two
+/// gained stays close. So a model that misses is held to the gain of nnbench's reference engine,
+/// trained the same way from the model's own initial weights: at least half of it (the initial
+/// loss minus the final one), as `input-baseline` holds a model to half the reference's gain
+/// (`docs/checks.md`, "overfit").
 struct OverfitCheck: Check {
     let name = "overfit"
-    let summary = "eight samples are fit to loss ≈ 0 and 100 % accuracy within \(Self.maximumSteps) steps, or as well as the reference engine fits them"
+    let summary = "eight samples are fit to loss ≈ 0 and 100 % accuracy within \(Self.maximumSteps) steps, or gain at least half what the reference engine gains from the same weights"
     let requiredOps: [ModelOp] = [.step]
     /// Twice what the slowest correct fit of the self-test sweep takes (`docs/checks.md`).
     static let maximumSteps = 1200
@@ -31,7 +29,7 @@ struct OverfitCheck: Check {
     /// regression 1 % of the batch's initial loss.
     static let classificationLoss = 0.05
     static let regressionFraction = 0.01
-    /// Where the reference is not clear of the bound, the share of its gain the model must reach.
+    /// Where the model does not fit, the share of the reference's gain it must reach.
     static let gainFraction = 0.5
 
     /// A fit of the batch: where it ended, and the step at which it first reached the target.
@@ -39,8 +37,6 @@ struct OverfitCheck: Check {
         var loss: Double
         var accuracy: Double
         var stepsToTarget: Int?
-        /// Whether it reached the target within half the budget.
-        var isClear: Bool { stepsToTarget.map { $0 <= OverfitCheck.maximumSteps / 2 } ?? false }
     }
 
     func run(_ context: CheckContext) throws(ModelError) -> CheckOutcome {
@@ -63,27 +59,17 @@ struct OverfitCheck: Check {
             let loss = try model.loss(inputs: batch.inputs, targets: batch.targets)
             return (loss, isRegression ? 1 : try ModelTraining.accuracy(model, on: batch))
         }
-        let figure = "loss \(short(fit.loss))" + (isRegression ? "" : ", accuracy \(short(100 * fit.accuracy)) %")
-        // The figure with a margin is the number of steps the fit took (the loss is just under the
-        // target whenever the run stops). Within half the budget, no reference is needed.
-        if let steps = fit.stepsToTarget, fit.isClear {
+        if let steps = fit.stepsToTarget {
+            // The figure with a margin is the share of the budget the fit took (the loss is just
+            // under the target whenever the run stops).
             return .passed("loss \(short(fit.loss)) in \(steps) steps", bound: "≤ \(short(target)) in ≤ \(Self.maximumSteps) steps",
                            load: Double(steps) / Double(Self.maximumSteps), notes: notes)
         }
+        let figure = "loss \(short(fit.loss))" + (isRegression ? "" : ", accuracy \(short(100 * fit.accuracy)) %")
         let reference = try referenceFit(context, weights: weights, batch: batch, optimizer: optimizer, training: training, target: target)
         let referenceText = "the reference engine " + (reference.stepsToTarget.map { "fits in \($0) steps" } ?? "does not fit")
             + " (loss \(short(reference.loss))" + (isRegression ? ")" : ", \(short(100 * reference.accuracy)) %)")
-        if reference.isClear {
-            if let steps = fit.stepsToTarget {
-                return .passed("loss \(short(fit.loss)) in \(steps) steps", bound: "≤ \(short(target)) in ≤ \(Self.maximumSteps) steps",
-                               load: Double(steps) / Double(Self.maximumSteps), notes: notes)
-            }
-            return .failed(
-                figure, bound: "≤ \(short(target))\(isRegression ? "" : ", 100 %")",
-                "after \(Self.maximumSteps) steps of \(optimizer) on \(batch.inputs.shape[0]) samples the loss is \(short(fit.loss)) (from \(short(initial))); from the same weights \(referenceText)",
-                .cannotOverfit, load: fit.loss / target, notes: notes)
-        }
-        notes.append("the architecture is not clear of the bound on these \(batch.inputs.shape[0]) samples: from the same weights \(referenceText), so the model is held to half its gain")
+        notes.append("from the same weights \(referenceText); the model is held to half its gain")
         let referenceGain = initial - reference.loss
         guard referenceGain > 0 else {
             return .passed(figure, bound: "none (the reference gains nothing)", load: 0, notes: notes)

@@ -28,9 +28,9 @@ extension Generators {
     /// recurrent layer; a dense network can read it after `flatten`.
     ///
     /// Known: the target is the sum of two independent U(0, 1) values, with mean 1 and variance
-    /// 1/6, so the best constant prediction, 1, has MSE 1/6 ≈ 0.167: the bar a model without memory
-    /// cannot pass (Le et al. 2015 call a model that beats it one that learnt the task). Only one
-    /// step's input helps a model without memory: when the last step is marked (probability
+    /// 1/6, so the best constant prediction, 1, has MSE 1/6 ≈ 0.167, the memoryless figure (the
+    /// best prediction from the step alone; Le et al. 2015 call a model that beats it one that
+    /// learnt the task). Only one step's input helps a model without memory: when the last step is marked (probability
     /// `1/(T − ⌊T/2⌋)`) its value is one of the two, and predicting it plus 1/2 has MSE 1/12, so such
     /// a model reaches `1/6 − 1/(12(T − ⌊T/2⌋))` at best. The loss at initialisation is
     /// `E[y²] = 7/6`; there is no noise. Because `v_t ∈ [0, 1)`, `v_t m_t = relu(v_t + m_t − 1)`,
@@ -78,7 +78,7 @@ extension Generators {
                 noiseFloor: 0,
                 memorylessLoss: 1.0 / 6,
                 facts: [
-                    "predicting the constant 1 gives MSE 1/6, the bar a model without memory cannot pass",
+                    "predicting the constant 1 gives MSE 1/6, the memoryless figure (the step alone) and Le et al.'s bar",
                     "a model that sees only the last step reaches MSE \(lastStepOnly.numberText) = 1/6 − 1/(12·\(length - half)) at best",
                     "the input is a sequence: x[t] = (value, marker) of step t",
                     "after flatten, one hidden layer of \(length) ReLU units is exact: y = Σ_t relu(x[t, 0] + x[t, 1] − 1)",

@@ -24,8 +24,9 @@ extension Generators {
     /// The input is a sequence `[T, 1]` for a recurrent layer.
     ///
     /// Known: `y` is Binomial(T, 1/2), mean T/2 and variance T/4, so the best constant prediction,
-    /// T/2, has MSE T/4: the bar a model without memory cannot pass. One that sees only the last
-    /// step predicts `x_{T−1} + (T − 1)/2` and reaches `(T − 1)/4`. The loss at initialisation
+    /// T/2, has MSE T/4, the memoryless figure (the best prediction from the step alone). A model
+    /// without memory still sees the last step's input: it predicts `x_{T−1} + (T − 1)/2` and
+    /// reaches `(T − 1)/4`, the bar below which a model must have stored earlier steps. The loss at initialisation
     /// (predicting 0) is `E[y²] = T²/4 + T/4`; there is no noise. A counter is one unit that adds
     /// its input: `rnn(1, nonlinearity: relu, sequence: false)` with both weights 1 and both biases 0 is exact
     /// (`h_t = relu(x_t + h_{t−1}) = Σ_{s≤t} x_s`), and so is `dense(1)` with weights 1 after
@@ -68,8 +69,8 @@ extension Generators {
                 memorylessLoss: t / 4,
                 facts: [
                     "the input is a sequence: x[t] = (bit) of step t",
-                    "predicting the constant \((t / 2).numberText) gives MSE T/4 = \((t / 4).numberText), the bar a model without memory cannot pass",
-                    "a model that sees only the last step reaches MSE (T − 1)/4 = \(((t - 1) / 4).numberText) at best",
+                    "predicting the constant \((t / 2).numberText) gives MSE T/4 = \((t / 4).numberText), the memoryless figure (the step alone)",
+                    "a model without memory sees only the last step and reaches MSE (T − 1)/4 = \(((t - 1) / 4).numberText) at best: below it, the model stored earlier steps",
                     "rnn(1, nonlinearity: relu, sequence: false) with weights 1 and biases 0 counts exactly; so does flatten dense(1) with weights 1",
                 ]),
             chanceLevel: t / 4,

@@ -17,10 +17,13 @@ public struct KnownAnswer: Sendable, Hashable {
     public var linearBound: Double?
     /// The entropy, in nats, of the class priors: the loss of the best constant prediction.
     public var priorEntropy: Double?
-    /// The loss of the best prediction made without memory of the sequence: at each output step,
-    /// the best constant for that step (the step is known, the earlier inputs are not). A
-    /// sequence model must store what it read to go below it: 1/6 on `adding` (Le et al. 2015),
-    /// `K·ln(A)/(T + 2K)` on `copy-memory` (Arjovsky et al. 2016).
+    /// The loss of the best prediction from the step alone: at each output step, the best constant
+    /// for that step (the step is known, the inputs are not), the papers' memoryless baseline:
+    /// 1/6 on `adding` (Le et al. 2015), `K·ln(A)/(T + 2K)` on `copy-memory` (Arjovsky et al.
+    /// 2016). Where the output step's own input says nothing about its target (`copy-memory`,
+    /// `temporal-order`, `sequence-parity`) no model without memory beats it; on `adding` and
+    /// `counting` such a model, reading the last step's input, goes slightly below it, and the
+    /// task's facts give that figure too.
     public var memorylessLoss: Double?
     /// Facts in words, e.g. "solvable with one hidden layer of 2 units".
     public var facts: [String]

@@ -69,10 +69,13 @@ extension ArchitectureSpec {
             case 1: outputWidth == 1 ? "1 output" : "\(outputWidth) outputs"
             default: "\(outputShape), \(outputWidth) output\(outputWidth == 1 ? "" : "s") at each of \(outputShape[0]) steps"
             }
+            let recurrent = layers.contains(where: \.isRecurrent)
             let gives = switch (shape.count, outputShape.count) {
             case (1, 1): "\(shape[0])"
-            case (2, 1): "\(shape), one per step; give the last recurrent layer 'sequence: false' to keep only its last step"
-            case (1, _): "\(shape); keep every step of the last recurrent layer ('sequence: true', the default)"
+            case (2, 1) where recurrent: "\(shape), one per step; give the last recurrent layer 'sequence: false' to keep only its last step"
+            case (2, 1): "\(shape), one per step; add 'flatten' first (the dense layers then read every step at once), or a recurrent layer with 'sequence: false'"
+            case (1, _) where recurrent: "\(shape); keep every step of the last recurrent layer ('sequence: true', the default)"
+            case (1, _): "\(shape); an output per step needs a recurrent layer that keeps every step, e.g. '… gru(32) dense(\(outputWidth))' ('embedding' first for token inputs)"
             case (2, _): "\(shape)"
             default: "\(shape); end with 'flatten' and 'dense(\(outputWidth))'"
             }

@@ -24,7 +24,7 @@ extension LayerSpec {
                 initializer: try options.initializer("init", default: .glorotUniform))
         case "leaky_relu":
             let options = try OptionReader(call, options: ["slope"], positional: 1, site: site)
-            self = .leakyReLU(slope: try options.number("slope", default: 0.01, expected: "a finite number") { _ in true })
+            self = .leakyReLU(slope: try options.number("slope", default: 0.01, expected: Self.finiteInFloat) { Self.isFiniteInFloat($0) })
         case "dropout":
             let options = try OptionReader(call, options: ["rate"], positional: 1, site: site)
             self = .dropout(rate: try options.number("rate", expected: "a number in [0, 1)") { $0 >= 0 && $0 < 1 })
@@ -58,7 +58,7 @@ extension LayerSpec {
         case "lstm":
             let options = try OptionReader(call, options: ["units", "sequence", "bias", "forget_bias"], positional: 1, site: site)
             let bias = try options.boolean("bias", default: true)
-            let forgetBias = try options.optionalNumber("forget_bias", expected: "a finite number") { _ in true }
+            let forgetBias = try options.optionalNumber("forget_bias", expected: Self.finiteInFloat) { Self.isFiniteInFloat($0) }
             if forgetBias != nil, !bias {
                 throw options.error("a forget-gate bias needs the layer's biases; remove 'bias: false' or 'forget_bias'", option: "forget_bias")
             }
@@ -83,6 +83,12 @@ extension LayerSpec {
             self = layer
         }
     }
+
+    /// A value the layer adds to or multiplies into its Float values must be finite in Float too:
+    /// `forget_bias: 1e39` would be an infinite bias in float32 and the first step's loss NaN.
+    private static let finiteInFloat = "a number finite in float32 (|x| ≤ 3.4e38)"
+
+    private static func isFiniteInFloat(_ value: Double) -> Bool { value.magnitude <= Double(Float.greatestFiniteMagnitude) }
 
     /// The layers that take no options, by name.
     private static let optionless: [String: LayerSpec] = [

@@ -152,7 +152,7 @@ public struct LearningCurve: Sendable, Hashable, Encodable {
         case .classificationError:
             return task.answer.linearBound.map { Level(value: 1 - $0, source: "1 − the best linear model's accuracy \($0.numberText)") }
         case .mse:
-            return task.answer.memorylessLoss.map { Level(value: $0, source: "the best model without memory") }
+            return task.answer.memorylessLoss.map { Level(value: $0, source: "the best prediction from the step alone") }
         }
     }
 }
