@@ -49,8 +49,19 @@ extension ProtocolModel {
     ) throws(ModelError) -> [String: Tensor<Double>] {
         let names = expected.map(\.name)
         guard case .object(let fields)? = value, Set(fields.keys) == Set(names) else {
-            let got = if case .object(let fields)? = value { "\(fields.keys.sorted())" } else { value?.brief ?? "nothing" }
-            throw fail(op, "answered '\(op)' with '\(field)' holding \(got); expected exactly \(names)",
+            let got: String
+            if case .object(let fields)? = value {
+                // The difference is what to fix; the whole sets only when nothing is shared.
+                let missing = names.filter { fields[$0] == nil }, extra = fields.keys.filter { !names.contains($0) }.sorted()
+                got = missing.count < names.count
+                    ? [missing.isEmpty ? nil : "without \(missing.map { "'\($0)'" }.joined(separator: ", "))",
+                       extra.isEmpty ? nil : "with \(extra.map { "'\($0)'" }.joined(separator: ", ")), which the model does not have"]
+                        .compactMap { $0 }.joined(separator: " and ")
+                    : "holding \(fields.keys.sorted()); expected exactly \(names)"
+            } else {
+                got = "holding \(value?.brief ?? "nothing"); expected exactly \(names)"
+            }
+            throw fail(op, "answered '\(op)' with '\(field)' \(got)",
                        hint: "answer an object {name: tensor} with every parameter", restating: [.field(field)])
         }
         var tensors: [String: Tensor<Double>] = [:]

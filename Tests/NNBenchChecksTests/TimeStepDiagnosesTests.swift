@@ -106,6 +106,24 @@ struct TimeStepDiagnosesTests {
         #expect(small.message.contains("rounded away") && !small.message.contains("exactly 0"), "\(small.message)")
     }
 
+    /// A layer that explodes at initialisation and ends with no gradient reaching h_0 (relu units
+    /// the explosion drove dead) is told as both, the explosion first; one that explodes at both
+    /// ends is told once, and one that vanishes at initialisation (gates do) not at all.
+    @Test func anExplosionAtInitialisationIsToldApart() throws {
+        var record = try Self.run("rnn(4, sequence: false) dense(1)", on: try Self.adding(length: 6))
+        record.timeStepGradients![0].initial = [1e12, 1, 1, 1, 1, 1]
+        record.timeStepGradients![0].final = [0, 0, 0, 0, 0, 1]
+        let found = TrainingDiagnoses.diagnose(record).filter { $0.name.hasSuffix("-through-time") }
+        #expect(found.map(\.name) == ["exploding-through-time", "vanishing-through-time"], "\(found.map(\.name))")
+        #expect(found.first?.subject == "layer 0 (rnn(4, sequence: false)) at initialisation" && found.first?.value == 1e12)
+        #expect(found.first?.message.contains("aftermath") ?? false, "\(found.first?.message ?? "")")
+        record.timeStepGradients![0].final = [1e9, 1, 1, 1, 1, 1]
+        #expect(TrainingDiagnoses.diagnose(record).filter { $0.name.hasSuffix("-through-time") }.map(\.subject) == ["layer 0 (rnn(4, sequence: false))"])
+        record.timeStepGradients![0].initial = [1e-12, 1, 1, 1, 1, 1]
+        record.timeStepGradients![0].final = [1e-3, 1, 1, 1, 1, 1]
+        #expect(TrainingDiagnoses.diagnose(record).allSatisfy { !$0.name.hasSuffix("-through-time") })
+    }
+
     /// A run whose loss stops being finite at its second step (Adam at rate 100: the first update
     /// moves every weight by about 100, and a relu rnn over 40 steps overflows) keeps the first
     /// step's norms as its last, says so (`finalStep` 1), and gets no verdict through time: the

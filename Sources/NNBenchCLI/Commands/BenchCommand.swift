@@ -140,7 +140,7 @@ struct BenchCommand: ParsableCommand {
                 result = try TrainingBenchmark.train(
                     task: task, architecture: architecture, optimizer: optimizerSpec, batch: batch, steps: steps, threads: threads)
             } catch {
-                throw failure("cannot train on task '\(task.name)' in batches of \(batch):\n\(error.rendered)", status: ExitStatus.usage)
+                throw failure("cannot train on task '\(task.name)' in batches of \(batch): \(error.description)", status: ExitStatus.usage)
             }
             if json {
                 print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))

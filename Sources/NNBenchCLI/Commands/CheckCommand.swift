@@ -276,11 +276,11 @@ struct CheckCommand: ParsableCommand {
         let architecture = try ArchitectureArgument.parse(arch, for: task)
         let resolved: ResolvedArchitecture
         do { resolved = try architecture.resolve(for: task) } catch {
-            throw failure("invalid --arch for task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+            throw failure("invalid --arch for task '\(task.name)': \(error.description)", status: ExitStatus.usage)
         }
         // The checks train on batches of up to the whole training split, down to 2 samples when it has them.
         do { try resolved.checkBatch(samples: min(2, task.train.count), training: true) } catch {
-            throw failure("cannot check on task '\(task.name)' with \(task.train.count) training sample\(task.train.count == 1 ? "" : "s"):\n\(error.rendered)", status: ExitStatus.usage)
+            throw failure("cannot check on task '\(task.name)' with \(task.train.count) training sample\(task.train.count == 1 ? "" : "s"): \(error.description)", status: ExitStatus.usage)
         }
         return (architecture, task)
     }

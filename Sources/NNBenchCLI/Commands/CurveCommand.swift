@@ -66,7 +66,7 @@ struct CurveCommand: ParsableCommand {
         let architecture = try ArchitectureArgument.parse(arch ?? task.reference.architecture, for: task)
         let resolved: ResolvedArchitecture
         do { resolved = try architecture.resolve(for: task) } catch {
-            throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+            throw failure("the architecture does not fit task '\(task.name)': \(error.description)", status: ExitStatus.usage)
         }
         let optimizerSpec: OptimizerSpec
         do { optimizerSpec = try OptimizerSpec(parsing: optimizer ?? task.reference.optimizer) } catch {

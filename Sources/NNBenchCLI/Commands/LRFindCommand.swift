@@ -84,13 +84,13 @@ struct LRFindCommand: ParsableCommand {
         }
         let resolved: ResolvedArchitecture
         do { resolved = try architecture.resolve(for: task) } catch {
-            throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+            throw failure("the architecture does not fit task '\(task.name)': \(error.description)", status: ExitStatus.usage)
         }
         let configuration = TrainingConfiguration(
             optimizer: optimizerSpec, epochs: 1, batchSize: batch, seed: try parseSeed(seed, option: "--seed"))
         let run: TrainingRun<Float>
         do { run = try TrainingRun(task: task, resolved: resolved, configuration: configuration) } catch {
-            throw failure("cannot train on task '\(task.name)' in batches of \(batch):\n\(error.rendered)", status: ExitStatus.usage)
+            throw failure("cannot train on task '\(task.name)' in batches of \(batch): \(error.description)", status: ExitStatus.usage)
         }
         if let report { try OutputPath.checkFile(report, option: "--report") }
         let page = LearningRateReport(

@@ -108,7 +108,7 @@ struct TrainCommand: ParsableCommand {
         if asked == nil, !noDiagnoses { configuration.observation = TrainingObservation(measures: false, unitStatistics: true) }
         let resolved: ResolvedArchitecture
         do { resolved = try architecture.resolve(for: task) } catch {
-            throw failure("the architecture does not fit task '\(task.name)':\n\(error.rendered)", status: ExitStatus.usage)
+            throw failure("the architecture does not fit task '\(task.name)': \(error.description)", status: ExitStatus.usage)
         }
         let fault = try parseInject(architecture: architecture, task: task, optimizer: configuration.optimizer)
         let run: TrainingRun<Float>
@@ -119,7 +119,7 @@ struct TrainCommand: ParsableCommand {
                 try TrainingRun(task: task, resolved: resolved, configuration: configuration)
             }
         } catch {
-            throw failure("cannot train on task '\(task.name)' in batches of \(configuration.batchSize):\n\(error.rendered)", status: ExitStatus.usage)
+            throw failure("cannot train on task '\(task.name)' in batches of \(configuration.batchSize): \(error.description)", status: ExitStatus.usage)
         }
         try OutputPath.checkDistinct([("--report", report), ("--tensorboard", tensorboard), ("--save-weights", saveWeights)])
         if let report { try OutputPath.checkFile(report, option: "--report") }

@@ -34,7 +34,7 @@ enum ArchitectureArgument {
         do {
             return try ArchitectureSpec(parsing: text)
         } catch {
-            throw failure("invalid --arch:\n\(error.rendered)", status: ExitStatus.usage)
+            throw failure("invalid --arch: \(error.description)", status: ExitStatus.usage)
         }
     }
 }

@@ -23,11 +23,36 @@ extension TrainingDiagnoses {
     /// A run whose loss stopped being finite gets no verdict through time: its last kept norms
     /// are not those of a trained layer (a run that diverges within its first epoch keeps the
     /// initial weights' twice), and `loss-diverged` already says what went wrong.
+    ///
+    /// A layer that explodes at initialisation is told apart: unlike vanishing, which a gated
+    /// layer does at first and learns its way out of, an explosion from the start is what the
+    /// initial weights do, and what it leaves behind (relu units driven dead, a ρ of 0 after
+    /// training) would otherwise read as vanishing.
     static func timeStepMeasurements(_ record: TrainingRecord) -> [TrainingMeasurement] {
         guard !record.outcome.isDiverged else { return [] }
-        return (record.timeStepGradients ?? []).compactMap { profile -> TrainingMeasurement? in
+        let profiles = (record.timeStepGradients ?? []).filter { !$0.returnsSequence }
+        return profiles.compactMap(initialExplosion) + trainedTimeStepMeasurements(record, profiles)
+    }
+
+    /// `exploding-through-time` at the run's first step, when `ρ` is above the band there and the
+    /// trained layer's verdict does not already say so.
+    private static func initialExplosion(_ profile: TimeStepGradients) -> TrainingMeasurement? {
+        let band = timeStepBand(unitRoundoff: profile.unitRoundoff), steps = profile.initial.count
+        guard let ratio = TimeStepGradients.firstToLast(profile.initial), ratio > band.upperBound,
+              TimeStepGradients.firstToLast(profile.final).map({ $0 <= band.upperBound }) ?? true else { return nil }
+        let subject = "layer \(profile.layer) (\(profile.spec)) at initialisation"
+        return measurement(
+            "exploding-through-time", subject, value: ratio, margin: decadesInside(ratio, band), unit: "decades",
+            threshold: "‖∂L/∂h_0‖ / ‖∂L/∂h_\(steps - 1)‖ within [\(short(band.lowerBound)), \(short(band.upperBound))]",
+            message: "\(subject): the gradient reaching h_0 is \(short(ratio)) of the one reaching h_\(steps - 1) at the first step, above 1/u = \(short(band.upperBound)): "
+                + "the initial weights explode through time (what training then shows, dead relu units or a ρ of 0, may be its aftermath); "
+                + "try a smaller recurrent initialisation, gradient clipping (--clip \"norm(1.0)\"), a tanh rnn, or shorter sequences")
+    }
+
+    private static func trainedTimeStepMeasurements(_ record: TrainingRecord, _ profiles: [TimeStepGradients]) -> [TrainingMeasurement] {
+        profiles.compactMap { profile -> TrainingMeasurement? in
             // A ratio of 0 is no gradient reaching h_0 at all: vanishing, `−∞` decades inside.
-            guard !profile.returnsSequence, record.epochs.count >= 2, let ratio = TimeStepGradients.firstToLast(profile.final) else { return nil }
+            guard record.epochs.count >= 2, let ratio = TimeStepGradients.firstToLast(profile.final) else { return nil }
             let band = timeStepBand(unitRoundoff: profile.unitRoundoff), steps = profile.final.count
             let vanishing = ratio < 1
             let subject = "layer \(profile.layer) (\(profile.spec))"
