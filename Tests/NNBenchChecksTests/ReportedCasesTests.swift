@@ -54,6 +54,9 @@ struct ReportedCasesTests {
         Case(
             architecture: "rnn(16, nonlinearity: relu, sequence: false) dense(1)", task: "adding", parameters: ["length": "8"], seed: 4,
             only: ["gradient"]),
+        // A relu rnn explodes under sgd(lr: 0.1): the reference's own step 3 had the loss 3.7e52,
+        // beyond float32, and the check blamed the labels (issue 15, finding 1; the shortest T).
+        Case(architecture: "rnn(8, nonlinearity: relu, sequence: false) dense(1)", task: "counting", parameters: ["length": "15"], only: ["reference"]),
     ]
 
     @Test(arguments: cases)

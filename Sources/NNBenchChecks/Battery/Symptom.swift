@@ -92,6 +92,15 @@ public struct Symptom: Sendable, Hashable {
     static let nonFinite = Symptom(name: "a loss or gradient is not finite", likelyCauses: [
         "softmax without the maximum subtracted", "cross-entropy not in the stable form on logits", "log of 0",
     ])
+    static let nonFiniteParameters = Symptom(name: "a parameter after a step is not finite where the reference's is", likelyCauses: [
+        "a division by zero in the update (eps missing from √v + eps, or a zero step count in the bias correction)",
+        "an overflow the reference does not have: a gradient, or its square, beyond the precision's range",
+        "the gradient not finite: see numerics",
+    ])
+    static let nonFiniteStep = Symptom(name: "a step's loss is not finite where the reference's is", likelyCauses: [
+        "an overflow the reference does not have: exp or a square of an unbounded value (softmax without the maximum subtracted)",
+        "log of 0 or a division by 0 in the loss", "a forward pass that reads uninitialised or stale memory",
+    ])
     static let stepData = Symptom(name: "a step reports another loss than its batch's", likelyCauses: [
         "labels shuffled separately from the inputs", "the step fed another batch, or the targets of another batch",
     ])

@@ -70,13 +70,13 @@ struct ReferenceCheck: Check {
             return .passed("all equal", bound: comparison.bound, load: comparison.load, notes: notes)
         }
         let optimizers = Self.optimizers.filter(context.offers)
-        if let failure = try compareSteps(context, optimizers: optimizers, order: order, initial: initial, batch: batch, comparison: comparison) {
+        if let failure = try compareSteps(
+            context, optimizers: optimizers, order: order, initial: initial, batch: batch, comparison: comparison, notes: &notes)
+        {
             return failure
         }
         try model.setParameters(initial)
-        let masked = context.trainsDifferently ? ", under the model's own dropout masks" : ""
-        return .passed(
-            "all equal", bound: comparison.bound, load: comparison.load, notes: notes + ["\(optimizers.count) optimizers × \(Self.steps) steps\(masked)"])
+        return .passed("all equal", bound: comparison.bound, load: comparison.load, notes: notes)
     }
 
     /// How far a value may be from the reference's: ``Tolerances/reference`` of the larger of 1
@@ -180,14 +180,15 @@ struct ReferenceCheck: Check {
     ) throws(ModelError) -> CheckOutcome? {
         let gradients = try context.model.gradients(inputs: batch.inputs, targets: batch.targets).gradients
         reference.gradients(inputs: batch.inputs, targets: batch.targets)
-        return try gradientFailure(gradients, reference: reference, context: context, comparison: comparison, training: false)
+        return try gradientFailure(gradients, reference: reference, batch: batch, context: context, comparison: comparison, training: false)
     }
 
     /// The parameters whose gradients differ from the reference's last pass, reported at the one
     /// nearest the output: a backward pass carries a bug down to every layer below it, so the
     /// deepest wrong gradient sits just below the bug, and the correct ones above clear the rest.
     private func gradientFailure(
-        _ gradients: [String: Tensor<Double>], reference: Network<Double>, context: CheckContext, comparison: Comparison, training: Bool
+        _ gradients: [String: Tensor<Double>], reference: Network<Double>, batch: (inputs: Tensor<Double>, targets: Tensor<Double>),
+        context: CheckContext, comparison: Comparison, training: Bool
     ) throws(ModelError) -> CheckOutcome? {
         var differing: [(name: String, difference: Double, index: Int, wanted: Tensor<Double>)] = []
         for (name, wanted) in reference.gradients {
@@ -197,44 +198,58 @@ struct ReferenceCheck: Check {
         }
         guard let last = differing.last, let value = gradients[last.name] else { return nil }
         let location = GradientLocation(parameters: reference.gradients.map(\.name), differing: differing.map(\.name), layerCount: context.layers.count)
+        let place = try throughTime(location, reference: reference, batch: batch, context: context, comparison: comparison, training: training)
+            ?? (location.sentence(describe: context.describe(layer:)), location.symptom(context.layers, loss: context.loss), location.location(in: context))
         return .failed(
             "|Δ| \(short(last.difference)) in d loss/d \(last.name)" + (training ? " (training)" : ""), bound: comparison.bound,
             (training ? "in training mode, under the model's own masks, " : "")
                 + "the gradient of \(context.describe(parameter: last.name))\(last.wanted.position(last.index)) is "
-                + "\(short(value.scalars[safe: last.index])), reference \(short(last.wanted.scalars[last.index])); "
-                + location.sentence(describe: context.describe(layer:)),
-            location.symptom(context.layers, loss: context.loss), at: location.location(in: context))
+                + "\(short(value.scalars[safe: last.index])), reference \(short(last.wanted.scalars[last.index])); " + place.sentence,
+            place.symptom, at: place.location)
     }
 
     /// ``steps`` steps of each optimizer from the same weights, under the model's masks when it
-    /// trains differently; the first parameter or buffer that differs after a step.
+    /// trains differently; the first parameter or buffer that differs after a step. An
+    /// optimizer's steps are compared while the reference's stay within the model's range
+    /// (``outOfRange(_:loss:precision:)``); the steps from the first that leaves it are not,
+    /// and `notes` says which and why.
     private func compareSteps(
         _ context: CheckContext, optimizers: [OptimizerSpec], order: [String], initial: [String: Tensor<Double>],
-        batch: (inputs: Tensor<Double>, targets: Tensor<Double>), comparison: Comparison
+        batch: (inputs: Tensor<Double>, targets: Tensor<Double>), comparison: Comparison, notes: inout [String]
     ) throws(ModelError) -> CheckOutcome? {
         let model = context.model
-        for spec in optimizers {
+        var compared = 0
+        defer {
+            let masked = context.trainsDifferently ? ", under the model's own dropout masks" : ""
+            let all = optimizers.count * Self.steps
+            notes.append("\(optimizers.count) optimizers × \(Self.steps) steps\(masked)" + (compared < all ? ", \(compared) of the \(all) steps compared" : ""))
+        }
+        optimizers: for spec in optimizers {
             try model.setParameters(initial)
             let network = try context.reference(holding: initial)
+            network.recordsOutputs = true
             let optimizer = NetworkOptimizer(spec, network: network)
             for step in 1...Self.steps {
+                var reported: (model: Double, reference: Double)?
                 if context.trainsDifferently {
                     let answer = try model.step(inputs: batch.inputs, targets: batch.targets, optimizer: spec, training: true, trace: true)
                     if let failure = try replay(answer.trace?.masks ?? [:], in: network, context: context) { return failure }
                 } else {
-                    // The loss a step reports is that of the batch it learns from, at the weights before
-                    // it, which the reference holds: another value means the step learns from other data.
-                    let reported = try model.step(inputs: batch.inputs, targets: batch.targets, optimizer: spec)
-                    let expected = network.loss(inputs: batch.inputs, targets: batch.targets)
-                    if comparison.differs(reported, expected) {
-                        return .failed(
-                            "step loss \(short(reported)) vs \(short(expected))", bound: comparison.bound,
-                            "\(spec) step \(step) reports the loss \(short(reported)) before its update, but the batch's loss at those "
-                                + "weights is \(short(expected)): the step learns from other targets than the inputs'",
-                            .stepData, at: .data)
-                    }
+                    let loss = try model.step(inputs: batch.inputs, targets: batch.targets, optimizer: spec)
+                    reported = (loss, network.loss(inputs: batch.inputs, targets: batch.targets))
                 }
-                optimizer.step(inputs: batch.inputs, targets: batch.targets)
+                let before = optimizer.step(inputs: batch.inputs, targets: batch.targets)
+                if let reason = Self.outOfRange(network, loss: before, precision: context.precision) {
+                    notes.append(
+                        "\(spec) step\(step < Self.steps ? "s \(step)–\(Self.steps)" : " \(step)") not compared: the reference's \(reason), "
+                            + "beyond \(short(Self.comparableLimit(context.precision))), whose product \(context.precision.rawValue) cannot hold "
+                            + "(the reference itself diverges from these weights, so a difference would say nothing)")
+                    continue optimizers
+                }
+                if let reported, let failure = stepLossFailure(reported.model, expected: reported.reference, spec: spec, step: step, comparison: comparison) {
+                    return failure
+                }
+                compared += 1
                 let values = try model.parameters()
                 let buffers = context.info.version >= 2 ? network.state : []
                 let bufferNames = Set(buffers.map(\.name))
@@ -244,17 +259,39 @@ struct ReferenceCheck: Check {
                         // A buffer (batchnorm's running statistics) is moved by its layer's forward pass, not by the optimizer.
                         let buffer = bufferNames.contains(name)
                         let layer = GradientLocation.layer(of: name)
+                        // Within range, the reference's value is finite: a non-finite one is the model's arithmetic.
+                        let nonFinite = !value.scalars[safe: index].isFinite && value.shape == wanted.shape
                         return .failed(
                             "|Δ| \(short(difference)) after \(spec.name) step \(step)", bound: comparison.bound,
                             "\(spec) step \(step): \(buffer ? context.describe(parameter: name) : name)\(wanted.position(index)) is "
                                 + "\(short(value.scalars[safe: index])), reference \(short(wanted.scalars[index]))",
-                            buffer ? .bufferUpdate : .step(of: spec, at: step),
+                            buffer ? .bufferUpdate : nonFinite ? .nonFiniteParameters : .step(of: spec, at: step),
                             at: buffer ? layer.map { context.location(layers: $0) } : .optimizer(rule: spec.name, spec: spec.description))
                     }
                 }
             }
         }
         return nil
+    }
+
+    /// The loss a step reports is that of the batch it learns from, at the weights before it,
+    /// which the reference holds: another finite value means the step learns from other data. A
+    /// non-finite one, where the reference's is within range, is the model's numerics, not its
+    /// data.
+    private func stepLossFailure(_ reported: Double, expected: Double, spec: OptimizerSpec, step: Int, comparison: Comparison) -> CheckOutcome? {
+        guard comparison.differs(reported, expected) else { return nil }
+        guard reported.isFinite else {
+            return .failed(
+                "step loss \(short(reported)) vs \(short(expected))", bound: comparison.bound,
+                "\(spec) step \(step) reports the loss \(short(reported)) before its update where the reference's at the same weights is "
+                    + "\(short(expected)): the model overflows or divides by zero where the reference does not",
+                .nonFiniteStep)
+        }
+        return .failed(
+            "step loss \(short(reported)) vs \(short(expected))", bound: comparison.bound,
+            "\(spec) step \(step) reports the loss \(short(reported)) before its update, but the batch's loss at those "
+                + "weights is \(short(expected)): the step learns from other targets than the inputs'",
+            .stepData, at: .data)
     }
 
     /// One training-mode pass, gradients and trace, against the reference under the same masks.
@@ -288,7 +325,9 @@ struct ReferenceCheck: Check {
                 "training loss \(short(answer.loss)) vs \(short(loss))", bound: comparison.bound,
                 "in training mode the loss differs: \(short(answer.loss)), reference \(short(loss))", .lossMismatch, at: .loss)
         }
-        if let failure = try gradientFailure(answer.gradients, reference: reference, context: context, comparison: comparison, training: true) {
+        if let failure = try gradientFailure(
+            answer.gradients, reference: reference, batch: batch, context: context, comparison: comparison, training: true)
+        {
             return failure
         }
         notes.append("training mode compared under the model's own dropout masks")
