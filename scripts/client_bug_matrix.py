@@ -35,8 +35,9 @@ CHECKS = ["init", "reference", "gradient", "input-gradient", "update", "batch", 
           "known-answers", "ablation", "input-baseline"]
 ORDER = ["input-gradient", "reference", "gradient"] + [c for c in CHECKS if c not in ("input-gradient", "reference", "gradient")]
 ANY = None  # every optimizer rule
+RECURRENT = {"rnn", "lstm", "gru"}  # the client's recurrent bugs are in the code the three share
 
-# Where each bug of the client is: ("layer", type), ("loss",), ("optimizer", rules or ANY),
+# Where each bug of the client is: ("layer", type or set of types), ("loss",), ("optimizer", rules or ANY),
 # ("initialisation",) or ("data",). Read from the client's code around each bug("...").
 TRUTH = {
     "relu-backward-passes-negative": ("layer", "relu"),
@@ -78,6 +79,9 @@ TRUTH = {
     "gelu-tanh-approximation": ("layer", "gelu"),
     "rmsprop-without-eps-inside": ("optimizer", {"rmsprop"}),
     "adamw-decay-coupled": ("optimizer", {"adamw"}),
+    "bptt-truncated-to-one-step": ("layer", RECURRENT),
+    "recurrent-ignores-initial-state": ("layer", RECURRENT),
+    "rnn-weight-hh-gradient-skips-first-step": ("layer", RECURRENT),
 }
 
 
@@ -104,7 +108,7 @@ def is_right(location, truth):
     place = location["place"]
     if truth[0] == "layer":
         return place in ("layers", "suspects") and not location.get("loss") and bool(location["layers"]) \
-            and all(layer["type"] == truth[1] for layer in location["layers"])
+            and all(layer["type"] in ({truth[1]} if isinstance(truth[1], str) else truth[1]) for layer in location["layers"])
     if truth[0] == "loss":
         return place == "loss" or (place == "suspects" and location["loss"] and not location["layers"])
     if truth[0] == "optimizer":
