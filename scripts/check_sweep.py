@@ -1,6 +1,9 @@
-"""What the seed sweeps of single checks share (through_time_sweep.py, overfit_sweep.py): the
-models they run `nnbench check` on, their command-line options, and the check results read back
-from `--json`."""
+"""What the seed sweeps of single checks share (through_time_sweep.py, overfit_sweep.py,
+reference_overflow_sweep.py): the models they run `nnbench check` on, their command-line options,
+and one run's results of a check, read back from `--json`."""
+
+import json
+import subprocess
 
 MODELS = {
     "engine32": ["--precision", "float32"],
@@ -27,3 +30,14 @@ def results(value, check):
     elif isinstance(value, list):
         for inner in value:
             yield from results(inner, check)
+
+
+def check_results(nnbench, model, arguments, check, label):
+    """Runs `nnbench check` on `model` with `arguments` (`--only CHECK --json` added) and returns
+    the results of `check`, or None, printing what nnbench said, when it gave no output."""
+    command = [nnbench, "check", *MODELS[model], *arguments, "--only", check, "--json"]
+    run = subprocess.run(command, capture_output=True, text=True)
+    if not run.stdout.strip():
+        print("  %s %s: no output: %s" % (model, label, run.stderr.strip()[-300:]))
+        return None
+    return list(results(json.loads(run.stdout), check))

@@ -11,11 +11,9 @@ bound. Prints one line per model and case: runs, runs compared by gain, false al
 load and where, and the spread of D/D_ref. Exit status 1 when any run failed.
 """
 
-import json
-import subprocess
 import sys
 
-from check_sweep import MODELS, option, results
+from check_sweep import check_results, option
 
 CASES = {
     "lstm copy-memory": ["--arch", "embedding(10, 3) lstm(9) dense(9)", "--task", "copy-memory", "--param", "length=6"],
@@ -45,13 +43,11 @@ def main(argv):
         for case in cases:
             worst, where, failures, runs, by_gain, ratios = 0.0, "", 0, 0, 0, []
             for seed in range(seeds):
-                command = [nnbench, "check", *MODELS[model], *CASES[case], "--only", "overfit", "--seed", str(seed), "--json"]
-                run = subprocess.run(command, capture_output=True, text=True)
-                if not run.stdout.strip():
-                    print("  %s %s seed %d: no output: %s" % (model, case, seed, run.stderr.strip()[-300:]))
+                found = check_results(nnbench, model, [*CASES[case], "--seed", str(seed)], "overfit", "%s seed %d" % (case, seed))
+                if found is None:
                     failed = True
                     continue
-                for result in results(json.loads(run.stdout), "overfit"):
+                for result in found:
                     runs += 1
                     if "reference's gain" in result.get("bound", ""):
                         by_gain += 1

@@ -12,12 +12,10 @@ runs with steps not compared and the steps left out, and the worst load. Exit st
 run failed.
 """
 
-import json
 import re
-import subprocess
 import sys
 
-from check_sweep import MODELS, option, results
+from check_sweep import check_results, option
 
 ARCHITECTURES = {
     "last": "rnn(8, nonlinearity: relu, sequence: false) dense(1)",
@@ -37,14 +35,11 @@ def main(argv):
             for length in lengths:
                 runs, failures, cut, left_out, worst, where = 0, 0, 0, 0, 0.0, "-"
                 for seed in range(seeds):
-                    command = [nnbench, "check", *MODELS[model], "--arch", arch, "--task", "counting", "--param", "length=%d" % length,
-                               "--only", "reference", "--seed", str(seed), "--json"]
-                    run = subprocess.run(command, capture_output=True, text=True)
-                    if not run.stdout.strip():
-                        print("  %s %s T=%d seed %d: no output: %s" % (model, name, length, seed, run.stderr.strip()[-300:]))
+                    found = check_results(nnbench, model, ["--arch", arch, "--task", "counting", "--param", "length=%d" % length, "--seed", str(seed)], "reference", "%s T=%d seed %d" % (name, length, seed))
+                    if found is None:
                         failed = True
                         continue
-                    for result in results(json.loads(run.stdout), "reference"):
+                    for result in found:
                         runs += 1
                         if result["status"] != "passed":
                             failures += 1

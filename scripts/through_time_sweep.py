@@ -15,12 +15,10 @@ model and case: runs, failures (false alarms), the worst load, the worst through
 where. Exit status 1 when any run failed.
 """
 
-import json
 import re
-import subprocess
 import sys
 
-from check_sweep import MODELS, option, results
+from check_sweep import MODELS, check_results, option
 
 PARITY = ["--task", "parity", "--param", "bits=4"]
 SHOWCASES = {
@@ -58,13 +56,11 @@ def main(argv):
         for case in cases:
             worst, where, through, through_where, failures, runs = 0.0, "", 0.0, "", 0, 0
             for seed in range(seeds):
-                command = [nnbench, "check", *MODELS[model], *CASES[case], "--only", "gradient", "--seed", str(seed), "--json"]
-                run = subprocess.run(command, capture_output=True, text=True)
-                if not run.stdout.strip():
-                    print("  %s %s seed %d: no output: %s" % (model, case, seed, run.stderr.strip()[-300:]))
+                found = check_results(nnbench, model, [*CASES[case], "--seed", str(seed)], "gradient", "%s seed %d" % (case, seed))
+                if found is None:
                     failed = True
                     continue
-                for result in results(json.loads(run.stdout), "gradient"):
+                for result in found:
                     runs += 1
                     if result["status"] != "passed":
                         failures += 1
