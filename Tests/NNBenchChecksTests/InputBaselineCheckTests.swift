@@ -17,8 +17,22 @@ struct InputBaselineCheckTests {
         #expect(InputBaselineCheck.chanceReason(try Generators.randomLabels())?.contains("does not beat") == true)
         #expect(InputBaselineCheck.chanceReason(try Generators.blobs()) == nil)
         #expect(InputBaselineCheck.chanceReason(try Generators.linear()) == nil)
+        // copy-memory's inputs determine every target (Bayes accuracy 1); it was skipped before.
+        #expect(InputBaselineCheck.chanceReason(try Generators.copyMemory()) == nil)
         let result = Showcase.all[0].run(precision: .float64, only: ["input-baseline"])
         #expect(result.map(\.status) == [.skipped], "\(result)")
+    }
+
+    /// With a class per step, a sample's score is the share of its steps right: 2 samples of 3
+    /// steps are 2 scores, not 6 (one sequence's steps are not independent draws); one class per
+    /// sample keeps one score each.
+    @Test func perStepClassesScoreOncePerSample() {
+        let targets = Tensor<Double>(shape: [2, 3], scalars: [0, 1, 1, 2, 2, 0])
+        var logits = [Double](repeating: 0, count: 18)
+        for (i, predicted) in [0, 1, 0, 2, 2, 2].enumerated() { logits[3 * i + predicted] = 1 }  // right: 2 of 3, then 2 of 3
+        let scores = InputBaselineCheck.scores(Tensor(shape: [2, 3, 3], scalars: logits), targets: targets, regression: false)
+        #expect(scores == [2.0 / 3, 2.0 / 3])
+        #expect(InputBaselineCheck.perSample([1, 0, 1], samples: 3) == [1, 0, 1])
     }
 
     /// `D` and `s/√n` of the paired differences against the better baseline, by hand: real

@@ -11,6 +11,15 @@ import NNBenchModel
 /// lines of their standard error, and they end, children included, with nothing left behind.
 @Suite("protocol failures")
 struct ProtocolFailureTests {
+    /// A request never sent after the program broke the protocol did not fail itself: its error
+    /// says "not run" and names where the program failed (a new user read "'build' failed").
+    @Test func aRequestNeverSentIsNotRunNotFailed() {
+        let error = ModelError.notRun(.build, failedAt: "gradients")
+        #expect(error.isNotRun)
+        #expect(error.description == "'build' not run: the program failed earlier, at 'gradients'")
+        #expect(ModelError.failed(.build, "no such layer").description == "'build' failed: no such layer")
+    }
+
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/misbehaving_client.py").path
     static let hasPython = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
