@@ -28,7 +28,9 @@ typedef enum nnb_kernel {
     /// The portable kernel, whatever the CPU. Meant for testing it on machines that have AVX2.
     NNB_KERNEL_PORTABLE = 1,
     /// AVX2 + FMA alone, never the AVX-512 tile, when the CPU has AVX2 and FMA (otherwise the
-    /// portable kernel). Meant for testing that the AVX-512 tile gives AVX2's bits.
+    /// portable kernel). Meant for testing that the AVX-512 tile gives AVX2's bits. In Adam's
+    /// single-precision kernel it also takes the careful path for subnormal moments on every CPU
+    /// (automatic skips it where the hardware is fast on subnormals: adam.c), the same bits.
     NNB_KERNEL_AVX2_ONLY = 2,
 } nnb_kernel;
 
