@@ -12,6 +12,7 @@
 #pragma STDC FP_CONTRACT OFF
 
 #include "CKernels.h"
+#include "gemm_support.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -290,6 +291,22 @@ static void sadam_avx2(int careful_path, ADAM_PARAMETERS(float)) {
     for (ptrdiff_t j = 0; j < tail; j++) p[i + j] = tail_p[j], m[i + j] = tail_m[j], v[i + j] = tail_v[j];
 }
 
+/// The vector formula sixteen values at a time, the last few masked (the other lanes compute on
+/// zeros and are not stored): where the careful path does not pay and the CPU has AVX-512 (on
+/// Zen 5 half the time of eight at a time: its √ and ÷ are as fast on 16 lanes as on 8).
+__attribute__((target("avx512f")))
+static void sadam_avx512(ADAM_PARAMETERS(float)) {
+    for (ptrdiff_t i = 0; i < count; i += 16) {
+        __mmask16 lanes = count - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - i)) - 1);
+        __m512 P = _mm512_maskz_loadu_ps(lanes, p + i), G = _mm512_maskz_loadu_ps(lanes, g + i);
+        __m512 M = _mm512_maskz_loadu_ps(lanes, m + i), V = _mm512_maskz_loadu_ps(lanes, v + i);
+        ADAM_UPDATE(__m512, _mm512_sqrt_ps, P, G, M, V)
+        _mm512_mask_storeu_ps(m + i, lanes, M);
+        _mm512_mask_storeu_ps(v + i, lanes, V);
+        _mm512_mask_storeu_ps(p + i, lanes, P);
+    }
+}
+
 __attribute__((target("avx2")))
 static void dadam_avx2(ADAM_PARAMETERS(double)) {
     ADAM_AVX2_LOOP(double, 4, __m256d, pd, sqrt)
@@ -299,7 +316,9 @@ static void dadam_avx2(ADAM_PARAMETERS(double)) {
 void nnb_sadam_step_using(nnb_kernel kernel, ADAM_PARAMETERS(float)) {
 #if defined(__x86_64__) || defined(__i386__)
     if (nnb_kernel_uses_avx2(kernel)) {
-        sadam_avx2(sadam_careful_path_pays(kernel), ADAM_ARGUMENTS);
+        int careful_path = sadam_careful_path_pays(kernel);
+        if (!careful_path && kernel == NNB_KERNEL_AUTOMATIC && nnb_cpu_has_avx512f()) sadam_avx512(ADAM_ARGUMENTS);
+        else sadam_avx2(careful_path, ADAM_ARGUMENTS);
         return;
     }
 #endif
