@@ -7,7 +7,8 @@
 // contraction into FMAs, and √ and ÷ are correctly rounded in every instruction set), so vector
 // lanes, scalar tails and the portable loops agree bit for bit with each other and with a plain
 // scalar loop in Swift. Where float moments are subnormal, the AVX2 kernel reaches the same bits
-// by other means, each proven exact below, because the hardware's own way there is ~100× slower.
+// by other means, each proven exact below, because the hardware's own way there is ~100× slower
+// on Intel's cores (not on AMD's, where the plain formula runs: sadam_careful_path_pays).
 
 #pragma STDC FP_CONTRACT OFF
 

@@ -1,7 +1,8 @@
 // Single-precision product: a 6×16 AVX2 + FMA micro-kernel and a portable one of the same shape,
 // both plugged into the shared blocked driver; on CPUs with AVX-512 the driver also runs a 6×32
 // AVX-512 tile over pairs of micro-panels (same operations per element, so the same bits; twice
-// the AVX2 kernel's speed on an AVX-512 Xeon, Sapphire Rapids: 147 against 82 GFLOPS at n = 512).
+// the AVX2 kernel's speed on an AVX-512 Xeon, Sapphire Rapids: 147 against 82 GFLOPS at n = 512),
+// and an 8×32 one for the small products (n ≤ 64) that skip the driver.
 //
 // Cache blocking for Zen 3 (32 KiB L1d, 512 KiB L2 per core, 32 MiB L3), following BLIS's zen3
 // choices: KC = 256 makes a B micro-panel 256×16 floats = 16 KiB, which stays in L1 while the 6 KiB
