@@ -1,7 +1,8 @@
 // Single-precision product: a 6×16 AVX2 + FMA micro-kernel and a portable one of the same shape,
 // both plugged into the shared blocked driver; on CPUs with AVX-512 the driver also runs a 6×32
 // AVX-512 tile over pairs of micro-panels (same operations per element, so the same bits; twice
-// the AVX2 kernel's speed on an AVX-512 Xeon, Sapphire Rapids: 147 against 82 GFLOPS at n = 512).
+// the AVX2 kernel's speed on an AVX-512 Xeon, Sapphire Rapids: 147 against 82 GFLOPS at n = 512),
+// and an 8×32 one for the small products (n ≤ 64) that skip the driver.
 //
 // Cache blocking for Zen 3 (32 KiB L1d, 512 KiB L2 per core, 32 MiB L3), following BLIS's zen3
 // choices: KC = 256 makes a B micro-panel 256×16 floats = 16 KiB, which stays in L1 while the 6 KiB
@@ -192,6 +193,74 @@ static void sgemm_small_avx2(int trans_a, int trans_b, int m, int n, int k,
         }
     }
 }
+
+/// The small path's AVX-512 tile: up to SGEMM_SMALL_MR rows of op(A) read in place (as
+/// sgemm_tile_avx2 reads them), times a strip of op(B) up to 32 columns wide whose row p is the
+/// 16 floats at b_lo + p·b_step and, with `halves` 2, the 16 at b_hi + p·b_step; masked loads
+/// read only the strip's `nr` columns, so B is read in place even where a strip is partial, and
+/// the other lanes hold zeros whose sums are never stored. Every element of C gets the AVX2
+/// tile's operations (an FMA per p in increasing p from zero, then the same update): its bits.
+#define SGEMM_SMALL_MR 8
+
+__attribute__((target("avx512f"), always_inline))
+static inline void sgemm_small_tile_avx512(int halves, int kc, const float *a, ptrdiff_t a_row,
+                                           ptrdiff_t a_step, int a_rows, const float *b_lo,
+                                           const float *b_hi, ptrdiff_t b_step, float *c,
+                                           ptrdiff_t ldc, int mr, int nr, nnb_update mode, float beta) {
+    __mmask16 mask_lo = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
+    __mmask16 mask_hi = nr >= 32 ? (__mmask16)0xFFFF : nr > 16 ? (__mmask16)((1u << (nr - 16)) - 1) : 0;
+    const float *rows[SGEMM_SMALL_MR];
+    for (int i = 0; i < SGEMM_SMALL_MR; i++) rows[i] = a + gemm_min(i, a_rows - 1) * a_row;
+    __m512 sums[SGEMM_SMALL_MR][2];
+    for (int i = 0; i < SGEMM_SMALL_MR; i++) sums[i][0] = sums[i][1] = _mm512_setzero_ps();
+    for (ptrdiff_t p = 0, ap = 0; p < kc; p++, ap += a_step, b_lo += b_step, b_hi += b_step) {
+        __m512 b0 = _mm512_maskz_loadu_ps(mask_lo, b_lo);
+        __m512 b1 = halves > 1 ? _mm512_maskz_loadu_ps(mask_hi, b_hi) : _mm512_setzero_ps();
+        for (int i = 0; i < SGEMM_SMALL_MR; i++) {
+            __m512 x = _mm512_set1_ps(rows[i][ap]);
+            sums[i][0] = _mm512_fmadd_ps(x, b0, sums[i][0]);
+            if (halves > 1) sums[i][1] = _mm512_fmadd_ps(x, b1, sums[i][1]);
+        }
+    }
+    __m512 vbeta = _mm512_set1_ps(beta);
+    for (int i = 0; i < mr; i++) {
+        sgemm_update_half_avx512(c + i * ldc, sums[i][0], nr, mode, vbeta);
+        if (halves > 1) sgemm_update_half_avx512(c + i * ldc + 16, sums[i][1], nr - 16, mode, vbeta);
+    }
+}
+
+/// sgemm_small_avx2 on CPUs with AVX-512: 8×32 tiles (8×16 where at most 16 columns are left),
+/// B read in place unless transposed (then packed once, as there). Twice the AVX2 tile's width
+/// per FMA and no packing of partial panels; the same bits.
+__attribute__((target("avx512f")))
+static void sgemm_small_avx512(int trans_a, int trans_b, int m, int n, int k,
+                               const float *a, int lda, const float *b, int ldb,
+                               float beta, float *c, int ldc) {
+    const float *packed = NULL;
+    if (trans_b) {
+        float *workspace = gemm_workspace();
+        gemm_pack_b(1, b, ldb, 0, k, 0, n, workspace);
+        packed = workspace;
+    }
+    ptrdiff_t a_row = trans_a ? 1 : lda, a_step = trans_a ? lda : 1;
+    ptrdiff_t b_step = packed ? GEMM_NR : ldb;
+    nnb_update mode = gemm_first_update(beta);
+    for (int ir = 0; ir < m; ir += SGEMM_SMALL_MR) {
+        int mr = gemm_min(SGEMM_SMALL_MR, m - ir);
+        const float *rows = a + ir * a_row;
+        for (int jr = 0; jr < n; jr += 2 * GEMM_NR) {
+            int nr = gemm_min(2 * GEMM_NR, n - jr);
+            // Packed, the columns come in 16-wide panels of k rows each.
+            const float *lo = packed ? packed + (ptrdiff_t)jr * k : b + jr;
+            const float *hi = packed ? lo + (ptrdiff_t)GEMM_NR * k : lo + GEMM_NR;
+            float *tile = c + (ptrdiff_t)ir * ldc + jr;
+            if (nr > GEMM_NR)
+                sgemm_small_tile_avx512(2, k, rows, a_row, a_step, mr, lo, hi, b_step, tile, ldc, mr, nr, mode, beta);
+            else
+                sgemm_small_tile_avx512(1, k, rows, a_row, a_step, mr, lo, hi, b_step, tile, ldc, mr, nr, mode, beta);
+        }
+    }
+}
 #endif
 
 /// Plain C with the same tile shape; the compiler vectorises it for whatever the baseline is.
@@ -234,6 +303,10 @@ void nnb_sgemm_using(nnb_kernel kernel, int trans_a, int trans_b, int m, int n, 
                      float beta, float *c, int ldc) {
 #if defined(__x86_64__) || defined(__i386__)
     if (nnb_kernel_uses_avx2(kernel) && sgemm_is_small(n, k)) {
+        if (kernel == NNB_KERNEL_AUTOMATIC && nnb_cpu_has_avx512f()) {
+            sgemm_small_avx512(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
         sgemm_small_avx2(trans_a, trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
         return;
     }

@@ -34,12 +34,16 @@ func filled<T: GEMMScalar>(_ count: Int, seed: UInt64) -> [T] {
 }
 
 /// Runs `gemm` on the case's deterministic inputs, with C starting as deterministic values.
+/// `filled`'s values multiply exactly, so a multiply and an add give an FMA's bits on them; with
+/// `inexactProducts` every value is divided by 3 first (a full significand), so they do not.
 func product<T: GEMMScalar>(
-    _ shape: GEMMCase, as _: T.Type, kernel: GEMMKernel = .automatic, threads: Int = 1
+    _ shape: GEMMCase, as _: T.Type, kernel: GEMMKernel = .automatic, threads: Int = 1,
+    inexactProducts: Bool = false
 ) -> (a: [T], b: [T], c0: [T], c: [T]) {
-    let a: [T] = filled(shape.aCount, seed: 1)
-    let b: [T] = filled(shape.bCount, seed: 2)
-    let c0: [T] = filled(shape.cCount, seed: 3)
+    let divisor: T = inexactProducts ? 3 : 1
+    let a: [T] = (filled(shape.aCount, seed: 1) as [T]).map { $0 / divisor }
+    let b: [T] = (filled(shape.bCount, seed: 2) as [T]).map { $0 / divisor }
+    let c0: [T] = (filled(shape.cCount, seed: 3) as [T]).map { $0 / divisor }
     var c = c0
     a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in

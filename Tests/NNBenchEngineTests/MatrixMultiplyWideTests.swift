@@ -22,4 +22,32 @@ struct MatrixMultiplyWideTests {
             product(shape, as: Float.self, kernel: .automatic).c,
             product(shape, as: Float.self, kernel: .avx2Only).c))
     }
+
+    /// The small-product path's 8×32 AVX-512 tiles (n ≤ 64, k ≤ 256) against its AVX2 tiles, the
+    /// path before them: every m, n and k of 1, 3, 7, 31, 33, 63, 64 and 65 (tails of the 8-row
+    /// and 16- and 32-column tiles, the small MLP's shapes, and n or k just past the path), with
+    /// β of 0, 1 and 0.3 and padded leading dimensions on every other shape, and k at 256 and 257
+    /// (the path's last k and the first past it); on values whose products round, so that an
+    /// unfused multiply-add would show.
+    @Test("The small path's AVX-512 tiles give its AVX2 tiles' bits", arguments: [false, true], [false, true])
+    func smallAVX512MatchesAVX2(transposeA: Bool, transposeB: Bool) {
+        let sizes = [1, 3, 7, 31, 33, 63, 64, 65]
+        var shapes = [GEMMCase]()
+        for m in sizes {
+            for n in sizes {
+                for (index, k) in (sizes + [256, 257]).enumerated() {
+                    let beta = [0, 1, 0.3][(m + n + index) % 3]
+                    shapes.append(GEMMCase(
+                        m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, beta: beta,
+                        padding: index % 2 == 0 ? 0 : 3))
+                }
+            }
+        }
+        let differing = shapes.filter { shape in
+            !bitIdentical(
+                product(shape, as: Float.self, kernel: .automatic, inexactProducts: true).c,
+                product(shape, as: Float.self, kernel: .avx2Only, inexactProducts: true).c)
+        }.map(\.testDescription)
+        #expect(differing.count == 0, "first: \(differing.first ?? "none")")
+    }
 }

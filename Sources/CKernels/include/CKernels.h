@@ -15,8 +15,9 @@
 /// whatever m, n and the position of the element, so computing a block of rows of C in a separate
 /// call (for example on another thread) gives bit-identical results. The sequence depends only on k
 /// and on the kernel that runs (AVX2 or portable), not on the other dimensions. Where the CPU has
-/// AVX-512, the single-precision driver runs a 6×32 AVX-512 tile over pairs of micro-panels: the
-/// same operations per element as the AVX2 tile, so the same bits.
+/// AVX-512, the single-precision driver runs a 6×32 AVX-512 tile over pairs of micro-panels, and
+/// its small-product path (n ≤ 64, k ≤ 256) 8×32 tiles: the same operations per element as the
+/// AVX2 tile, so the same bits.
 ///
 /// Thread safety: the functions may be called concurrently from any number of threads; each
 /// thread packs its operands into its own buffer, allocated on its first call and reused.
@@ -28,7 +29,9 @@ typedef enum nnb_kernel {
     /// The portable kernel, whatever the CPU. Meant for testing it on machines that have AVX2.
     NNB_KERNEL_PORTABLE = 1,
     /// AVX2 + FMA alone, never the AVX-512 tile, when the CPU has AVX2 and FMA (otherwise the
-    /// portable kernel). Meant for testing that the AVX-512 tile gives AVX2's bits.
+    /// portable kernel). Meant for testing that the AVX-512 tile gives AVX2's bits. In Adam's
+    /// single-precision kernel it also takes the careful path for subnormal moments on every CPU
+    /// (automatic skips it where the hardware is fast on subnormals: adam.c), the same bits.
     NNB_KERNEL_AVX2_ONLY = 2,
 } nnb_kernel;
 

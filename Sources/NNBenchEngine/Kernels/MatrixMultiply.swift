@@ -10,6 +10,8 @@ public enum GEMMKernel: Sendable, Hashable {
     case portable
     /// The AVX2 + FMA kernel without the AVX-512 tile (the portable one on CPUs without AVX2);
     /// meant for testing that the AVX-512 tile gives the same bits, and for comparing speeds.
+    /// Adam's single-precision kernel also takes its careful path for subnormal moments on every
+    /// CPU with it, where `.automatic` skips that path on CPUs fast on subnormals (the same bits).
     case avx2Only
 
     /// Whether this choice runs the AVX2 + FMA kernel on this CPU.

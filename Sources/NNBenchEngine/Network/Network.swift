@@ -250,8 +250,10 @@ public final class Network<Scalar: EngineScalar> {
         let value = lossValue(output, targets: targets, gradient: lossGradient.pointer)
         var gradient = Batch(count: output.count, shape: output.shape, pointer: lossGradient.pointer)
         observe(gradient)
-        for layer in layers.reversed() {
-            gradient = layer.backward(gradient)
+        // By index, as in forward: the sequence adapters' generic metadata was looked up at run
+        // time on every step.
+        for index in layers.indices.reversed() {
+            gradient = layers[index].backward(gradient)
             observe(gradient)
         }
         return value
@@ -263,7 +265,8 @@ public final class Network<Scalar: EngineScalar> {
     func forward(_ batch: Batch<Scalar>, training: Bool, observe: ((Int, Batch<Scalar>) -> Void)? = nil) -> Batch<Scalar> {
         var batch = batch
         if recordsOutputs { lastOutputs = [] }
-        for (index, layer) in layers.enumerated() {
+        for index in layers.indices {
+            let layer = layers[index]
             batch = layer.forward(batch, training: training)
             if recordsOutputs { lastOutputs.append(batch.tensor) }
             observe?(index, batch)

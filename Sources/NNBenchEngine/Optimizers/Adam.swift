@@ -39,7 +39,10 @@ final class Adam<Scalar: EngineScalar>: UpdateRule {
         let stepSize = learningRate / (1 - .pow(beta1, t))
         let secondMomentCorrection = (1 - .pow(beta2, t)).squareRoot()
         let shrink = decoupled ? 1 - learningRate * weightDecay : 1
-        for (index, parameter) in parameters.enumerated() {
+        // By index: `enumerated()` looked up its generic sequence's metadata at run time on
+        // every step (perf: about 1 % of a small MLP's step).
+        for index in parameters.indices {
+            let parameter = parameters[index]
             Scalar._adamStep(
                 kernel: .automatic,
                 parameter: parameter.value.pointer, gradient: parameter.gradient.pointer,
