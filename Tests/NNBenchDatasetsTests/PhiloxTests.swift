@@ -24,6 +24,23 @@ struct PhiloxTests {
         #expect(first != (0..<10).map { _ in other.uniform() })
     }
 
+    // nextUInt64 reads two buffered words at once; its definition is two nextUInt32 draws, the first
+    // the high half. Checked at each of the four positions in a block a stream can be at, across
+    // 32 blocks, so both fast cases, the refill and the straddling case all run.
+    @Test func a64BitDrawIsTwo32BitDraws() {
+        for offset in 0..<4 {
+            var stream = RandomStream(key: 0x0123_4567_89AB_CDEF, index: 5)
+            var reference = stream
+            for _ in 0..<offset {
+                #expect(stream.nextUInt32() == reference.nextUInt32())
+            }
+            for _ in 0..<64 {
+                let high = UInt64(reference.nextUInt32())
+                #expect(stream.nextUInt64() == high << 32 | UInt64(reference.nextUInt32()))
+            }
+        }
+    }
+
     @Test func keysOfDifferentPurposesDiffer() {
         #expect(StreamKey.make(seed: 0, purpose: "xor/train") != StreamKey.make(seed: 0, purpose: "xor/test"))
         #expect(StreamKey.make(seed: 0, purpose: "xor/train") != StreamKey.make(seed: 1, purpose: "xor/train"))

@@ -33,16 +33,7 @@ public struct RandomStream: Sendable {
     /// Returns the next 32 random bits.
     @inlinable
     public mutating func nextUInt32() -> UInt32 {
-        if buffered == 0 {
-            buffer = Philox.block(
-                counter: (
-                    index.0, index.1,
-                    UInt32(truncatingIfNeeded: blockNumber), UInt32(truncatingIfNeeded: blockNumber >> 32)
-                ),
-                key: key)
-            blockNumber &+= 1
-            buffered = 4
-        }
+        if buffered == 0 { refill() }
         buffered -= 1
         switch buffered {
         case 3: return buffer.0
@@ -52,11 +43,37 @@ public struct RandomStream: Sendable {
         }
     }
 
-    /// Returns the next 64 random bits.
+    /// Returns the next 64 random bits: the next two words, the first as the high half.
     @inlinable
     public mutating func nextUInt64() -> UInt64 {
-        let high = UInt64(nextUInt32())
-        return high << 32 | UInt64(nextUInt32())
+        if buffered == 0 { refill() }
+        // A stream that draws only 64-bit values (every uniform and normal) always finds both
+        // words in the same block, so these two cases are the common path, small enough to inline.
+        switch buffered {
+        case 4:
+            buffered = 2
+            return UInt64(buffer.0) << 32 | UInt64(buffer.1)
+        case 2:
+            buffered = 0
+            return UInt64(buffer.2) << 32 | UInt64(buffer.3)
+        default:
+            let high = UInt64(nextUInt32())
+            return high << 32 | UInt64(nextUInt32())
+        }
+    }
+
+    /// Computes the stream's next block into the buffer. Out of line: it is needed once per four
+    /// words, and inlined it would make every draw a large function.
+    @usableFromInline @inline(never)
+    mutating func refill() {
+        buffer = Philox.block(
+            counter: (
+                index.0, index.1,
+                UInt32(truncatingIfNeeded: blockNumber), UInt32(truncatingIfNeeded: blockNumber >> 32)
+            ),
+            key: key)
+        blockNumber &+= 1
+        buffered = 4
     }
 
     /// Returns a double drawn uniformly from [0, 1), with 53 random bits.
