@@ -375,7 +375,8 @@ def main():
                     if got[0] > best.get(side, (0, 0))[0]:
                         best[side] = got
                     usage.setdefault((side, threads), []).append(got[1])
-            cell = lambda n: " %13s" % ("%.0f" % best[n][0] if n in best else "failed")  # noqa: E731
+            missing = lambda n: "not installed" if reasons.get(n, "").startswith("not installed") else "failed"  # noqa: E731
+            cell = lambda n: " %13s" % ("%.0f" % best[n][0] if n in best else missing(n))  # noqa: E731
             ratio = lambda n: " %16s" % ("%.2f" % (best["nnbench"][0] / best[n][0]) if n in best else "-")  # noqa: E731
             line = "%-26s %5d %3d" % (name, batch, threads) + "".join(cell(n) for n in ours + peers)
             line += "".join(ratio(n) for n in peers + ours[1:])

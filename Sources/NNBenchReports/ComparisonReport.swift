@@ -11,6 +11,11 @@ public struct ComparisonReport: Sendable {
     /// Whether an entry without a baseline (``Verdict/new``) is accepted; otherwise it could not
     /// be compared, as an unreadable baseline could not.
     public let allowsNew: Bool
+    /// Whether this is one shard's report (`nnbench run --shard i/n`): each entry compared on the
+    /// shard's seeds alone, new entries accepted, and a shard whose every entry is new no error.
+    /// Whether the run compared anything is for `nnbench merge` to say, over every shard: which
+    /// pairs a shard holds is the plan's choice, so its verdict must not depend on it.
+    public let isShard: Bool
     /// What was run and against what, as `name: value` pairs in order (`suite`, `seeds`,
     /// `baselines`), written into the JSON and the JUnit properties; empty for none.
     public let context: [(name: String, value: String)]
@@ -23,19 +28,22 @@ public struct ComparisonReport: Sendable {
     /// - Parameters:
     ///   - comparisons: Every entry's comparison, in suite order.
     ///   - allowsNew: Whether entries without a baseline are accepted.
+    ///   - isShard: Whether the comparisons are one shard's (``isShard``); it implies `allowsNew`.
     ///   - context: What was run and against what, as `name: value` pairs.
-    public init(comparisons: [EntryComparison], allowsNew: Bool = false, context: [(name: String, value: String)] = []) {
+    public init(comparisons: [EntryComparison], allowsNew: Bool = false, isShard: Bool = false, context: [(name: String, value: String)] = []) {
         self.comparisons = comparisons
-        self.allowsNew = allowsNew
+        self.allowsNew = allowsNew || isShard
+        self.isShard = isShard
         self.context = context
     }
 
     /// The exit status the comparisons call for: 2 when an entry could not be compared (or has no
     /// baseline, unless ``allowsNew``) or when none was (every entry new, even with
     /// ``allowsNew``: it accepts entries added beside compared ones, it does not make a run that
-    /// compared nothing a pass), 1 when one failed, else 0.
+    /// compared nothing a pass; a shard's is the merge's to judge, ``isShard``), 1 when one failed,
+    /// else 0.
     public var exitCode: Int32 {
-        if comparedNothing || comparisons.contains(where: isError) { return 2 }
+        if (comparedNothing && !isShard) || comparisons.contains(where: isError) { return 2 }
         return comparisons.contains(where: { $0.verdict.isFailure }) ? 1 : 0
     }
 
@@ -77,7 +85,9 @@ public struct ComparisonReport: Sendable {
             return count == 0 ? nil : "\(count) \(verdict.rawValue)"
         }
         if let line = statisticalSummary { lines.append(line) }
-        if !comparisons.isEmpty && comparedNothing {
+        if !comparisons.isEmpty && comparedNothing && isShard {
+            lines.append("No entry of this shard has a baseline; 'nnbench merge' of every shard compares the whole run, and fails it if no entry of the run has one.")
+        } else if !comparisons.isEmpty && comparedNothing {
             lines.append("No entry has a baseline, so nothing was compared: record baselines first ('nnbench baseline record ENTRY'); --allow-new accepts new entries only beside compared ones.")
         } else if comparisons.contains(where: { $0.verdict == .new }) && !allowsNew {
             lines.append("An entry without a baseline compares nothing: record its baseline ('nnbench baseline record ENTRY'), or pass --allow-new to accept it.")

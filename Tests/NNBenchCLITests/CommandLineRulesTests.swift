@@ -37,6 +37,9 @@ struct CommandLineRulesTests {
         (["check", "--list-bugs", "--seed", "2"], "--seed has no effect with --list-bugs"),
         (["generate", "xor", "--noise", "0.1", "--param", "noise=0.3"], "the parameter 'noise' is given twice, by --param noise=0.3 and by --noise 0.1"),
         (["generate", "xor", "--output", "/tmp/nnbench-never-written.parquet"], "cannot tell the format of '/tmp/nnbench-never-written.parquet' from '.parquet'"),
+        (["generate", "xor", "--output", "/tmp/nnbench-never-written.csv", "--format", "npy"],
+         "--format npy contradicts --output '/tmp/nnbench-never-written.csv', whose name says csv; give a name ending in .npy(.gz), or leave out --format\n"),
+        (["generate", "xor", "--output", "/tmp/nnbench-never-written.json.gz", "--format", "csv"], "--format csv contradicts --output '/tmp/nnbench-never-written.json.gz', whose name says json"),
     ]
 
     @Test("an option that would be silently ignored is refused with status 64", arguments: ignoredOptions)

@@ -180,6 +180,19 @@ struct ShardCommandTests {
             try damage(folder.appendingPathComponent(name).path)
             return name
         }
+        // A line appended by hand or by another run: a second copy of a seed the shard ran, or a
+        // seed it did not run. Merged silently, the first would double a seed and the second vanish.
+        func appended(_ seed: @escaping (UInt64) -> UInt64) -> (String) throws -> Void {
+            { path in
+                let lines = try AtomicFile.read("\(path)/xor.jsonl", limit: 1 << 26)
+                let first = lines.split(separator: 0x0A)[0]
+                let held = try #require(try JSONSerialization.jsonObject(with: Data(first)) as? [String: Any])["seed"] as! Int
+                let line = String(decoding: first, as: UTF8.self).replacingOccurrences(of: "\"seed\":\(held)", with: "\"seed\":\(seed(UInt64(held)))")
+                try AtomicFile.write(lines + Array(line.utf8) + [0x0A], to: "\(path)/xor.jsonl")
+            }
+        }
+        let twice = try damaged("twice", appended { $0 })
+        let foreign = try damaged("foreign", appended { _ in 99 })
         let noObservation = try damaged("no-observation") { try manager.removeItem(atPath: "\($0)/xor.observation.json.gz") }
         let badLines = try damaged("bad-lines") { try AtomicFile.write(Array("{}\n".utf8), to: "\($0)/xor.jsonl") }
         let badRecord = try damaged("bad-record") { try AtomicFile.write([1, 2, 3], to: "\($0)/xor.json.gz") }
@@ -187,6 +200,8 @@ struct ShardCommandTests {
             (noObservation, "shard 3/3: observation '\(noObservation)/xor.observation.json.gz': cannot open '\(noObservation)/xor.observation.json.gz': No such file or directory\n"),
             (badLines, "shard 3/3: '\(badLines)/xor.jsonl' holds a line without a seed"),
             (badRecord, "shard 3/3: record '\(badRecord)/xor.json.gz': "),
+            (twice, "shard 3/3: '\(twice)/xor.jsonl' holds seed "),
+            (foreign, "shard 3/3: '\(foreign)/xor.jsonl' holds seed 99, which the shard did not run (it ran seeds ["),
         ]
         for (shard, message) in cases {
             // With --output, nothing is written (xor-linear, before xor in no order, would be);
@@ -195,9 +210,46 @@ struct ShardCommandTests {
                 let merge = try CommandRunner.run(["merge", "shard-1", "shard-2", shard, "--baselines", "base"] + output, in: folder)
                 #expect(merge.status == 2 && merge.standardError.hasPrefix("nnbench: error: \(message)"), "\(shard) \(output): \(merge.standardError)")
                 #expect(merge.standardError.filter { $0 == "\n" }.count == 1)
+                #expect(shard != twice || merge.standardError.contains(" twice; "), "\(merge.standardError)")
+                // A refused merge prints its error only, no header of a merge that did not happen.
+                #expect(merge.output.isEmpty, "\(merge.output)")
             }
             #expect(try manager.contentsOfDirectory(atPath: folder.appendingPathComponent("out-\(shard)").path) == [])
         }
+    }
+
+    /// Which pairs a shard holds is the plan's choice: a shard whose pairs all lack a baseline
+    /// passes alone, as one beside compared pairs does, and the merge applies "compared nothing
+    /// is not a pass" to the whole run.
+    @Test func aShardOfOnlyNewEntriesLeavesTheVerdictToTheMerge() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manager = FileManager.default
+        try manager.createDirectory(at: folder.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        for index in 1...2 {
+            let shard = try CommandRunner.run(
+                ["run", "xor-linear", "--suite", "tiny.json", "--baselines", "empty", "--shard", "\(index)/2", "--output", "new-\(index)", "--junit", "new-\(index).xml"],
+                in: folder)
+            #expect(shard.status == 0, "shard \(index): \(shard.output)\(shard.standardError)")
+            #expect(shard.output.hasSuffix("No entry of this shard has a baseline; 'nnbench merge' of every shard compares the whole run, and fails it if no entry of the run has one.\nOK: 1 new\n"), "\(shard.output)")
+        }
+        let merge = try CommandRunner.run(["merge", "new-1", "new-2", "--baselines", "empty"], in: folder)
+        #expect(merge.status == 2 && merge.output.hasSuffix("FAILED: 1 new\n"), "\(merge.output)")
+        let allowed = try CommandRunner.run(["merge", "new-1", "new-2", "--baselines", "empty", "--allow-new"], in: folder)
+        #expect(allowed.status == 2 && allowed.output.contains("nothing was compared"), "\(allowed.output)")
+        // Beside an entry with a baseline, every shard passes alone whichever pairs it holds, and
+        // the merge, without --allow-new, fails on the new entry.
+        try manager.createDirectory(at: folder.appendingPathComponent("only-xor"), withIntermediateDirectories: true)
+        try manager.copyItem(at: folder.appendingPathComponent("base/xor.json.gz"), to: folder.appendingPathComponent("only-xor/xor.json.gz"))
+        for index in 1...3 {
+            let shard = try CommandRunner.run(
+                ["run", "all", "--suite", "tiny.json", "--baselines", "only-xor", "--shard", "\(index)/3", "--output", "mixed-\(index)"], in: folder)
+            #expect(shard.status == 0, "shard \(index): \(shard.output)\(shard.standardError)")
+        }
+        let mixed = try CommandRunner.run(["merge", "mixed-1", "mixed-2", "mixed-3", "--baselines", "only-xor"], in: folder)
+        #expect(mixed.status == 2 && mixed.output.hasSuffix("FAILED: 1 pass, 1 new\n"), "\(mixed.output)")
+        let mixedAllowed = try CommandRunner.run(["merge", "mixed-1", "mixed-2", "mixed-3", "--baselines", "only-xor", "--allow-new"], in: folder)
+        #expect(mixedAllowed.status == 0, "\(mixedAllowed.output)")
     }
 
     @Test func anOutputThatIsNoFolderSaysWhy() throws {

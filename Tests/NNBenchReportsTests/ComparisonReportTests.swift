@@ -24,6 +24,17 @@ struct ComparisonReportTests {
         #expect(ComparisonReport(comparisons: [Self.comparison("b", verdict: .regressed, mean: 0), unreadable]).exitCode == 2)
     }
 
+    /// Every entry new compared nothing: status 2 for a run even with --allow-new; a shard leaves
+    /// that to the merge, but still fails on what it can see.
+    @Test func aShardWhoseEveryEntryIsNewLeavesTheVerdictToTheMerge() {
+        let new = [Self.comparison("a", verdict: .new, mean: 1), Self.comparison("b", verdict: .new, mean: 1)]
+        #expect(ComparisonReport(comparisons: new).exitCode == 2)
+        #expect(ComparisonReport(comparisons: new, allowsNew: true).exitCode == 2)
+        let shard = ComparisonReport(comparisons: new, isShard: true)
+        #expect(shard.exitCode == 0 && shard.allowsNew && shard.text().contains("No entry of this shard has a baseline; 'nnbench merge'"))
+        #expect(ComparisonReport(comparisons: new + [Self.comparison("c", verdict: .missedTarget, mean: 0)], isShard: true).exitCode == 1)
+    }
+
     @Test func theJSONHasEveryFieldAndSurvivesANonFiniteMean() throws {
         let report = ComparisonReport(comparisons: [Self.comparison("diverged", verdict: .regressed, mean: .nan, details: ["a & b"])])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])

@@ -179,7 +179,9 @@ public struct ShardManifest: Sendable, Codable {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ShardError("the shard folder '\(directory)' does not exist or is not a folder; give the --output folders of 'nnbench run … --shard i/n --output DIR'")
         }
-        guard FileManager.default.fileExists(atPath: path) else {
+        // Only a manifest that is not there is "no manifest"; one that cannot be reached (a
+        // folder without read permission) is reported by the read below, with its cause.
+        guard access(path, F_OK) == 0 || errno != ENOENT else {
             throw ShardError("'\(directory)' holds no shard manifest '\(fileName)'; give the --output folders of 'nnbench run … --shard i/n --output DIR'")
         }
         let bytes: [UInt8]

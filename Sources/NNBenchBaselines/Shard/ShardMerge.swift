@@ -156,7 +156,8 @@ public struct ShardMerge: Sendable {
     /// An entry's run records as one JSON-lines file, the shards' lines in the entry's seed order
     /// (each line as its shard wrote it: the wall times are the shards').
     ///
-    /// - Throws: ``ShardError`` for a shard's file that is missing, unreadable, or lacks a seed.
+    /// - Throws: ``ShardError`` for a shard's file that is missing or unreadable, or whose lines'
+    ///   seeds are not those the shard ran, each once (``checkSeeds(_:ran:path:shard:)``).
     public func jsonLines(of entry: SuiteEntry) throws(ShardError) -> [UInt8] {
         struct Line: Decodable { let seed: UInt64 }
         var lines: [UInt64: ArraySlice<UInt8>] = [:]
@@ -164,30 +165,53 @@ public struct ShardMerge: Sendable {
             let path = "\(part.directory)/\(entry.name).jsonl"
             let bytes: [UInt8]
             do { bytes = try AtomicFile.read(path, limit: 1 << 30) } catch { throw ShardError("shard \(part.manifest.shard): \(error.description)") }
+            var held: [(seed: UInt64, line: ArraySlice<UInt8>)] = []
             for line in bytes.split(separator: 0x0A) {
                 guard let seed = try? JSONDecoder().decode(Line.self, from: Data(line)).seed else {
                     throw ShardError("shard \(part.manifest.shard): '\(path)' holds a line without a seed")
                 }
-                lines[seed] = line
+                held.append((seed, line))
             }
-            guard ran.allSatisfy({ lines[$0] != nil }) else { throw ShardError("shard \(part.manifest.shard): '\(path)' lacks seeds of \(ran)") }
+            try Self.checkSeeds(held.map(\.seed), ran: ran, path: path, shard: part.manifest.shard)
+            for (seed, line) in held { lines[seed] = line }
         }
         return entry.seeds.flatMap { Array(lines[$0]!) + [0x0A] }
+    }
+
+    /// Checks that a shard's file holds the seeds the shard ran, each once: a line or record
+    /// appended by hand, or left from another run, would otherwise be merged silently (a second
+    /// copy of a seed) or dropped silently (a seed no shard ran).
+    ///
+    /// - Throws: ``ShardError`` naming the file and the first seed held twice, held but not run,
+    ///   or run but not held.
+    static func checkSeeds(_ held: [UInt64], ran: [UInt64], path: String, shard: Shard) throws(ShardError) {
+        var seen: Set<UInt64> = []
+        for seed in held {
+            guard ran.contains(seed) else {
+                throw ShardError("shard \(shard): '\(path)' holds seed \(seed), which the shard did not run (it ran seeds \(ran)); was the file edited, or left by another run?")
+            }
+            guard seen.insert(seed).inserted else {
+                throw ShardError("shard \(shard): '\(path)' holds seed \(seed) twice; was the file edited, or appended to by another run?")
+            }
+        }
+        guard let lacking = ran.first(where: { !seen.contains($0) }) else { return }
+        throw ShardError("shard \(shard): '\(path)' lacks seed \(lacking) of the seeds it ran, \(ran)")
     }
 
     /// An entry's observation file (``ObservationFile``) over every seed, at the entry's position
     /// in the suite. A shard with `--output` writes one for every entry it trained, so a missing
     /// one is an error: the merged folder would silently lack what `nnbench report` draws.
     ///
-    /// - Throws: ``ShardError`` for a shard's file that is missing, cannot be read or lacks a seed.
+    /// - Throws: ``ShardError`` for a shard's file that is missing or cannot be read, or whose
+    ///   records' seeds are not those the shard ran, each once.
     public func observation(of entry: SuiteEntry, record: BaselineRecord) throws(ShardError) -> [UInt8] {
         var records: [UInt64: TrainingRecord] = [:]
         for (part, ran) in holders(of: entry) {
             let path = "\(part.directory)/\(ObservationFile.fileName(of: entry.name))"
             let content: ObservationFile.Content
             do { content = try ObservationFile.read(path) } catch { throw ShardError("shard \(part.manifest.shard): \(error.description)") }
+            try Self.checkSeeds(content.records.map(\.seed), ran: ran, path: path, shard: part.manifest.shard)
             for run in content.records { records[run.seed] = run }
-            guard ran.allSatisfy({ records[$0] != nil }) else { throw ShardError("shard \(part.manifest.shard): '\(path)' lacks seeds of \(ran)") }
         }
         let position = suite.entries.firstIndex { $0.name == entry.name }!
         let result = EntryResult(

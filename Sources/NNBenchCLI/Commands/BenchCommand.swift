@@ -13,7 +13,7 @@ struct BenchCommand: ParsableCommand {
               nnbench bench train xor
               nnbench bench generate moons --n 1000000
 
-            Exit status: 0; 64 for a usage error.
+            Exit status: 0; 2 when standard output cannot be written (a closed pipe, a full disk); 64 for a usage error.
             """,
         subcommands: [Generate.self, Matmul.self, Train.self])
 
@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
                 Examples:
                   nnbench bench generate moons --n 1000000 --repeats 3
 
-                Exit status: 0; 64 for a usage error.
+                Exit status: 0; 2 when standard output cannot be written (a closed pipe, a full disk); 64 for a usage error.
                 """)
 
         @OptionGroup var task: TaskOptions
@@ -56,7 +56,7 @@ struct BenchCommand: ParsableCommand {
                   nnbench bench matmul
                   nnbench bench matmul --sizes 512,1024 --threads 2 --json
 
-                Exit status: 0; 64 for a usage error.
+                Exit status: 0; 2 when standard output cannot be written (a closed pipe, a full disk); 64 for a usage error.
                 """)
 
         @Option(parsing: .unconditional, help: "Comma-separated sizes n of the n×n matrices.")
@@ -98,7 +98,7 @@ struct BenchCommand: ParsableCommand {
                   nnbench bench train xor
                   nnbench bench train moons --n 4096 --arch "dense(64) relu dense(64) relu dense(1)" --batch 32
 
-                Exit status: 0; 2 when a model file cannot be read; 64 for a usage error.
+                Exit status: 0; 2 when a model file cannot be read or standard output cannot be written; 64 for a usage error.
                 """)
 
         @OptionGroup var task: TaskOptions

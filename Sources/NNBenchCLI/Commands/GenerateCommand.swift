@@ -10,7 +10,8 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
             The same task, parameters and seed give the same bytes on every run. A name ending in \
             .gz is gzip-compressed; without --format, the name's extension (.csv, .json, .npy) \
-            says the format, and another extension is refused. A file is written atomically (an \
+            says the format, and another extension is refused; with --format, a name whose \
+            extension says another of these formats is refused. A file is written atomically (an \
             interrupted run leaves no partial file under the requested name); a device or FIFO \
             (/dev/null) is written into, and a symbolic link is followed.
 
@@ -26,7 +27,7 @@ struct GenerateCommand: ParsableCommand {
 
             Exit status: 0 when the data was written; 2 when the output (standard output \
             included) or the --plot file cannot be written; 64 for a usage error (an unknown task, parameter, value \
-            or format, a parameter given twice).
+            or format, a format the output's name contradicts, a parameter given twice).
             """)
 
     @OptionGroup var options: TaskOptions
@@ -94,21 +95,33 @@ struct GenerateCommand: ParsableCommand {
 
     private func resolveFormat() throws -> DatasetFormat {
         let names = DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")
+        let suffix = output.flatMap(Self.suffix)
         if let format {
             guard let value = DatasetFormat(rawValue: format) else {
                 throw failure("invalid format '\(format)'; expected one of: \(names)", status: ExitStatus.usage)
             }
+            // A name that says one format must not hold another: 'x.csv' holding NPY bytes
+            // would be misread by whatever opens it next. Another extension is the user's choice.
+            if let suffix, let named = DatasetFormat(rawValue: suffix), named != value {
+                throw failure("--format \(value.rawValue) contradicts --output '\(output!)', whose name says \(named.rawValue); give a name ending in .\(value.rawValue)(.gz), or leave out --format", status: ExitStatus.usage)
+            }
             return value
         }
-        guard let output, output != "-" else { return .csv }
-        var name = output.split(separator: "/").last.map(String.init) ?? output
-        if name.hasSuffix(".gz") { name.removeLast(3) }
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return .csv }
-        let suffix = String(name[name.index(after: dot)...])
+        guard let suffix else { return .csv }
         // A name that says another format must not get CSV under it.
         guard let value = DatasetFormat(rawValue: suffix) else {
-            throw failure("cannot tell the format of '\(output)' from '.\(suffix)'; expected a name ending in .\(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ."))(.gz), or --format", status: ExitStatus.usage)
+            throw failure("cannot tell the format of '\(output!)' from '.\(suffix)'; expected a name ending in .\(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ."))(.gz), or --format", status: ExitStatus.usage)
         }
         return value
+    }
+
+    /// The extension of an output's file name before any `.gz`, or `nil` for standard output
+    /// (`-`) and a name without one.
+    private static func suffix(of output: String) -> String? {
+        guard output != "-" else { return nil }
+        var name = output.split(separator: "/").last.map(String.init) ?? output
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        return String(name[name.index(after: dot)...])
     }
 }

@@ -12,7 +12,7 @@ struct ListCommand: ParsableCommand {
             Examples:
               nnbench list
 
-            Exit status: 0; 64 for a usage error.
+            Exit status: 0; 2 when standard output cannot be written (a closed pipe, a full disk); 64 for a usage error.
             """)
 
     func run() throws {

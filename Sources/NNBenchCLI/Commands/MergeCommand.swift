@@ -59,10 +59,6 @@ struct MergeCommand: ParsableCommand {
         let merge: ShardMerge
         do { merge = try ShardMerge(directories) } catch { throw failure(error.description, status: ExitStatus.error) }
         let manifest = merge.manifest
-        let runs = merge.suite.entries.reduce(0) { $0 + $1.seeds.count }
-        if !json {
-            print("merged \(manifest.shard.count) shard\(manifest.shard.count == 1 ? "" : "s") of suite \(manifest.source) (\(merge.suite.entries.count) entr\(merge.suite.entries.count == 1 ? "y" : "ies"), \(runs) run\(runs == 1 ? "" : "s")), seeds \(manifest.seeds), baselines \(baselines)")
-        }
         let store = BaselineStore(directory: baselines)
         var comparisons: [EntryComparison] = []
         // Every shard file is read and checked before anything is written: a merge that fails
@@ -80,6 +76,11 @@ struct MergeCommand: ParsableCommand {
             }
         } catch {
             throw failure(error.description, status: ExitStatus.error)
+        }
+        // The header once the shards are known to be whole: a refused merge prints only its error.
+        if !json {
+            let runs = merge.suite.entries.reduce(0) { $0 + $1.seeds.count }
+            print("merged \(manifest.shard.count) shard\(manifest.shard.count == 1 ? "" : "s") of suite \(manifest.source) (\(merge.suite.entries.count) entr\(merge.suite.entries.count == 1 ? "y" : "ies"), \(runs) run\(runs == 1 ? "" : "s")), seeds \(manifest.seeds), baselines \(baselines)")
         }
         if let output {
             do throws(FileError) {

@@ -31,7 +31,8 @@ struct RunCommand: ParsableCommand {
             other entries still run), the baselines folder or the suite file cannot be read, or \
             an output cannot be written; 64 for a usage error. With --shard, the verdicts are \
             each seed's alone (a missed target, in exact mode a changed curve); the comparison \
-            of means over every seed is 'nnbench merge''s (docs/shards.md).
+            of means over every seed, and whether a missing baseline fails the run, are \
+            'nnbench merge''s (docs/shards.md).
             """)
 
     @Argument(help: ArgumentHelp("'all', or entry or task names: an entry's name selects that entry, a task's name every entry of the task (see Datasets/suites/default.json).", valueName: "entry"))
@@ -178,7 +179,7 @@ struct RunCommand: ParsableCommand {
         }
         var report = ComparisonReport(
             // A shard's 'new' is the merge's to judge, with every seed.
-            comparisons: comparisons, allowsNew: allowNew || shard != nil,
+            comparisons: comparisons, allowsNew: allowNew, isShard: shard != nil,
             context: [("suite", selection.source), ("seeds", seeds), ("baselines", baselines)] + (shard.map { [("shard", $0.description)] } ?? []))
         if !noDiagnoses {
             for result in results where result.failure == nil {
@@ -190,7 +191,7 @@ struct RunCommand: ParsableCommand {
                 entries: zip(entries, zip(results, comparisons)).map {
                     RunReport.Entry(prepared: $0, result: $1.0, comparison: $1.1, baseline: store.record(of: $0.entry.name))
                 },
-                allowsNew: allowNew || shard != nil, summary: [quotedCommandLine], threads: jobCount)
+                allowsNew: allowNew, isShard: shard != nil, summary: [quotedCommandLine], threads: jobCount)
             try writePage(page.html, to: path)
         }
         if let junit {

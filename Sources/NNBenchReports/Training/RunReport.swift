@@ -34,15 +34,19 @@ public struct RunReport: Sendable {
     /// Whether entries without a baseline are accepted (`--allow-new`); otherwise they fail the
     /// run, as in ``ComparisonReport/exitCode``.
     public let allowsNew: Bool
+    /// Whether the entries are one shard's (``ComparisonReport/isShard``): new entries are
+    /// accepted, and all of them new is for the merge to judge.
+    public let isShard: Bool
     /// Lines under the title: the command.
     public let summary: [String]
     /// The most threads that draw the entries' sections; the page is the same at any number.
     public let threads: Int
 
-    /// Creates a report, drawn on up to `threads` threads.
-    public init(entries: [Entry], allowsNew: Bool = false, summary: [String] = [], threads: Int = 1) {
+    /// Creates a report, drawn on up to `threads` threads; `isShard` implies `allowsNew`.
+    public init(entries: [Entry], allowsNew: Bool = false, isShard: Bool = false, summary: [String] = [], threads: Int = 1) {
         self.entries = entries
-        self.allowsNew = allowsNew
+        self.allowsNew = allowsNew || isShard
+        self.isShard = isShard
         self.summary = summary
         self.threads = threads
     }
@@ -74,10 +78,16 @@ public struct RunReport: Sendable {
             return HTMLPage.Section(id: HTML.id(comparison.entry), heading: "\(comparison.entry): \(comparison.verdict.rawValue)", body: body, children: children)
         }
         let failing = entries.filter { fails($0.comparison.verdict) }.count
-        // As ComparisonReport's exit status: a run whose every entry is new compared nothing.
-        let counts = entries.allSatisfy({ $0.comparison.verdict == .new })
-            ? "\(entries.count) entries new: no entry has a baseline, so nothing was compared (not a pass)"
-            : "\(entries.count - failing) entries passed, \(failing) did not"
+        // As ComparisonReport's exit status: a run whose every entry is new compared nothing; a
+        // shard's is the merge's to judge.
+        let counts: String
+        if !entries.allSatisfy({ $0.comparison.verdict == .new }) {
+            counts = "\(entries.count - failing) entries passed, \(failing) did not"
+        } else if isShard {
+            counts = "\(entries.count) entries new: no entry of this shard has a baseline; 'nnbench merge' of every shard compares the whole run"
+        } else {
+            counts = "\(entries.count) entries new: no entry has a baseline, so nothing was compared (not a pass)"
+        }
         return HTMLPage(
             title: "nnbench: run of \(entries.count) entr\(entries.count == 1 ? "y" : "ies")",
             summary: [counts] + summary, sections: [overview] + sections
