@@ -95,8 +95,13 @@ public enum AtomicFile {
         close(descriptor)
     }
 
-    /// The directory part of a path: `"."` for a bare file name, `"/"` for a file in the root.
-    static func directoryName(of path: String) -> String {
+    /// The directory part of a path, trailing slashes aside: `"."` for a bare name (`x`, `x/`),
+    /// `"/"` for a name in the root and for `/` itself, `a/b` for `a/b/c` and `a/b/c/`.
+    /// (Foundation's `deletingLastPathComponent` traps on a one-character relative name in
+    /// swift-corelibs-foundation, so no caller may use it.)
+    package static func directoryName(of path: String) -> String {
+        var path = Substring(path)
+        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }

@@ -198,6 +198,21 @@ struct ModelFileInputsTests {
 /// user's trial met "Input/output error" and Foundation's wording).
 @Suite("output folders")
 struct OutputFolderTests {
+    /// Foundation's `deletingLastPathComponent` traps on a one-character relative name; the
+    /// output checks once used it, and every file option crashed on `x`.
+    @Test("a one-character file name is written, not a crash", arguments: [
+        ["generate", "xor", "--n", "4", "--output", "x"], ["generate", "xor", "--n", "4", "--plot", "x"], ["show", "xor", "--plot", "é"],
+        ["run", "xor", "--baselines", "\(CommandRunner.packageRoot.path)/Baselines", "--junit", "j", "--report", "r"],
+    ])
+    func oneCharacterFileName(command: [String]) throws {
+        let folder = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(command, in: folder)
+        #expect(result.status == 0 && !result.standardError.contains("crash"), "\(command): \(result.status) \(result.standardError)")
+        let name = command[command.count - 1]
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(command)")
+    }
+
     @Test("--output naming an existing file: status 2, 'it exists and is not a folder'", arguments: [["run", "xor", "--output"], ["protocol", "schemas", "--output"]])
     func existingFile(command: [String]) throws {
         let folder = try CommandRunner.temporaryDirectory()

@@ -113,6 +113,12 @@ struct AtomicFileTests {
         #expect(AtomicFile.directoryName(of: "data.bin") == ".")
         #expect(AtomicFile.directoryName(of: "/data.bin") == "/")
         #expect(AtomicFile.directoryName(of: "a/b/data.bin") == "a/b")
+        // One character, trailing slashes, the root: where Foundation traps or keeps the slash.
+        #expect(AtomicFile.directoryName(of: "x") == ".")
+        #expect(AtomicFile.directoryName(of: "x/") == ".")
+        #expect(AtomicFile.directoryName(of: "a/b/c//") == "a/b")
+        #expect(AtomicFile.directoryName(of: "/x/") == "/")
+        #expect(AtomicFile.directoryName(of: "/") == "/")
         #expect(AtomicFile.temporaryPath(for: "/data.bin", in: "/").hasPrefix("/.data.bin.\(getpid()).") == true)
     }
 }

@@ -11,8 +11,10 @@ enum BaselineFolder {
         try OutputPath.checkNotEmpty(path, option: "--baselines")
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            // A relative path is looked up from the working directory, which the user may not expect.
+            let place = path.hasPrefix("/") ? "" : " in \(FileManager.default.currentDirectoryPath)"
             throw failure(
-                "the baselines folder '\(path)' does not exist in \(FileManager.default.currentDirectoryPath); run in the checkout, give --baselines DIR, or record baselines with 'nnbench baseline record'",
+                "the baselines folder '\(path)' does not exist\(place); run in the checkout, give --baselines DIR, or record baselines with 'nnbench baseline record'",
                 status: ExitStatus.error)
         }
         guard isDirectory.boolValue else {

@@ -30,16 +30,14 @@ enum OutputPath {
             case S_IFDIR:
                 throw failure("cannot write \(option) '\(path)': it is a directory", status: ExitStatus.error)
             case S_IFREG:
-                let folder = (target as NSString).deletingLastPathComponent
-                try checkFolder(folder.isEmpty ? "." : folder, for: path, option: option)
+                try checkFolder(AtomicFile.directoryName(of: target), for: path, option: option)
             default:
                 guard access(path, W_OK) == 0 else {
                     throw failure("cannot write \(option) '\(path)': \(String(cString: strerror(errno)))", status: ExitStatus.error)
                 }
             }
         } else if errno == ENOENT {
-            let folder = (target as NSString).deletingLastPathComponent
-            try checkFolder(folder.isEmpty ? "." : folder, for: path, option: option)
+            try checkFolder(AtomicFile.directoryName(of: target), for: path, option: option)
         } else {
             throw failure("cannot write \(option) '\(path)': \(String(cString: strerror(errno)))", status: ExitStatus.error)
         }

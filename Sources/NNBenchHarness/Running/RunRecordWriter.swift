@@ -66,22 +66,13 @@ public enum RunRecordWriter {
         }
         // mkdir(2) one level at a time, so the error is the system's own (Foundation's
         // createDirectory reports EIO for a read-only parent or a path under /proc).
-        if let parent = parentFolder(of: directory), stat(parent, &info) != 0, errno == ENOENT { try createDirectory(parent) }
+        let parent = AtomicFile.directoryName(of: directory)
+        if parent != directory, stat(parent, &info) != 0, errno == ENOENT { try createDirectory(parent) }
         guard mkdir(directory, 0o777) == 0 else {
             let code = errno
             // Another process may have created it meanwhile.
             if code == EEXIST, stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { return }
             throw .system(path: directory, step: "create the directory", code: code)
         }
-    }
-
-    /// The folder that holds `path` (`a/b/` → `a`, `/a` → `/`), or `nil` for a path of one
-    /// relative component or `/`. (Foundation's `deletingLastPathComponent` traps on a single
-    /// relative component.)
-    private static func parentFolder(of path: String) -> String? {
-        var path = Substring(path)
-        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
-        guard let slash = path.lastIndex(of: "/"), path != "/" else { return nil }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
