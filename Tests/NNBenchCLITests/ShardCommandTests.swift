@@ -135,6 +135,15 @@ struct ShardCommandTests {
             ("pairs-2", manifest.replacingOccurrences(of: String(pairs), with: "\"pairs\" : 5")),
             ("count-2", manifest.replacingOccurrences(of: "\"count\" : 3", with: "\"count\" : 0")),
         ]
+        // The plan's digest edited in every shard alike: the shards still agree, but their pairs
+        // are not the plan they name.
+        for index in 1...3 {
+            let path = folder.appendingPathComponent("shard-\(index)/shard.json").path
+            let text = String(decoding: try AtomicFile.read(path, limit: 1 << 24), as: UTF8.self)
+            let digest = try #require(text.firstMatch(of: #/"partition_sha256" : "([0-9a-f]{64})"/#)?.output.1)
+            try FileManager.default.copyItem(at: folder.appendingPathComponent("shard-\(index)"), to: folder.appendingPathComponent("plan-\(index)"))
+            try AtomicFile.write(Array(text.replacingOccurrences(of: String(digest), with: String(repeating: "1", count: 64)).utf8), to: folder.appendingPathComponent("plan-\(index)/shard.json").path)
+        }
         for (name, edited) in edits {
             #expect(edited != manifest, "\(name)")
             try FileManager.default.copyItem(at: folder.appendingPathComponent("shard-2"), to: folder.appendingPathComponent(name))
@@ -154,6 +163,7 @@ struct ShardCommandTests {
             (["shard-1", "shard-2", "nowhere"], "the shard folder 'nowhere' does not exist"),
             (["shard-1", "engine-2", "shard-3"], "shards of different engines: 'shard-1' has engine "),
             (["shard-1", "edited-2", "shard-3"], "shard manifest 'edited-2/shard.json': the suite does not match its suite_sha256"),
+            (["plan-1", "plan-2", "plan-3"], "the shards' pairs are not the plan their manifests name (partition_sha256 111111111111); were the manifests edited?\n"),
         ]
         for (folders, message) in cases {
             let merge = try CommandRunner.run(["merge", "--baselines", "base"] + folders, in: folder)
@@ -162,6 +172,11 @@ struct ShardCommandTests {
         }
         let none = try CommandRunner.run(["merge", "--baselines", "base"], in: folder)
         #expect(none.status == 64)
+        // A JUnit file over a shard's own file would destroy what was merged.
+        for name in ["shard.json", "xor.jsonl"] {
+            let over = try CommandRunner.run(["merge", "shard-1", "shard-2", "shard-3", "--baselines", "base", "--junit", "./shard-2/\(name)"], in: folder)
+            #expect(over.status == 64 && over.standardError == "nnbench: error: a shard's file and --junit both name './shard-2/\(name)'; give each its own path\n", "\(over.standardError)")
+        }
         // A merge without baselines compared nothing: not a pass.
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("empty"), withIntermediateDirectories: true)
         let nothing = try CommandRunner.run(["merge", "shard-1", "shard-2", "shard-3", "--baselines", "empty"], in: folder)
@@ -194,11 +209,37 @@ struct ShardCommandTests {
         let twice = try damaged("twice", appended { $0 })
         let foreign = try damaged("foreign", appended { _ in 99 })
         let noObservation = try damaged("no-observation") { try manager.removeItem(atPath: "\($0)/xor.observation.json.gz") }
+        // Files rewritten whole, each valid on its own, that disagree with the manifest, the
+        // entry's data or each other: the merged folder would carry them, or 'report' refuse it.
+        func rewrittenRecord(_ edit: @escaping (inout BaselineRecord) -> Void) -> (String) throws -> Void {
+            { path in
+                var record = try BaselineFile.read("\(path)/xor.json.gz")
+                edit(&record)
+                try BaselineFile.write(record, to: path)
+            }
+        }
+        let otherEngine = try damaged("other-engine", rewrittenRecord { $0.engine.fingerprint = String(repeating: "0", count: 64) })
+        let otherData = try damaged("other-data", rewrittenRecord { $0.datasetSHA256 = String(repeating: "0", count: 64) })
+        let otherTask = try damaged("other-task") { path in
+            let record = try BaselineFile.read("\(path)/xor.json.gz")
+            var content = try ObservationFile.read("\(path)/xor.observation.json.gz")
+            content.records[0].task = "parity"
+            let result = EntryResult(entry: record.entry, datasetFingerprint: record.datasetSHA256, splitSizes: record.splitSizes, runs: content.records)
+            try AtomicFile.write(ObservationFile.encode(result, position: content.position), to: "\(path)/xor.observation.json.gz")
+        }
+        let editedLine = try damaged("edited-line") { path in
+            let text = String(decoding: try AtomicFile.read("\(path)/xor.jsonl", limit: 1 << 26), as: UTF8.self)
+            try AtomicFile.write(Array(text.replacingOccurrences(of: "\"entry\":\"xor\"", with: "\"entry\":\"xox\"").utf8), to: "\(path)/xor.jsonl")
+        }
         let badLines = try damaged("bad-lines") { try AtomicFile.write(Array("{}\n".utf8), to: "\($0)/xor.jsonl") }
         let badRecord = try damaged("bad-record") { try AtomicFile.write([1, 2, 3], to: "\($0)/xor.json.gz") }
         let cases: [(String, String)] = [
             (noObservation, "shard 3/3: observation '\(noObservation)/xor.observation.json.gz': cannot open '\(noObservation)/xor.observation.json.gz': No such file or directory\n"),
-            (badLines, "shard 3/3: '\(badLines)/xor.jsonl' holds a line without a seed"),
+            (badLines, "shard 3/3: '\(badLines)/xor.jsonl' line 1 is not a run's JSON object with a seed\n"),
+            (editedLine, "shard 3/3: '\(editedLine)/xor.jsonl' seed "),
+            (otherEngine, "shard 3/3: '\(otherEngine)/xor.json.gz' was trained by another engine or platform than the shard's manifest says (engine 000000000000, "),
+            (otherData, "shard 3/3: '\(otherData)/xor.json.gz' was trained on other data than this nnbench generates for entry 'xor' (dataset SHA-256 000000000000, expected "),
+            (otherTask, "shard 3/3: '\(otherTask)/xor.observation.json.gz' seed "),
             (badRecord, "shard 3/3: record '\(badRecord)/xor.json.gz': "),
             (twice, "shard 3/3: '\(twice)/xor.jsonl' holds seed "),
             (foreign, "shard 3/3: '\(foreign)/xor.jsonl' holds seed 99, which the shard did not run (it ran seeds ["),
@@ -211,6 +252,8 @@ struct ShardCommandTests {
                 #expect(merge.status == 2 && merge.standardError.hasPrefix("nnbench: error: \(message)"), "\(shard) \(output): \(merge.standardError)")
                 #expect(merge.standardError.filter { $0 == "\n" }.count == 1)
                 #expect(shard != twice || merge.standardError.contains(" twice; "), "\(merge.standardError)")
+                #expect(shard != editedLine || merge.standardError.contains("'s line is not the run its observation file holds"), "\(merge.standardError)")
+                #expect(shard != otherTask || merge.standardError.contains(" on 'parity' with "), "\(merge.standardError)")
                 // A refused merge prints its error only, no header of a merge that did not happen.
                 #expect(merge.output.isEmpty, "\(merge.output)")
             }

@@ -83,10 +83,19 @@ public struct ShardMerge: Sendable {
                 runBy[pair] = part.manifest.shard
             }
         }
+        var assignments: [(entry: String, seed: UInt64, shard: Int)] = []
         for entry in a.suite.entries {
-            for seed in entry.seeds where runBy[ShardManifest.Pair(entry: entry.name, seed: seed)] == nil {
-                throw ShardError("entry '\(entry.name)' seed \(seed) was run by no shard")
+            for seed in entry.seeds {
+                guard let shard = runBy[ShardManifest.Pair(entry: entry.name, seed: seed)] else {
+                    throw ShardError("entry '\(entry.name)' seed \(seed) was run by no shard")
+                }
+                assignments.append((entry.name, seed, shard.index))
             }
+        }
+        // The pairs the manifests list must be the plan their digest names: a manifest whose
+        // pairs were edited, or whose digest was, in every shard alike, is not one plan's shard.
+        guard ShardPlan.digest(count: a.shard.count, assignments) == a.partitionSHA256 else {
+            throw ShardError("the shards' pairs are not the plan their manifests name (partition_sha256 \(a.partitionSHA256.prefix(12))); were the manifests edited?")
         }
     }
 
@@ -106,7 +115,7 @@ public struct ShardMerge: Sendable {
     }
 
     /// The shards that ran seeds of `entry`, each with those seeds in the entry's order.
-    private func holders(of entry: SuiteEntry) -> [(part: Part, seeds: [UInt64])] {
+    func holders(of entry: SuiteEntry) -> [(part: Part, seeds: [UInt64])] {
         parts.compactMap { part in
             let seeds = Set(part.manifest.pairs.filter { $0.entry == entry.name }.map(\.seed))
             return seeds.isEmpty ? nil : (part, entry.seeds.filter(seeds.contains))
@@ -116,107 +125,5 @@ public struct ShardMerge: Sendable {
     /// Why a shard could not train `entry`, if one could not.
     public func failure(of entry: String) -> String? {
         parts.lazy.compactMap { $0.manifest.failed.first { $0.entry == entry }?.reason }.first
-    }
-
-    /// An entry's record over every seed, in the baseline format: the shards' records of its
-    /// seeds, in the entry's seed order, under the suite's entry. Its bytes
-    /// (``BaselineFile/encode(_:)``) are those the run unsplit writes.
-    ///
-    /// - Parameter entry: An entry of ``suite`` that no shard failed to train.
-    /// - Throws: ``ShardError`` for a shard's record that is missing, unreadable, holds other
-    ///   seeds than the shard ran, or another entry, data, engine or platform.
-    public func record(of entry: SuiteEntry) throws(ShardError) -> BaselineRecord {
-        var merged: (record: BaselineRecord, shard: Shard)?
-        var seeds: [UInt64: SeedResult] = [:]
-        for (part, ran) in holders(of: entry) {
-            let path = "\(part.directory)/\(BaselineFile.fileName(of: entry.name))"
-            let record: BaselineRecord
-            do { record = try BaselineFile.read(path) } catch {
-                // A shard's file is its record of the run, not a baseline to compare against.
-                throw ShardError("shard \(part.manifest.shard): record '\(error.path)': \(error.problem)")
-            }
-            var recorded = record.entry
-            recorded.seeds = entry.seeds
-            guard recorded == entry, record.entry.seeds == ran else {
-                throw ShardError("shard \(part.manifest.shard): '\(path)' is not entry '\(entry.name)' on seeds \(ran) as the shard's manifest says")
-            }
-            if let (first, shard) = merged, first.datasetSHA256 != record.datasetSHA256 || first.splitSizes != record.splitSizes
-                || first.engine != record.engine || first.platform != record.platform {
-                throw ShardError("shard \(part.manifest.shard): '\(path)' was trained on other data, engine or platform than shard \(shard)'s record of '\(entry.name)'")
-            }
-            merged = merged ?? (record, part.manifest.shard)
-            for seed in record.seeds { seeds[seed.seed] = seed }
-        }
-        guard var merged = merged?.record else { throw ShardError("entry '\(entry.name)' was run by no shard") }
-        merged.entry = entry
-        merged.seeds = entry.seeds.map { seeds[$0]! }
-        return merged
-    }
-
-    /// An entry's run records as one JSON-lines file, the shards' lines in the entry's seed order
-    /// (each line as its shard wrote it: the wall times are the shards').
-    ///
-    /// - Throws: ``ShardError`` for a shard's file that is missing or unreadable, or whose lines'
-    ///   seeds are not those the shard ran, each once (``checkSeeds(_:ran:path:shard:)``).
-    public func jsonLines(of entry: SuiteEntry) throws(ShardError) -> [UInt8] {
-        struct Line: Decodable { let seed: UInt64 }
-        var lines: [UInt64: ArraySlice<UInt8>] = [:]
-        for (part, ran) in holders(of: entry) {
-            let path = "\(part.directory)/\(entry.name).jsonl"
-            let bytes: [UInt8]
-            do { bytes = try AtomicFile.read(path, limit: 1 << 30) } catch { throw ShardError("shard \(part.manifest.shard): \(error.description)") }
-            var held: [(seed: UInt64, line: ArraySlice<UInt8>)] = []
-            for line in bytes.split(separator: 0x0A) {
-                guard let seed = try? JSONDecoder().decode(Line.self, from: Data(line)).seed else {
-                    throw ShardError("shard \(part.manifest.shard): '\(path)' holds a line without a seed")
-                }
-                held.append((seed, line))
-            }
-            try Self.checkSeeds(held.map(\.seed), ran: ran, path: path, shard: part.manifest.shard)
-            for (seed, line) in held { lines[seed] = line }
-        }
-        return entry.seeds.flatMap { Array(lines[$0]!) + [0x0A] }
-    }
-
-    /// Checks that a shard's file holds the seeds the shard ran, each once: a line or record
-    /// appended by hand, or left from another run, would otherwise be merged silently (a second
-    /// copy of a seed) or dropped silently (a seed no shard ran).
-    ///
-    /// - Throws: ``ShardError`` naming the file and the first seed held twice, held but not run,
-    ///   or run but not held.
-    static func checkSeeds(_ held: [UInt64], ran: [UInt64], path: String, shard: Shard) throws(ShardError) {
-        var seen: Set<UInt64> = []
-        for seed in held {
-            guard ran.contains(seed) else {
-                throw ShardError("shard \(shard): '\(path)' holds seed \(seed), which the shard did not run (it ran seeds \(ran)); was the file edited, or left by another run?")
-            }
-            guard seen.insert(seed).inserted else {
-                throw ShardError("shard \(shard): '\(path)' holds seed \(seed) twice; was the file edited, or appended to by another run?")
-            }
-        }
-        guard let lacking = ran.first(where: { !seen.contains($0) }) else { return }
-        throw ShardError("shard \(shard): '\(path)' lacks seed \(lacking) of the seeds it ran, \(ran)")
-    }
-
-    /// An entry's observation file (``ObservationFile``) over every seed, at the entry's position
-    /// in the suite. A shard with `--output` writes one for every entry it trained, so a missing
-    /// one is an error: the merged folder would silently lack what `nnbench report` draws.
-    ///
-    /// - Throws: ``ShardError`` for a shard's file that is missing or cannot be read, or whose
-    ///   records' seeds are not those the shard ran, each once.
-    public func observation(of entry: SuiteEntry, record: BaselineRecord) throws(ShardError) -> [UInt8] {
-        var records: [UInt64: TrainingRecord] = [:]
-        for (part, ran) in holders(of: entry) {
-            let path = "\(part.directory)/\(ObservationFile.fileName(of: entry.name))"
-            let content: ObservationFile.Content
-            do { content = try ObservationFile.read(path) } catch { throw ShardError("shard \(part.manifest.shard): \(error.description)") }
-            try Self.checkSeeds(content.records.map(\.seed), ran: ran, path: path, shard: part.manifest.shard)
-            for run in content.records { records[run.seed] = run }
-        }
-        let position = suite.entries.firstIndex { $0.name == entry.name }!
-        let result = EntryResult(
-            entry: entry, datasetFingerprint: record.datasetSHA256, splitSizes: record.splitSizes,
-            runs: entry.seeds.map { records[$0]! })
-        return ObservationFile.encode(result, position: position)
     }
 }

@@ -87,10 +87,14 @@ public struct ShardPlan: Sendable {
     /// The SHA-256 of the plan, one line `ENTRY SEED SHARD` per pair in suite and seed order: two
     /// shards with the same digest split the same pairs the same way.
     public var sha256: String {
+        Self.digest(count: count, zip(names, pairs).flatMap { name, entryPairs in entryPairs.map { (name, $0.seed, $0.shard) } })
+    }
+
+    /// The SHA-256 of `shards COUNT` and one line `ENTRY SEED SHARD` per assignment, in order:
+    /// ``sha256`` of a plan, and what `nnbench merge` recomputes from the shards' manifests.
+    static func digest(count: Int, _ assignments: [(entry: String, seed: UInt64, shard: Int)]) -> String {
         var text = "shards \(count)\n"
-        for (name, entryPairs) in zip(names, pairs) {
-            for pair in entryPairs { text += "\(name) \(pair.seed) \(pair.shard)\n" }
-        }
+        for (entry, seed, shard) in assignments { text += "\(entry) \(seed) \(shard)\n" }
         return HexDigest.sha256(Array(text.utf8))
     }
 }

@@ -10,7 +10,8 @@ struct MergeCommand: ParsableCommand {
         discussion: """
             Checks that the folders are one run's shards, every one of them: the same suite \
             (digest), engine (fingerprint), platform, shard count and plan, each shard once, \
-            every (entry, seed) pair run once. Then puts every entry's seeds together in the \
+            every (entry, seed) pair run once; and that each shard's files agree with its \
+            manifest, with the data this nnbench generates, and with each other. Then puts every entry's seeds together in the \
             entry's seed order and compares them with the baselines as 'nnbench run' does, \
             exact or with the one-sided t test over every seed, printing the same table. \
             --output writes what 'nnbench run --output' writes: the ENTRY.json.gz files byte for \
@@ -58,6 +59,13 @@ struct MergeCommand: ParsableCommand {
         if let junit { try OutputPath.checkFile(junit, option: "--junit") }
         let merge: ShardMerge
         do { merge = try ShardMerge(directories) } catch { throw failure(error.description, status: ExitStatus.error) }
+        if let junit {
+            // The JUnit file must not replace a file the merge reads (a shard's manifest or records).
+            let names = [ShardManifest.fileName] + merge.suite.entries.flatMap { [BaselineFile.fileName(of: $0.name), "\($0.name).jsonl", ObservationFile.fileName(of: $0.name)] }
+            for part in merge.parts {
+                for name in names { try OutputPath.checkDistinct([("a shard's file", "\(part.directory)/\(name)"), ("--junit", junit)]) }
+            }
+        }
         let manifest = merge.manifest
         let store = BaselineStore(directory: baselines)
         var comparisons: [EntryComparison] = []
@@ -70,9 +78,9 @@ struct MergeCommand: ParsableCommand {
                     comparisons.append(.untrained(entry.name, reason: reason))
                     continue
                 }
-                let record = try merge.record(of: entry)
-                merged.append((entry, record, try merge.jsonLines(of: entry), try merge.observation(of: entry, record: record)))
-                comparisons.append(store.compare(record))
+                let files = try merge.merged(entry)
+                merged.append((entry, files.record, files.jsonLines, files.observation))
+                comparisons.append(store.compare(files.record))
             }
         } catch {
             throw failure(error.description, status: ExitStatus.error)

@@ -80,17 +80,12 @@ struct ReportCommand: ParsableCommand {
         }
         let record: BaselineRecord
         do { record = try BaselineFile.read(resultPath) } catch { throw failure(error.description, status: ExitStatus.error) }
-        // The same runs give the same bytes in the baseline format (NaN included, which == would refuse).
-        let observed = BaselineRecord(
-            entry: record.entry, datasetSHA256: record.datasetSHA256, splitSizes: record.splitSizes, engine: record.engine,
-            platform: record.platform, seeds: observation.records.map(SeedResult.init))
-        guard BaselineFile.encode(observed) == BaselineFile.encode(record) else {
+        switch record.mismatch(runs: observation.records) {
+        case nil: break
+        case .numbers:
             throw failure("observation '\(observationPath)' does not hold the runs of '\(resultPath)'; write both again with 'nnbench run … --output DIR'", status: ExitStatus.error)
-        }
-        let entry = record.entry
-        if let stray = observation.records.first(where: {
-            $0.task != entry.task || $0.architecture != entry.architecture || $0.optimizer != entry.optimizer || $0.batchSize != entry.batchSize
-        }) {
+        case .training(let stray):
+            let entry = record.entry
             throw failure(
                 "observation '\(observationPath)' seed \(stray.seed) trained '\(stray.architecture)' on '\(stray.task)' with \(stray.optimizer), batch \(stray.batchSize); '\(resultPath)' says '\(entry.architecture)' on '\(entry.task)' with \(entry.optimizer), batch \(entry.batchSize); write both again with 'nnbench run … --output DIR'",
                 status: ExitStatus.error)
