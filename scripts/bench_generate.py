@@ -25,11 +25,10 @@ scikit-learn:          pip install scikit-learn
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 
-from machine import describe, executable, positive_int
+from machine import describe, executable, output_of, positive_int
 
 
 def sklearn_seconds(function, n, repeats, **options):
@@ -46,7 +45,7 @@ def nnbench_seconds(binary, task, n, repeats, parameters):
                  "--param", "n-test=1", "--repeats", str(repeats), "--json"]
     for parameter in parameters:
         arguments += ["--param", parameter]
-    return json.loads(subprocess.run(arguments, check=True, capture_output=True, text=True).stdout)["seconds"]
+    return json.loads(output_of(arguments))["seconds"]
 
 
 def main():
@@ -63,7 +62,9 @@ def main():
     try:
         from sklearn.datasets import make_classification, make_moons
     except ImportError:
-        sys.exit("scikit-learn is not installed: pip install scikit-learn")
+        # Without its one peer the script has nothing to compare: status 2, as for a missing file.
+        sys.stderr.write("error: scikit-learn is not installed: pip install scikit-learn\n")
+        sys.exit(2)
 
     import sklearn
     print(describe())
