@@ -58,6 +58,11 @@ struct CommandLineRulesTests {
         (["train", "xor", "--arch", "dense(99999999999) dense(1)"], "the architecture does not fit task 'xor': layer 0"),
         // A list of no checks would run nothing: not a pass.
         (["check", "--only", ""], "invalid --only ''; expected check names"),
+        (["bench", "train", "xor", "--steps", "0"], "invalid --steps '0'; expected an integer in 1...10000000"),
+        (["bench", "train", "xor", "--steps", "1000000000000"], "invalid --steps '1000000000000'; expected an integer in 1...10000000"),
+        (["bench", "train", "xor", "--threads", "0"], "invalid --threads '0'; expected an integer in 1...256"),
+        (["bench", "matmul", "--sizes", "64,,256"], "invalid --sizes '64,,256'; expected comma-separated integers in 1...8192"),
+        (["bench", "matmul", "--sizes", "64,"], "invalid --sizes '64,'; expected comma-separated integers in 1...8192"),
         (["check", "--only", ","], "invalid --only ','; expected check names"),
         // Seeds travel as JSON numbers, exact up to 2^53: 2^53 + 1 would reach the program as 1.
         (["check", "--exec", "true", "--seed", "9007199254740993"], "invalid --seed '9007199254740993'; a program over the protocol takes seeds in 0...9007199254740991"),

@@ -69,7 +69,7 @@ struct BenchCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let parsed = sizes.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            let parsed = sizes.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !parsed.isEmpty, parsed.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 8192 }) else {
                 throw failure("invalid --sizes '\(sizes)'; expected comma-separated integers in 1...8192", status: ExitStatus.usage)
             }
@@ -132,8 +132,13 @@ struct BenchCommand: ParsableCommand {
             guard batch >= 1 && batch <= task.train.count else {
                 throw failure("invalid --batch '\(batch)'; expected an integer in 1...\(task.train.count) (the training split's size)", status: ExitStatus.usage)
             }
-            guard steps >= 1, (1...256).contains(threads) else {
-                throw failure("invalid --steps or --threads; expected steps >= 1 and threads in 1...256", status: ExitStatus.usage)
+            // 10^7 steps of the smallest network take minutes: a bound that catches a typo'd
+            // exponent before it runs for hours.
+            guard (1...10_000_000).contains(steps) else {
+                throw failure("invalid --steps '\(steps)'; expected an integer in 1...10000000", status: ExitStatus.usage)
+            }
+            guard (1...256).contains(threads) else {
+                throw failure("invalid --threads '\(threads)'; expected an integer in 1...256", status: ExitStatus.usage)
             }
             let result: TrainingBenchmark.Result
             do {
