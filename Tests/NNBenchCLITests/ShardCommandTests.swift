@@ -238,7 +238,7 @@ struct ShardCommandTests {
             (badLines, "shard 3/3: '\(badLines)/xor.jsonl' line 1 is not a run's JSON object with a seed\n"),
             (editedLine, "shard 3/3: '\(editedLine)/xor.jsonl' seed "),
             (otherEngine, "shard 3/3: '\(otherEngine)/xor.json.gz' was trained by another engine or platform than the shard's manifest says (engine 000000000000, "),
-            (otherData, "shard 3/3: '\(otherData)/xor.json.gz' was trained on other data than this nnbench generates for entry 'xor' (dataset SHA-256 000000000000, expected "),
+            (otherData, "shard 3/3: '\(otherData)/xor.json.gz' was trained on other data than this nnbench generates for entry 'xor' (dataset SHA-256 000000000000, split sizes train 4, valid 4, test 4; expected "),
             (otherTask, "shard 3/3: '\(otherTask)/xor.observation.json.gz' seed "),
             (badRecord, "shard 3/3: record '\(badRecord)/xor.json.gz': "),
             (twice, "shard 3/3: '\(twice)/xor.jsonl' holds seed "),

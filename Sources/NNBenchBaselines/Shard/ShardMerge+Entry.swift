@@ -1,4 +1,5 @@
 import Foundation
+import NNBenchDatasets
 import NNBenchEngine
 import NNBenchHarness
 import NNBenchIO
@@ -32,23 +33,19 @@ extension ShardMerge {
     public func merged(_ entry: SuiteEntry) throws(ShardError) -> MergedEntry {
         let prepared: PreparedEntry
         do { prepared = try PreparedEntry(entry) } catch { throw ShardError("entry '\(entry.name)' of the shards' suite: \(error.description)") }
-        var first: (record: BaselineRecord, shard: Shard)?
+        var first: BaselineRecord?
         var seeds: [UInt64: SeedResult] = [:]
         var runs: [UInt64: TrainingRecord] = [:]
         var lines: [UInt64: ArraySlice<UInt8>] = [:]
         for (part, ran) in holders(of: entry) {
-            let shard = part.manifest.shard
-            let record = try record(of: entry, in: part, ran: ran, dataset: prepared.datasetFingerprint)
-            if let (earlier, other) = first, earlier.splitSizes != record.splitSizes {
-                throw ShardError("shard \(shard): '\(part.directory)/\(BaselineFile.fileName(of: entry.name))' has other split sizes than shard \(other)'s record of '\(entry.name)'")
-            }
-            first = first ?? (record, shard)
+            let record = try record(of: entry, in: part, ran: ran, prepared: prepared)
+            first = first ?? record
             for seed in record.seeds { seeds[seed.seed] = seed }
             let partRuns = try self.runs(of: entry, in: part, ran: ran, record: record)
             for run in partRuns { runs[run.seed] = run }
             for (seed, line) in try jsonLines(of: entry, in: part, ran: ran, runs: partRuns) { lines[seed] = line }
         }
-        guard var record = first?.record else { throw ShardError("entry '\(entry.name)' was run by no shard") }
+        guard var record = first else { throw ShardError("entry '\(entry.name)' was run by no shard") }
         record.entry = entry
         record.seeds = entry.seeds.map { seeds[$0]! }
         let result = EntryResult(
@@ -60,7 +57,7 @@ extension ShardMerge {
     }
 
     /// A shard's record of `entry`, checked against its manifest and the entry's data.
-    private func record(of entry: SuiteEntry, in part: Part, ran: [UInt64], dataset: String) throws(ShardError) -> BaselineRecord {
+    private func record(of entry: SuiteEntry, in part: Part, ran: [UInt64], prepared: PreparedEntry) throws(ShardError) -> BaselineRecord {
         let shard = part.manifest.shard
         let path = "\(part.directory)/\(BaselineFile.fileName(of: entry.name))"
         let record: BaselineRecord
@@ -76,10 +73,19 @@ extension ShardMerge {
         guard record.engine == part.manifest.engine, record.platform == part.manifest.platform else {
             throw ShardError("shard \(shard): '\(path)' was trained by another engine or platform than the shard's manifest says (engine \(record.engine.fingerprint.prefix(12)), \(record.platform)); was it edited, or left by another run?")
         }
-        guard record.datasetSHA256 == dataset else {
-            throw ShardError("shard \(shard): '\(path)' was trained on other data than this nnbench generates for entry '\(entry.name)' (dataset SHA-256 \(record.datasetSHA256.prefix(12)), expected \(dataset.prefix(12)))")
+        let dataset = prepared.datasetFingerprint
+        guard record.datasetSHA256 == dataset, record.splitSizes == prepared.splitSizes else {
+            throw ShardError("shard \(shard): '\(path)' was trained on other data than this nnbench generates for entry '\(entry.name)' (dataset SHA-256 \(record.datasetSHA256.prefix(12)), split sizes \(Self.sizes(record.splitSizes)); expected \(dataset.prefix(12)), \(Self.sizes(prepared.splitSizes)))")
         }
         return record
+    }
+
+    /// Split sizes in a few words, in split order: `train 200, valid 100, test 100`.
+    private static func sizes(_ sizes: [String: Int]) -> String {
+        sizes.sorted { a, b in
+            let order = SplitName.allCases.map(\.rawValue)
+            return (order.firstIndex(of: a.key) ?? order.count, a.key) < (order.firstIndex(of: b.key) ?? order.count, b.key)
+        }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 
     /// A shard's runs of `entry` from its observation file, checked against its record.

@@ -21,6 +21,10 @@ public struct PreparedEntry: Sendable {
     /// A rough cost of one epoch: training samples × parameters (``costEstimate`` and the shards'
     /// balance, docs/shards.md, multiply it by epochs).
     package let costPerEpoch: Double
+    /// The samples of each split, by split name (`train`, `valid`, `test`), as records hold them.
+    public var splitSizes: [String: Int] {
+        Dictionary(uniqueKeysWithValues: SplitName.allCases.map { ($0.rawValue, task[$0].count) })
+    }
     /// A rough cost of one run, to start the longest runs first: epochs × samples × parameters.
     var costEstimate: Double { Double(entry.epochs) * costPerEpoch }
 

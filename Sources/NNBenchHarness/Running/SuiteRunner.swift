@@ -72,7 +72,7 @@ public enum SuiteRunner {
             let runs = outcomes.compactMap { try? $0.get() }
             return EntryResult(
                 entry: entries[index].entry, datasetFingerprint: entries[index].datasetFingerprint,
-                splitSizes: Dictionary(uniqueKeysWithValues: SplitName.allCases.map { ($0.rawValue, entries[index].task[$0].count) }),
+                splitSizes: entries[index].splitSizes,
                 runs: runs.map(\.record), failure: failure, measurements: runs.map(\.measurements))
         }
     }
