@@ -73,6 +73,8 @@ struct SuiteTests {
         (#"{"schema": 1, "name": "s", "entries": [null]}"#, "suite 's.json', entries[0]: expected an object, got null"),
         (#"{"schema": 1, "name": 7, "entries": []}"#, "suite 's.json', name: expected a string, got 7"),
         (#"{"schema": 1, "entries": []}"#, "suite 's.json': missing field 'name'"),
+        // The decoder would keep 'xor', Python's json 'zzz': the file must mean one thing.
+        (#"{"schema": 1, "name": "s", "entries": [{"name": "xor", "name": "zzz"}]}"#, "suite 's.json', entries[0].name: given twice in one object; a field may appear once"),
         (suite(["epochs": "0"]), "suite 's.json', entries[0] ('a').epochs: expected an integer in 1...1000000, got 0"),
         (suite(["epochs": "2.5"]), "suite 's.json', entries[0] ('a').epochs: expected an integer in 1...1000000, got 2.5"),
         (suite(["epochs": "true"]), "suite 's.json', entries[0] ('a').epochs: expected an integer in 1...1000000, got true"),

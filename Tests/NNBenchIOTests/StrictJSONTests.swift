@@ -36,6 +36,33 @@ struct StrictJSONTests {
         }
     }
 
+    /// The decoder keeps the first of two equal keys and Python the last: a field given twice is
+    /// refused, at its path, wherever it is; equal keys in different objects, and braces, commas
+    /// and quotes inside strings, are not repeats.
+    @Test("a field given twice is refused at its path", arguments: [
+        (#"{"count": 1, "count": 7}"#, "file 'x.json', count: given twice in one object; a field may appear once"),
+        (#"{"count": 1, "items": [{"count": 2}, {"count": 3, "label": "a", "count": 4}]}"#, "file 'x.json', items[1].count: given twice in one object; a field may appear once"),
+        (#"{"items": [{"count": 2, "items": [{"count": 1, "label": "{,\"count\""}]}], "count": 1, "label": "x", "items": []}"#, "file 'x.json', items: given twice in one object; a field may appear once"),
+    ])
+    func repeatedField(json: String, message: String) {
+        let line: String?
+        do {
+            _ = try JSONDecoder().decodeRefusingRepeatedFields(Item.self, from: Array(json.utf8))
+            line = nil
+        } catch let error as DecodingError {
+            line = error.line(in: "file 'x.json'")
+        } catch {
+            line = "not a decoding error: \(error)"
+        }
+        #expect(line == message)
+    }
+
+    @Test func equalKeysInOtherObjectsAndStringsAreNoRepeats() throws {
+        let json = #"{"count": 1, "label": "{\"count\": 1, \"count\": 2}", "items": [{"count": 2, "label": "count"}, {"count": 2}]}"#
+        let item = try JSONDecoder().decodeRefusingRepeatedFields(Item.self, from: Array(json.utf8))
+        #expect(item.items.count == 2 && item.label == #"{"count": 1, "count": 2}"#)
+    }
+
     @Test("errors name the field's path", arguments: [
         (#"{"count": 1, "lable": "a"}"#, "file 'x.json', lable: unknown field (did you mean 'label'?); expected one of: count, items, label"),
         (#"{"count": 1, "items": [{"count": 2}, {"count": 3, "zzz": 0}]}"#, "file 'x.json', items[1].zzz: unknown field; expected one of: count, items, label"),

@@ -116,7 +116,7 @@ public enum BaselineFile {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let envelope: Envelope
         do {
-            envelope = try decoder.decode(Envelope.self, from: Data(bytes))
+            envelope = try decoder.decodeRefusingRepeatedFields(Envelope.self, from: bytes)
         } catch let error as DecodingError {
             throw fail(error.line(in: error.fieldPath.isEmpty ? "the decompressed content" : ""))
         } catch {

@@ -187,7 +187,7 @@ public struct ShardManifest: Sendable, Codable {
         let bytes: [UInt8]
         do { bytes = try AtomicFile.read(path, limit: readLimit) } catch { throw fail(error.description) }
         let manifest: ShardManifest
-        do { manifest = try JSONDecoder().decode(ShardManifest.self, from: Data(bytes)) } catch let error as DecodingError {
+        do { manifest = try JSONDecoder().decodeRefusingRepeatedFields(ShardManifest.self, from: bytes) } catch let error as DecodingError {
             throw fail(error.line(in: error.fieldPath.isEmpty ? "the content" : ""))
         } catch {
             throw fail("\(error)")

@@ -73,7 +73,7 @@ public enum CanonicalDatasets {
         let manifest: DatasetManifest
         do {
             let bytes = try AtomicFile.read(path, limit: readLimit)
-            manifest = try JSONDecoder().decode(DatasetManifest.self, from: Data(bytes))
+            manifest = try JSONDecoder().decodeRefusingRepeatedFields(DatasetManifest.self, from: bytes)
         } catch let error as FileError {
             throw Problem(description: error.description)
         } catch {

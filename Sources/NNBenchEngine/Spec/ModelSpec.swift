@@ -31,7 +31,7 @@ public struct ModelSpec: Sendable, Hashable {
     ///   for the model as a whole.
     public init(jsonData: Data) throws(SpecError) {
         do {
-            self = try JSONDecoder().decode(ModelSpec.self, from: jsonData)
+            self = try JSONDecoder().decodeRefusingRepeatedFields(ModelSpec.self, from: Array(jsonData))
         } catch let error as SpecError {
             throw error
         } catch let error as DecodingError {

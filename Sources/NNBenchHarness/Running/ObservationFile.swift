@@ -83,7 +83,7 @@ public enum ObservationFile {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let content: Content
-        do { content = try decoder.decode(Content.self, from: Data(bytes)) } catch let error as DecodingError {
+        do { content = try decoder.decodeRefusingRepeatedFields(Content.self, from: bytes) } catch let error as DecodingError {
             throw fail(error.line(in: error.fieldPath.isEmpty ? "the decompressed content" : ""))
         } catch {
             throw fail("the content cannot be read: \(error)")

@@ -31,7 +31,7 @@ extension Suite: Codable {
     ///   `suite 'my.json', entries[3] ('xor').batch_size: expected an integer in 1...1000000, got 0`.
     public static func parse(_ bytes: [UInt8], source: String) throws(SuiteError) -> Suite {
         do {
-            return try JSONDecoder().decode(Suite.self, from: Data(bytes))
+            return try JSONDecoder().decodeRefusingRepeatedFields(Suite.self, from: bytes)
         } catch let error as DecodingError {
             throw SuiteError(error.line(in: source))
         } catch {
