@@ -175,7 +175,7 @@ struct ShardCommandTests {
         // A JUnit file over a shard's own file would destroy what was merged.
         for name in ["shard.json", "xor.jsonl"] {
             let over = try CommandRunner.run(["merge", "shard-1", "shard-2", "shard-3", "--baselines", "base", "--junit", "./shard-2/\(name)"], in: folder)
-            #expect(over.status == 64 && over.standardError == "nnbench: error: a shard's file and --junit both name './shard-2/\(name)'; give each its own path\n", "\(over.standardError)")
+            #expect(over.status == 64 && over.standardError == "nnbench: error: the shard folder's \(name) and --junit both name './shard-2/\(name)'; give each its own path\n", "\(over.standardError)")
         }
         // A merge without baselines compared nothing: not a pass.
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("empty"), withIntermediateDirectories: true)
@@ -293,6 +293,37 @@ struct ShardCommandTests {
         #expect(mixed.status == 2 && mixed.output.hasSuffix("FAILED: 1 pass, 1 new\n"), "\(mixed.output)")
         let mixedAllowed = try CommandRunner.run(["merge", "mixed-1", "mixed-2", "mixed-3", "--baselines", "only-xor", "--allow-new"], in: folder)
         #expect(mixedAllowed.status == 0, "\(mixedAllowed.output)")
+    }
+
+    /// One output over another, or over the baselines, is refused before the run: the later
+    /// write would replace a record, a shard's manifest or a baseline, and the run exit 0.
+    @Test func anOutputOverAnotherOrOverTheBaselinesIsRefused() throws {
+        let folder = try RunCommandTests.recorded()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.runShards(in: folder)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.xml").path, withDestinationPath: "o/xor.jsonl")
+        let run = ["run", "xor", "--suite", "tiny.json", "--baselines", "base"]
+        let merge = ["merge", "shard-1", "shard-2", "shard-3", "--baselines", "base"]
+        let cases: [([String], String)] = [
+            (run + ["--output", "o", "--junit", "o/xor.json.gz"], "--output's xor.json.gz and --junit both name 'o/xor.json.gz'"),
+            (run + ["--output", "o", "--report", "./o/xor.observation.json.gz"], "--output's xor.observation.json.gz and --report both name './o/xor.observation.json.gz'"),
+            (run + ["--output", "o", "--junit", "link.xml"], "--output's xor.jsonl and --junit both name 'link.xml'"),
+            (run + ["--shard", "1/2", "--output", "o", "--junit", "o/shard.json"], "--output's shard.json and --junit both name 'o/shard.json'"),
+            (run + ["--output", "base"], "--output and --baselines both name 'base'"),
+            (run + ["--tensorboard", "./base/"], "--tensorboard and --baselines both name 'base'"),
+            (merge + ["--output", "o", "--junit", "o/xor-linear.json.gz"], "--output's xor-linear.json.gz and --junit both name 'o/xor-linear.json.gz'"),
+            (merge + ["--output", "base"], "--output and --baselines both name 'base'"),
+            (["generate", "xor", "--output", "data.csv", "--plot", "link.svg"], "--output and --plot both name 'link.svg'"),
+        ]
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.svg").path, withDestinationPath: "data.csv")
+        for (arguments, message) in cases {
+            let result = try CommandRunner.run(arguments, in: folder)
+            #expect(result.status == 64 && result.standardError.hasPrefix("nnbench: error: \(message)"), "\(arguments): \(result.standardError)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("base").path).sorted() == ["xor-linear.json.gz", "xor.json.gz"])
+        // Two outputs into one device do not replace each other.
+        let null = try CommandRunner.run(run + ["--junit", "/dev/null", "--report", "/dev/null"], in: folder)
+        #expect(null.status == 0, "\(null.standardError)")
     }
 
     @Test func anOutputThatIsNoFolderSaysWhy() throws {

@@ -46,11 +46,17 @@ struct MergeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the merged records as 'nnbench run --output' does: DIR/ENTRY.json.gz, DIR/ENTRY.jsonl, DIR/ENTRY.observation.json.gz.", valueName: "dir"))
     var output: String?
 
+    /// The files 'run --output' and 'merge --output' write for an entry.
+    static func fileNames(of entry: SuiteEntry) -> [String] {
+        [BaselineFile.fileName(of: entry.name), "\(entry.name).jsonl", ObservationFile.fileName(of: entry.name)]
+    }
+
     func run() throws {
         guard !directories.isEmpty else {
             throw failure("no shard folder given; expected the --output folders of every shard of a run", status: ExitStatus.usage)
         }
-        try OutputPath.checkDistinct([("--junit", junit), ("--output", output)])
+        // --output into the baselines folder would replace the baselines it is compared with.
+        try OutputPath.checkDistinct([("--junit", junit), ("--output", output), ("--baselines", baselines)])
         // A folder given twice is a shard given twice, which the merge names (status 2); the
         // merged output must not overwrite a shard's files.
         for directory in directories { try OutputPath.checkDistinct([("--output", output), ("the shard folder", directory)]) }
@@ -59,13 +65,11 @@ struct MergeCommand: ParsableCommand {
         if let junit { try OutputPath.checkFile(junit, option: "--junit") }
         let merge: ShardMerge
         do { merge = try ShardMerge(directories) } catch { throw failure(error.description, status: ExitStatus.error) }
-        if let junit {
-            // The JUnit file must not replace a file the merge reads (a shard's manifest or records).
-            let names = [ShardManifest.fileName] + merge.suite.entries.flatMap { [BaselineFile.fileName(of: $0.name), "\($0.name).jsonl", ObservationFile.fileName(of: $0.name)] }
-            for part in merge.parts {
-                for name in names { try OutputPath.checkDistinct([("a shard's file", "\(part.directory)/\(name)"), ("--junit", junit)]) }
-            }
-        }
+        // The JUnit file must not replace a file the merge reads (a shard's manifest or records)
+        // or writes.
+        let names = [ShardManifest.fileName] + merge.suite.entries.flatMap(Self.fileNames)
+        for part in merge.parts { try OutputPath.checkNotAmong(names, in: ("the shard folder", part.directory), files: [("--junit", junit)]) }
+        try OutputPath.checkNotAmong(names, in: ("--output", output), files: [("--junit", junit)])
         let manifest = merge.manifest
         let store = BaselineStore(directory: baselines)
         var comparisons: [EntryComparison] = []

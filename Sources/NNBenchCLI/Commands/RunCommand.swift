@@ -122,7 +122,12 @@ struct RunCommand: ParsableCommand {
             }
         } ?? Array(selection.entries.enumerated().map { ($0.offset, $0.element) })
         let entries = running.map(\.prepared)
-        try OutputPath.checkDistinct([("--junit", junit), ("--report", report), ("--output", output), ("--tensorboard", tensorboard)])
+        // --output or --tensorboard into the baselines folder would replace or litter the
+        // baselines the run is compared with; --junit or --report over a record would replace it.
+        try OutputPath.checkDistinct([("--junit", junit), ("--report", report), ("--output", output), ("--tensorboard", tensorboard), ("--baselines", baselines)])
+        try OutputPath.checkNotAmong(
+            [ShardManifest.fileName] + entries.map(\.entry).flatMap(MergeCommand.fileNames), in: ("--output", output),
+            files: [("--junit", junit), ("--report", report)])
         // The folders first: a report may go inside the --output folder this run creates.
         if let output { try OutputPath.prepareFolder(output, option: "--output") }
         if let tensorboard { try OutputPath.prepareFolder(tensorboard, option: "--tensorboard") }

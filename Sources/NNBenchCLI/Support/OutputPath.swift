@@ -69,13 +69,32 @@ enum OutputPath {
     static func checkDistinct(_ paths: [(option: String, path: String?)]) throws {
         var seen: [String: String] = [:]
         for (option, path) in paths {
-            guard let path, !path.isEmpty else { continue }
-            let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            guard let path, !path.isEmpty, AtomicFile.descriptorNumber(of: path) == nil else { continue }
+            // The end of a chain of links first, as the write follows it: Foundation's resolving
+            // leaves a link to a file not yet written as it is.
+            let target = (try? AtomicFile.finalTarget(of: path)) ?? path
+            var info = stat()
+            // Two outputs into one device (/dev/null) do not replace each other.
+            if stat(target, &info) == 0, info.st_mode & S_IFMT == S_IFCHR { continue }
+            let resolved = URL(fileURLWithPath: target).standardizedFileURL.resolvingSymlinksInPath().path
             if let earlier = seen[resolved] {
                 throw failure("\(earlier) and \(option) both name '\(path)'; give each its own path", status: ExitStatus.usage)
             }
             seen[resolved] = option
         }
+    }
+
+    /// Refuses a file option that names one of the files a folder gets (`--junit o/xor.json.gz`
+    /// with `--output o`, or a shard's manifest): one write would replace the other.
+    ///
+    /// - Parameters:
+    ///   - names: The files' names in the folder.
+    ///   - folder: The folder and what it is, for messages (`--output`, `the shard folder`).
+    ///   - files: The file options and their paths, if given.
+    /// - Throws: Exit 64 naming the file, the option and the path.
+    static func checkNotAmong(_ names: [String], in folder: (what: String, path: String?), files: [(option: String, path: String?)]) throws {
+        guard let directory = folder.path, files.contains(where: { $0.path != nil }) else { return }
+        for name in names { try checkDistinct([("\(folder.what)'s \(name)", "\(directory)/\(name)")] + files) }
     }
 
     /// Refuses an empty path as the command line's error.
