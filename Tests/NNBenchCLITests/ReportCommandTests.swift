@@ -119,7 +119,14 @@ struct ReportCommandTests {
                 record["snapshots"] = snapshots
             }
         }
-        try expectRefused("trained 'dense(999999999) tanh dense(1)'") { firstRecord(&$0) { $0["architecture"] = "dense(999999999) tanh dense(1)" } }
+        try expectRefused("seed 0 was trained with architecture dense(999999999) tanh dense(1); 'runs/xor-linear.json.gz''s entry gives dense(1)") {
+            firstRecord(&$0) { $0["architecture"] = "dense(999999999) tanh dense(1)" }
+        }
+        // Every field of a run's setup, not only those the record's curves depend on most.
+        try expectRefused("seed 0 was trained with schedule cosine; 'runs/xor-linear.json.gz''s entry gives constant") { firstRecord(&$0) { $0["schedule"] = "cosine" } }
+        try expectRefused("seed 0 was trained with data seed 7; 'runs/xor-linear.json.gz''s entry gives 0") { firstRecord(&$0) { $0["dataSeed"] = 7 } }
+        try expectRefused("seed 0 was trained with parameters noise=0.3") { firstRecord(&$0) { $0["parameters"] = ["noise": "0.3"] } }
+        try expectRefused("seed 0 was trained with target train accuracy >= 0.5; ") { firstRecord(&$0) { $0["target"] = "train accuracy >= 0.5" } }
         try expectRefused("position -1, expected a non-negative integer") { $0["position"] = -1 }
     }
 }

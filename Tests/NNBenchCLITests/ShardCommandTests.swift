@@ -253,7 +253,7 @@ struct ShardCommandTests {
                 #expect(merge.standardError.filter { $0 == "\n" }.count == 1)
                 #expect(shard != twice || merge.standardError.contains(" twice; "), "\(merge.standardError)")
                 #expect(shard != editedLine || merge.standardError.contains("'s line is not the run its observation file holds"), "\(merge.standardError)")
-                #expect(shard != otherTask || merge.standardError.contains(" on 'parity' with "), "\(merge.standardError)")
+                #expect(shard != otherTask || merge.standardError.contains(" was trained with task parity; entry 'xor' gives xor\n"), "\(merge.standardError)")
                 // A refused merge prints its error only, no header of a merge that did not happen.
                 #expect(merge.output.isEmpty, "\(merge.output)")
             }

@@ -41,7 +41,7 @@ extension ShardMerge {
             let record = try record(of: entry, in: part, ran: ran, prepared: prepared)
             first = first ?? record
             for seed in record.seeds { seeds[seed.seed] = seed }
-            let partRuns = try self.runs(of: entry, in: part, ran: ran, record: record)
+            let partRuns = try self.runs(of: entry, in: part, ran: ran, record: record, prepared: prepared)
             for run in partRuns { runs[run.seed] = run }
             for (seed, line) in try jsonLines(of: entry, in: part, ran: ran, runs: partRuns) { lines[seed] = line }
         }
@@ -89,7 +89,7 @@ extension ShardMerge {
     }
 
     /// A shard's runs of `entry` from its observation file, checked against its record.
-    private func runs(of entry: SuiteEntry, in part: Part, ran: [UInt64], record: BaselineRecord) throws(ShardError) -> [TrainingRecord] {
+    private func runs(of entry: SuiteEntry, in part: Part, ran: [UInt64], record: BaselineRecord, prepared: PreparedEntry) throws(ShardError) -> [TrainingRecord] {
         let shard = part.manifest.shard
         let path = "\(part.directory)/\(ObservationFile.fileName(of: entry.name))"
         let content: ObservationFile.Content
@@ -99,12 +99,12 @@ extension ShardMerge {
             throw ShardError("shard \(shard): '\(path)' holds entry '\(content.entry)' at position \(content.position), not '\(entry.name)' at \(position)")
         }
         try Self.checkSeeds(content.records.map(\.seed), ran: ran, path: path, shard: shard)
-        switch record.mismatch(runs: content.records) {
+        switch record.mismatch(runs: content.records, prepared: prepared) {
         case nil: return content.records
         case .numbers:
             throw ShardError("shard \(shard): '\(path)' does not hold the runs of its record '\(BaselineFile.fileName(of: entry.name))'; was it edited, or left by another run?")
-        case .training(let stray):
-            throw ShardError("shard \(shard): '\(path)' seed \(stray.seed) trained '\(stray.architecture)' on '\(stray.task)' with \(stray.optimizer), batch \(stray.batchSize), not as entry '\(entry.name)' says")
+        case .setup(let seed, let field, let found, let expected):
+            throw ShardError("shard \(shard): '\(path)' seed \(seed) was trained with \(field) \(found); entry '\(entry.name)' gives \(expected)")
         }
     }
 

@@ -80,20 +80,19 @@ struct ReportCommand: ParsableCommand {
         }
         let record: BaselineRecord
         do { record = try BaselineFile.read(resultPath) } catch { throw failure(error.description, status: ExitStatus.error) }
-        switch record.mismatch(runs: observation.records) {
-        case nil: break
-        case .numbers:
-            throw failure("observation '\(observationPath)' does not hold the runs of '\(resultPath)'; write both again with 'nnbench run … --output DIR'", status: ExitStatus.error)
-        case .training(let stray):
-            let entry = record.entry
-            throw failure(
-                "observation '\(observationPath)' seed \(stray.seed) trained '\(stray.architecture)' on '\(stray.task)' with \(stray.optimizer), batch \(stray.batchSize); '\(resultPath)' says '\(entry.architecture)' on '\(entry.task)' with \(entry.optimizer), batch \(entry.batchSize); write both again with 'nnbench run … --output DIR'",
-                status: ExitStatus.error)
-        }
         let prepared: PreparedEntry
         do { prepared = try PreparedEntry(record.entry) } catch { throw failure("'\(resultPath)': \(error.description)", status: ExitStatus.error) }
         guard prepared.datasetFingerprint == record.datasetSHA256 else {
             throw failure("'\(resultPath)' was trained on other data than this nnbench generates for its entry (dataset SHA-256 differs)", status: ExitStatus.error)
+        }
+        switch record.mismatch(runs: observation.records, prepared: prepared) {
+        case nil: break
+        case .numbers:
+            throw failure("observation '\(observationPath)' does not hold the runs of '\(resultPath)'; write both again with 'nnbench run … --output DIR'", status: ExitStatus.error)
+        case .setup(let seed, let field, let found, let expected):
+            throw failure(
+                "observation '\(observationPath)' seed \(seed) was trained with \(field) \(found); '\(resultPath)''s entry gives \(expected); write both again with 'nnbench run … --output DIR'",
+                status: ExitStatus.error)
         }
         // The diagnoses are not saved: they are a function of the record, and the observation
         // holds all they read (the runs' diagnoses by `run --report` are computed the same way).

@@ -170,11 +170,11 @@ public final class TrainingRun<Scalar: EngineScalar> {
             if stops { break }
         }
         let elapsed = clock.now - start
+        let setup = TrainingRecord.setup(task: task, resolved: network.architecture, configuration: configuration)
         return TrainingRecord(
-            task: task.name, parameters: Dictionary(uniqueKeysWithValues: task.parameters.map { ($0.name, $0.value.description) }),
-            dataSeed: task.seed, seed: configuration.seed, architecture: network.architecture.architecture.description,
-            optimizer: configuration.optimizer.description, schedule: configuration.schedule.description,
-            batchSize: configuration.batchSize, target: target.description, epochs: epochs,
+            task: setup.task, parameters: setup.parameters, dataSeed: setup.dataSeed, seed: configuration.seed,
+            architecture: setup.architecture, optimizer: setup.optimizer, schedule: setup.schedule,
+            batchSize: setup.batchSize, target: setup.target, epochs: epochs,
             epochsToTarget: epochsToTarget, outcome: outcome,
             wallSeconds: elapsed.seconds, snapshots: observer?.finish(), timeStepGradients: observer.map { $0.timeStepGradients() }.flatMap { $0.isEmpty ? nil : $0 })
     }
