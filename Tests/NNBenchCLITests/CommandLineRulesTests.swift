@@ -218,6 +218,13 @@ struct OutputFolderTests {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(command)")
     }
 
+    @Test("a file name ending in '/' is a folder's: status 2 before any work")
+    func trailingSlash() throws {
+        try CommandLineRulesTests.expectError(["generate", "xor", "--output", "/tmp/nnbench-no-such-dir/"], status: 2,
+                             "cannot write --output '/tmp/nnbench-no-such-dir/': a name ending in '/' names a folder; expected a file")
+        try CommandLineRulesTests.expectError(["run", "xor", "--junit", "x/"], status: 2, "cannot write --junit 'x/': a name ending in '/' names a folder")
+    }
+
     @Test("--output naming an existing file: status 2, 'it exists and is not a folder'", arguments: [["run", "xor", "--output"], ["protocol", "schemas", "--output"]])
     func existingFile(command: [String]) throws {
         let folder = try CommandRunner.temporaryDirectory()

@@ -170,6 +170,13 @@ struct ShardCommandTests {
             #expect(merge.status == 2 && merge.standardError.hasPrefix("nnbench: error: \(message)"), "\(folders): \(merge.standardError)")
             #expect(merge.standardError.filter { $0 == "\n" }.count == 1)
         }
+        // A shard run from another folder names the suite by another path: the same suite.
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("shard-2"), to: folder.appendingPathComponent("source-2"))
+        let moved = manifest.replacingOccurrences(of: "\"source\" : \"tiny.json\"", with: "\"source\" : \"/elsewhere/tiny.json\"")
+        #expect(moved != manifest)
+        try AtomicFile.write(Array(moved.utf8), to: folder.appendingPathComponent("source-2/shard.json").path)
+        let sources = try CommandRunner.run(["merge", "--baselines", "base", "source-2", "shard-1", "shard-3"], in: folder)
+        #expect(sources.status == 0 && sources.output.hasPrefix("merged 3 shards of suite tiny.json "), "\(sources.output)\(sources.standardError)")
         let none = try CommandRunner.run(["merge", "--baselines", "base"], in: folder)
         #expect(none.status == 64)
         // A JUnit file over a shard's own file would destroy what was merged.
@@ -207,6 +214,12 @@ struct ShardCommandTests {
             }
         }
         let twice = try damaged("twice", appended { $0 })
+        // Shard 3 holds two of xor's seeds (2 and 3): their lines swapped.
+        let swapped = try damaged("swapped") { path in
+            let lines = try AtomicFile.read("\(path)/xor.jsonl", limit: 1 << 26).split(separator: 0x0A)
+            try #require(lines.count == 2)
+            try AtomicFile.write(Array(lines[1]) + [0x0A] + Array(lines[0]) + [0x0A], to: "\(path)/xor.jsonl")
+        }
         let foreign = try damaged("foreign", appended { _ in 99 })
         let noObservation = try damaged("no-observation") { try manager.removeItem(atPath: "\($0)/xor.observation.json.gz") }
         // Files rewritten whole, each valid on its own, that disagree with the manifest, the
@@ -242,6 +255,7 @@ struct ShardCommandTests {
             (otherTask, "shard 3/3: '\(otherTask)/xor.observation.json.gz' seed "),
             (badRecord, "shard 3/3: record '\(badRecord)/xor.json.gz': "),
             (twice, "shard 3/3: '\(twice)/xor.jsonl' holds seed "),
+            (swapped, "shard 3/3: '\(swapped)/xor.jsonl' holds its seeds in the order [3, 2], not the entry's [2, 3]; was it edited?\n"),
             (foreign, "shard 3/3: '\(foreign)/xor.jsonl' holds seed 99, which the shard did not run (it ran seeds ["),
         ]
         for (shard, message) in cases {

@@ -124,9 +124,12 @@ extension ShardMerge {
         }
         try Self.checkSeeds(held.map(\.0), ran: ran, path: path, shard: shard)
         let result = EntryResult(entry: entry, datasetFingerprint: "", splitSizes: [:], runs: runs)
-        let expected = RunRecordWriter.jsonLines(of: result).split(separator: 0x0A)
-        for ((seed, line), run) in zip(held, expected) where line != run {
+        let expected = Dictionary(uniqueKeysWithValues: zip(runs.map(\.seed), RunRecordWriter.jsonLines(of: result).split(separator: 0x0A)))
+        for (seed, line) in held where line != expected[seed] {
             throw ShardError("shard \(shard): '\(path)' seed \(seed)'s line is not the run its observation file holds; was it edited, or left by another run?")
+        }
+        guard held.map(\.0) == ran else {
+            throw ShardError("shard \(shard): '\(path)' holds its seeds in the order \(held.map(\.0)), not the entry's \(ran); was it edited?")
         }
         return held
     }

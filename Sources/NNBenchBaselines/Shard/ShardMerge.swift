@@ -24,16 +24,17 @@ public struct ShardMerge: Sendable {
     /// The run's whole selection, as every shard's manifest names it.
     public var suite: Suite { parts[0].manifest.suite }
 
-    /// The first shard's manifest, whose suite, source, seeds, engine and platform all share.
+    /// Shard 1's manifest, whose suite, seeds, engine and platform all share (its suite source
+    /// names the suite in the merge's header and reports).
     public var manifest: ShardManifest { parts[0].manifest }
 
     /// Reads the manifests of `directories` and checks that they are one run's shards, all of them.
     ///
     /// - Parameter directories: The shards' `--output` folders, in any order.
     /// - Throws: ``ShardError`` in one line: a folder without a readable manifest; shards of
-    ///   different suites (naming the entries or the first entry that differs), suite sources or
-    ///   seed labels, engines, platforms, shard counts or plans (naming both folders and what
-    ///   differs); a shard given twice; missing shards; pairs run twice or by no shard.
+    ///   different suites (naming the entries or the first entry that differs), seed labels, engines, platforms, shard counts or plans (naming both folders and what
+    ///   differs); a shard given twice; missing shards; pairs run twice or by no shard, or not the
+    ///   plan the manifests name.
     public init(_ directories: [String]) throws(ShardError) {
         var parts: [Part] = []
         for directory in directories { parts.append(Part(directory: directory, manifest: try ShardManifest.read(from: directory))) }
@@ -48,9 +49,9 @@ public struct ShardMerge: Sendable {
                 let (x, y) = Self.difference(a.suite, b.suite)
                 throw differ("suites", x, y)
             }
-            // Same suite, other header: one shard ran with --seeds, another without, or a
-            // manifest was edited; the merged header would depend on the folders' order.
-            if a.source != b.source { throw differ("suite sources", "source '\(a.source)'", "source '\(b.source)'") }
+            // Same suite, other seed option: one shard ran with --seeds, another without, or a
+            // manifest was edited. The suite's source may differ: shards run from other folders
+            // name one suite file by other paths, and the merge names shard 1's.
             if a.seeds != b.seeds { throw differ("seed options", "seeds \(a.seeds)", "seeds \(b.seeds)") }
             if a.engine != b.engine {
                 throw differ("engines", "engine \(a.engine.version) (\(a.engine.fingerprint.prefix(12)))", "engine \(b.engine.version) (\(b.engine.fingerprint.prefix(12)))")

@@ -13,12 +13,17 @@ enum OutputPath {
     /// - Parameters:
     ///   - path: The file, as given.
     ///   - option: The option that named it, for messages (`--junit`).
-    /// - Throws: Exit 64 for an empty path; exit 2 for a directory, a missing or unwritable folder.
+    /// - Throws: Exit 64 for an empty path; exit 2 for a directory (or a name ending in `/`), a
+    ///   missing or unwritable folder.
     static func checkFile(_ path: String, option: String) throws {
         try checkNotEmpty(path, option: option)
         // The process's own descriptor (/dev/stdout) is written into as it is open; a closed one
         // is reported when the write opens it.
         if AtomicFile.descriptorNumber(of: path) != nil { return }
+        // A name ending in '/' is a folder's, whether or not it exists.
+        if path.hasSuffix("/") {
+            throw failure("cannot write \(option) '\(path)': a name ending in '/' names a folder; expected a file", status: ExitStatus.error)
+        }
         // What the write will replace: the end of a chain of symbolic links, as AtomicFile follows it.
         let target: String
         do throws(FileError) { target = try AtomicFile.finalTarget(of: path) } catch {
