@@ -9,7 +9,8 @@ then run:              python3 scripts/bench_matmul.py [--sizes 64,256,512,1024]
 
 nnbench is measured with `.build/release/nnbench bench matmul --sizes ... --threads T --json`.
 numpy is measured in a fresh subprocess per thread count, because OpenBLAS reads
-OPENBLAS_NUM_THREADS only when it is loaded. Both report the best of repeated runs after a
+OPENBLAS_NUM_THREADS only when it is loaded. Each side's process is pinned to T CPUs when T is
+fewer than the machine has (machine.pinned_to), so no library can use more. Both report the best of repeated runs after a
 warm-up; on a shared machine, run it while the machine is otherwise idle.
 """
 
@@ -48,12 +49,12 @@ print(json.dumps(results))
 
 def numpy_gflops(sizes, threads, budget):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
-    out = output_of([sys.executable, "-c", NUMPY_TIMER, json.dumps(sizes), str(threads), str(budget)], env=env)
+    out = output_of([sys.executable, "-c", NUMPY_TIMER, json.dumps(sizes), str(threads), str(budget)], env=env, threads=threads)
     return {r["n"]: r["gflops"] for r in json.loads(out)}
 
 
 def nnbench_gflops(binary, sizes, threads):
-    out = output_of([binary, "bench", "matmul", "--sizes", ",".join(map(str, sizes)), "--threads", str(threads), "--json"])
+    out = output_of([binary, "bench", "matmul", "--sizes", ",".join(map(str, sizes)), "--threads", str(threads), "--json"], threads=threads)
     return {r["n"]: r["gflops"] for r in json.loads(out)}
 
 

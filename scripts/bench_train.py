@@ -22,8 +22,12 @@ one per thread count, started with the environment set first:
   1 thread:  XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
   2 threads: XLA_FLAGS="--xla_cpu_multi_thread_eigen=true intra_op_parallelism_threads=2",
              XLA's defaults on a 2-CPU machine (its intra-op pool has one thread per CPU).
-Every worker also gets OMP_NUM_THREADS=N. The script prints, for each side, the CPU time its
-timed runs used per second of wall time, which shows the threads really used (at most N).
+Every worker also gets OMP_NUM_THREADS=N, and every side's process (nnbench's too) is pinned to N
+CPUs (sched_setaffinity) when N is fewer than the machine has: JAX 0.10's CPU runtime does not
+keep to one thread under the flags above (1.00-1.75 CPU seconds per second in the 1-thread column,
+2026-12-02, AMD EPYC), which made its 1-thread figures those of up to two cores. The script prints,
+for each side, the CPU time its timed runs used per second of wall time, which shows the threads
+really used (at most N).
 
 The runs are interleaved: for each architecture and thread count, round 1 runs every side once,
 round 2 every side again, and so on, so that a burst of load on a shared machine hits all sides
@@ -50,7 +54,7 @@ import sys
 import tempfile
 import time
 
-from machine import describe, executable, output_of, positive_float, positive_int, thread_counts
+from machine import describe, executable, output_of, pinned_to, positive_float, positive_int, thread_counts
 
 # name, nnbench task arguments, architecture, batch, steps
 CONFIGS = [
@@ -266,7 +270,8 @@ class Worker:
         self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--worker", kind],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True, env=env)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True, env=env,
+            preexec_fn=pinned_to(threads))
         hello = self.answer()
         self.version, self.error = hello.get("version"), hello.get("error")
 
@@ -299,7 +304,7 @@ def nnbench_run(binary, task, arch, batch, steps, threads):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     out = output_of([binary, "bench", "train", *task, "--arch", arch, "--optimizer", "adam(lr: 0.001)",
-                     "--batch", str(batch), "--steps", str(steps), "--threads", str(threads), "--json"])
+                     "--batch", str(batch), "--steps", str(steps), "--threads", str(threads), "--json"], threads=threads)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / (time.perf_counter() - start)
     return json.loads(out)["samplesPerSecond"], cpu

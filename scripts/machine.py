@@ -71,9 +71,21 @@ def executable(path):
     return path
 
 
-def output_of(command, env=None):
-    """The stdout of `command`; if it fails, its own error lines on stderr and its exit status."""
-    run = subprocess.run(command, env=env, capture_output=True, text=True)
+def pinned_to(threads):
+    """A preexec_fn that pins the child process to the first `threads` CPUs this process may use,
+    or None when that is all of them: a side asked for N threads then cannot use more, whatever
+    its library does with its own thread settings."""
+    allowed = sorted(os.sched_getaffinity(0))
+    if threads >= len(allowed):
+        return None
+    return lambda: os.sched_setaffinity(0, allowed[:threads])
+
+
+def output_of(command, env=None, threads=None):
+    """The stdout of `command` (pinned to `threads` CPUs if given, `pinned_to`); if it fails, its
+    own error lines on stderr and its exit status."""
+    run = subprocess.run(command, env=env, capture_output=True, text=True,
+                         preexec_fn=pinned_to(threads) if threads else None)
     if run.returncode != 0:
         sys.stdout.flush()
         sys.stderr.write(run.stderr or "%s exited with status %d\n" % (command[0], run.returncode))

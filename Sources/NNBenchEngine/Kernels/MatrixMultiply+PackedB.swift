@@ -79,7 +79,7 @@ extension GEMMScalar {
             return
         }
         let operands = GEMMOperands(a: a, b: packedB, c: c)
-        DispatchQueue.concurrentPerform(iterations: blocks.count) { index in
+        GEMMWorkers.shared.run(blocks.count) { index in
             let rows = blocks.rows(index)
             let aStart = transposeA ? rows.lowerBound : rows.lowerBound * lda
             _gemmOnCallingThread(

@@ -118,7 +118,7 @@ extension GEMMScalar {
             return
         }
         let operands = GEMMOperands(a: a, b: b, c: c)
-        DispatchQueue.concurrentPerform(iterations: blocks.count) { index in
+        GEMMWorkers.shared.run(blocks.count) { index in
             let rows = blocks.rows(index)
             // Row i of op(A) starts at a[i·lda] when A is stored m×k, at a[i] when stored k×m.
             let aStart = transposeA ? rows.lowerBound : rows.lowerBound * lda
