@@ -393,6 +393,13 @@ def main():
     print("CPU seconds per wall second (whole calls, warm-up included; the threads really used):")
     for (side, threads), values in sorted(usage.items()):
         print("  %-14s %d thread(s): %.2f-%.2f" % (side, threads, min(values), max(values)))
+    # A side that never got one CPU's worth of time was starved by other work on the machine:
+    # its figures, and the ratios against it, understate it.
+    for (side, threads), values in sorted(usage.items()):
+        if max(values) < 0.9:
+            print("caution: %s at %d thread(s) never used more than %.2f CPU seconds per second: the "
+                  "machine was busy, so its figures and the ratios against it are not its speed; "
+                  "run again on a quieter machine" % (side, threads, max(values)))
     for side, reason in reasons.items():
         print("%s: did not run: %s" % (side, reason))
     print("\n".join(lines))

@@ -7,8 +7,8 @@ import Foundation
 /// nnbench and as zzz elsewhere), and a baseline's digest, taken over the decoded record, would
 /// not see the second. The check is a scan of the bytes, not a parse: it follows strings and
 /// nesting only, and leaves every other error to the decoder, which reports it with its place.
-/// Keys are compared as written, so `"a"` and `"\u0061"` count as two (no writer of nnbench's
-/// files escapes a plain letter).
+/// Keys are compared as the decoder reads them: a key with escapes (`"t\u0061sk"`) is decoded
+/// first, so that it is the same field as `"task"`.
 extension JSONDecoder {
     /// Decodes `type` from `bytes` after refusing any object that gives a field twice.
     ///
@@ -26,17 +26,24 @@ extension JSONDecoder {
     static func repeatedField(in bytes: [UInt8]) -> [JSONPathKey]? {
         // One frame per open container: an object's fields so far and the key being read, or an
         // array's current index.
-        enum Frame { case object(keys: Set<ArraySlice<UInt8>>, key: ArraySlice<UInt8>?, expectsKey: Bool), array(index: Int) }
+        enum Frame { case object(keys: Set<String>, key: String?, expectsKey: Bool), array(index: Int) }
         var frames: [Frame] = []
-        func path(_ last: ArraySlice<UInt8>) -> [JSONPathKey] {
+        func path(_ last: String) -> [JSONPathKey] {
             var keys: [JSONPathKey] = frames.dropLast().compactMap { frame in
                 switch frame {
-                case .object(_, let key, _): key.map { JSONPathKey(String(decoding: $0, as: UTF8.self)) }
+                case .object(_, let key, _): key.map { JSONPathKey($0) }
                 case .array(let index): JSONPathKey(index: index)
                 }
             }
-            keys.append(JSONPathKey(String(decoding: last, as: UTF8.self)))
+            keys.append(JSONPathKey(last))
             return keys
+        }
+        // A key as the decoder reads it: escapes decoded (a malformed one is left as written, for
+        // the decoder to report).
+        func key(_ raw: ArraySlice<UInt8>) -> String {
+            guard raw.contains(UInt8(ascii: "\\")) else { return String(decoding: raw, as: UTF8.self) }
+            let quoted = Data([UInt8(ascii: "\"")] + raw + [UInt8(ascii: "\"")])
+            return (try? JSONSerialization.jsonObject(with: quoted, options: .fragmentsAllowed)) as? String ?? String(decoding: raw, as: UTF8.self)
         }
         var i = 0
         while i < bytes.count {
@@ -56,7 +63,7 @@ extension JSONDecoder {
                 while i < bytes.count, bytes[i] != UInt8(ascii: "\"") { i += bytes[i] == UInt8(ascii: "\\") ? 2 : 1 }
                 guard i < bytes.count else { return nil }
                 if case .object(var keys, _, true) = frames.last {
-                    let key = bytes[start..<i]
+                    let key = key(bytes[start..<i])
                     guard keys.insert(key).inserted else { return path(key) }
                     frames[frames.count - 1] = .object(keys: keys, key: key, expectsKey: false)
                 }

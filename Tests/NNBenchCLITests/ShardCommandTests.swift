@@ -328,6 +328,11 @@ struct ShardCommandTests {
             (merge + ["--output", "o", "--junit", "o/xor-linear.json.gz"], "--output's xor-linear.json.gz and --junit both name 'o/xor-linear.json.gz'"),
             (merge + ["--output", "base"], "--output and --baselines both name 'base'"),
             (["generate", "xor", "--output", "data.csv", "--plot", "link.svg"], "--output and --plot both name 'link.svg'"),
+            // The baselines and the suite are read, never written.
+            (run + ["--junit", "base/xor.json.gz"], "--junit 'base/xor.json.gz' is in the --baselines folder 'base', which is read and never written"),
+            (run + ["--report", "./base/page.html"], "--report './base/page.html' is in the --baselines folder 'base', which is read and never written"),
+            (merge + ["--junit", "base/xor-linear.json.gz"], "--junit 'base/xor-linear.json.gz' is in the --baselines folder 'base'"),
+            (run + ["--junit", "tiny.json"], "--junit and --suite both name 'tiny.json'"),
         ]
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.svg").path, withDestinationPath: "data.csv")
         for (arguments, message) in cases {

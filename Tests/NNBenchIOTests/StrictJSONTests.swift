@@ -41,6 +41,8 @@ struct StrictJSONTests {
     /// and quotes inside strings, are not repeats.
     @Test("a field given twice is refused at its path", arguments: [
         (#"{"count": 1, "count": 7}"#, "file 'x.json', count: given twice in one object; a field may appear once"),
+        // The same field spelt with an escape: the decoder reads both as 'count'.
+        (#"{"count": 1, "c\u006funt": 7}"#, "file 'x.json', count: given twice in one object; a field may appear once"),
         (#"{"count": 1, "items": [{"count": 2}, {"count": 3, "label": "a", "count": 4}]}"#, "file 'x.json', items[1].count: given twice in one object; a field may appear once"),
         (#"{"items": [{"count": 2, "items": [{"count": 1, "label": "{,\"count\""}]}], "count": 1, "label": "x", "items": []}"#, "file 'x.json', items: given twice in one object; a field may appear once"),
     ])

@@ -17,6 +17,13 @@ struct BenchCommand: ParsableCommand {
             """,
         subcommands: [Generate.self, Matmul.self, Train.self])
 
+    /// The encoder of `--json`: keys sorted, so that two runs' lines differ only in their figures.
+    static var jsonEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Seconds to generate a task's splits in memory (best of repeated runs; no writing).",
@@ -41,7 +48,7 @@ struct BenchCommand: ParsableCommand {
             }
             let result = try GenerationBenchmark.time(repeats: repeats) { try task.makeTask(seed: "0") }
             if json {
-                print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
+                print(String(decoding: try BenchCommand.jsonEncoder.encode(result), as: UTF8.self))
             } else {
                 print(String(format: "%@: %d samples in %.3f s", result.task, result.samples, result.seconds))
             }
@@ -78,7 +85,7 @@ struct BenchCommand: ParsableCommand {
             }
             let results = parsed.map { KernelBenchmark.matmul(n: $0!, threads: threads) }
             if json {
-                print(String(decoding: try JSONEncoder().encode(results), as: UTF8.self))
+                print(String(decoding: try BenchCommand.jsonEncoder.encode(results), as: UTF8.self))
             } else {
                 for result in results {
                     print(String(format: "n %5d  threads %d  %7.1f GFLOPS", result.n, result.threads, result.gflops))
@@ -148,7 +155,7 @@ struct BenchCommand: ParsableCommand {
                 throw failure("cannot train on task '\(task.name)' in batches of \(batch): \(error.description)", status: ExitStatus.usage)
             }
             if json {
-                print(String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
+                print(String(decoding: try BenchCommand.jsonEncoder.encode(result), as: UTF8.self))
             } else {
                 print(String(format: "%@  batch %d  threads %d  %.0f samples/s", result.architecture, result.batch, result.threads, result.samplesPerSecond))
             }

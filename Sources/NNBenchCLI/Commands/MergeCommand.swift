@@ -57,6 +57,7 @@ struct MergeCommand: ParsableCommand {
         }
         // --output into the baselines folder would replace the baselines it is compared with.
         try OutputPath.checkDistinct([("--junit", junit), ("--output", output), ("--baselines", baselines)])
+        try OutputPath.checkOutside(("--baselines", baselines), files: [("--junit", junit)])
         // A folder given twice is a shard given twice, which the merge names (status 2); the
         // merged output must not overwrite a shard's files.
         for directory in directories { try OutputPath.checkDistinct([("--output", output), ("the shard folder", directory)]) }

@@ -123,8 +123,13 @@ struct RunCommand: ParsableCommand {
         } ?? Array(selection.entries.enumerated().map { ($0.offset, $0.element) })
         let entries = running.map(\.prepared)
         // --output or --tensorboard into the baselines folder would replace or litter the
-        // baselines the run is compared with; --junit or --report over a record would replace it.
-        try OutputPath.checkDistinct([("--junit", junit), ("--report", report), ("--output", output), ("--tensorboard", tensorboard), ("--baselines", baselines)])
+        // baselines the run is compared with, --junit or --report over a record or the suite
+        // would replace it.
+        try OutputPath.checkDistinct([
+            ("--junit", junit), ("--report", report), ("--output", output), ("--tensorboard", tensorboard), ("--baselines", baselines),
+            ("--suite", suite.suite ?? Suite.defaultPath),
+        ])
+        try OutputPath.checkOutside(("--baselines", baselines), files: [("--junit", junit), ("--report", report)])
         try OutputPath.checkNotAmong(
             [ShardManifest.fileName] + entries.map(\.entry).flatMap(MergeCommand.fileNames), in: ("--output", output),
             files: [("--junit", junit), ("--report", report)])

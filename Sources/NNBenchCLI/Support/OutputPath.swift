@@ -81,7 +81,7 @@ enum OutputPath {
             var info = stat()
             // Two outputs into one device (/dev/null) do not replace each other.
             if stat(target, &info) == 0, info.st_mode & S_IFMT == S_IFCHR { continue }
-            let resolved = URL(fileURLWithPath: target).standardizedFileURL.resolvingSymlinksInPath().path
+            let resolved = resolved(target)
             if let earlier = seen[resolved] {
                 throw failure("\(earlier) and \(option) both name '\(path)'; give each its own path", status: ExitStatus.usage)
             }
@@ -100,6 +100,29 @@ enum OutputPath {
     static func checkNotAmong(_ names: [String], in folder: (what: String, path: String?), files: [(option: String, path: String?)]) throws {
         guard let directory = folder.path, files.contains(where: { $0.path != nil }) else { return }
         for name in names { try checkDistinct([("\(folder.what)'s \(name)", "\(directory)/\(name)")] + files) }
+    }
+
+    /// Refuses a file option that names a file in `folder`, which the command reads and never
+    /// writes (the baselines a run is compared with): `--junit Baselines/xor.json.gz` would replace
+    /// a baseline, and any other file there would be taken for one or litter it.
+    ///
+    /// - Parameters:
+    ///   - folder: The option and its folder (`--baselines`).
+    ///   - files: The file options and their paths, if given.
+    /// - Throws: Exit 64 naming the option, its path and the folder.
+    static func checkOutside(_ folder: (option: String, path: String), files: [(option: String, path: String?)]) throws {
+        let directory = resolved(folder.path)
+        for (option, path) in files {
+            guard let path, !path.isEmpty, AtomicFile.descriptorNumber(of: path) == nil else { continue }
+            let target = (try? AtomicFile.finalTarget(of: path)) ?? path
+            guard resolved(AtomicFile.directoryName(of: target)) == directory else { continue }
+            throw failure("\(option) '\(path)' is in the \(folder.option) folder '\(folder.path)', which is read and never written; give a path outside it", status: ExitStatus.usage)
+        }
+    }
+
+    /// A path made absolute, with `.`, `..` and symbolic links resolved where they exist.
+    private static func resolved(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     /// Refuses an empty path as the command line's error.

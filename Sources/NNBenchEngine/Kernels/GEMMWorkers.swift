@@ -6,9 +6,10 @@ import Synchronization
 /// Written by hand rather than taken from libdispatch, whose `concurrentPerform` parks its
 /// threads between calls: a training step of the mid MLP (64-256-256-10, batch 256) splits about
 /// eight products, and at two threads waking a parked thread for each cost 15 context switches a
-/// step and made two threads slower than one (0.91–0.94×, AMD EPYC Zen 5, 2026-12-02). These
-/// workers spin for a short while after each product, so the next one, a few microseconds later,
-/// finds them awake; then they sleep on a condition variable, costing nothing while idle.
+/// step and made two threads slower than one (0.69–0.94× of one thread's samples per second, AMD
+/// EPYC Zen 5, 2026-12-02). These workers spin for a short while after each product, so the next
+/// one, a few microseconds later, finds them awake; then they sleep on a condition variable,
+/// costing nothing while idle.
 ///
 /// One caller at a time uses the workers; a second, concurrent caller (two entries trained at
 /// once, each with threads) runs its blocks through `concurrentPerform` instead. Which thread
