@@ -112,7 +112,7 @@ extension ShardMerge {
     private func jsonLines(of entry: SuiteEntry, in part: Part, ran: [UInt64], runs: [TrainingRecord]) throws(ShardError) -> [(UInt64, ArraySlice<UInt8>)] {
         struct Line: Decodable { let seed: UInt64 }
         let shard = part.manifest.shard
-        let path = "\(part.directory)/\(entry.name).jsonl"
+        let path = "\(part.directory)/\(RunRecordWriter.fileName(of: entry.name))"
         let bytes: [UInt8]
         do { bytes = try AtomicFile.read(path, limit: 1 << 30) } catch { throw ShardError("shard \(shard): \(error.description)") }
         var held: [(UInt64, ArraySlice<UInt8>)] = []

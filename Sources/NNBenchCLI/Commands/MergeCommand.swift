@@ -11,8 +11,8 @@ struct MergeCommand: ParsableCommand {
             Checks that the folders are one run's shards, every one of them: the same suite \
             (digest), engine (fingerprint), platform, shard count and plan, each shard once, \
             every (entry, seed) pair run once; and that each shard's files agree with its \
-            manifest, with the data this nnbench generates, and with each other. Then puts every entry's seeds together in the \
-            entry's seed order and compares them with the baselines as 'nnbench run' does, \
+            manifest, with the data this nnbench generates, and with each other. Then puts \
+            every entry's seeds together in the entry's seed order and compares them with the baselines as 'nnbench run' does, \
             exact or with the one-sided t test over every seed, printing the same table. \
             --output writes what 'nnbench run --output' writes: the ENTRY.json.gz files byte for \
             byte those of the run unsplit, ENTRY.jsonl and ENTRY.observation.json.gz with the \
@@ -46,11 +46,6 @@ struct MergeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the merged records as 'nnbench run --output' does: DIR/ENTRY.json.gz, DIR/ENTRY.jsonl, DIR/ENTRY.observation.json.gz.", valueName: "dir"))
     var output: String?
 
-    /// The files 'run --output' and 'merge --output' write for an entry.
-    static func fileNames(of entry: SuiteEntry) -> [String] {
-        [BaselineFile.fileName(of: entry.name), "\(entry.name).jsonl", ObservationFile.fileName(of: entry.name)]
-    }
-
     func run() throws {
         guard !directories.isEmpty else {
             throw failure("no shard folder given; expected the --output folders of every shard of a run", status: ExitStatus.usage)
@@ -68,7 +63,7 @@ struct MergeCommand: ParsableCommand {
         do { merge = try ShardMerge(directories) } catch { throw failure(error.description, status: ExitStatus.error) }
         // The JUnit file must not replace a file the merge reads (a shard's manifest or records)
         // or writes.
-        let names = [ShardManifest.fileName] + merge.suite.entries.flatMap(Self.fileNames)
+        let names = [ShardManifest.fileName] + merge.suite.entries.flatMap(OutputPath.runFiles)
         for part in merge.parts { try OutputPath.checkNotAmong(names, in: ("the shard folder", part.directory), files: [("--junit", junit)]) }
         try OutputPath.checkNotAmong(names, in: ("--output", output), files: [("--junit", junit)])
         let manifest = merge.manifest
@@ -99,7 +94,7 @@ struct MergeCommand: ParsableCommand {
             do throws(FileError) {
                 try ShardManifest.removeStale(from: output)
                 for (entry, record, lines, observation) in merged {
-                    try AtomicFile.write(lines, to: "\(output)/\(entry.name).jsonl")
+                    try AtomicFile.write(lines, to: "\(output)/\(RunRecordWriter.fileName(of: entry.name))")
                     try BaselineFile.write(record, to: output)
                     try AtomicFile.write(observation, to: "\(output)/\(ObservationFile.fileName(of: entry.name))")
                 }

@@ -131,7 +131,7 @@ struct RunCommand: ParsableCommand {
         ])
         try OutputPath.checkOutside(("--baselines", baselines), files: [("--junit", junit), ("--report", report)])
         try OutputPath.checkNotAmong(
-            [ShardManifest.fileName] + entries.map(\.entry).flatMap(MergeCommand.fileNames), in: ("--output", output),
+            [ShardManifest.fileName] + entries.map(\.entry).flatMap(OutputPath.runFiles), in: ("--output", output),
             files: [("--junit", junit), ("--report", report)])
         // The folders first: a report may go inside the --output folder this run creates.
         if let output { try OutputPath.prepareFolder(output, option: "--output") }

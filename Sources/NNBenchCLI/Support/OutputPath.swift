@@ -89,6 +89,12 @@ enum OutputPath {
         }
     }
 
+    /// The files `run --output` and `merge --output` write for an entry: its record, its JSON
+    /// lines and its observation file.
+    static func runFiles(of entry: SuiteEntry) -> [String] {
+        [BaselineFile.fileName(of: entry.name), RunRecordWriter.fileName(of: entry.name), ObservationFile.fileName(of: entry.name)]
+    }
+
     /// Refuses a file option that names one of the files a folder gets (`--junit o/xor.json.gz`
     /// with `--output o`, or a shard's manifest): one write would replace the other.
     ///

@@ -17,6 +17,9 @@ public enum RunRecordWriter {
         let record: TrainingRecord
     }
 
+    /// The file an entry's runs go to in an output folder: `ENTRY.jsonl`.
+    public static func fileName(of entry: String) -> String { entry + ".jsonl" }
+
     /// The encoder of run records: sorted keys; infinities and NaN as strings, since a diverged
     /// run's last numbers may be neither finite nor valid JSON numbers.
     static func makeEncoder() -> JSONEncoder {
@@ -50,7 +53,7 @@ public enum RunRecordWriter {
     public static func write(_ results: [EntryResult], to directory: String) throws(FileError) {
         try createDirectory(directory)
         for result in results {
-            try AtomicFile.write(jsonLines(of: result), to: "\(directory)/\(result.entry.name).jsonl")
+            try AtomicFile.write(jsonLines(of: result), to: "\(directory)/\(fileName(of: result.entry.name))")
         }
     }
 
